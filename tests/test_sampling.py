@@ -1,0 +1,103 @@
+"""tslearnkit.sampling: P×K batch composition, replacement, determinism, epoch coverage."""
+
+import numpy as np
+import pytest
+
+from tslearnkit import sampling
+
+# Long-tailed like the study (1113 : 1029 : 666 : 189), scaled down.
+Y_IMBALANCED = np.repeat(np.arange(4), [111, 103, 67, 19])
+
+
+def test_every_batch_has_p_classes_with_k_samples():
+    batches = sampling.balanced_batch_indices(Y_IMBALANCED, 4, 10, seed=0)
+    for row in batches:
+        classes, counts = np.unique(Y_IMBALANCED[row], return_counts=True)
+        assert len(classes) == 4
+        assert counts.tolist() == [10] * 4
+
+
+def test_p_smaller_than_number_of_classes():
+    y = np.repeat(np.arange(9), 30)
+    batches = sampling.balanced_batch_indices(y, 3, 5, seed=1)
+    for row in batches:
+        classes, counts = np.unique(y[row], return_counts=True)
+        assert len(classes) == 3 and set(counts) == {5}
+
+
+def test_epoch_covers_every_sample():
+    for seed in range(3):
+        batches = sampling.balanced_batch_indices(Y_IMBALANCED, 4, 10, seed=seed)
+        assert set(batches.ravel()) == set(range(len(Y_IMBALANCED)))
+        assert len(batches) == sampling.steps_per_epoch(Y_IMBALANCED, 4, 10) == 12
+    y = np.repeat(np.arange(9), 30)
+    batches = sampling.balanced_batch_indices(y, 4, 8, seed=0)
+    assert set(batches.ravel()) == set(range(len(y)))
+
+
+def test_no_repeats_within_a_class_before_it_is_used_up():
+    # Class 0 has 111 samples, K=10: its first 110 draws in an epoch are distinct.
+    batches = sampling.balanced_batch_indices(Y_IMBALANCED, 4, 10, seed=0)
+    drawn = [i for row in batches for i in row if Y_IMBALANCED[i] == 0]
+    assert len(set(drawn)) == 111
+
+
+def test_small_class_is_drawn_with_replacement():
+    y = np.array([0] * 20 + [1] * 3)  # class 1 has fewer than K = 5 samples
+    batches = sampling.balanced_batch_indices(y, 2, 5, seed=0)
+    for row in batches:
+        minority = row[y[row] == 1]
+        assert len(minority) == 5
+        assert set(minority) == {20, 21, 22}  # all three, some twice
+
+
+def test_deterministic_per_seed_and_epoch():
+    a = sampling.balanced_batch_indices(Y_IMBALANCED, 4, 10, seed=7, epoch=0)
+    b = sampling.balanced_batch_indices(Y_IMBALANCED, 4, 10, seed=7, epoch=0)
+    c = sampling.balanced_batch_indices(Y_IMBALANCED, 4, 10, seed=7, epoch=1)
+    d = sampling.balanced_batch_indices(Y_IMBALANCED, 4, 10, seed=8, epoch=0)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+    assert not np.array_equal(a, d)
+
+
+def test_tf_dataset_yields_batches_and_new_order_each_epoch():
+    x = np.arange(len(Y_IMBALANCED), dtype=np.float32)[:, None, None] * np.ones((1, 3, 2), np.float32)
+    dataset = sampling.balanced_batches(x, Y_IMBALANCED, 4, 10, seed=0)
+    assert int(dataset.cardinality()) == 12
+    epoch0 = [(xb.numpy(), yb.numpy()) for xb, yb in dataset]
+    epoch1 = [(xb.numpy(), yb.numpy()) for xb, yb in dataset]
+    assert len(epoch0) == 12
+    xb, yb = epoch0[0]
+    assert xb.shape == (40, 3, 2) and xb.dtype == np.float32 and yb.dtype == np.int64
+    # Labels travel with their series.
+    np.testing.assert_array_equal(Y_IMBALANCED[xb[:, 0, 0].astype(int)], yb)
+    expected = sampling.balanced_batch_indices(Y_IMBALANCED, 4, 10, seed=0, epoch=0)
+    np.testing.assert_array_equal(np.stack([b[0][:, 0, 0] for b in epoch0]).astype(int), expected)
+    assert not np.array_equal(epoch0[0][1], epoch1[0][1]) or not np.array_equal(
+        epoch0[0][0], epoch1[0][0]
+    )
+
+
+def test_same_seed_same_tf_batches():
+    x = np.random.default_rng(0).normal(size=(len(Y_IMBALANCED), 3, 1)).astype(np.float32)
+    first = [b[1].numpy() for b in sampling.balanced_batches(x, Y_IMBALANCED, 4, 10, seed=5)]
+    second = [b[1].numpy() for b in sampling.balanced_batches(x, Y_IMBALANCED, 4, 10, seed=5)]
+    np.testing.assert_array_equal(np.stack(first), np.stack(second))
+
+
+def test_p_larger_than_classes_is_rejected():
+    with pytest.raises(ValueError, match="classes_per_batch=5 is larger than the number of classes in the data \\(4\\)"):
+        sampling.balanced_batch_indices(Y_IMBALANCED, 5, 10)
+
+
+def test_k_below_two_is_rejected():
+    with pytest.raises(ValueError, match="samples_per_class must be >= 2"):
+        sampling.balanced_batch_indices(Y_IMBALANCED, 2, 1)
+
+
+def test_bad_series_are_rejected():
+    with pytest.raises(ValueError, match="must be 3-D"):
+        sampling.balanced_batches(np.zeros((10, 5)), np.zeros(10, int), 1, 2)
+    with pytest.raises(ValueError, match="y has 3 labels but there are 10 series"):
+        sampling.balanced_batches(np.zeros((10, 5, 1)), np.zeros(3, int), 1, 2)

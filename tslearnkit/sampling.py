@@ -1,0 +1,168 @@
+"""Class-balanced P×K batches for metric learning.
+
+Triplet and supervised contrastive losses need every batch to hold several classes *and*
+several samples of each (a batch without a positive pair teaches nothing). The study used
+P = 4 classes × K = 10 samples. :func:`balanced_batches` builds exactly such batches.
+
+How an epoch is scheduled
+    * Every class ``c`` must be drawn ``ceil(n_c / K)`` times so each of its samples is seen;
+      an epoch has ``S = max(max_c ceil(n_c / K), ceil(sum_c ceil(n_c / K) / P))`` batches, so
+      it covers the whole training set. Each batch takes the P classes with the most draws
+      still owed (random tie-break); once every debt is paid, classes are picked at random.
+    * Within a class, samples come from a shuffled queue: no sample repeats until all of the
+      class has been used. When the queue runs dry it is refilled with a fresh permutation, so a
+      class with fewer than K samples is drawn *with replacement* — some of its samples appear
+      twice in the same batch — and minority classes are revisited more often than majority
+      ones (this is what makes the batches balanced).
+    * Batch order is shuffled. Everything derives from ``seed`` and the epoch number, so two
+      runs with the same seed see the same batches, and each epoch differs from the last.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .data import check_labels, check_series
+
+__all__ = ["balanced_batches", "balanced_batch_indices", "steps_per_epoch"]
+
+
+def _class_members(y: np.ndarray) -> dict[int, np.ndarray]:
+    return {int(c): np.flatnonzero(y == c) for c in np.unique(y)}
+
+
+def _check_pk(n_classes: int, classes_per_batch: int, samples_per_class: int) -> None:
+    for value, name in ((classes_per_batch, "classes_per_batch"), (samples_per_class, "samples_per_class")):
+        if not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    if classes_per_batch > n_classes:
+        raise ValueError(
+            f"classes_per_batch={classes_per_batch} is larger than the number of classes in "
+            f"the data ({n_classes}); use at most {n_classes}"
+        )
+    if samples_per_class < 2:
+        raise ValueError(
+            "samples_per_class must be >= 2 so that each batch has positive pairs; "
+            f"got {samples_per_class}"
+        )
+
+
+def steps_per_epoch(y, classes_per_batch: int, samples_per_class: int) -> int:
+    """Number of P×K batches needed for one epoch to cover every sample of ``y``."""
+    y = check_labels(y)
+    counts = np.bincount(y)
+    counts = counts[counts > 0]
+    _check_pk(len(counts), classes_per_batch, samples_per_class)
+    draws = np.ceil(counts / samples_per_class).astype(int)
+    return int(max(draws.max(), math.ceil(draws.sum() / classes_per_batch)))
+
+
+def balanced_batch_indices(
+    y, classes_per_batch: int, samples_per_class: int, *, seed: int = 0, epoch: int = 0
+) -> np.ndarray:
+    """Indices into ``y`` for one epoch of P×K batches.
+
+    Args:
+        y: ``(n,)`` integer labels.
+        classes_per_batch: P, distinct classes per batch.
+        samples_per_class: K, samples of each class per batch (>= 2).
+        seed: base seed; ``epoch`` is mixed in so every epoch differs.
+        epoch: epoch number.
+
+    Returns:
+        ``int64`` array ``(steps, P * K)``; row ``s`` holds K indices of each of P classes,
+        grouped by class.
+    """
+    y = check_labels(y)
+    members = _class_members(y)
+    classes = np.array(sorted(members))
+    _check_pk(len(classes), classes_per_batch, samples_per_class)
+    rng = np.random.default_rng([seed, epoch])
+    steps = steps_per_epoch(y, classes_per_batch, samples_per_class)
+
+    owed = {c: math.ceil(len(members[c]) / samples_per_class) for c in classes}
+    queues = {c: rng.permutation(members[c]) for c in classes}
+    cursor = {c: 0 for c in classes}
+
+    def take(c: int) -> np.ndarray:
+        out = []
+        while len(out) < samples_per_class:
+            if cursor[c] == len(queues[c]):
+                queues[c] = rng.permutation(members[c])
+                cursor[c] = 0
+            n = min(samples_per_class - len(out), len(queues[c]) - cursor[c])
+            out.extend(queues[c][cursor[c] : cursor[c] + n])
+            cursor[c] += n
+        return np.asarray(out)
+
+    batches = np.empty((steps, classes_per_batch * samples_per_class), np.int64)
+    for s in range(steps):
+        debts = np.array([owed[c] for c in classes], float)
+        if debts.max() > 0:
+            # Largest debt first; random jitter < 1 breaks ties without reordering debts.
+            order = np.argsort(-(debts + rng.random(len(classes)) * 0.5), kind="stable")
+        else:
+            order = rng.permutation(len(classes))
+        chosen = classes[order[:classes_per_batch]]
+        for c in chosen:
+            owed[c] = max(owed[c] - 1, 0)
+        batches[s] = np.concatenate([take(c) for c in chosen])
+    return batches[rng.permutation(steps)]
+
+
+def balanced_batches(
+    x,
+    y,
+    classes_per_batch: int = 4,
+    samples_per_class: int = 10,
+    *,
+    seed: int = 0,
+    transform=None,
+):
+    """A ``tf.data.Dataset`` of class-balanced ``(x_batch, y_batch)`` batches.
+
+    Each batch holds exactly ``classes_per_batch`` (P) distinct classes with
+    ``samples_per_class`` (K) series each, so its size is P·K. One pass over the dataset is one
+    epoch as described in the module docstring; iterating it again (Keras does, once per
+    epoch) yields the next epoch's batches.
+
+    Args:
+        x: ``(n, timesteps, channels)`` training series. Pass the training split only.
+        y: ``(n,)`` integer labels.
+        classes_per_batch: P (the study used 4).
+        samples_per_class: K (the study used 10); at least 2.
+        seed: makes the batch sequence reproducible.
+        transform: optional function ``(x_batch, y_batch) -> (x_batch, y_batch)`` of tensors,
+            applied per batch inside the pipeline (e.g. on-the-fly augmentation).
+
+    Returns:
+        A finite ``tf.data.Dataset`` with known cardinality (``steps_per_epoch``) yielding
+        ``float32`` ``(P·K, timesteps, channels)`` and ``int64`` ``(P·K,)`` tensors.
+    """
+    import tensorflow as tf
+
+    x = check_series(x)
+    y = check_labels(y, len(x))
+    steps = steps_per_epoch(y, classes_per_batch, samples_per_class)
+    batch_size = classes_per_batch * samples_per_class
+    epoch_counter = {"epoch": 0}
+
+    def index_batches():
+        indices = balanced_batch_indices(
+            y, classes_per_batch, samples_per_class, seed=seed, epoch=epoch_counter["epoch"]
+        )
+        epoch_counter["epoch"] += 1
+        yield from indices
+
+    x_const = tf.constant(x)
+    y_const = tf.constant(y)
+    dataset = tf.data.Dataset.from_generator(
+        index_batches, output_signature=tf.TensorSpec((batch_size,), tf.int64)
+    )
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(steps))
+    dataset = dataset.map(lambda idx: (tf.gather(x_const, idx), tf.gather(y_const, idx)))
+    if transform is not None:
+        dataset = dataset.map(transform, num_parallel_calls=tf.data.AUTOTUNE)
+    return dataset.prefetch(2)
