@@ -1,0 +1,210 @@
+"""Command line: run the lessons as a batch, rebuild the results table, list datasets.
+
+``tslearnkit run``       execute lessons with papermill, collect records, write the table
+``tslearnkit table``     rebuild the results table from records (optionally into README.md)
+``tslearnkit datasets``  what ``load_dataset`` can load here
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+LESSONS = (
+    "01_data_visualization",
+    "02_baseline_crossentropy",
+    "03_triplet_all",
+    "04_triplet_semihard",
+    "05_triplet_augmentation",
+    "06_contrastive_clustering",
+)
+TABLE_START = "<!-- results-table:start -->"
+TABLE_END = "<!-- results-table:end -->"
+
+
+def _find_notebooks(explicit: str | None) -> Path:
+    candidates = [Path(explicit)] if explicit else [Path("notebooks"), Path(__file__).resolve().parent.parent / "notebooks"]
+    for folder in candidates:
+        if (folder / f"{LESSONS[0]}.ipynb").is_file():
+            return folder.resolve()
+    raise FileNotFoundError(
+        f"cannot find the lesson notebooks (looked in {', '.join(str(c) for c in candidates)}); "
+        "run from the repository root or pass --notebooks"
+    )
+
+
+def _resolve_lessons(requested) -> list[str]:
+    if not requested:
+        return list(LESSONS)
+    chosen = []
+    for item in requested:
+        matches = [name for name in LESSONS if name == item or name.startswith(item)]
+        if len(matches) != 1:
+            raise SystemExit(f"unknown lesson {item!r}; choose from {', '.join(LESSONS)} (a prefix like 03 works)")
+        chosen.append(matches[0])
+    return chosen
+
+
+def _describe_failure(err) -> str:
+    cell = getattr(err, "exec_count", None)
+    cell_index = getattr(err, "cell_index", None)
+    where = f"cell {cell_index}" if cell_index is not None else f"execution count {cell}"
+    return f"{where}: {getattr(err, 'ename', type(err).__name__)}: {getattr(err, 'evalue', err)}"
+
+
+def run_lessons(
+    lessons,
+    *,
+    seeds=(0,),
+    quick: bool = False,
+    dataset: str | None = None,
+    out: Path,
+    figures: Path | None = None,
+    notebooks: Path,
+    cell_timeout: int = 1800,
+) -> list[tuple[str, int, str]]:
+    """Execute each lesson for each seed; return the failures as ``(lesson, seed, reason)``."""
+    import papermill as pm
+
+    os.environ["TSLEARNKIT_BATCH"] = "1"  # kernels print one line per epoch, not progress bars
+    results_dir = (out / "results").resolve()
+    executed_dir = (out / "notebooks").resolve()
+    executed_dir.mkdir(parents=True, exist_ok=True)
+    failures = []
+    total = len(lessons) * len(seeds)
+    step = 0
+    for lesson in lessons:
+        for i, seed in enumerate(seeds):
+            step += 1
+            fig_dir = (figures if figures is not None and i == 0 else out / ("figures" if i == 0 else f"figures_seed{seed}")).resolve()
+            params = {"seed": int(seed), "quick": bool(quick), "results_dir": str(results_dir), "figures_dir": str(fig_dir)}
+            if dataset:
+                params["dataset"] = dataset
+            print(f"[{step}/{total}] {lesson} seed={seed}{' (quick)' if quick else ''} ...", flush=True)
+            start = time.perf_counter()
+            try:
+                pm.execute_notebook(
+                    str(notebooks / f"{lesson}.ipynb"),
+                    str(executed_dir / f"{lesson}__seed{seed}.ipynb"),
+                    parameters=params,
+                    kernel_name="python3",
+                    cwd=str(notebooks),
+                    execution_timeout=cell_timeout,
+                    progress_bar=False,
+                    log_output=False,
+                )
+            except Exception as err:  # papermill wraps kernel errors; report and go on
+                reason = _describe_failure(err)
+                failures.append((lesson, seed, reason))
+                print(f"    FAILED after {time.perf_counter() - start:.0f} s in {reason}", flush=True)
+                continue
+            print(f"    done in {time.perf_counter() - start:.0f} s", flush=True)
+    return failures
+
+
+def build_table(results_dir: Path, metrics=None) -> str:
+    from . import results
+
+    records = results.load_results(results_dir)
+    if not records:
+        raise SystemExit(f"no result records in {results_dir}")
+    metrics = tuple(metrics) if metrics else results.DEFAULT_TABLE_METRICS
+    return results.table_markdown(results.results_table(records, metrics), metrics)
+
+
+def update_readme(readme: Path, table: str) -> None:
+    text = readme.read_text()
+    if TABLE_START not in text or TABLE_END not in text:
+        raise SystemExit(f"{readme} has no {TABLE_START} ... {TABLE_END} markers")
+    head, rest = text.split(TABLE_START, 1)
+    _, tail = rest.split(TABLE_END, 1)
+    readme.write_text(f"{head}{TABLE_START}\n{table}\n{TABLE_END}{tail}")
+
+
+def _cmd_run(args) -> int:
+    lessons = _resolve_lessons(args.lessons)
+    notebooks = _find_notebooks(args.notebooks)
+    out = Path(args.out)
+    figures = Path(args.figures) if args.figures else None
+    start = time.perf_counter()
+    failures = run_lessons(
+        lessons,
+        seeds=args.seeds,
+        quick=args.quick,
+        dataset=args.dataset,
+        out=out,
+        figures=figures,
+        notebooks=notebooks,
+        cell_timeout=args.cell_timeout,
+    )
+    elapsed = time.perf_counter() - start
+    print(f"\nran {len(lessons)} lesson(s) × {len(args.seeds)} seed(s) in {elapsed / 60:.1f} min")
+    if (out / "results").is_dir() and any((out / "results").glob("*.json")):
+        table = build_table(out / "results")
+        (out / "results_table.md").write_text(table + "\n")
+        print(f"\n{table}\n\nrecords: {out / 'results'}  table: {out / 'results_table.md'}")
+    if failures:
+        print("\nFAILED lessons:", file=sys.stderr)
+        for lesson, seed, reason in failures:
+            print(f"  {lesson} (seed {seed}) — {reason}; see {out / 'notebooks' / f'{lesson}__seed{seed}.ipynb'}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_table(args) -> int:
+    table = build_table(Path(args.results), args.metrics)
+    print(table)
+    if args.readme:
+        update_readme(Path(args.readme), table)
+        print(f"\nupdated {args.readme}")
+    return 0
+
+
+def _cmd_datasets(args) -> int:
+    from .data import DEFAULT_DATASET, list_datasets
+
+    listing = list_datasets(args.data_dir)
+    print(f"default: {DEFAULT_DATASET}")
+    for key in ("offline", "cached", "project"):
+        print(f"{key}: {', '.join(listing[key]) or '-'}")
+    print(f"download: {listing['download'][0]}")
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tslearnkit", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="execute the lessons with papermill and write the results table")
+    run.add_argument("--quick", action="store_true", help="tiny runs (what CI does)")
+    run.add_argument("--lessons", nargs="+", metavar="NAME", help="lessons to run (default: all; prefixes like 03 work)")
+    run.add_argument("--dataset", help="dataset name passed to every lesson (default: each lesson's own)")
+    run.add_argument("--seeds", nargs="+", type=int, default=[0], help="seeds (default: 0)")
+    run.add_argument("--out", default="runs/latest", help="output folder: executed notebooks, results/, table (default: runs/latest)")
+    run.add_argument("--figures", help="where the first seed's figures go (default: OUT/figures)")
+    run.add_argument("--notebooks", help="folder with the lesson .ipynb files (default: ./notebooks)")
+    run.add_argument("--cell-timeout", type=int, default=1800, help="seconds one cell may run (default: 1800)")
+    run.set_defaults(func=_cmd_run)
+
+    table = sub.add_parser("table", help="rebuild the results table from records")
+    table.add_argument("--results", default="results", help="folder of result JSON records (default: results)")
+    table.add_argument("--metrics", nargs="+", help="metric keys to show")
+    table.add_argument("--readme", help="also write the table between the markers in this README")
+    table.set_defaults(func=_cmd_table)
+
+    datasets = sub.add_parser("datasets", help="list the datasets that load here")
+    datasets.add_argument("--data-dir", help="download cache folder")
+    datasets.set_defaults(func=_cmd_datasets)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = make_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

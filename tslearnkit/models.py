@@ -1,0 +1,263 @@
+"""Encoders for multivariate series and the heads that turn them into embeddings or classifiers.
+
+Every encoder maps ``(batch, timesteps, channels)`` to a feature vector ``(batch, features)``
+and is built by name with a config dict, like tsai's ``arch=`` API::
+
+    encoder = build_encoder("fcn", input_shape=(29, 12), filters=(128, 256, 128))
+    model = embedding_model(encoder, dim=128, normalize=True)
+
+``conv`` is the study's network layer for layer; ``fcn``, ``resnet`` and ``inception`` are the
+standard time-series classification baselines (Wang et al. 2017; Ismail Fawaz et al. 2020) with
+global average pooling, so they accept any series length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import keras
+from keras import layers
+
+__all__ = [
+    "ENCODERS",
+    "build_encoder",
+    "conv_encoder",
+    "fcn_encoder",
+    "resnet_encoder",
+    "inception_encoder",
+    "embedding_model",
+    "classifier_model",
+]
+
+
+def _check_input_shape(input_shape) -> tuple[int | None, int]:
+    shape = tuple(input_shape)
+    if len(shape) != 2:
+        raise ValueError(
+            f"input_shape must be (timesteps, channels); got {shape}. Pass dataset.x_train.shape[1:]."
+        )
+    timesteps, channels = shape
+    if channels is None or channels < 1:
+        raise ValueError(f"input_shape needs a positive channel count; got {shape}")
+    return timesteps, channels
+
+
+def conv_encoder(
+    input_shape,
+    *,
+    filters: int = 64,
+    hidden_units: int = 256,
+    output_units: int = 128,
+    dropout: float = 0.1,
+    name: str = "conv_encoder",
+) -> keras.Model:
+    """The study's CNN, layer for layer.
+
+    Conv1D(64, 3, same) → ReLU → MaxPool(2) → Conv1D(64, 3, same) → BatchNorm → ReLU →
+    MaxPool(4) → Flatten → Dense(256) → BatchNorm → ReLU → Dropout(0.1) → Dense(128).
+    On ``(1007, 4)`` inputs the flattened map has 125 × 64 = 8,000 features. Because of the
+    Flatten, the series length must be fixed (and at least 8).
+
+    Returns:
+        A model ``(batch, timesteps, channels) -> (batch, output_units)``.
+    """
+    timesteps, channels = _check_input_shape(input_shape)
+    if timesteps is None or timesteps < 8:
+        raise ValueError(
+            f"the conv encoder flattens its feature map, so it needs a fixed length >= 8; "
+            f"got timesteps={timesteps}. Use 'fcn', 'resnet' or 'inception' for variable lengths."
+        )
+    inputs = keras.Input((timesteps, channels), name="series")
+    h = layers.Conv1D(filters, 3, padding="same")(inputs)
+    h = layers.ReLU()(h)
+    h = layers.MaxPooling1D(2)(h)
+    h = layers.Conv1D(filters, 3, padding="same")(h)
+    h = layers.BatchNormalization()(h)
+    h = layers.ReLU()(h)
+    h = layers.MaxPooling1D(4)(h)
+    h = layers.Flatten()(h)
+    h = layers.Dense(hidden_units)(h)
+    h = layers.BatchNormalization()(h)
+    h = layers.ReLU()(h)
+    h = layers.Dropout(dropout)(h)
+    outputs = layers.Dense(output_units, name="features")(h)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def _conv_bn_relu(h, filters: int, kernel_size: int, *, activation: bool = True):
+    h = layers.Conv1D(filters, kernel_size, padding="same", use_bias=False)(h)
+    h = layers.BatchNormalization()(h)
+    return layers.ReLU()(h) if activation else h
+
+
+def fcn_encoder(
+    input_shape,
+    *,
+    filters: Sequence[int] = (128, 256, 128),
+    kernel_sizes: Sequence[int] = (8, 5, 3),
+    name: str = "fcn_encoder",
+) -> keras.Model:
+    """Fully convolutional network (Wang et al. 2017): three Conv-BN-ReLU blocks + global pooling.
+
+    Returns:
+        A model ``(batch, timesteps, channels) -> (batch, filters[-1])``; any length works.
+    """
+    timesteps, channels = _check_input_shape(input_shape)
+    if len(filters) != len(kernel_sizes):
+        raise ValueError(f"filters {filters} and kernel_sizes {kernel_sizes} differ in length")
+    inputs = keras.Input((timesteps, channels), name="series")
+    h = inputs
+    for f, k in zip(filters, kernel_sizes):
+        h = _conv_bn_relu(h, f, k)
+    outputs = layers.GlobalAveragePooling1D(name="features")(h)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def resnet_encoder(
+    input_shape,
+    *,
+    filters: Sequence[int] = (64, 128, 128),
+    kernel_sizes: Sequence[int] = (8, 5, 3),
+    name: str = "resnet_encoder",
+) -> keras.Model:
+    """ResNet for time series (Wang et al. 2017): residual blocks of three convolutions.
+
+    Each block is Conv(k1)-BN-ReLU → Conv(k2)-BN-ReLU → Conv(k3)-BN, added to a shortcut (a
+    1×1 convolution + BN when the width changes), then ReLU. Global average pooling at the end.
+
+    Returns:
+        A model ``(batch, timesteps, channels) -> (batch, filters[-1])``.
+    """
+    timesteps, channels = _check_input_shape(input_shape)
+    inputs = keras.Input((timesteps, channels), name="series")
+    h = inputs
+    width = channels
+    for f in filters:
+        shortcut = h
+        for i, k in enumerate(kernel_sizes):
+            h = _conv_bn_relu(h, f, k, activation=i < len(kernel_sizes) - 1)
+        if width != f:
+            shortcut = layers.Conv1D(f, 1, padding="same", use_bias=False)(shortcut)
+            shortcut = layers.BatchNormalization()(shortcut)
+        h = layers.ReLU()(layers.Add()([h, shortcut]))
+        width = f
+    outputs = layers.GlobalAveragePooling1D(name="features")(h)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def _inception_module(h, filters: int, kernel_sizes: Sequence[int], bottleneck: int):
+    if h.shape[-1] > 1 and bottleneck:
+        source = layers.Conv1D(bottleneck, 1, padding="same", use_bias=False)(h)
+    else:
+        source = h
+    branches = [layers.Conv1D(filters, k, padding="same", use_bias=False)(source) for k in kernel_sizes]
+    pooled = layers.MaxPooling1D(3, strides=1, padding="same")(h)
+    branches.append(layers.Conv1D(filters, 1, padding="same", use_bias=False)(pooled))
+    h = layers.Concatenate()(branches)
+    h = layers.BatchNormalization()(h)
+    return layers.ReLU()(h)
+
+
+def inception_encoder(
+    input_shape,
+    *,
+    filters: int = 32,
+    depth: int = 6,
+    kernel_sizes: Sequence[int] = (39, 19, 9),
+    bottleneck: int = 32,
+    residual: bool = True,
+    name: str = "inception_encoder",
+) -> keras.Model:
+    """InceptionTime-style network (Ismail Fawaz et al. 2020), one member of the ensemble.
+
+    ``depth`` inception modules (bottleneck 1×1 conv, three parallel convolutions of
+    ``kernel_sizes`` plus a max-pool branch, BN, ReLU) with a residual connection every three
+    modules, then global average pooling.
+
+    Returns:
+        A model ``(batch, timesteps, channels) -> (batch, 4 * filters)``.
+    """
+    timesteps, channels = _check_input_shape(input_shape)
+    inputs = keras.Input((timesteps, channels), name="series")
+    h = shortcut = inputs
+    for d in range(depth):
+        h = _inception_module(h, filters, kernel_sizes, bottleneck)
+        if residual and d % 3 == 2:
+            s = layers.Conv1D(h.shape[-1], 1, padding="same", use_bias=False)(shortcut)
+            s = layers.BatchNormalization()(s)
+            h = shortcut = layers.ReLU()(layers.Add()([h, s]))
+    outputs = layers.GlobalAveragePooling1D(name="features")(h)
+    return keras.Model(inputs, outputs, name=name)
+
+
+ENCODERS: dict[str, Callable[..., keras.Model]] = {
+    "conv": conv_encoder,
+    "fcn": fcn_encoder,
+    "resnet": resnet_encoder,
+    "inception": inception_encoder,
+}
+
+
+def build_encoder(name: str, input_shape, **config) -> keras.Model:
+    """Build an encoder by name.
+
+    Args:
+        name: one of ``ENCODERS``: ``"conv"``, ``"fcn"``, ``"resnet"``, ``"inception"``.
+        input_shape: ``(timesteps, channels)``.
+        **config: keyword arguments of that encoder's function (e.g. ``filters=...``).
+
+    Raises:
+        ValueError: unknown name or unknown config key (both list the allowed values).
+    """
+    if name not in ENCODERS:
+        raise ValueError(f"unknown encoder {name!r}; choose one of {sorted(ENCODERS)}")
+    import inspect
+
+    builder = ENCODERS[name]
+    allowed = [p for p in inspect.signature(builder).parameters if p != "input_shape"]
+    unknown = sorted(set(config) - set(allowed))
+    if unknown:
+        raise ValueError(f"encoder {name!r} does not take {unknown}; its options are {allowed}")
+    return builder(input_shape, **config)
+
+
+def embedding_model(
+    encoder: keras.Model, dim: int | None = 128, normalize: bool = True, *, name: str = "embedding_model"
+) -> keras.Model:
+    """Encoder → (optional linear projection to ``dim``) → (optional L2 normalisation).
+
+    Args:
+        encoder: a model from :func:`build_encoder`.
+        dim: embedding size; ``None`` uses the encoder's output as is (the study's ``conv``
+            network already ends in Dense(128)).
+        normalize: put the embedding on the unit sphere (``keras.layers.UnitNormalization``).
+            Triplet margins then live on a known scale (distances in [0, 2]); contrastive
+            lessons set it to False to use a 2-D latent plane directly.
+
+    Returns:
+        A model ``(batch, timesteps, channels) -> (batch, dim)`` whose output layer is named
+        ``"embedding"``.
+    """
+    inputs = keras.Input(encoder.input_shape[1:], name="series")
+    h = encoder(inputs)
+    if dim is not None:
+        h = layers.Dense(dim, name="projection")(h)
+    if normalize:
+        h = layers.UnitNormalization(name="embedding")(h)
+    else:
+        h = layers.Identity(name="embedding")(h)
+    return keras.Model(inputs, h, name=name)
+
+
+def classifier_model(encoder: keras.Model, n_classes: int, *, name: str = "classifier") -> keras.Model:
+    """Encoder → Dense(n_classes) logits. The encoder's output is the CE-baseline embedding.
+
+    Returns:
+        A model ``(batch, timesteps, channels) -> (batch, n_classes)`` of logits; its
+        penultimate layer (``model.get_layer(encoder.name)``) gives the embedding.
+    """
+    if not isinstance(n_classes, int) or n_classes < 2:
+        raise ValueError(f"n_classes must be an integer >= 2; got {n_classes!r}")
+    inputs = keras.Input(encoder.input_shape[1:], name="series")
+    logits = layers.Dense(n_classes, name="logits")(encoder(inputs))
+    return keras.Model(inputs, logits, name=name)

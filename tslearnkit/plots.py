@@ -1,0 +1,236 @@
+"""Figures for the lessons: series, class balance, embeddings, training curves, results.
+
+Every function returns a matplotlib ``Figure`` (nothing is shown or saved implicitly);
+:func:`save_figure` writes it as a PNG into the lesson's ``figures_dir``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "save_figure",
+    "plot_series",
+    "plot_class_distribution",
+    "plot_embeddings",
+    "plot_train_test_embeddings",
+    "plot_history",
+    "plot_latent_clusters",
+    "plot_results",
+    "project_2d",
+]
+
+
+def _plt():
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _colors(n: int):
+    plt = _plt()
+    cmap = plt.get_cmap("tab10" if n <= 10 else "tab20")
+    return [cmap(i % cmap.N) for i in range(n)]
+
+
+def save_figure(fig, figures_dir, name: str, *, dpi: int = 110) -> Path:
+    """Save ``fig`` as ``<figures_dir>/<name>.png`` and return the path."""
+    folder = Path(figures_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    fig.savefig(path, dpi=dpi, bbox_inches="tight")
+    return path
+
+
+def plot_series(x, y, class_names: Sequence[str], *, per_class: int = 3, seed: int = 0, max_classes: int = 9):
+    """A grid: one row per class, ``per_class`` random series per row, every channel a line.
+
+    Args:
+        x: ``(n, timesteps, channels)``; y: ``(n,)`` int labels.
+    """
+    plt = _plt()
+    rng = np.random.default_rng(seed)
+    classes = list(range(min(len(class_names), max_classes)))
+    channels = x.shape[2]
+    fig, axes = plt.subplots(
+        len(classes), per_class, figsize=(3.2 * per_class, 1.6 * len(classes)), sharex=True, sharey=True, squeeze=False
+    )
+    colors = plt.get_cmap("viridis")(np.linspace(0, 1, channels))
+    for row, cls in enumerate(classes):
+        members = np.flatnonzero(y == cls)
+        picks = rng.choice(members, size=min(per_class, len(members)), replace=False) if len(members) else []
+        for col in range(per_class):
+            ax = axes[row, col]
+            if col < len(picks):
+                for c in range(channels):
+                    ax.plot(x[picks[col], :, c], color=colors[c], lw=0.9)
+                ax.set_title(f"#{picks[col]}", fontsize=8, loc="right", pad=2)
+            if col == 0:
+                ax.set_ylabel(f"class {class_names[cls]}", fontsize=9)
+            if row == len(classes) - 1:
+                ax.set_xlabel("time step")
+    fig.suptitle(f"{per_class} series per class, every channel a line (colour = channel 1..{channels})")
+    fig.tight_layout()
+    return fig
+
+
+def plot_class_distribution(counts: Mapping[str, np.ndarray], class_names: Sequence[str], *, title: str = "Class distribution"):
+    """Grouped bars: one group per class, one bar per split (``{"train": counts, ...}``)."""
+    plt = _plt()
+    n_splits = len(counts)
+    width = 0.8 / max(n_splits, 1)
+    fig, ax = plt.subplots(figsize=(max(6, 0.7 * len(class_names) * n_splits), 3.5))
+    positions = np.arange(len(class_names))
+    for i, (split, values) in enumerate(counts.items()):
+        values = np.asarray(values)
+        bars = ax.bar(positions + (i - (n_splits - 1) / 2) * width, values, width, label=f"{split} (n={values.sum()})")
+        ax.bar_label(bars, fontsize=7)
+    ax.set_xticks(positions, class_names)
+    ax.set_xlabel("class")
+    ax.set_ylabel("number of series")
+    ax.set_title(title)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def project_2d(embeddings, *, method: str = "auto", seed: int = 0, reference=None):
+    """Project ``(n, d)`` embeddings to 2-D.
+
+    Args:
+        method: ``"direct"`` (d must be 2), ``"pca"``, ``"tsne"``, or ``"auto"`` (direct if
+            d == 2, else PCA).
+        reference: for PCA only, fit the projection on these embeddings (e.g. the training
+            set) and apply it to ``embeddings``; t-SNE has no out-of-sample transform.
+
+    Returns:
+        ``(n, 2)`` array and the name of the method used.
+    """
+    embeddings = np.asarray(embeddings, np.float64)
+    if method == "auto":
+        method = "direct" if embeddings.shape[1] == 2 else "pca"
+    if method == "direct":
+        if embeddings.shape[1] != 2:
+            raise ValueError(f"method='direct' needs 2-D embeddings; got {embeddings.shape[1]}-D")
+        return embeddings, "direct"
+    if method == "pca":
+        from sklearn.decomposition import PCA
+
+        pca = PCA(2, random_state=seed).fit(embeddings if reference is None else np.asarray(reference, np.float64))
+        return pca.transform(embeddings), "PCA"
+    if method == "tsne":
+        from sklearn.manifold import TSNE
+
+        perplexity = min(30.0, max(5.0, (len(embeddings) - 1) / 3))
+        return TSNE(2, random_state=seed, init="pca", perplexity=perplexity).fit_transform(embeddings), "t-SNE"
+    raise ValueError(f"method must be 'auto', 'direct', 'pca' or 'tsne'; got {method!r}")
+
+
+def plot_embeddings(embeddings, labels, class_names: Sequence[str], *, method: str = "auto", ax=None, title: str = "", seed: int = 0, reference=None, marker="o"):
+    """Scatter of 2-D projected embeddings coloured by class."""
+    plt = _plt()
+    points, used = project_2d(embeddings, method=method, seed=seed, reference=reference)
+    fig = None
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    colors = _colors(len(class_names))
+    for cls, name in enumerate(class_names):
+        mask = np.asarray(labels) == cls
+        if mask.any():
+            ax.scatter(points[mask, 0], points[mask, 1], s=12, color=colors[cls], label=str(name), alpha=0.8, marker=marker)
+    ax.set_title(title or f"embeddings ({used})")
+    ax.set_xlabel(f"{used} 1" if used != "direct" else "z1")
+    ax.set_ylabel(f"{used} 2" if used != "direct" else "z2")
+    return fig if fig is not None else ax.figure
+
+
+def plot_train_test_embeddings(train_emb, y_train, test_emb, y_test, class_names, *, method: str = "pca", seed: int = 0, title: str = ""):
+    """Train and test embeddings side by side, in one projection (PCA fitted on train)."""
+    plt = _plt()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), sharex=method != "tsne", sharey=method != "tsne")
+    reference = train_emb if method == "pca" else None
+    plot_embeddings(train_emb, y_train, class_names, method=method, ax=axes[0], title="train", seed=seed, reference=reference)
+    plot_embeddings(test_emb, y_test, class_names, method=method, ax=axes[1], title="test", seed=seed, reference=reference)
+    axes[1].legend(title="class", bbox_to_anchor=(1.02, 1), loc="upper left", fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(history: Mapping[str, Sequence[float]], *, keys: Sequence[str] | None = None, title: str = "Training"):
+    """Training curves: the loss on the left, any other logged metric on the right."""
+    plt = _plt()
+    keys = list(keys) if keys is not None else list(history)
+    loss_keys = [k for k in keys if "loss" in k]
+    other = [k for k in keys if "loss" not in k]
+    fig, axes = plt.subplots(1, 2 if other else 1, figsize=(11 if other else 5.5, 3.5), squeeze=False)
+    for k in loss_keys:
+        axes[0, 0].plot(np.arange(1, len(history[k]) + 1), history[k], label=k)
+    axes[0, 0].set_xlabel("epoch")
+    axes[0, 0].set_ylabel("loss")
+    axes[0, 0].legend()
+    if other:
+        for k in other:
+            axes[0, 1].plot(np.arange(1, len(history[k]) + 1), history[k], label=k)
+        axes[0, 1].set_xlabel("epoch")
+        axes[0, 1].set_ylabel("score")
+        axes[0, 1].legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_latent_clusters(z, labels, class_names: Sequence[str], *, n_clusters: int | None = None, seed: int = 0, title: str = "", ax=None):
+    """A 2-D latent plane: k-means cluster regions as background, points coloured by class.
+
+    Returns:
+        ``(figure, cluster_assignments)``.
+    """
+    from sklearn.cluster import KMeans
+
+    plt = _plt()
+    z = np.asarray(z, np.float64)
+    if z.shape[1] != 2:
+        raise ValueError(f"plot_latent_clusters needs a 2-D latent; got {z.shape[1]}-D (project first)")
+    n_clusters = n_clusters or len(np.unique(labels))
+    km = KMeans(n_clusters, n_init=10, random_state=seed).fit(z)
+    pad = 0.05 * (z.max(0) - z.min(0) + 1e-9)
+    lo, hi = z.min(0) - pad, z.max(0) + pad
+    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 300), np.linspace(lo[1], hi[1], 300))
+    regions = km.predict(np.c_[gx.ravel(), gy.ravel()]).reshape(gx.shape)
+    fig = None
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6, 5))
+    ax.contourf(gx, gy, regions, levels=np.arange(n_clusters + 1) - 0.5, cmap="Pastel2", alpha=0.6)
+    colors = _colors(len(class_names))
+    for cls, name in enumerate(class_names):
+        mask = np.asarray(labels) == cls
+        if mask.any():
+            ax.scatter(z[mask, 0], z[mask, 1], s=10, color=colors[cls], label=str(name), edgecolor="k", linewidth=0.2)
+    ax.scatter(*km.cluster_centers_.T, marker="x", s=80, c="k", label="k-means centres")
+    ax.set_xlabel("z1")
+    ax.set_ylabel("z2")
+    ax.set_title(title or f"2-D latent plane, {n_clusters} k-means regions")
+    ax.legend(fontsize=7, bbox_to_anchor=(1.02, 1), loc="upper left")
+    return (fig if fig is not None else ax.figure), km.labels_
+
+
+def plot_results(table, metric: str = "precision_at_1", *, title: str = ""):
+    """Horizontal bars of ``<metric>_mean`` ± std per method from :func:`results.results_table`."""
+    plt = _plt()
+    names = [f"{m}" for m, _ in table.index]
+    means = table[f"{metric}_mean"].to_numpy()
+    stds = table[f"{metric}_std"].to_numpy()
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(names) + 1.2))
+    order = np.argsort(means)
+    ax.barh(np.array(names)[order], means[order], xerr=stds[order], color="tab:blue", alpha=0.8, capsize=3)
+    lo = max(0.0, float(np.nanmin(means - stds)) - 0.05)
+    ax.set_xlim(lo, 1.0)
+    ax.set_xlabel(metric)
+    ax.set_title(title or f"{metric} (mean ± std over seeds)")
+    fig.tight_layout()
+    return fig

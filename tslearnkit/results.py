@@ -1,0 +1,197 @@
+"""Result records: one JSON file per run, and the table built from them.
+
+A record holds ``lesson``, ``method``, ``dataset``, ``seed``, ``metrics`` (a flat dict of
+numbers), ``epochs``, ``wall_time_s`` and ``versions``; extra keys are kept. Files are written
+atomically (a temporary file in the same folder, then ``os.replace``), so an interrupted run
+never leaves a truncated record behind and never damages an existing one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+__all__ = [
+    "REQUIRED_FIELDS",
+    "DEFAULT_TABLE_METRICS",
+    "save_result",
+    "load_results",
+    "validate_record",
+    "results_table",
+    "table_markdown",
+]
+
+REQUIRED_FIELDS = {
+    "lesson": str,
+    "method": str,
+    "dataset": str,
+    "seed": int,
+    "metrics": dict,
+    "epochs": int,
+    "wall_time_s": (int, float),
+    "versions": dict,
+}
+DEFAULT_TABLE_METRICS = (
+    "precision_at_1",
+    "mean_average_precision_at_r",
+    "mean_average_precision",
+    "NMI",
+)
+METRIC_LABELS = {
+    "precision_at_1": "P@1",
+    "mean_average_precision_at_r": "MAP@R",
+    "mean_average_precision": "MAP",
+    "NMI": "NMI",
+    "AMI": "AMI",
+    "ARI": "ARI",
+    "r_precision": "R-precision",
+    "knn_accuracy": "1-NN acc.",
+    "accuracy": "accuracy",
+    "legacy_map_at_k": "MAP@3 (PML 0.9)",
+}
+
+
+def validate_record(record: dict, *, source: str = "record") -> dict:
+    """Check a record's fields and types; return it unchanged.
+
+    Raises:
+        ValueError: naming ``source`` and the offending field.
+    """
+    if not isinstance(record, dict):
+        raise ValueError(f"{source}: a result record must be a JSON object, got {type(record).__name__}")
+    for field, kinds in REQUIRED_FIELDS.items():
+        if field not in record:
+            raise ValueError(f"{source}: missing field {field!r} (required: {sorted(REQUIRED_FIELDS)})")
+        value = record[field]
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            raise ValueError(f"{source}: field {field!r} has the wrong type ({type(value).__name__})")
+    for name, value in record["metrics"].items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"{source}: metric {name!r} is not a number ({value!r})")
+        if not math.isfinite(value):
+            raise ValueError(f"{source}: metric {name!r} is {value} (NaN/inf)")
+    return record
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")
+
+
+def save_result(
+    results_dir,
+    *,
+    lesson: str,
+    method: str,
+    dataset: str,
+    seed: int,
+    metrics: dict,
+    epochs: int,
+    wall_time_s: float,
+    versions: dict | None = None,
+    **extra,
+) -> Path:
+    """Validate and write one record as ``<lesson>__<method>__<dataset>__seed<seed>.json``.
+
+    Returns:
+        The path written. An existing record for the same run is replaced atomically.
+    """
+    from . import environment
+
+    record = {
+        "lesson": lesson,
+        "method": method,
+        "dataset": dataset,
+        "seed": int(seed),
+        "metrics": {k: float(v) for k, v in metrics.items()},
+        "epochs": int(epochs),
+        "wall_time_s": float(wall_time_s),
+        "versions": versions if versions is not None else environment(),
+        **extra,
+    }
+    validate_record(record, source=f"result of {lesson}/{method}")
+    folder = Path(results_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{_slug(lesson)}__{_slug(method)}__{_slug(dataset)}__seed{int(seed)}.json"
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            json.dump(record, handle, indent=2, sort_keys=True)
+            handle.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def load_results(results_dir) -> list[dict]:
+    """Read and validate every ``*.json`` record in ``results_dir`` (sorted by file name).
+
+    Raises:
+        FileNotFoundError: the folder does not exist.
+        ValueError: a file that is not valid JSON or not a valid record, naming the file.
+    """
+    folder = Path(results_dir)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"no results folder {folder}")
+    records = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            record = json.loads(path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise ValueError(f"{path}: not valid JSON ({err}); delete or re-run it") from err
+        records.append(validate_record(record, source=str(path)))
+    return records
+
+
+def results_table(records: Iterable[dict], metrics: Sequence[str] = DEFAULT_TABLE_METRICS):
+    """Group records by (method, dataset): mean and std over seeds for each metric.
+
+    Returns:
+        A ``pandas.DataFrame`` indexed by ``(method, dataset)`` with columns
+        ``n_seeds``, ``lesson`` and, per metric, ``<metric>_mean`` and ``<metric>_std``
+        (sample std, ddof=1; 0 for a single seed). Rows keep the order of first appearance
+        sorted by lesson.
+    """
+    import numpy as np
+    import pandas as pd
+
+    rows = {}
+    for record in sorted(records, key=lambda r: (r["lesson"], r["method"], r["seed"])):
+        rows.setdefault((record["method"], record["dataset"]), []).append(record)
+    table = []
+    for (method, dataset), group in rows.items():
+        row = {"method": method, "dataset": dataset, "lesson": group[0]["lesson"], "n_seeds": len(group)}
+        for metric in metrics:
+            values = [g["metrics"][metric] for g in group if metric in g["metrics"]]
+            row[f"{metric}_mean"] = float(np.mean(values)) if values else float("nan")
+            row[f"{metric}_std"] = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0 if values else float("nan")
+        table.append(row)
+    frame = pd.DataFrame(table)
+    if frame.empty:
+        return frame
+    return frame.set_index(["method", "dataset"])
+
+
+def table_markdown(table, metrics: Sequence[str] = DEFAULT_TABLE_METRICS, *, digits: int = 3) -> str:
+    """Render :func:`results_table` output as a Markdown table of ``mean ± std`` cells."""
+    header = ["Method", "Dataset", "Seeds", *[METRIC_LABELS.get(m, m) for m in metrics]]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for (method, dataset), row in table.iterrows():
+        cells = [method, dataset, str(int(row["n_seeds"]))]
+        for metric in metrics:
+            mean, std = row[f"{metric}_mean"], row[f"{metric}_std"]
+            if math.isnan(mean):
+                cells.append("–")
+            elif int(row["n_seeds"]) > 1:
+                cells.append(f"{mean:.{digits}f} ± {std:.{digits}f}")
+            else:
+                cells.append(f"{mean:.{digits}f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
