@@ -1,0 +1,100 @@
+"""tslearnkit.models: encoder shapes, any length, the study's parameter count, heads, save/load."""
+
+import numpy as np
+import pytest
+
+keras = pytest.importorskip("keras")
+
+from tslearnkit import models  # noqa: E402
+
+
+def _trainable(model):
+    return int(sum(np.prod(w.shape) for w in model.trainable_weights))
+
+
+def _non_trainable(model):
+    return int(sum(np.prod(w.shape) for w in model.non_trainable_weights))
+
+
+def test_conv_encoder_matches_the_study_network_on_1007_by_4():
+    encoder = models.build_encoder("conv", (1007, 4))
+    flatten = next(layer for layer in encoder.layers if isinstance(layer, keras.layers.Flatten))
+    assert flatten.output.shape[-1] == 8000  # 125 steps × 64 filters
+    # The study's PyTorch network, parameter by parameter (BatchNorm running stats are buffers
+    # there and non-trainable weights here).
+    study = {
+        "conv1": 4 * 3 * 64 + 64,
+        "conv2": 64 * 3 * 64 + 64,
+        "bn1": 2 * 64,
+        "fc1": 8000 * 256 + 256,
+        "bn2": 2 * 256,
+        "fc2": 256 * 128 + 128,
+    }
+    assert _trainable(encoder) == sum(study.values()) == 2_094_976
+    assert _non_trainable(encoder) == 2 * 64 + 2 * 256
+    kinds = [type(layer).__name__ for layer in encoder.layers[1:]]
+    assert kinds == [
+        "Conv1D", "ReLU", "MaxPooling1D", "Conv1D", "BatchNormalization", "ReLU", "MaxPooling1D",
+        "Flatten", "Dense", "BatchNormalization", "ReLU", "Dropout", "Dense",
+    ]
+    assert encoder(np.zeros((2, 1007, 4), np.float32)).shape == (2, 128)
+
+
+@pytest.mark.parametrize("name,features", [("fcn", 128), ("resnet", 128), ("inception", 128)])
+def test_pooled_encoders_accept_any_length(name, features):
+    encoder = models.build_encoder(name, (None, 3))
+    for length in (16, 29, 57):
+        out = encoder(np.random.default_rng(0).normal(size=(2, length, 3)).astype(np.float32))
+        assert out.shape == (2, features)
+
+
+def test_conv_encoder_needs_a_fixed_length():
+    with pytest.raises(ValueError, match="fixed length >= 8"):
+        models.build_encoder("conv", (None, 3))
+
+
+def test_unknown_encoder_and_option_are_named():
+    with pytest.raises(ValueError, match=r"unknown encoder 'lstm'; choose one of \['conv', 'fcn', 'inception', 'resnet'\]"):
+        models.build_encoder("lstm", (29, 12))
+    with pytest.raises(ValueError, match=r"does not take \['width'\]"):
+        models.build_encoder("fcn", (29, 12), width=3)
+    with pytest.raises(ValueError, match=r"input_shape must be \(timesteps, channels\)"):
+        models.build_encoder("fcn", (10, 29, 12))
+
+
+def test_config_changes_the_encoder():
+    small = models.build_encoder("fcn", (29, 12), filters=(8, 16, 8))
+    assert small.output.shape[-1] == 8
+    assert _trainable(small) < _trainable(models.build_encoder("fcn", (29, 12)))
+
+
+def test_embedding_model_normalises_and_projects():
+    encoder = models.build_encoder("fcn", (29, 12), filters=(8, 8, 8))
+    model = models.embedding_model(encoder, dim=16, normalize=True)
+    z = np.asarray(model(np.random.default_rng(0).normal(size=(5, 29, 12)).astype(np.float32)))
+    assert z.shape == (5, 16)
+    np.testing.assert_allclose(np.linalg.norm(z, axis=1), 1.0, rtol=1e-5)
+    raw = models.embedding_model(models.build_encoder("fcn", (29, 12), filters=(8, 8, 8)), dim=2, normalize=False)
+    z2 = np.asarray(raw(np.random.default_rng(0).normal(size=(5, 29, 12)).astype(np.float32)))
+    assert z2.shape == (5, 2) and not np.allclose(np.linalg.norm(z2, axis=1), 1.0)
+
+
+def test_classifier_penultimate_is_the_encoder():
+    encoder = models.build_encoder("conv", (29, 12))
+    clf = models.classifier_model(encoder, 9)
+    x = np.random.default_rng(1).normal(size=(3, 29, 12)).astype(np.float32)
+    assert clf(x).shape == (3, 9)
+    assert clf.get_layer(encoder.name) is encoder
+    with pytest.raises(ValueError, match="n_classes must be an integer >= 2"):
+        models.classifier_model(encoder, 1)
+
+
+def test_models_round_trip_through_keras_format(tmp_path):
+    for name in ("conv", "inception"):
+        encoder = models.build_encoder(name, (29, 12))
+        model = models.embedding_model(encoder, dim=8)
+        x = np.random.default_rng(2).normal(size=(4, 29, 12)).astype(np.float32)
+        path = tmp_path / f"{name}.keras"
+        model.save(path)
+        loaded = keras.models.load_model(path)
+        np.testing.assert_allclose(loaded(x, training=False), model(x, training=False), rtol=1e-5, atol=1e-6)
