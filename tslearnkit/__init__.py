@@ -22,6 +22,7 @@ _SUBMODULES = (
     "results",
     "plots",
     "baselines",
+    "lesson",
     "cli",
 )
 

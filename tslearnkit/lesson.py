@@ -1,0 +1,82 @@
+"""The few lines every lesson notebook starts and ends with, in one place.
+
+    lesson = tk.lesson.start("03_triplet_all", seed=seed, quick=quick,
+                             results_dir=results_dir, figures_dir=figures_dir)
+    ...
+    lesson.figure(fig, "embeddings")          # save into figures_dir, return the figure
+    lesson.record("batch-all", dataset, metrics, epochs=..., wall_time_s=...)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+
+__all__ = ["Lesson", "start"]
+
+
+@dataclasses.dataclass
+class Lesson:
+    """Where a lesson writes its outputs, and how it names them."""
+
+    name: str
+    seed: int
+    quick: bool
+    results_dir: Path
+    figures_dir: Path
+    started: float = dataclasses.field(default_factory=time.perf_counter)
+    records: list = dataclasses.field(default_factory=list)
+
+    def epochs(self, full: int, quick: int = 2) -> int:
+        """``full`` epochs normally, ``quick`` in quick mode (CI smoke runs)."""
+        return quick if self.quick else full
+
+    def figure(self, fig, name: str):
+        """Save ``fig`` as ``<figures_dir>/<lesson>__<name>.png``; return it for display."""
+        from .plots import save_figure
+
+        save_figure(fig, self.figures_dir, f"{self.name}__{name}")
+        return fig
+
+    def record(self, method: str, dataset: str, metrics: dict, *, epochs: int, wall_time_s: float, **extra) -> Path:
+        """Write one result record (see :mod:`tslearnkit.results`) and remember its path."""
+        from .results import save_result
+
+        path = save_result(
+            self.results_dir,
+            lesson=self.name,
+            method=method,
+            dataset=dataset,
+            seed=self.seed,
+            metrics=metrics,
+            epochs=epochs,
+            wall_time_s=wall_time_s,
+            quick=self.quick,
+            **extra,
+        )
+        self.records.append(path)
+        return path
+
+    def finish(self) -> None:
+        """Print what was written and how long the lesson took."""
+        print(f"{self.name}: {len(self.records)} record(s) in {self.results_dir}, "
+              f"figures in {self.figures_dir}, {time.perf_counter() - self.started:.0f} s")
+
+
+def start(name: str, *, seed: int = 0, quick: bool = False, results_dir="results", figures_dir="figures", show_environment: bool = True) -> Lesson:
+    """Seed everything, create the output folders, set plot defaults, print versions."""
+    import keras
+    import matplotlib.pyplot as plt
+
+    from . import environment
+
+    keras.utils.set_random_seed(int(seed))
+    plt.rcParams.update({"figure.dpi": 90, "axes.grid": True, "grid.alpha": 0.3})
+    lesson = Lesson(name, int(seed), bool(quick), Path(results_dir), Path(figures_dir))
+    lesson.results_dir.mkdir(parents=True, exist_ok=True)
+    lesson.figures_dir.mkdir(parents=True, exist_ok=True)
+    if show_environment:
+        versions = ", ".join(f"{k} {v}" for k, v in environment().items())
+        print(f"{name} | seed {seed} | {'QUICK run' if quick else 'full run'} | {versions}")
+    return lesson
