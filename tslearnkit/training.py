@@ -37,6 +37,8 @@ __all__ = [
     "embed",
     "evaluate_embedding",
     "resolve_verbose",
+    "active_triplet_fraction",
+    "ActiveTripletsCallback",
 ]
 
 LOSSES = {
@@ -323,7 +325,7 @@ def fit_contrastive(
             validation metrics.
         loss: ``"ntxent"``, ``"supcon"`` or a Loss taking ``(labels, [z_a; z_b])``.
         views: tensor function ``x_batch -> (view_a, view_b)``; default
-            :func:`tslearnkit.augment.tf_two_views` (random crop + jitter + scaling).
+            :func:`tslearnkit.augment.make_tf_two_views` seeded with ``seed``.
         embedding_dim, normalize: the talk's setting is a 2-D latent used directly
             (``embedding_dim=2, normalize=False``).
         Other arguments as in :func:`fit_embedding`.
@@ -339,11 +341,11 @@ def fit_contrastive(
             raise ValueError("loss='supcon' needs y_train")
         y_train = np.zeros(len(x_train), np.int64)
     y_train = check_labels(y_train, len(x_train), name="y_train")
+    _seed_everything(seed)
     if views is None:
         from . import augment
 
-        views = augment.tf_two_views
-    _seed_everything(seed)
+        views = augment.make_tf_two_views(seed)
 
     def to_views(xb, yb):
         view_a, view_b = views(xb)
@@ -413,3 +415,65 @@ def embedding_scores(train_emb, y_train, test_emb, y_test, *, k_values=(1, 3, 5,
         key = "knn_accuracy" if k == 1 else f"knn_accuracy_at_{k}"
         scores[key] = metrics.knn_accuracy(train_emb, y_train, test_emb, y_test, k=k)
     return {key: float(value) for key, value in scores.items()}
+
+
+# --------------------------------------------------------------------------- monitoring
+def active_triplet_fraction(embeddings, labels, *, margin: float, distance_metric: str = "L2") -> float:
+    """Share of valid (anchor, positive, negative) triplets whose loss is still positive.
+
+    Args:
+        embeddings: ``(b, d)``; labels: ``(b,)`` ints.
+        margin, distance_metric: as in the triplet losses.
+
+    Returns:
+        ``active / valid`` in [0, 1]; 0 when the batch has no valid triplet.
+    """
+    from .losses import pairwise_distances
+
+    labels = np.asarray(labels).reshape(-1)
+    dist = np.asarray(pairwise_distances(np.asarray(embeddings, np.float32), distance_metric), np.float64)
+    same = labels[:, None] == labels[None, :]
+    positive = same & ~np.eye(len(labels), dtype=bool)
+    negative = ~same
+    # violation[a, p, n] = d(a, p) - d(a, n) + margin, only over valid (p, n) for each a: O(b^3)
+    # memory is fine for the small monitoring batches this is meant for (b = P·K ≈ 40).
+    violation = dist[:, :, None] - dist[:, None, :] + margin
+    valid = positive[:, :, None] & negative[:, None, :]
+    n_valid = int(valid.sum())
+    return float(((violation > 0) & valid).sum() / n_valid) if n_valid else 0.0
+
+
+def _active_triplets_callback_class():
+    import keras
+
+    class ActiveTripletsCallback(keras.callbacks.Callback):
+        """Adds ``active_triplets`` to the epoch logs: the share of valid triplets that still
+        violate the margin, averaged over a fixed set of P×K training batches."""
+
+        def __init__(self, x, y, classes_per_batch, samples_per_class, *, margin, distance_metric="L2", n_batches=4, seed=0):
+            super().__init__()
+            x = check_series(x)
+            y = check_labels(y, len(x))
+            idx = sampling.balanced_batch_indices(y, classes_per_batch, samples_per_class, seed=seed)[:n_batches]
+            self._batches = [(x[i], y[i]) for i in idx]
+            self.margin = margin
+            self.distance_metric = distance_metric
+
+        def on_epoch_end(self, epoch, logs=None):
+            shares = [
+                active_triplet_fraction(np.asarray(self.model(xb, training=False)), yb, margin=self.margin,
+                                        distance_metric=self.distance_metric)
+                for xb, yb in self._batches
+            ]
+            if logs is not None:
+                logs["active_triplets"] = float(np.mean(shares))
+
+    return ActiveTripletsCallback
+
+
+def __getattr__(name):
+    if name == "ActiveTripletsCallback":
+        cls = _active_triplets_callback_class()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(f"module 'tslearnkit.training' has no attribute {name!r}")
