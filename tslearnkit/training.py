@@ -39,6 +39,7 @@ __all__ = [
     "resolve_verbose",
     "active_triplet_fraction",
     "ActiveTripletsCallback",
+    "cluster_scores",
 ]
 
 LOSSES = {
@@ -477,3 +478,24 @@ def __getattr__(name):
         globals()[name] = cls
         return cls
     raise AttributeError(f"module 'tslearnkit.training' has no attribute {name!r}")
+
+
+def cluster_scores(embeddings, labels, *, n_clusters: int | None = None, seed: int = 0) -> dict:
+    """k-means on ``embeddings`` (as many clusters as classes), scored against ``labels``.
+
+    Returns:
+        ``{"NMI", "AMI", "ARI"}`` of the cluster assignment; the k-means is the one
+        :func:`tslearnkit.metrics.retrieval_metrics` uses, so NMI/AMI agree with it.
+    """
+    from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score, normalized_mutual_info_score
+
+    from .metrics import kmeans_cluster_labels
+
+    labels = check_labels(labels, len(embeddings))
+    n_clusters = n_clusters or len(np.unique(labels))
+    assigned = kmeans_cluster_labels(np.asarray(embeddings, np.float32), n_clusters, seed=seed)
+    return {
+        "NMI": float(normalized_mutual_info_score(labels, assigned)),
+        "AMI": float(adjusted_mutual_info_score(labels, assigned)),
+        "ARI": float(adjusted_rand_score(labels, assigned)),
+    }

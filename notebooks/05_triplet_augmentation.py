@@ -1,0 +1,180 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lesson 5 — Class imbalance and oversampling, without leakage
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/tslearnkit/tslearnkit/blob/main/notebooks/05_triplet_augmentation.ipynb)
+#
+# **What you will learn**
+# - what a long-tailed training set does to a triplet embedding;
+# - four ways to oversample the minority classes — duplicates, interpolation, augmentation and the
+#   study's "reference walk" generator — applied to the **training split only**;
+# - why oversampling *before* splitting (what the study did) inflates the scores, shown with numbers.
+#
+# **Runtime:** about three minutes on a 2-core CPU (quick mode: under a minute).
+
+# %% [markdown]
+# Running in Colab? The next cell installs the kit there; anywhere else it does nothing.
+
+# %%
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tslearnkit/tslearnkit"], check=True)
+
+# %% tags=["parameters"]
+dataset = "JapaneseVowels"  # any name from tk.data.list_datasets()
+seed = 0  # seeds the imbalance, oversampling, weights and batches
+epochs = 40  # training epochs per run (quick mode: 2)
+quick = False  # True: a tiny run for CI
+results_dir = "../results"  # where result records (JSON) go
+figures_dir = "../figures"  # where figures (PNG) go
+encoder = "fcn"  # conv (the study's CNN), fcn, resnet or inception
+loss = "batch_all"  # batch_all (the study's all-triplet) or semihard
+margin = 0.5  # triplet margin
+smallest_ratio = 189 / 1113  # smallest class keeps this share of its series (the study's tail)
+methods = ["random", "interpolate", "augment", "reference_walk"]  # oversampling methods to compare
+classes_per_batch = 4  # P
+samples_per_class = 4  # K (the rarest class keeps only a handful of series)
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+import tslearnkit as tk
+
+lesson = tk.lesson.start("05_triplet_augmentation", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir)
+epochs = lesson.epochs(epochs)
+methods = methods[:1] if quick else methods
+data = tk.data.load_dataset(dataset)
+
+# %% [markdown]
+# ## A long-tailed training split
+#
+# Our training split is balanced, so we carve a long tail out of it with the study's proportions
+# (largest : smallest = 1113 : 189), decaying geometrically across the classes. The **test split is
+# untouched**: all evaluation happens on real, held-out series.
+
+# %%
+ratios = tk.augment.long_tail_ratios(data.n_classes, smallest=smallest_ratio)
+imbalanced = tk.augment.make_imbalanced(data, ratios, seed=seed)
+fig = tk.plots.plot_class_distribution(
+    {"balanced train": np.bincount(data.y_train), "long-tailed train": np.bincount(imbalanced.y_train),
+     "test (untouched)": np.bincount(data.y_test)},
+    data.class_names, title="Training series per class",
+)
+lesson.figure(fig, "class_distribution");
+
+
+# %%
+def train_and_score(train, label, **record_extra):
+    """Train the lesson's triplet embedding on `train` and score it on the real test split."""
+    fit = tk.training.fit_embedding(
+        train.x_train, train.y_train, loss=loss, loss_config={"margin": margin}, encoder=encoder,
+        classes_per_batch=classes_per_batch, samples_per_class=samples_per_class, epochs=epochs, seed=seed, verbose=0,
+    )
+    scores = tk.training.evaluate_embedding(fit.model, train.x_train, train.y_train, train.x_test, train.y_test, seed=seed)
+    print(f"{label:<40} P@1 {scores['precision_at_1']:.3f}  MAP@R {scores['mean_average_precision_at_r']:.3f}  "
+          f"({len(train.x_train)} training series, {fit.wall_time_s:.0f} s)")
+    lesson.record(label, f"{data.name} (long-tailed train)", scores, epochs=fit.epochs, wall_time_s=fit.wall_time_s,
+                  encoder=encoder, loss=loss, **record_extra)
+    return scores
+
+
+summary = {"no oversampling": train_and_score(imbalanced, "long-tailed, no oversampling")}
+
+# %% [markdown]
+# ## Oversampling the training split
+#
+# Each method adds synthetic series to the minority classes until every class matches the largest.
+# Every synthetic series derives from **training** series of its own class only, and is marked:
+# `result.is_synthetic` and `result.origin` trace it back to its parent.
+#
+# - `random`: exact duplicates;
+# - `interpolate`: SMOTE-style blends of a series and a same-class neighbour;
+# - `augment`: jitter + scaling + magnitude warp of a random same-class series;
+# - `reference_walk`: the study's generator — follow a reference series, sampling its values at
+#   jittered time indices, accumulating the step-to-step differences, then smoothing.
+
+# %%
+oversampled = {}
+for method in methods:
+    grown, result = tk.augment.oversample_dataset(imbalanced, method=method, seed=seed)
+    oversampled[method] = result
+    assert set(result.origin[result.is_synthetic]) <= set(range(len(imbalanced.x_train)))
+    summary[method] = train_and_score(grown, f"long-tailed + oversample ({method})", oversample=method,
+                                      n_synthetic=result.n_synthetic)
+
+# %% [markdown]
+# What do synthetic series look like beside their real parents? One channel of the rarest class:
+
+# %%
+rarest = int(np.argmin(np.bincount(imbalanced.y_train)))
+fig, axes = plt.subplots(1, len(oversampled), figsize=(4 * len(oversampled), 3), squeeze=False, sharey=True)
+for ax, (method, result) in zip(axes[0], oversampled.items()):
+    synthetic = np.flatnonzero(result.is_synthetic & (result.y == rarest))[:3]
+    for i, row in enumerate(synthetic):
+        parent = result.origin[row]
+        ax.plot(imbalanced.x_train[parent, :, 0], color=f"C{i}", lw=2, alpha=0.5, label="real parent" if i == 0 else None)
+        ax.plot(result.x[row, :, 0], color=f"C{i}", lw=1, ls="--", label="synthetic" if i == 0 else None)
+    ax.set_title(method)
+    ax.set_xlabel("time step")
+axes[0, 0].set_ylabel("channel 1")
+axes[0, 0].legend()
+fig.suptitle(f"Synthetic series of class {data.class_names[rarest]} (dashed) beside their parents")
+fig.tight_layout()
+lesson.figure(fig, "synthetic_series");
+
+# %% [markdown]
+# ## The mistake to avoid: oversampling before the split
+#
+# The study generated synthetic series from the *whole* dataset and split afterwards. Then a
+# synthetic copy of a test series can sit in the training set, and the test set is partly synthetic:
+# the model is tested on near-copies of what it trained on. We reproduce that here — pool the
+# long-tailed training split with the test split, oversample the pool, split it again — and compare
+# with the honest number above.
+
+# %%
+leak_method = "reference_walk" if "reference_walk" in methods else methods[0]
+pool_x = np.concatenate([imbalanced.x_train, data.x_test])
+pool_y = np.concatenate([imbalanced.y_train, data.y_test])
+pooled = tk.augment.oversample(pool_x, pool_y, method=leak_method, seed=seed)
+test_share = len(data.x_test) / len(pool_x)
+x_tr, y_tr, x_te, y_te = tk.data.stratified_split(pooled.x, pooled.y, test_share, seed=seed)
+leaky = data.replace(x_train=x_tr, y_train=y_tr, x_test=x_te, y_test=y_te)
+leaky_scores = train_and_score(leaky, f"LEAKY: oversample ({leak_method}) before split", oversample=leak_method, leaky=True)
+honest = summary[leak_method]
+print(f"\nhonest P@1 {honest['precision_at_1']:.3f}  vs  leaky P@1 {leaky_scores['precision_at_1']:.3f}")
+
+# %%
+labels = list(summary) + [f"leaky ({leak_method})"]
+values = [s["precision_at_1"] for s in summary.values()] + [leaky_scores["precision_at_1"]]
+fig, ax = plt.subplots(figsize=(7, 3.2))
+ax.barh(labels, values, color=["tab:gray"] + ["tab:blue"] * len(methods) + ["tab:red"])
+ax.set_xlim(max(0.0, min(values) - 0.1), 1.0)
+ax.set_xlabel("Precision@1 on the test split")
+ax.set_title("Oversampling the training split vs. before the split (red: leaky)")
+fig.tight_layout()
+lesson.figure(fig, "oversampling_comparison");
+lesson.finish()
+
+# %% [markdown]
+# ## Summary
+# - Oversample the **training split only**; evaluate on untouched real test series.
+# - Synthetic series are marked and traceable to their training parents.
+# - Oversampling before splitting leaks near-copies of test series into training and inflates scores.
+#
+# ## Exercises
+# 1. Is oversampling needed at all with P×K batches, which already balance classes per batch? Compare
+#    "no oversampling" with the methods above across three seeds.
+# 2. Raise `smallest_ratio` to 0.5. Which gap shrinks?
+# 3. In the leaky split, count how many test series have a synthetic sibling (same `origin`) in training.
