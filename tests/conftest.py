@@ -22,3 +22,15 @@ except RuntimeError:  # runtime already initialised by an earlier import; keep w
     pass
 
 LOGICAL_CPUS = [d.name for d in tf.config.list_logical_devices("CPU")]
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def mirrored_strategy():
+    """One MirroredStrategy over the two logical CPUs for the whole session: a second strategy's
+    collectives (e.g. synchronized BatchNorm) can clash with the first's instance keys."""
+    if len(LOGICAL_CPUS) < 2:
+        pytest.skip("needs two logical CPU devices")
+    return tf.distribute.MirroredStrategy(LOGICAL_CPUS[:2])

@@ -63,20 +63,36 @@ def test_deterministic_per_seed_and_epoch():
 
 def test_tf_dataset_yields_batches_and_new_order_each_epoch():
     x = np.arange(len(Y_IMBALANCED), dtype=np.float32)[:, None, None] * np.ones((1, 3, 2), np.float32)
-    dataset = sampling.balanced_batches(x, Y_IMBALANCED, 4, 10, seed=0)
-    assert int(dataset.cardinality()) == 12
-    epoch0 = [(xb.numpy(), yb.numpy()) for xb, yb in dataset]
-    epoch1 = [(xb.numpy(), yb.numpy()) for xb, yb in dataset]
-    assert len(epoch0) == 12
-    xb, yb = epoch0[0]
+    dataset = sampling.balanced_batches(x, Y_IMBALANCED, 4, 10, seed=0, epochs=2)
+    assert int(dataset.cardinality()) == 24
+    batches = [(xb.numpy(), yb.numpy()) for xb, yb in dataset]
+    again = [(xb.numpy(), yb.numpy()) for xb, yb in dataset]
+    xb, yb = batches[0]
     assert xb.shape == (40, 3, 2) and xb.dtype == np.float32 and yb.dtype == np.int64
     # Labels travel with their series.
     np.testing.assert_array_equal(Y_IMBALANCED[xb[:, 0, 0].astype(int)], yb)
-    expected = sampling.balanced_batch_indices(Y_IMBALANCED, 4, 10, seed=0, epoch=0)
-    np.testing.assert_array_equal(np.stack([b[0][:, 0, 0] for b in epoch0]).astype(int), expected)
-    assert not np.array_equal(epoch0[0][1], epoch1[0][1]) or not np.array_equal(
-        epoch0[0][0], epoch1[0][0]
-    )
+    seen = np.stack([b[0][:, 0, 0] for b in batches]).astype(int)
+    for epoch in (0, 1):
+        expected = sampling.balanced_batch_indices(Y_IMBALANCED, 4, 10, seed=0, epoch=epoch)
+        np.testing.assert_array_equal(seen[epoch * 12 : (epoch + 1) * 12], expected)
+    assert not np.array_equal(seen[:12], seen[12:])  # each epoch differs
+    # Re-iterating the dataset replays the same batches (what a second replica would see).
+    np.testing.assert_array_equal(np.stack([b[1] for b in again]), np.stack([b[1] for b in batches]))
+
+
+def test_shuffled_batches_cover_each_epoch_once():
+    x = np.arange(10, dtype=np.float32)[:, None, None]
+    y = np.arange(10) % 2
+    dataset = sampling.shuffled_batches(x, y, 4, seed=1, epochs=2)
+    sizes = [len(b[1]) for b in dataset]
+    assert sizes == [4, 4, 2, 4, 4, 2]
+    seen = np.concatenate([b[0].numpy()[:, 0, 0] for b in dataset]).astype(int)
+    assert sorted(seen[:10]) == list(range(10)) and sorted(seen[10:]) == list(range(10))
+    assert not np.array_equal(seen[:10], seen[10:])
+    dropped = sampling.shuffled_batches(x, y, 4, seed=1, drop_remainder=True)
+    assert [len(b[1]) for b in dropped] == [4, 4]
+    with pytest.raises(ValueError, match="give no full batch"):
+        sampling.shuffled_steps_per_epoch(3, 4, drop_remainder=True)
 
 
 def test_same_seed_same_tf_batches():

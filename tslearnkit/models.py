@@ -30,6 +30,12 @@ __all__ = [
 ]
 
 
+def _batch_norm():
+    # Synchronized across replicas under a tf.distribute strategy, so N replicas normalise with
+    # the statistics of the global batch, exactly like one device; identical on one device.
+    return layers.BatchNormalization(synchronized=True)
+
+
 def _check_input_shape(input_shape) -> tuple[int | None, int]:
     shape = tuple(input_shape)
     if len(shape) != 2:
@@ -72,12 +78,12 @@ def conv_encoder(
     h = layers.ReLU()(h)
     h = layers.MaxPooling1D(2)(h)
     h = layers.Conv1D(filters, 3, padding="same")(h)
-    h = layers.BatchNormalization()(h)
+    h = _batch_norm()(h)
     h = layers.ReLU()(h)
     h = layers.MaxPooling1D(4)(h)
     h = layers.Flatten()(h)
     h = layers.Dense(hidden_units)(h)
-    h = layers.BatchNormalization()(h)
+    h = _batch_norm()(h)
     h = layers.ReLU()(h)
     h = layers.Dropout(dropout)(h)
     outputs = layers.Dense(output_units, name="features")(h)
@@ -86,7 +92,7 @@ def conv_encoder(
 
 def _conv_bn_relu(h, filters: int, kernel_size: int, *, activation: bool = True):
     h = layers.Conv1D(filters, kernel_size, padding="same", use_bias=False)(h)
-    h = layers.BatchNormalization()(h)
+    h = _batch_norm()(h)
     return layers.ReLU()(h) if activation else h
 
 
@@ -138,7 +144,7 @@ def resnet_encoder(
             h = _conv_bn_relu(h, f, k, activation=i < len(kernel_sizes) - 1)
         if width != f:
             shortcut = layers.Conv1D(f, 1, padding="same", use_bias=False)(shortcut)
-            shortcut = layers.BatchNormalization()(shortcut)
+            shortcut = _batch_norm()(shortcut)
         h = layers.ReLU()(layers.Add()([h, shortcut]))
         width = f
     outputs = layers.GlobalAveragePooling1D(name="features")(h)
@@ -154,7 +160,7 @@ def _inception_module(h, filters: int, kernel_sizes: Sequence[int], bottleneck: 
     pooled = layers.MaxPooling1D(3, strides=1, padding="same")(h)
     branches.append(layers.Conv1D(filters, 1, padding="same", use_bias=False)(pooled))
     h = layers.Concatenate()(branches)
-    h = layers.BatchNormalization()(h)
+    h = _batch_norm()(h)
     return layers.ReLU()(h)
 
 
@@ -184,7 +190,7 @@ def inception_encoder(
         h = _inception_module(h, filters, kernel_sizes, bottleneck)
         if residual and d % 3 == 2:
             s = layers.Conv1D(h.shape[-1], 1, padding="same", use_bias=False)(shortcut)
-            s = layers.BatchNormalization()(s)
+            s = _batch_norm()(s)
             h = shortcut = layers.ReLU()(layers.Add()([h, s]))
     outputs = layers.GlobalAveragePooling1D(name="features")(h)
     return keras.Model(inputs, outputs, name=name)

@@ -15,7 +15,8 @@ How an epoch is scheduled
       twice in the same batch — and minority classes are revisited more often than majority
       ones (this is what makes the batches balanced).
     * Batch order is shuffled. Everything derives from ``seed`` and the epoch number, so two
-      runs with the same seed see the same batches, and each epoch differs from the last.
+      runs with the same seed see the same batches, and each epoch differs from the last. The
+      indices are drawn in NumPy up front, so one device and N replicas see the same batches.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import numpy as np
 
 from .data import check_labels, check_series
 
-__all__ = ["balanced_batches", "balanced_batch_indices", "steps_per_epoch"]
+__all__ = ["balanced_batches", "balanced_batch_indices", "steps_per_epoch", "shuffled_batches", "shuffled_steps_per_epoch"]
 
 
 def _class_members(y: np.ndarray) -> dict[int, np.ndarray]:
@@ -112,6 +113,27 @@ def balanced_batch_indices(
     return batches[rng.permutation(steps)]
 
 
+def _index_dataset(x, y, index_batches, transform):
+    """``tf.data`` pipeline gathering ``(x[idx], y[idx])`` for a precomputed list of index arrays.
+
+    The batch order is fixed in NumPy before TensorFlow sees it, so it is identical however often
+    or on however many replicas the pipeline is instantiated (``tf.data`` shuffle seeds are not:
+    a dataset rebuilt under a ``tf.distribute`` strategy shuffles differently).
+    """
+    import tensorflow as tf
+
+    x_const = tf.constant(x)
+    y_const = tf.constant(y)
+    dataset = tf.data.Dataset.from_generator(
+        lambda: iter(index_batches), output_signature=tf.TensorSpec((None,), tf.int64)
+    )
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(len(index_batches)))
+    dataset = dataset.map(lambda idx: (tf.gather(x_const, idx), tf.gather(y_const, idx)))
+    if transform is not None:
+        dataset = dataset.map(transform)
+    return dataset.prefetch(2)
+
+
 def balanced_batches(
     x,
     y,
@@ -119,14 +141,16 @@ def balanced_batches(
     samples_per_class: int = 10,
     *,
     seed: int = 0,
+    epochs: int = 1,
     transform=None,
 ):
     """A ``tf.data.Dataset`` of class-balanced ``(x_batch, y_batch)`` batches.
 
     Each batch holds exactly ``classes_per_batch`` (P) distinct classes with
-    ``samples_per_class`` (K) series each, so its size is P·K. One pass over the dataset is one
-    epoch as described in the module docstring; iterating it again (Keras does, once per
-    epoch) yields the next epoch's batches.
+    ``samples_per_class`` (K) series each, so its size is P·K. The dataset holds ``epochs``
+    consecutive epochs, each as described in the module docstring (epoch ``e`` is
+    ``balanced_batch_indices(..., seed=seed, epoch=e)``); pass ``steps_per_epoch`` to Keras
+    ``fit`` so that it walks through them in order.
 
     Args:
         x: ``(n, timesteps, channels)`` training series. Pass the training split only.
@@ -134,35 +158,48 @@ def balanced_batches(
         classes_per_batch: P (the study used 4).
         samples_per_class: K (the study used 10); at least 2.
         seed: makes the batch sequence reproducible.
+        epochs: how many epochs of batches the dataset holds.
         transform: optional function ``(x_batch, y_batch) -> (x_batch, y_batch)`` of tensors,
             applied per batch inside the pipeline (e.g. on-the-fly augmentation).
 
     Returns:
-        A finite ``tf.data.Dataset`` with known cardinality (``steps_per_epoch``) yielding
-        ``float32`` ``(P·K, timesteps, channels)`` and ``int64`` ``(P·K,)`` tensors.
+        A finite ``tf.data.Dataset`` with known cardinality (``epochs * steps_per_epoch``)
+        yielding ``float32`` ``(P·K, timesteps, channels)`` and ``int64`` ``(P·K,)`` tensors.
     """
-    import tensorflow as tf
-
     x = check_series(x)
     y = check_labels(y, len(x))
-    steps = steps_per_epoch(y, classes_per_batch, samples_per_class)
-    batch_size = classes_per_batch * samples_per_class
-    epoch_counter = {"epoch": 0}
+    if not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise ValueError(f"epochs must be a positive integer; got {epochs!r}")
+    index_batches = [
+        row
+        for epoch in range(epochs)
+        for row in balanced_batch_indices(y, classes_per_batch, samples_per_class, seed=seed, epoch=epoch)
+    ]
+    return _index_dataset(x, y, index_batches, transform)
 
-    def index_batches():
-        indices = balanced_batch_indices(
-            y, classes_per_batch, samples_per_class, seed=seed, epoch=epoch_counter["epoch"]
-        )
-        epoch_counter["epoch"] += 1
-        yield from indices
 
-    x_const = tf.constant(x)
-    y_const = tf.constant(y)
-    dataset = tf.data.Dataset.from_generator(
-        index_batches, output_signature=tf.TensorSpec((batch_size,), tf.int64)
-    )
-    dataset = dataset.apply(tf.data.experimental.assert_cardinality(steps))
-    dataset = dataset.map(lambda idx: (tf.gather(x_const, idx), tf.gather(y_const, idx)))
-    if transform is not None:
-        dataset = dataset.map(transform, num_parallel_calls=tf.data.AUTOTUNE)
-    return dataset.prefetch(2)
+def shuffled_batches(x, y, batch_size: int, *, seed: int = 0, epochs: int = 1, drop_remainder: bool = False, transform=None):
+    """Plain shuffled mini-batches (a fresh permutation per epoch), as a ``tf.data.Dataset``.
+
+    Returns:
+        A dataset of ``epochs * steps`` batches, ``steps = n // batch_size`` with
+        ``drop_remainder`` else ``ceil(n / batch_size)``; see :func:`shuffled_steps_per_epoch`.
+    """
+    x = check_series(x)
+    y = check_labels(y, len(x))
+    steps = shuffled_steps_per_epoch(len(x), batch_size, drop_remainder)
+    index_batches = []
+    for epoch in range(epochs):
+        order = np.random.default_rng([seed, epoch]).permutation(len(x))
+        index_batches.extend(order[i * batch_size : (i + 1) * batch_size] for i in range(steps))
+    return _index_dataset(x, y, index_batches, transform)
+
+
+def shuffled_steps_per_epoch(n: int, batch_size: int, drop_remainder: bool = False) -> int:
+    """Batches per epoch of :func:`shuffled_batches`."""
+    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
+    steps = n // batch_size if drop_remainder else math.ceil(n / batch_size)
+    if steps < 1:
+        raise ValueError(f"{n} series give no full batch of {batch_size}; lower batch_size")
+    return steps

@@ -131,11 +131,12 @@ def _make_loss(loss, **loss_config):
     return loss
 
 
-def _fit(model, dataset, *, epochs, verbose, callbacks, validation_data=None):
+def _fit(model, dataset, *, epochs, steps_per_epoch, verbose, callbacks, validation_data=None):
     start = time.perf_counter()
     history = model.fit(
         dataset,
         epochs=epochs,
+        steps_per_epoch=steps_per_epoch,
         verbose=resolve_verbose(verbose),
         callbacks=list(callbacks),
         validation_data=validation_data,
@@ -201,12 +202,11 @@ def fit_classifier(
         output).
     """
     import keras
-    import tensorflow as tf
 
     x_train, y_train = _check_train(x_train, y_train)
     n_classes = int(y_train.max()) + 1
     _seed_everything(seed)
-    steps = int(np.ceil(len(x_train) / batch_size)) * epochs
+    steps = sampling.shuffled_steps_per_epoch(len(x_train), batch_size) * epochs
     with _strategy(strategy).scope():
         enc = _build_encoder(encoder, x_train.shape[1:], encoder_config)
         model = models.classifier_model(enc, n_classes)
@@ -215,12 +215,8 @@ def fit_classifier(
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
             metrics=["accuracy"],
         )
-    dataset = (
-        tf.data.Dataset.from_tensor_slices((x_train, y_train))
-        .shuffle(len(x_train), seed=seed, reshuffle_each_iteration=True)
-        .batch(batch_size)
-        .prefetch(2)
-    )
+    steps_per_epoch = sampling.shuffled_steps_per_epoch(len(x_train), batch_size)
+    dataset = sampling.shuffled_batches(x_train, y_train, batch_size, seed=seed, epochs=epochs)
     val_data = None
     if validation is not None:
         val_data = (check_series(validation[0], name="x_val"), check_labels(validation[1], name="y_val"))
@@ -228,7 +224,8 @@ def fit_classifier(
     for cb in extra:
         cb.embedding_model = enc
     history, elapsed, n_epochs = _fit(
-        model, dataset, epochs=epochs, verbose=verbose, callbacks=[*extra, *callbacks], validation_data=val_data
+        model, dataset, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=verbose,
+        callbacks=[*extra, *callbacks], validation_data=val_data,
     )
     return FitResult(model, enc, history, elapsed, n_epochs)
 
@@ -279,16 +276,19 @@ def fit_embedding(
     """
     x_train, y_train = _check_train(x_train, y_train)
     _seed_everything(seed)
+    steps_per_epoch = sampling.steps_per_epoch(y_train, classes_per_batch, samples_per_class)
     dataset = sampling.balanced_batches(
-        x_train, y_train, classes_per_batch, samples_per_class, seed=seed, transform=batch_transform
+        x_train, y_train, classes_per_batch, samples_per_class, seed=seed, epochs=epochs, transform=batch_transform
     )
-    steps = int(dataset.cardinality()) * epochs
+    steps = steps_per_epoch * epochs
     with _strategy(strategy).scope():
         enc = _build_encoder(encoder, x_train.shape[1:], encoder_config)
         model = models.embedding_model(enc, embedding_dim, normalize)
         model.compile(optimizer=_optimizer(learning_rate, steps, lr_schedule), loss=_make_loss(loss, **(loss_config or {})))
     extra = _retrieval_callback(validation, (x_train, y_train), 1)
-    history, elapsed, n_epochs = _fit(model, dataset, epochs=epochs, verbose=verbose, callbacks=[*extra, *callbacks])
+    history, elapsed, n_epochs = _fit(
+        model, dataset, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=verbose, callbacks=[*extra, *callbacks]
+    )
     return FitResult(model, model, history, elapsed, n_epochs)
 
 
@@ -352,20 +352,20 @@ def fit_contrastive(
         view_a, view_b = views(xb)
         return tf.concat([view_a, view_b], axis=0), tf.concat([yb, yb], axis=0)
 
-    dataset = (
-        tf.data.Dataset.from_tensor_slices((x_train, y_train))
-        .shuffle(len(x_train), seed=seed, reshuffle_each_iteration=True)
-        .batch(batch_size, drop_remainder=len(x_train) >= batch_size)
-        .map(to_views)
-        .prefetch(2)
+    drop = len(x_train) >= batch_size
+    steps_per_epoch = sampling.shuffled_steps_per_epoch(len(x_train), batch_size, drop)
+    dataset = sampling.shuffled_batches(
+        x_train, y_train, batch_size, seed=seed, epochs=epochs, drop_remainder=drop, transform=to_views
     )
-    steps = int(dataset.cardinality()) * epochs
+    steps = steps_per_epoch * epochs
     with _strategy(strategy).scope():
         enc = _build_encoder(encoder, x_train.shape[1:], encoder_config)
         model = models.embedding_model(enc, embedding_dim, normalize)
         model.compile(optimizer=_optimizer(learning_rate, steps, lr_schedule), loss=_make_loss(loss, **(loss_config or {})))
     extra = _retrieval_callback(validation, (x_train, y_train), 1)
-    history, elapsed, n_epochs = _fit(model, dataset, epochs=epochs, verbose=verbose, callbacks=[*extra, *callbacks])
+    history, elapsed, n_epochs = _fit(
+        model, dataset, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=verbose, callbacks=[*extra, *callbacks]
+    )
     return FitResult(model, model, history, elapsed, n_epochs)
 
 
