@@ -70,6 +70,7 @@ def run_lessons(
     import papermill as pm
 
     os.environ["TSLEARNKIT_BATCH"] = "1"  # kernels print one line per epoch, not progress bars
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # kernels inherit it: no C++ log noise
     results_dir = (out / "results").resolve()
     executed_dir = (out / "notebooks").resolve()
     executed_dir.mkdir(parents=True, exist_ok=True)

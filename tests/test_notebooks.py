@@ -1,0 +1,120 @@
+"""The lessons: jupytext pairs in sync, no outputs in git, a proper parameters cell, quick runs
+through papermill that write records and figures, and the README table matching the records."""
+
+import ast
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tslearnkit import cli, results
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+REQUIRED_PARAMETERS = {"dataset", "seed", "epochs", "quick", "results_dir", "figures_dir"}
+
+
+def _lesson_paths():
+    return [NOTEBOOKS / f"{name}.py" for name in cli.LESSONS]
+
+
+@pytest.mark.parametrize("script", _lesson_paths(), ids=lambda p: p.stem)
+def test_ipynb_is_rebuilt_exactly_from_the_py_script(script):
+    jupytext = pytest.importorskip("jupytext")
+    nbformat = pytest.importorskip("nbformat")
+    notebook_path = script.with_suffix(".ipynb")
+    assert notebook_path.is_file(), f"{notebook_path.name} missing: run jupytext --to notebook {script.name}"
+    rebuilt = jupytext.reads(script.read_text(), fmt="py:percent")
+    committed = nbformat.read(notebook_path, as_version=4)
+    assert [c.source for c in committed.cells] == [c.source for c in rebuilt.cells], (
+        f"{notebook_path.name} differs from {script.name}: run `jupytext --to notebook notebooks/{script.name}`"
+    )
+    assert [c.cell_type for c in committed.cells] == [c.cell_type for c in rebuilt.cells]
+    assert [c.metadata.get("tags") for c in committed.cells] == [c.metadata.get("tags") for c in rebuilt.cells]
+
+
+@pytest.mark.parametrize("script", _lesson_paths(), ids=lambda p: p.stem)
+def test_notebook_has_no_outputs_and_python3_kernel(script):
+    nb = json.loads(script.with_suffix(".ipynb").read_text())
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") == [] and cell.get("execution_count") is None
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("script", _lesson_paths(), ids=lambda p: p.stem)
+def test_one_parameters_cell_with_commented_simple_values(script):
+    nb = json.loads(script.with_suffix(".ipynb").read_text())
+    tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1, "exactly one cell must be tagged 'parameters'"
+    source = "".join(tagged[0]["source"])
+    names = set()
+    for line in source.splitlines():
+        if not line.strip():
+            continue
+        assert re.match(r"^\w+ = .+  # \S", line), f"parameter line needs `name = value  # comment`: {line!r}"
+        node = ast.parse(line).body[0]
+        ast.literal_eval(node.value)  # plain literals only: nothing derived in the parameters cell
+        names.add(node.targets[0].id)
+    assert REQUIRED_PARAMETERS <= names, f"missing parameters: {REQUIRED_PARAMETERS - names}"
+
+
+@pytest.mark.parametrize("script", _lesson_paths(), ids=lambda p: p.stem)
+def test_lesson_reads_like_a_lesson(script):
+    text = script.read_text()
+    for needed in ("What you will learn", "Runtime", "colab-badge", "google.colab", "import tslearnkit as tk",
+                   "## Summary", "## Exercises", "lesson.record(", "lesson.finish()"):
+        assert needed in text, f"{script.name} lacks {needed!r}"
+    assert "tensorflow_addons" not in text and "import torch" not in text
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    pytest.importorskip("papermill")
+    out = tmp_path_factory.mktemp("quick")
+    figures = out / "figs"
+    failures = cli.run_lessons(list(cli.LESSONS), seeds=[0], quick=True, out=out, figures=figures,
+                               notebooks=NOTEBOOKS, cell_timeout=600)
+    return out, figures, failures
+
+
+def test_every_lesson_runs_in_quick_mode(quick_run):
+    _, _, failures = quick_run
+    assert failures == [], "\n".join(f"{lesson}: {reason}" for lesson, _, reason in failures)
+
+
+@pytest.mark.parametrize("lesson", cli.LESSONS)
+def test_lesson_writes_records_and_figures(quick_run, lesson):
+    out, figures, _ = quick_run
+    records = [r for r in results.load_results(out / "results") if r["lesson"] == lesson]
+    assert records, f"{lesson} wrote no result record"
+    assert all(r["quick"] is True and r["seed"] == 0 for r in records)
+    assert list(figures.glob(f"{lesson}__*.png")), f"{lesson} saved no figure"
+    assert (out / "notebooks" / f"{lesson}__seed0.ipynb").is_file()
+
+
+def test_failing_lesson_is_named_with_its_cell(tmp_path):
+    pytest.importorskip("papermill")
+    nbformat = pytest.importorskip("nbformat")
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("seed = 0\nquick = True\nresults_dir = ''\nfigures_dir = ''")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("raise ValueError('boom')")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, folder / "99_broken.ipynb")
+    failures = cli.run_lessons(["99_broken"], seeds=[0], quick=True, out=tmp_path / "out", notebooks=folder, cell_timeout=60)
+    assert len(failures) == 1
+    lesson, seed, reason = failures[0]
+    assert lesson == "99_broken" and "ValueError: boom" in reason and "cell" in reason
+
+
+def test_readme_table_equals_the_committed_records():
+    readme = (ROOT / "README.md").read_text()
+    if cli.TABLE_START not in readme:
+        pytest.fail("README.md has no results table markers")
+    committed = readme.split(cli.TABLE_START, 1)[1].split(cli.TABLE_END, 1)[0].strip()
+    assert committed == cli.build_table(ROOT / "results"), "README table is stale: run `tslearnkit table --readme README.md`"
