@@ -373,8 +373,9 @@ def fit_contrastive(
 def embed(model, x, *, batch_size: int = 256) -> np.ndarray:
     """Embeddings of ``x`` (``(n, t, c)``) as a float32 ``(n, d)`` array (inference mode)."""
     x = check_series(x)
-    # Eager calls in fixed-size chunks: no tf.function retracing for every new input length.
-    chunks = [np.asarray(model(x[i : i + batch_size], training=False)) for i in range(0, len(x), batch_size)]
+    # Fixed-size chunks through Keras's cached compiled predict step: it traces at most twice
+    # (full chunk, last chunk) and runs about 2x faster than eager calls (bench/train.py).
+    chunks = [np.asarray(model.predict_on_batch(x[i : i + batch_size])) for i in range(0, len(x), batch_size)]
     return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros((0, 0), np.float32)
 
 
