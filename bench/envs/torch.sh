@@ -5,7 +5,9 @@
 #
 #   bash bench/envs/torch.sh            # -> .venvs/torch (PML 2.x) and .venvs/torch-pml0999
 #   TORCH_VENV=/tmp/t bash bench/envs/torch.sh
-#   source bench/envs/torch.sh          # also exports TORCH_PYTHON / TORCH_LEGACY_PYTHON
+#
+# It prints TORCH_PYTHON=... and TORCH_LEGACY_PYTHON=..., the interpreters that
+# tests/golden/make_pml_goldens.py and bench/metrics.py look for (those paths by default).
 #
 # Environment:
 #   TORCH_VENV         venv with torch + pytorch-metric-learning 2.x (default .venvs/torch)
@@ -30,27 +32,28 @@ BASE_PYTHON="${TORCH_BASE_PYTHON:-$(command -v python3.11 || true)}"
 
 if [[ -z "$BASE_PYTHON" ]]; then
     echo "torch.sh: python3.11 not found; set TORCH_BASE_PYTHON" >&2
-    return 1 2>/dev/null || exit 1
+    exit 1
 fi
 
 _make_venv() {  # $1 = venv dir
-    if [[ ! -x "$1/bin/python" ]]; then
-        "$BASE_PYTHON" -m venv "$1"
-        "$1/bin/python" -m pip install --quiet --upgrade pip
-    fi
+    [[ -x "$1/bin/python" ]] || "$BASE_PYTHON" -m venv "$1"
+}
+
+_torch_is_pinned() {  # $1 = venv dir; true if it imports torch $TORCH_VERSION (any local tag)
+    "$1/bin/python" - "$TORCH_VERSION" <<'PY' 2>/dev/null
+import sys
+import torch
+sys.exit(torch.__version__.split("+")[0] != sys.argv[1])
+PY
 }
 
 _install_torch() {  # $1 = venv dir; torch first, pinned, so nothing later can swap it
-    if ! "$1/bin/python" -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION')" 2>/dev/null; then
-        "$1/bin/python" -m pip install --quiet "torch==$TORCH_VERSION"
-    fi
+    _torch_is_pinned "$1" || "$1/bin/python" -m pip install --quiet "torch==$TORCH_VERSION"
 }
 
 _check_torch() {  # $1 = venv dir
-    local got
-    got="$("$1/bin/python" -c 'import torch; print(torch.__version__)')"
-    if [[ "${got%%+*}" != "$TORCH_VERSION" ]]; then
-        echo "torch.sh: $1 has torch $got, expected $TORCH_VERSION: stop and check why" >&2
+    if ! _torch_is_pinned "$1"; then
+        echo "torch.sh: $1 lacks torch $TORCH_VERSION: stop and check why" >&2
         return 1
     fi
 }
@@ -86,7 +89,5 @@ if [[ "${SKIP_LEGACY:-0}" != "1" ]]; then
     _check_torch "$TORCH_LEGACY_VENV"
 fi
 
-export TORCH_PYTHON="$TORCH_VENV/bin/python"
-export TORCH_LEGACY_PYTHON="$TORCH_LEGACY_VENV/bin/python"
-echo "TORCH_PYTHON=$TORCH_PYTHON"
-[[ "${SKIP_LEGACY:-0}" == "1" ]] || echo "TORCH_LEGACY_PYTHON=$TORCH_LEGACY_PYTHON"
+echo "TORCH_PYTHON=$TORCH_VENV/bin/python"
+[[ "${SKIP_LEGACY:-0}" == "1" ]] || echo "TORCH_LEGACY_PYTHON=$TORCH_LEGACY_VENV/bin/python"
