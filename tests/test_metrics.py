@@ -445,3 +445,25 @@ def test_callback_checks_arguments():
         metrics.RetrievalMetricsCallback(np.zeros((3, 2)), [0, 1, 1], every_n_epochs=0)
     with pytest.raises(ValueError, match="reference_x and reference_y together"):
         metrics.RetrievalMetricsCallback(np.zeros((3, 2)), [0, 1, 1], np.zeros((3, 2)))
+
+
+# --------------------------------------------------------------------------- from distances
+def test_metrics_from_distances_equal_the_embedding_path():
+    rng = np.random.default_rng(11)
+    query, reference = rng.normal(size=(60, 5)).astype(np.float32), rng.normal(size=(80, 5)).astype(np.float32)
+    query_labels, reference_labels = rng.integers(0, 4, 60), rng.integers(0, 4, 80)
+    distances = np.sqrt(((query[:, None] - reference[None]) ** 2).sum(-1))
+    for k in (None, 3):
+        expected = metrics.retrieval_metrics(query, query_labels, reference, reference_labels, k=k, include=metrics.KNN_METRIC_NAMES)
+        got = metrics.retrieval_metrics_from_distances(distances, query_labels, reference_labels, k=k)
+        for name in metrics.KNN_METRIC_NAMES:
+            assert got[name] == pytest.approx(expected[name], rel=1e-6), name
+
+
+def test_metrics_from_distances_reject_bad_matrices():
+    with pytest.raises(ValueError, match="2-D"):
+        metrics.retrieval_metrics_from_distances(np.zeros(3), [0], [0])
+    with pytest.raises(ValueError, match="finite and non-negative"):
+        metrics.retrieval_metrics_from_distances(-np.ones((1, 2)), [0], [0, 1])
+    with pytest.raises(ValueError, match="do not match"):
+        metrics.retrieval_metrics_from_distances(np.ones((1, 2)), [0, 1], [0, 1])

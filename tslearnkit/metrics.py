@@ -50,6 +50,7 @@ __all__ = [
     "KNN_METRIC_NAMES",
     "CLUSTERING_METRIC_NAMES",
     "retrieval_metrics",
+    "retrieval_metrics_from_distances",
     "knn_accuracy",
     "kmeans_cluster_labels",
     "RetrievalMetricsCallback",
@@ -464,6 +465,52 @@ def retrieval_metrics(
     if cluster_names:
         results.update(_clustering_metrics(query, query_codes, cluster_names, seed, kmeans_n_init))
     return {name: results[name] for name in names}
+
+
+def retrieval_metrics_from_distances(distances, query_labels, reference_labels, *, k=None) -> dict:
+    """The k-NN metrics of :func:`retrieval_metrics` from a precomputed distance matrix.
+
+    For references that are not embeddings, e.g. DTW distances between raw series. The
+    reference must not contain the queries (no self-exclusion is done). Ranking and ties follow
+    :func:`retrieval_metrics` (by distance, then reference index); no NMI/AMI (nothing to
+    cluster).
+
+    Args:
+        distances: ``(m, n)`` non-negative, finite distances from each query to each reference.
+        query_labels: ``(m,)``; reference_labels: ``(n,)``.
+        k: as in :func:`retrieval_metrics`.
+
+    Returns:
+        ``{name: float}`` for the names in ``KNN_METRIC_NAMES``.
+    """
+    distances = np.asarray(distances)
+    if distances.ndim != 2:
+        raise ValueError(f"distances must be a 2-D (queries, references) matrix; got shape {distances.shape}")
+    if not np.isfinite(distances).all() or (distances < 0).any():
+        raise ValueError("distances must be finite and non-negative")
+    query_labels = np.asarray(query_labels).reshape(-1)
+    reference_labels = np.asarray(reference_labels).reshape(-1)
+    if len(query_labels) != distances.shape[0] or len(reference_labels) != distances.shape[1]:
+        raise ValueError(
+            f"distances {distances.shape} do not match {len(query_labels)} query and "
+            f"{len(reference_labels)} reference labels"
+        )
+    query_codes, reference_codes = _encode_labels(query_labels, reference_labels)
+    n_relevant = np.bincount(reference_codes, minlength=query_codes.max() + 1)[query_codes]
+    valid = np.flatnonzero(n_relevant > 0)
+    n_ranked = _resolve_k(k, int(n_relevant.max(initial=0)), distances.shape[1])
+    if valid.size == 0 or n_ranked == 0:
+        return {name: float("nan") for name in KNN_METRIC_NAMES}
+    sums = dict.fromkeys(KNN_METRIC_NAMES, 0.0)
+    step = _chunk_rows(distances.shape[1], None)
+    for start in range(0, valid.size, step):
+        rows = valid[start : start + step]
+        block = np.ascontiguousarray(distances[rows], dtype=np.float32) + 0.0  # -0.0 -> +0.0
+        relevant = query_codes[rows, None] == reference_codes[None, :]
+        scores = _per_query_scores(_ranked_relevance(block, relevant, None, n_ranked), n_relevant[rows])
+        for name in KNN_METRIC_NAMES:
+            sums[name] += float(scores[name].sum())
+    return {name: sums[name] / valid.size for name in KNN_METRIC_NAMES}
 
 
 def knn_accuracy(train_embeddings, train_labels, test_embeddings, test_labels, k: int = 1) -> float:
