@@ -74,3 +74,11 @@ def test_failed_write_keeps_the_existing_record(tmp_path, monkeypatch):
 def test_missing_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match="no results folder"):
         results.load_results(tmp_path / "nope")
+
+
+def test_records_without_table_metrics_are_left_out(tmp_path):
+    _save(tmp_path, 0, 0.9)
+    results.save_result(tmp_path, lesson="01_data_visualization", method="dataset summary", dataset="JapaneseVowels",
+                        seed=0, metrics={"n_train": 270}, epochs=0, wall_time_s=0.0)
+    table = results.results_table(results.load_results(tmp_path))
+    assert list(table.index.get_level_values("method")) == ["semi-hard"]

@@ -63,6 +63,7 @@ def run_lessons(
     dataset: str | None = None,
     out: Path,
     figures: Path | None = None,
+    results: Path | None = None,
     notebooks: Path,
     cell_timeout: int = 1800,
 ) -> list[tuple[str, int, str]]:
@@ -71,7 +72,7 @@ def run_lessons(
 
     os.environ["TSLEARNKIT_BATCH"] = "1"  # kernels print one line per epoch, not progress bars
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # kernels inherit it: no C++ log noise
-    results_dir = (out / "results").resolve()
+    results_dir = (results if results is not None else out / "results").resolve()
     executed_dir = (out / "notebooks").resolve()
     executed_dir.mkdir(parents=True, exist_ok=True)
     failures = []
@@ -130,6 +131,7 @@ def _cmd_run(args) -> int:
     notebooks = _find_notebooks(args.notebooks)
     out = Path(args.out)
     figures = Path(args.figures) if args.figures else None
+    results_dir = Path(args.results) if args.results else out / "results"
     start = time.perf_counter()
     failures = run_lessons(
         lessons,
@@ -138,15 +140,17 @@ def _cmd_run(args) -> int:
         dataset=args.dataset,
         out=out,
         figures=figures,
+        results=results_dir,
         notebooks=notebooks,
         cell_timeout=args.cell_timeout,
     )
     elapsed = time.perf_counter() - start
     print(f"\nran {len(lessons)} lesson(s) × {len(args.seeds)} seed(s) in {elapsed / 60:.1f} min")
-    if (out / "results").is_dir() and any((out / "results").glob("*.json")):
-        table = build_table(out / "results")
+    if results_dir.is_dir() and any(results_dir.glob("*.json")):
+        table = build_table(results_dir)
+        out.mkdir(parents=True, exist_ok=True)
         (out / "results_table.md").write_text(table + "\n")
-        print(f"\n{table}\n\nrecords: {out / 'results'}  table: {out / 'results_table.md'}")
+        print(f"\n{table}\n\nrecords: {results_dir}  table: {out / 'results_table.md'}")
     if failures:
         print("\nFAILED lessons:", file=sys.stderr)
         for lesson, seed, reason in failures:
@@ -186,6 +190,7 @@ def make_parser() -> argparse.ArgumentParser:
     run.add_argument("--seeds", nargs="+", type=int, default=[0], help="seeds (default: 0)")
     run.add_argument("--out", default="runs/latest", help="output folder: executed notebooks, results/, table (default: runs/latest)")
     run.add_argument("--figures", help="where the first seed's figures go (default: OUT/figures)")
+    run.add_argument("--results", help="where the result records go (default: OUT/results)")
     run.add_argument("--notebooks", help="folder with the lesson .ipynb files (default: ./notebooks)")
     run.add_argument("--cell-timeout", type=int, default=1800, help="seconds one cell may run (default: 1800)")
     run.set_defaults(func=_cmd_run)

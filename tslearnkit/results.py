@@ -156,14 +156,16 @@ def results_table(records: Iterable[dict], metrics: Sequence[str] = DEFAULT_TABL
     Returns:
         A ``pandas.DataFrame`` indexed by ``(method, dataset)`` with columns
         ``n_seeds``, ``lesson`` and, per metric, ``<metric>_mean`` and ``<metric>_std``
-        (sample std, ddof=1; 0 for a single seed). Rows keep the order of first appearance
-        sorted by lesson.
+        (sample std, ddof=1; 0 for a single seed), sorted by lesson then method. Records with
+        none of ``metrics`` (e.g. a dataset summary) are left out.
     """
     import numpy as np
     import pandas as pd
 
     rows = {}
     for record in sorted(records, key=lambda r: (r["lesson"], r["method"], r["seed"])):
+        if not any(metric in record["metrics"] for metric in metrics):
+            continue  # e.g. lesson 01's dataset summary: nothing to compare
         rows.setdefault((record["method"], record["dataset"]), []).append(record)
     table = []
     for (method, dataset), group in rows.items():
