@@ -2,7 +2,7 @@
 
 Run it from the repository root with the project's virtual environment::
 
-    /tmp/venv-main/bin/python bench/train.py
+    .venv/bin/python bench/train.py   (the venv made by bash test.sh or bash run.sh)
 
 (about 4-5 minutes on a 2-core machine). Environment overrides:
 
