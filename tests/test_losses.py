@@ -582,10 +582,11 @@ def one_sgd_step(loss, strategy, x, y):
 
 
 @pytest.fixture(scope="module")
-def mirrored():
-    devices = [device.name for device in tf.config.list_logical_devices("CPU")]
-    assert len(devices) == 2, "conftest.py should split the CPU into 2 logical devices"
-    return tf.distribute.MirroredStrategy(devices)
+def mirrored(mirrored_strategy):
+    # The session's one strategy (tests/conftest.py): two MirroredStrategy objects in one
+    # process can clash in their collective instance keys.
+    assert len(mirrored_strategy.extended.worker_devices) == 2
+    return mirrored_strategy
 
 
 @pytest.mark.parametrize("name", ["semihard", "batch_all", "nt_xent"])
