@@ -76,6 +76,7 @@ def run_lessons(
     executed_dir = (out / "notebooks").resolve()
     executed_dir.mkdir(parents=True, exist_ok=True)
     failures = []
+    durations: dict[int, float] = {}
     total = len(lessons) * len(seeds)
     step = 0
     for lesson in lessons:
@@ -103,7 +104,11 @@ def run_lessons(
                 failures.append((lesson, seed, reason))
                 print(f"    FAILED after {time.perf_counter() - start:.0f} s in {reason}", flush=True)
                 continue
-            print(f"    done in {time.perf_counter() - start:.0f} s", flush=True)
+            elapsed = time.perf_counter() - start
+            durations[seed] = durations.get(seed, 0.0) + elapsed
+            print(f"    done in {elapsed:.0f} s", flush=True)
+    for seed, seconds in durations.items():
+        print(f"seed {seed}: {len(lessons)} lesson(s) in {seconds / 60:.1f} min", flush=True)
     return failures
 
 
