@@ -165,6 +165,22 @@ def _retrieval_callback(validation, reference, every_n_epochs):
     return [RetrievalMetricsCallback(x_val, y_val, x_ref, y_ref, every_n_epochs=every_n_epochs)]
 
 
+def _fit_embedding_model(x_train, y_train, dataset, steps_per_epoch, *, encoder, encoder_config, embedding_dim,
+                         normalize, loss, loss_config, epochs, learning_rate, lr_schedule, validation, callbacks,
+                         verbose, strategy) -> FitResult:
+    """Build and compile encoder → embedding inside the strategy's scope, then fit on ``dataset``."""
+    with _strategy(strategy).scope():
+        enc = _build_encoder(encoder, x_train.shape[1:], encoder_config)
+        model = models.embedding_model(enc, embedding_dim, normalize)
+        optimizer = _optimizer(learning_rate, steps_per_epoch * epochs, lr_schedule)
+        model.compile(optimizer=optimizer, loss=_make_loss(loss, **(loss_config or {})))
+    extra = _retrieval_callback(validation, (x_train, y_train), 1)
+    history, elapsed, n_epochs = _fit(
+        model, dataset, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=verbose, callbacks=[*extra, *callbacks]
+    )
+    return FitResult(model, model, history, elapsed, n_epochs)
+
+
 # --------------------------------------------------------------------------- classifier
 def fit_classifier(
     x_train,
@@ -280,16 +296,12 @@ def fit_embedding(
     dataset = sampling.balanced_batches(
         x_train, y_train, classes_per_batch, samples_per_class, seed=seed, epochs=epochs, transform=batch_transform
     )
-    steps = steps_per_epoch * epochs
-    with _strategy(strategy).scope():
-        enc = _build_encoder(encoder, x_train.shape[1:], encoder_config)
-        model = models.embedding_model(enc, embedding_dim, normalize)
-        model.compile(optimizer=_optimizer(learning_rate, steps, lr_schedule), loss=_make_loss(loss, **(loss_config or {})))
-    extra = _retrieval_callback(validation, (x_train, y_train), 1)
-    history, elapsed, n_epochs = _fit(
-        model, dataset, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=verbose, callbacks=[*extra, *callbacks]
+    return _fit_embedding_model(
+        x_train, y_train, dataset, steps_per_epoch, encoder=encoder, encoder_config=encoder_config,
+        embedding_dim=embedding_dim, normalize=normalize, loss=loss, loss_config=loss_config, epochs=epochs,
+        learning_rate=learning_rate, lr_schedule=lr_schedule, validation=validation, callbacks=callbacks,
+        verbose=verbose, strategy=strategy,
     )
-    return FitResult(model, model, history, elapsed, n_epochs)
 
 
 # --------------------------------------------------------------------------- contrastive
@@ -357,16 +369,12 @@ def fit_contrastive(
     dataset = sampling.shuffled_batches(
         x_train, y_train, batch_size, seed=seed, epochs=epochs, drop_remainder=drop, transform=to_views
     )
-    steps = steps_per_epoch * epochs
-    with _strategy(strategy).scope():
-        enc = _build_encoder(encoder, x_train.shape[1:], encoder_config)
-        model = models.embedding_model(enc, embedding_dim, normalize)
-        model.compile(optimizer=_optimizer(learning_rate, steps, lr_schedule), loss=_make_loss(loss, **(loss_config or {})))
-    extra = _retrieval_callback(validation, (x_train, y_train), 1)
-    history, elapsed, n_epochs = _fit(
-        model, dataset, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=verbose, callbacks=[*extra, *callbacks]
+    return _fit_embedding_model(
+        x_train, y_train, dataset, steps_per_epoch, encoder=encoder, encoder_config=encoder_config,
+        embedding_dim=embedding_dim, normalize=normalize, loss=loss, loss_config=loss_config, epochs=epochs,
+        learning_rate=learning_rate, lr_schedule=lr_schedule, validation=validation, callbacks=callbacks,
+        verbose=verbose, strategy=strategy,
     )
-    return FitResult(model, model, history, elapsed, n_epochs)
 
 
 # --------------------------------------------------------------------------- evaluation
