@@ -104,9 +104,10 @@ fit = tk.training.fit_embedding(
 lesson.figure(tk.plots.plot_history(fit.history, title="Batch-all triplet training"), "history");
 
 # %% [markdown]
-# Early on most triplets are active; as the embedding improves, fewer and fewer violate the margin,
-# and the *average over all triplets* gets diluted by the many easy ones — one reason the next
-# lesson mines harder triplets.
+# After the first epoch a good share of the triplets still violates the margin; as the embedding
+# improves, fewer and fewer do, until almost none are left. The *average over all triplets* is then
+# diluted by the many easy ones, so the gradient fades — one reason the next lesson mines harder
+# triplets.
 
 # %%
 print("active triplets (share of all valid triplets), per epoch:")
