@@ -137,6 +137,7 @@ def _fit(model, dataset, *, epochs, steps_per_epoch, verbose, callbacks, validat
         dataset,
         epochs=epochs,
         steps_per_epoch=steps_per_epoch,
+        shuffle=False,  # batch order is already drawn, seeded, by tslearnkit.sampling
         verbose=resolve_verbose(verbose),
         callbacks=list(callbacks),
         validation_data=validation_data,
