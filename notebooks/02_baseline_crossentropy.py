@@ -118,15 +118,12 @@ for key in ("precision_at_1", "mean_average_precision_at_r", "mean_average_preci
 # keeps neighbourhoods (clusters look cleaner than they are, distances between clusters mean little).
 
 # %%
-train_emb = tk.training.embed(fit.embedding_model, data.x_train)
-test_emb = tk.training.embed(fit.embedding_model, data.x_test)
-fig = tk.plots.plot_train_test_embeddings(train_emb, data.y_train, test_emb, data.y_test, data.class_names, method="pca",
-                                          title="Cross-entropy embedding, PCA")
+fig = tk.plots.plot_dataset_embeddings(fit.embedding_model, data, method="pca", title="Cross-entropy embedding, PCA")
 lesson.figure(fig, "embedding_pca");
 
 # %%
-fig = tk.plots.plot_train_test_embeddings(train_emb, data.y_train, test_emb, data.y_test, data.class_names, method="tsne",
-                                          seed=seed, title="Cross-entropy embedding, t-SNE")
+fig = tk.plots.plot_dataset_embeddings(fit.embedding_model, data, method="tsne", seed=seed,
+                                       title="Cross-entropy embedding, t-SNE")
 lesson.figure(fig, "embedding_tsne");
 
 # %% [markdown]

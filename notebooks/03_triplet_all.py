@@ -120,15 +120,11 @@ print(np.round(fit.history["active_triplets"], 3))
 scores = tk.training.evaluate_embedding(fit.model, data.x_train, data.y_train, data.x_test, data.y_test, seed=seed)
 for key in ("precision_at_1", "mean_average_precision_at_r", "mean_average_precision", "NMI", "knn_accuracy"):
     print(f"  {key:<30} {scores[key]:.3f}")
-train_emb = tk.training.embed(fit.model, data.x_train)
-test_emb = tk.training.embed(fit.model, data.x_test)
-fig = tk.plots.plot_train_test_embeddings(train_emb, data.y_train, test_emb, data.y_test, data.class_names, method="pca",
-                                          title="Batch-all triplet embedding, PCA")
+fig = tk.plots.plot_dataset_embeddings(fit.model, data, method="pca", title="Batch-all triplet embedding, PCA")
 lesson.figure(fig, "embedding_pca");
 
 # %%
-fig = tk.plots.plot_train_test_embeddings(train_emb, data.y_train, test_emb, data.y_test, data.class_names, method="tsne",
-                                          seed=seed, title="Batch-all triplet embedding, t-SNE")
+fig = tk.plots.plot_dataset_embeddings(fit.model, data, method="tsne", seed=seed, title="Batch-all triplet embedding, t-SNE")
 lesson.figure(fig, "embedding_tsne");
 
 # %% [markdown]

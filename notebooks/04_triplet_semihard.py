@@ -129,10 +129,7 @@ lesson.figure(fig, "history");
 
 # %%
 fit, scores = results["triplet semi-hard"]
-train_emb = tk.training.embed(fit.model, data.x_train)
-test_emb = tk.training.embed(fit.model, data.x_test)
-fig = tk.plots.plot_train_test_embeddings(train_emb, data.y_train, test_emb, data.y_test, data.class_names, method="tsne",
-                                          seed=seed, title="Semi-hard triplet embedding, t-SNE")
+fig = tk.plots.plot_dataset_embeddings(fit.model, data, method="tsne", seed=seed, title="Semi-hard triplet embedding, t-SNE")
 lesson.figure(fig, "embedding_tsne");
 
 # %%

@@ -17,6 +17,7 @@ __all__ = [
     "plot_class_distribution",
     "plot_embeddings",
     "plot_train_test_embeddings",
+    "plot_dataset_embeddings",
     "plot_history",
     "plot_latent_clusters",
     "plot_results",
@@ -234,3 +235,19 @@ def plot_results(table, metric: str = "precision_at_1", *, title: str = ""):
     ax.set_title(title or f"{metric} (mean ± std over seeds)")
     fig.tight_layout()
     return fig
+
+
+def plot_dataset_embeddings(model, dataset, *, method: str = "pca", seed: int = 0, title: str = ""):
+    """Embed both splits of ``dataset`` with ``model`` and draw them side by side.
+
+    Args:
+        model: maps ``(n, t, c)`` series to ``(n, d)`` embeddings.
+        dataset: a :class:`tslearnkit.data.TimeSeriesDataset`.
+        method: ``"pca"`` (fitted on train), ``"tsne"`` or ``"direct"`` (2-D embeddings).
+    """
+    from .training import embed
+
+    train_emb = embed(model, dataset.x_train)
+    test_emb = embed(model, dataset.x_test)
+    return plot_train_test_embeddings(train_emb, dataset.y_train, test_emb, dataset.y_test, dataset.class_names,
+                                      method=method, seed=seed, title=title)
