@@ -5,7 +5,8 @@ Run from the repository root, in the project environment (one command, about 10 
 
     python bench/losses.py
 
-Options: `--batch-sizes 40 128 512 1024`, `--dim 128`, `--memory-cap-gib 8`, `--json out.json`.
+Options: `--batch-sizes 40 128 512 1024`, `--dim 128`, `--memory-cap-gib 8`, `--json out.json`,
+`--losses batch_all` (a subset).
 
 What is measured, for b in {40, 128, 512, 1024} embeddings of dimension d = 128 (8 balanced
 classes; NT-Xent gets b views, i.e. two halves of b/2):
@@ -325,6 +326,8 @@ def format_table(results, batch_sizes):
     for loss in OURS_LOSSES:
         for batch_size in batch_sizes:
             ours = index.get(("ours", loss, batch_size))
+            if ours is None:
+                continue
             name, label = REFERENCES.get(loss, (None, "-"))
             reference = index.get((name, loss, batch_size))
             like, best = "-", "-"
@@ -390,6 +393,8 @@ def main():
     parser.add_argument("--memory-cap-gib", type=float, default=8.0)
     parser.add_argument("--timeout-s", type=float, default=600.0)
     parser.add_argument("--json", help="also write the raw results to this file")
+    parser.add_argument("--losses", nargs="+", choices=OURS_LOSSES, default=list(OURS_LOSSES),
+                        help="only these losses (with their references)")
     parser.add_argument("--worker", choices=["ours", "tfa", "study"], help=argparse.SUPPRESS)
     parser.add_argument("--loss", help=argparse.SUPPRESS)
     parser.add_argument("--batch-size", type=int, help=argparse.SUPPRESS)
@@ -398,9 +403,11 @@ def main():
         run_worker(args)
         return
 
-    plan = [(sys.executable, "ours", loss) for loss in OURS_LOSSES]
-    plan += [(tfa_python(), "tfa", loss) for loss in TFA_LOSSES]
-    plan += [(sys.executable, "study", "batch_all")]
+    plan = [(sys.executable, "ours", loss) for loss in OURS_LOSSES if loss in args.losses]
+    if any(loss in args.losses for loss in TFA_LOSSES):
+        plan += [(tfa_python(), "tfa", loss) for loss in TFA_LOSSES if loss in args.losses]
+    if "batch_all" in args.losses:
+        plan += [(sys.executable, "study", "batch_all")]
     results = []
     for batch_size in args.batch_sizes:
         for python, implementation, loss in plan:

@@ -447,10 +447,76 @@ def largest_intermediate(function, batch_size, dim=8):
 
 @pytest.mark.parametrize("name", ["semihard", "hard", "batch_all", "supcon"])
 def test_memory_is_quadratic_no_cubic_tensor(name):
-    batch_size = 64
-    # TFA's semi-hard tiles a (b^2, b) tensor: b^3 = 262144 elements here.
+    # Batch-all builds a (b, b, b) tensor up to a fixed cap (b <= 128): test it above the cap.
+    batch_size = 160 if name == "batch_all" else 64
+    # TFA's semi-hard tiles a (b^2, b) tensor: b^3 = 262144 elements at b = 64.
     largest = largest_intermediate(ALL_FUNCTIONS[name], batch_size)
     assert largest <= 2 * batch_size * (batch_size + 1)
+
+
+@pytest.mark.parametrize("batch_size, direct", [(40, True), (128, True), (129, False),
+                                                (256, False)])
+def test_batch_all_direct_path_only_under_the_cap(batch_size, direct):
+    assert losses.BATCH_ALL_DIRECT_MAX_ELEMENTS == 2**21
+    assert losses._batch_all_direct_max_batch() == 128
+    largest = largest_intermediate(ALL_FUNCTIONS["batch_all"], batch_size)
+    if direct:
+        assert largest == batch_size**3 <= losses.BATCH_ALL_DIRECT_MAX_ELEMENTS
+    else:
+        assert largest <= 2 * batch_size * (batch_size + 1)
+
+
+def batch_all_value_and_grad(labels, embeddings, force_sorted, monkeypatch, **kwargs):
+    with monkeypatch.context() as patch:
+        if force_sorted:
+            patch.setattr(losses, "BATCH_ALL_DIRECT_MAX_ELEMENTS", 0)
+        return value_and_grad(losses.triplet_batch_all_loss, labels, embeddings, **kwargs)
+
+
+@pytest.mark.parametrize("positive_pairs", ["ordered", "combinations"])
+@pytest.mark.parametrize("average", ["all", "nonzero"])
+@pytest.mark.parametrize("metric", ["squared-L2", "L2"])
+def test_batch_all_direct_and_sorted_paths_agree(positive_pairs, average, metric, monkeypatch):
+    for seed, batch_size in [(0, 12), (1, 40), (2, 97), (3, 128)]:
+        labels, embeddings = random_batch(seed, batch_size, dim=6, num_classes=5)
+        # Ties: coinciding embeddings, a copy in another class, and distances on a 0.5 grid,
+        # so that many d(a, n) == d(a, p) + margin exactly (the hinge's kink).
+        if seed % 2:
+            # Every embedding on a 0.5 grid: squared distances are exact multiples of 0.25.
+            embeddings = np.round(embeddings * 2) / 2
+        embeddings[1] = embeddings[0]
+        embeddings[3] = embeddings[2]
+        kwargs = dict(margin=0.5, distance_metric=metric, average=average,
+                      positive_pairs=positive_pairs)
+        direct, direct_grad = batch_all_value_and_grad(labels, embeddings, False, monkeypatch,
+                                                       **kwargs)
+        sorted_, sorted_grad = batch_all_value_and_grad(labels, embeddings, True, monkeypatch,
+                                                        **kwargs)
+        np.testing.assert_allclose(float(direct), float(sorted_), rtol=1e-5)
+        np.testing.assert_allclose(direct_grad.numpy(), sorted_grad.numpy(), rtol=1e-5,
+                                   atol=1e-6)
+
+
+def test_batch_all_dynamic_batch_size_uses_the_sorted_path(monkeypatch):
+    signature = [tf.TensorSpec([None], tf.int64), tf.TensorSpec([None, 6], tf.float32)]
+
+    @tf.function(input_signature=signature)
+    def step(y, x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            value = losses.triplet_batch_all_loss(y, x, average="nonzero")
+        return value, tape.gradient(value, x)
+
+    graph = step.get_concrete_function().graph
+    assert not any(output.shape.rank == 3
+                   for operation in graph.get_operations() for output in operation.outputs)
+    for seed, batch_size in [(0, 40), (1, 200)]:
+        labels, embeddings = random_batch(seed, batch_size, dim=6, num_classes=5)
+        value, grad = step(tf.constant(labels, tf.int64), tf.constant(embeddings))
+        expected, expected_grad = batch_all_value_and_grad(
+            labels, embeddings, True, monkeypatch, average="nonzero")
+        np.testing.assert_allclose(float(value), float(expected), rtol=1e-5)
+        np.testing.assert_allclose(grad.numpy(), expected_grad.numpy(), rtol=1e-5, atol=1e-6)
 
 
 # ------------------------------------------------------------------------------------------
@@ -616,3 +682,15 @@ def test_keras_sums_replica_gradients_of_an_unscaled_scalar_loss(mirrored):
     for start, after_single, after_replicated in zip(initial, single, replicated):
         np.testing.assert_allclose(after_replicated - start, 2 * (after_single - start),
                                    rtol=1e-4, atol=1e-7)
+
+
+@pytest.mark.parametrize("jit_compile", [False, True])
+def test_batch_all_fits_with_partial_batches(jit_compile):
+    # Batches of 40 and a last one of 20: Keras traces the step with batch dimension None.
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(100, 6)).astype("float32")
+    y = rng.integers(0, 4, size=100)
+    model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(3)])
+    model.compile("adam", loss=losses.TripletBatchAllLoss(), jit_compile=jit_compile)
+    history = model.fit(x, y, batch_size=40, epochs=2, verbose=0)
+    assert np.all(np.isfinite(history.history["loss"]))

@@ -23,13 +23,18 @@ Compatibility with TFA 0.23 (checked against goldens written by TFA itself, see
   module returns 0 with a zero gradient, and warns when run eagerly.
 * Memory is O(b^2): TFA's semi-hard loss builds a (b^2, b) tensor (4 GiB at b = 1024); here each
   anchor's row of negative distances is sorted once and the semi-hard negative of every
-  (anchor, positive) pair is found by binary search, O(b^2 log b) time.
+  (anchor, positive) pair is found by binary search, O(b^2 log b) time. One bounded exception:
+  `triplet_batch_all_loss` compares all (b, b, b) triplets directly when b^3 <=
+  `BATCH_ALL_DIRECT_MAX_ELEMENTS` = 2**21 (b <= 128; at most 2**21 booleans and 2**21 floats,
+  8 MiB in float32), which is faster than sorting at such sizes; the cap is a constant, so
+  memory stays O(b^2) as b grows; larger batches, and batches whose size is unknown when the
+  graph is traced, use the sorted O(b^2) path unchanged.
 * Invalid inputs raise `ValueError` naming the problem (TFA fails deep inside TensorFlow).
 
-Speed on CPU (bench/losses.py): semi-hard and batch-all sort each row of distances. Under XLA
-(Keras' default `jit_compile="auto"` for TF models) sorting and searching are several times
-slower, so for batches of 512 or more compile with `jit_compile=False`; below that XLA is
-the faster choice.
+Speed on CPU (bench/losses.py): semi-hard and batch-all (above b = 128) sort each row of
+distances. Under XLA (Keras' default `jit_compile="auto"` for TF models) sorting and searching
+are several times slower, so for batches of 512 or more compile with `jit_compile=False`;
+below that XLA is the faster choice.
 
 Distributed training: Keras 3 does not divide a *scalar* loss by the number of replicas (only
 per-sample losses are), while the optimizer sums the replica gradients. The Keras classes here
@@ -452,6 +457,67 @@ def triplet_hard_loss(y_true, y_pred, margin=1.0, soft=False, distance_metric="L
     return _cast_back(ops.mean(per_anchor), input_dtype)
 
 
+BATCH_ALL_DIRECT_MAX_ELEMENTS = 2**21
+"""Largest (b, b, b) tensor `triplet_batch_all_loss` builds (2**21 elements, i.e. b <= 128)."""
+
+
+def _batch_all_direct_max_batch():
+    """Largest batch size b with b^3 <= BATCH_ALL_DIRECT_MAX_ELEMENTS (128 by default)."""
+    batch_size = int(round(BATCH_ALL_DIRECT_MAX_ELEMENTS ** (1.0 / 3.0))) + 1
+    while batch_size**3 > BATCH_ALL_DIRECT_MAX_ELEMENTS:
+        batch_size -= 1
+    return batch_size
+
+
+def _batch_all_direct(distances, positives, negatives, margin):
+    """Batch-all hinge sum and number of active triplets from a (b, b, b) comparison.
+
+    `active[a, p, n] = d(a, n) < d(a, p) + margin` over valid (positive pair, negative) triplets
+    (invalid ones compare -inf thresholds or +inf distances, hence are never active); the hinge
+    sum is then `sum_ap count_p(a, p) * (d(a, p) + margin) - sum_an count_n(a, n) * d(a, n)`,
+    with `count_p`/`count_n` the active triplets summed over the negatives / positives. These
+    counts are exactly the sorted path's searchsorted counts, so value and gradient are the
+    same (up to summation order), and the only (b, b, b) tensors are the boolean comparison and
+    its cast: no cubic tensor enters the backward pass.
+
+    Returns:
+      `(total, num_active)`: the sum of the hinge over valid triplets, and the number of valid
+      triplets with a positive loss (in the dtype of `distances`).
+    """
+    dtype = distances.dtype
+    infinity = ops.cast(np.inf, dtype)
+    thresholds = distances + margin
+    active = ops.greater(
+        ops.expand_dims(ops.where(positives, thresholds, -infinity), 2),
+        ops.expand_dims(ops.where(negatives, distances, infinity), 1),
+    )
+    active = ops.stop_gradient(ops.cast(active, dtype))
+    count_per_pair = ops.sum(active, axis=2)
+    count_per_negative = ops.sum(active, axis=1)
+    total = ops.sum(count_per_pair * ops.where(positives, thresholds, 0.0)) - ops.sum(
+        count_per_negative * ops.where(negatives, distances, 0.0)
+    )
+    return total, ops.sum(count_per_pair)
+
+
+def _batch_all_sorted(distances, positives, negatives, margin):
+    """As `_batch_all_direct`, in O(b^2) memory and O(b^2 log b) time (sorted negatives).
+
+    For each (a, p), the negatives with a positive loss are the ones with
+    `d(a, n) < d(a, p) + margin`, a prefix of the anchor's sorted negative distances; their
+    hinge sum is `count * (d(a, p) + margin) - (prefix sum of those distances)`.
+    """
+    dtype = distances.dtype
+    sorted_negatives, finite_sorted, _ = _sorted_negatives(distances, negatives)
+    thresholds = distances + margin
+    active = _rowwise_searchsorted(sorted_negatives, thresholds, side="left")
+    active_sum = ops.take_along_axis(_prefix_sums(finite_sorted), active, axis=1)
+    pair_loss = ops.cast(active, dtype) * thresholds - active_sum
+    total = ops.sum(ops.where(positives, pair_loss, 0.0))
+    num_active = ops.cast(ops.sum(ops.where(positives, active, 0)), dtype)
+    return total, num_active
+
+
 def triplet_batch_all_loss(
     y_true,
     y_pred,
@@ -463,9 +529,19 @@ def triplet_batch_all_loss(
     """Batch-all triplet loss: every (anchor, positive, negative) triplet of the batch.
 
     The loss of a triplet is `relu(d(a, p) - d(a, n) + margin)`; which triplets exist is set by
-    `positive_pairs` and how they are averaged by `average`. Computed in O(b^2) memory and
-    O(b^2 log b) time: for each (a, p), the negatives with a positive loss are the ones with
-    `d(a, n) < d(a, p) + margin`, a prefix of the anchor's sorted negative distances.
+    `positive_pairs` and how they are averaged by `average`. A triplet is active (has a positive
+    loss) when `d(a, n) < d(a, p) + margin`; two computations, equal in value (up to float
+    summation order) and in gradient:
+
+    * b^3 <= `BATCH_ALL_DIRECT_MAX_ELEMENTS` (2**21, i.e. b <= 128): direct comparison of all
+      (b, b, b) triplets, one boolean tensor and its float cast of b^3 elements each (at most
+      8 MiB of float32), none in the backward pass; faster than sorting at these sizes.
+    * larger b: O(b^2) memory and O(b^2 log b) time; for each (a, p) the active negatives are a
+      prefix of the anchor's sorted negative distances, found by binary search.
+
+    The cap is a constant, so memory is O(b^2) asymptotically. The path is chosen at trace time
+    from the static batch size; when it is unknown (a TF graph traced with batch dimension
+    None, e.g. `fit` on data whose last batch is partial), the sorted path is used.
 
     Args:
       y_true: integer labels, shape `(b,)` or `(b, 1)`.
@@ -500,19 +576,24 @@ def triplet_batch_all_loss(
         index = ops.arange(ops.shape(labels)[0])
         positives = ops.logical_and(positives, ops.expand_dims(index, 1) < index)
 
-    sorted_negatives, finite_sorted, negative_counts = _sorted_negatives(distances, negatives)
-    thresholds = distances + margin
-    # For pair (a, p): negatives with d(a, n) < d(a, p) + margin, a prefix of the sorted row.
-    active = _rowwise_searchsorted(sorted_negatives, thresholds, side="left")
-    active_sum = ops.take_along_axis(_prefix_sums(finite_sorted), active, axis=1)
-    pair_loss = ops.cast(active, dtype) * thresholds - active_sum
-    total = ops.sum(ops.where(positives, pair_loss, 0.0))
+    negative_counts = ops.sum(ops.cast(negatives, "int32"), axis=1, keepdims=True)
+    num_triplets_all = ops.cast(ops.sum(ops.where(positives, negative_counts, 0)), dtype)
 
-    if average == "all":
-        triplet_counts = ops.where(positives, negative_counts, 0)
+    def direct():
+        return _batch_all_direct(distances, positives, negatives, margin)
+
+    def sorted_path():
+        return _batch_all_sorted(distances, positives, negatives, margin)
+
+    static_batch_size = embeddings.shape[0] if embeddings.shape[0] is not None else labels.shape[0]
+    if static_batch_size is not None and static_batch_size <= _batch_all_direct_max_batch():
+        total, num_active = direct()
     else:
-        triplet_counts = ops.where(positives, active, 0)
-    num_triplets = ops.cast(ops.sum(triplet_counts), dtype)
+        # Large or unknown batch size (a graph traced with batch dimension None). Not `ops.cond`:
+        # under XLA (Keras' jit_compile) the gradient of a TF cond holding the sorted branch
+        # fails to compile (TF 2.21: "Incompatible shapes: [0,0] vs. [b,b+1]").
+        total, num_active = sorted_path()
+    num_triplets = num_triplets_all if average == "all" else num_active
     _warn_if(
         ops.logical_not(ops.any(positives)),
         "triplet_batch_all_loss: the batch has no positive pair, so no triplet; the loss is 0.",
