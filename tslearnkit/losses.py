@@ -772,6 +772,13 @@ class _GlobalBatchLoss(keras.losses.Loss):
     def _batch_loss(self, y_true, y_pred):
         raise NotImplementedError
 
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if "distance_metric" in config:  # the triplet losses: a name or a registered callable
+            config["distance_metric"] = _deserialize_metric(config["distance_metric"])
+        return cls(**config)
+
     def call(self, y_true, y_pred):
         (y_true, y_pred), num_replicas = _gather_from_replicas(y_true, y_pred)
         loss = self._batch_loss(y_true, y_pred)
@@ -811,12 +818,6 @@ class TripletSemiHardLoss(_GlobalBatchLoss):
             "distance_metric": _serialize_metric(self.distance_metric),
         }
 
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["distance_metric"] = _deserialize_metric(config["distance_metric"])
-        return cls(**config)
-
 
 @keras.saving.register_keras_serializable(package="tslearnkit")
 class TripletHardLoss(_GlobalBatchLoss):
@@ -849,12 +850,6 @@ class TripletHardLoss(_GlobalBatchLoss):
             "soft": self.soft,
             "distance_metric": _serialize_metric(self.distance_metric),
         }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["distance_metric"] = _deserialize_metric(config["distance_metric"])
-        return cls(**config)
 
 
 @keras.saving.register_keras_serializable(package="tslearnkit")
@@ -906,12 +901,6 @@ class TripletBatchAllLoss(_GlobalBatchLoss):
             "average": self.average,
             "positive_pairs": self.positive_pairs,
         }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["distance_metric"] = _deserialize_metric(config["distance_metric"])
-        return cls(**config)
 
 
 @keras.saving.register_keras_serializable(package="tslearnkit")
