@@ -447,57 +447,80 @@ def largest_intermediate(function, batch_size, dim=8):
 
 @pytest.mark.parametrize("name", ["semihard", "hard", "batch_all", "supcon"])
 def test_memory_is_quadratic_no_cubic_tensor(name):
-    # Batch-all builds a (b, b, b) tensor up to a fixed cap (b <= 128): test it above the cap.
-    batch_size = 160 if name == "batch_all" else 64
     # TFA's semi-hard tiles a (b^2, b) tensor: b^3 = 262144 elements at b = 64.
+    batch_size = 64
     largest = largest_intermediate(ALL_FUNCTIONS[name], batch_size)
     assert largest <= 2 * batch_size * (batch_size + 1)
 
 
-@pytest.mark.parametrize("batch_size, direct", [(40, True), (128, True), (129, False),
-                                                (256, False)])
-def test_batch_all_direct_path_only_under_the_cap(batch_size, direct):
-    assert losses.BATCH_ALL_DIRECT_MAX_ELEMENTS == 2**21
-    assert losses._batch_all_direct_max_batch() == 128
-    largest = largest_intermediate(ALL_FUNCTIONS["batch_all"], batch_size)
-    if direct:
-        assert largest == batch_size**3 <= losses.BATCH_ALL_DIRECT_MAX_ELEMENTS
-    else:
-        assert largest <= 2 * batch_size * (batch_size + 1)
+def tie_heavy_batch(seed, batch_size):
+    """Random batch with coinciding embeddings and, for odd seeds, exact distance ties."""
+    labels, embeddings = random_batch(seed, batch_size, dim=6, num_classes=5)
+    if seed % 2:
+        # Every embedding on a 0.5 grid: squared distances are exact multiples of 0.25, so
+        # many d(a, n) == d(a, p) + margin exactly (the hinge's kink).
+        embeddings = np.round(embeddings * 2) / 2
+    embeddings[1] = embeddings[0]
+    embeddings[3] = embeddings[2]
+    return labels, embeddings
 
 
-def batch_all_value_and_grad(labels, embeddings, force_sorted, monkeypatch, **kwargs):
-    with monkeypatch.context() as patch:
-        if force_sorted:
-            patch.setattr(losses, "BATCH_ALL_DIRECT_MAX_ELEMENTS", 0)
-        return value_and_grad(losses.triplet_batch_all_loss, labels, embeddings, **kwargs)
+def triplet_loss_from_distances(embeddings, triplets, margin, average, metric):
+    """Mean hinge over explicit triplets of the autodiff distance matrix (no written-out
+    gradient anywhere): the reference for the batch-all loss's counting and gradient."""
+    distances = losses.pairwise_distances(embeddings, metric)
+    anchor_positive = tf.gather_nd(distances, triplets[:, :2])
+    anchor_negative = tf.gather_nd(distances, triplets[:, ::2])
+    hinge = tf.nn.relu(anchor_positive - anchor_negative + margin)
+    if average == "nonzero":
+        hinge = tf.boolean_mask(hinge, hinge > 0)
+    return tf.math.divide_no_nan(tf.reduce_sum(hinge), tf.cast(tf.size(hinge), hinge.dtype))
+
+
+def vectorised_triplets(labels, positive_pairs):
+    """All valid (a, p, n) index triplets, as the selectors above, without a Python loop."""
+    same = labels[:, None] == labels[None, :]
+    index = np.arange(len(labels))
+    pairs = same & (index[:, None] < index if positive_pairs == "combinations"
+                    else index[:, None] != index)
+    return np.argwhere(pairs[:, :, None] & ~same[:, None, :]).astype(np.int64)
 
 
 @pytest.mark.parametrize("positive_pairs", ["ordered", "combinations"])
 @pytest.mark.parametrize("average", ["all", "nonzero"])
 @pytest.mark.parametrize("metric", ["squared-L2", "L2"])
-def test_batch_all_direct_and_sorted_paths_agree(positive_pairs, average, metric, monkeypatch):
+def test_batch_all_counts_and_gradient_match_explicit_triplets(positive_pairs, average, metric):
     for seed, batch_size in [(0, 12), (1, 40), (2, 97), (3, 128)]:
-        labels, embeddings = random_batch(seed, batch_size, dim=6, num_classes=5)
-        # Ties: coinciding embeddings, a copy in another class, and distances on a 0.5 grid,
-        # so that many d(a, n) == d(a, p) + margin exactly (the hinge's kink).
-        if seed % 2:
-            # Every embedding on a 0.5 grid: squared distances are exact multiples of 0.25.
-            embeddings = np.round(embeddings * 2) / 2
-        embeddings[1] = embeddings[0]
-        embeddings[3] = embeddings[2]
-        kwargs = dict(margin=0.5, distance_metric=metric, average=average,
-                      positive_pairs=positive_pairs)
-        direct, direct_grad = batch_all_value_and_grad(labels, embeddings, False, monkeypatch,
-                                                       **kwargs)
-        sorted_, sorted_grad = batch_all_value_and_grad(labels, embeddings, True, monkeypatch,
-                                                        **kwargs)
-        np.testing.assert_allclose(float(direct), float(sorted_), rtol=1e-5)
-        np.testing.assert_allclose(direct_grad.numpy(), sorted_grad.numpy(), rtol=1e-5,
-                                   atol=1e-6)
+        labels, embeddings = tie_heavy_batch(seed, batch_size)
+        triplets = vectorised_triplets(labels, positive_pairs)
+        expected, expected_grad = value_and_grad(
+            lambda x: triplet_loss_from_distances(x, triplets, 0.5, average, metric), embeddings)
+        value, grad = value_and_grad(
+            losses.triplet_batch_all_loss, labels, embeddings, margin=0.5,
+            distance_metric=metric, average=average, positive_pairs=positive_pairs)
+        np.testing.assert_allclose(float(value), float(expected), rtol=1e-5)
+        np.testing.assert_allclose(grad.numpy(), tf.convert_to_tensor(expected_grad).numpy(),
+                                   rtol=1e-4, atol=1e-6)
 
 
-def test_batch_all_dynamic_batch_size_uses_the_sorted_path(monkeypatch):
+@pytest.mark.parametrize("squared", [True, False])
+def test_written_out_distance_gradient_equals_autodiff(squared):
+    labels, embeddings = random_batch(seed=5, batch_size=30, dim=7, num_classes=3)
+    embeddings[4] = embeddings[3]  # coinciding points: zero, finite gradient in both
+    weights = tf.constant(np.random.default_rng(6).normal(size=(30, 30)), tf.float32)
+
+    def weighted_sum(written_out):
+        return lambda x: tf.reduce_sum(weights * losses._euclidean_distances(
+            x, squared, written_out_gradient=written_out))
+
+    expected, expected_grad = value_and_grad(weighted_sum(False), embeddings)
+    value, grad = value_and_grad(weighted_sum(True), embeddings)
+    assert float(value) == float(expected)  # same forward ops
+    assert np.all(np.isfinite(grad.numpy()))
+    np.testing.assert_allclose(grad.numpy(), expected_grad.numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_batch_all_with_unknown_batch_size_equals_a_static_one():
     signature = [tf.TensorSpec([None], tf.int64), tf.TensorSpec([None, 6], tf.float32)]
 
     @tf.function(input_signature=signature)
@@ -513,8 +536,8 @@ def test_batch_all_dynamic_batch_size_uses_the_sorted_path(monkeypatch):
     for seed, batch_size in [(0, 40), (1, 200)]:
         labels, embeddings = random_batch(seed, batch_size, dim=6, num_classes=5)
         value, grad = step(tf.constant(labels, tf.int64), tf.constant(embeddings))
-        expected, expected_grad = batch_all_value_and_grad(
-            labels, embeddings, True, monkeypatch, average="nonzero")
+        expected, expected_grad = value_and_grad(
+            losses.triplet_batch_all_loss, labels, embeddings, average="nonzero")
         np.testing.assert_allclose(float(value), float(expected), rtol=1e-5)
         np.testing.assert_allclose(grad.numpy(), expected_grad.numpy(), rtol=1e-5, atol=1e-6)
 

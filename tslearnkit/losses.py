@@ -23,17 +23,12 @@ Compatibility with TFA 0.23 (checked against goldens written by TFA itself, see
   module returns 0 with a zero gradient, and warns when run eagerly.
 * Memory is O(b^2): TFA's semi-hard loss builds a (b^2, b) tensor (4 GiB at b = 1024); here each
   anchor's row of negative distances is sorted once and the semi-hard negative of every
-  (anchor, positive) pair is found by binary search, O(b^2 log b) time. One bounded exception:
-  `triplet_batch_all_loss` compares all (b, b, b) triplets directly when b^3 <=
-  `BATCH_ALL_DIRECT_MAX_ELEMENTS` = 2**21 (b <= 128; at most 2**21 booleans and 2**21 floats,
-  8 MiB in float32), which is faster than sorting at such sizes; the cap is a constant, so
-  memory stays O(b^2) as b grows; larger batches, and batches whose size is unknown when the
-  graph is traced, use the sorted O(b^2) path unchanged.
+  (anchor, positive) pair is found by binary search, O(b^2 log b) time. `triplet_batch_all_loss`
+  counts its active triplets the same way.
 * Invalid inputs raise `ValueError` naming the problem (TFA fails deep inside TensorFlow).
 
-Speed on CPU (bench/losses.py): semi-hard and batch-all (above b = 128) sort each row of
-distances. Under XLA (Keras' default `jit_compile="auto"` for TF models) sorting and searching
-are several times slower, so for batches of 512 or more compile with `jit_compile=False`;
+Speed on CPU (bench/losses.py): semi-hard and batch-all sort each row of distances. Under XLA
+(Keras' default `jit_compile="auto"` for TF models) sorting and searching are several times slower, so for batches of 512 or more compile with `jit_compile=False`;
 below that XLA is the faster choice.
 
 Distributed training: Keras 3 does not divide a *scalar* loss by the number of replicas (only
@@ -175,28 +170,70 @@ def _cast_back(loss, input_dtype):
 # --------------------------------------------------------------------------------------------
 # Distances and masks
 # --------------------------------------------------------------------------------------------
-def _euclidean_distances(embeddings, squared):
+def _upstream(args, upstream):
+    """The upstream gradient handed to a `keras.ops.custom_gradient` backward function.
+
+    TensorFlow and JAX pass it positionally, torch as the `upstream` keyword.
+    """
+    return args[0] if upstream is None else upstream
+
+
+def _euclidean_distances(embeddings, squared, written_out_gradient=False):
     """TFA's `pairwise_distance`: (b, b) Euclidean distances with a finite gradient at 0.
 
     Squared distances come from |a|^2 + |b|^2 - 2ab. TFA clamps them at 0, takes the sqrt of
     1e-16 where they are 0 and then multiplies those entries and the diagonal by 0, so that
     coinciding embeddings get a zero (not NaN) gradient. Selecting with `where` on the same mask
     gives the same values and gradients bit for bit in fewer passes over the (b, b) matrix.
+
+    `written_out_gradient=True` keeps the values but replaces automatic differentiation with
+    the closed form: with `G` the gradient of the kept squared distances,
+    `dx_i = 2 sum_j (G_ij + G_ji) (x_i - x_j)`. It skips the transposes and broadcast
+    reductions autodiff runs (a third of the time of a small batch on CPU) and differs from
+    autodiff only in float summation order. That order matters where near-duplicates leave
+    rounding noise as a distance (`|a|^2 + |b|^2 - 2ab` cancels, `0.5 / sqrt` amplifies it), so
+    the TFA-compatible losses keep autodiff and with it TFA's gradients bit for bit.
     """
-    # Row and column norms as two separate reductions, like TFA: the backward pass then sums
-    # the same terms in the same order, which matters where the expansion cancels.
-    row_norms = ops.sum(ops.square(embeddings), axis=1, keepdims=True)
-    column_norms = ops.sum(ops.square(ops.transpose(embeddings)), axis=0, keepdims=True)
-    distances_squared = (row_norms + column_norms) - 2.0 * ops.matmul(
-        embeddings, ops.transpose(embeddings)
-    )
-    keep = ops.logical_and(
-        ops.greater(distances_squared, 0.0),
-        ops.logical_not(ops.eye(ops.shape(embeddings)[0], dtype="bool")),
-    )
-    if squared:
-        return ops.where(keep, distances_squared, 0.0)
-    return ops.where(keep, ops.sqrt(ops.where(keep, distances_squared, 1.0)), 0.0)
+    not_self = ops.logical_not(ops.eye(ops.shape(embeddings)[0], dtype="bool"))
+
+    def distances_and_keep(embeddings):
+        # Row and column norms as two separate reductions, like TFA: values (and autodiff's
+        # summation order) are then TFA's, including where the expansion cancels.
+        row_norms = ops.sum(ops.square(embeddings), axis=1, keepdims=True)
+        column_norms = ops.sum(ops.square(ops.transpose(embeddings)), axis=0, keepdims=True)
+        distances_squared = (row_norms + column_norms) - 2.0 * ops.matmul(
+            embeddings, ops.transpose(embeddings)
+        )
+        keep = ops.logical_and(ops.greater(distances_squared, 0.0), not_self)
+        if squared:
+            return ops.where(keep, distances_squared, 0.0), keep
+        return ops.where(keep, ops.sqrt(ops.where(keep, distances_squared, 1.0)), 0.0), keep
+
+    if not written_out_gradient:
+        return distances_and_keep(embeddings)[0]
+
+    @ops.custom_gradient
+    def distances_with_gradient(embeddings):
+        distances, keep = distances_and_keep(embeddings)
+
+        def gradient(*args, upstream=None):
+            upstream = _upstream(args, upstream)
+            if squared:
+                grad_squared = ops.where(keep, upstream, 0.0)
+            else:  # d sqrt(s) / ds = 0.5 / sqrt(s) where s is kept (> 0)
+                grad_squared = ops.where(
+                    keep, 0.5 * upstream / ops.where(keep, distances, 1.0), 0.0
+                )
+            norm_weights = ops.sum(grad_squared, axis=1) + ops.sum(grad_squared, axis=0)
+            # (G + G^T) x as two products: a transpose folds into the matmul, an add does not.
+            mixed = ops.matmul(grad_squared, embeddings) + ops.matmul(
+                ops.transpose(grad_squared), embeddings
+            )
+            return 2.0 * (ops.expand_dims(norm_weights, 1) * embeddings - mixed)
+
+        return distances, gradient
+
+    return distances_with_gradient(embeddings)
 
 
 def _l2_normalize(embeddings):
@@ -227,11 +264,18 @@ def pairwise_distances(embeddings, distance_metric="L2"):
       ValueError: for an unknown `distance_metric`.
     """
     _check_distance_metric(distance_metric)
+    return _pairwise_distances(embeddings, distance_metric)
+
+
+def _pairwise_distances(embeddings, distance_metric, written_out_gradient=False):
+    """`pairwise_distances` for a checked metric; see `_euclidean_distances` for the option."""
     if callable(distance_metric):
         return ops.convert_to_tensor(distance_metric(embeddings))
     if distance_metric == "angular":
         return _angular_distances(embeddings)
-    return _euclidean_distances(embeddings, squared=distance_metric == "squared-L2")
+    return _euclidean_distances(
+        embeddings, distance_metric == "squared-L2", written_out_gradient=written_out_gradient
+    )
 
 
 def _row_minimum(distance_metric):
@@ -457,65 +501,60 @@ def triplet_hard_loss(y_true, y_pred, margin=1.0, soft=False, distance_metric="L
     return _cast_back(ops.mean(per_anchor), input_dtype)
 
 
-BATCH_ALL_DIRECT_MAX_ELEMENTS = 2**21
-"""Largest (b, b, b) tensor `triplet_batch_all_loss` builds (2**21 elements, i.e. b <= 128)."""
+def _batch_all_from_distances(distances, positives, negatives, margin, average):
+    """Batch-all loss from (b, b) distances in O(b^2) memory and O(b^2 log b) time.
 
+    A triplet (a, p, n) is active when `d(a, n) < d(a, p) + margin`. Sorting each anchor's
+    negative distances and its thresholds `d(a, p) + margin` once, binary search gives
+    `count_p(a, p)`, the active triplets of the pair (a, p) (negatives below its threshold), and
+    `count_n(a, n)`, the active triplets of (a, n) (thresholds above its distance). The sum of
+    hinges is then `sum_ap count_p (d(a, p) + margin) - sum_an count_n d(a, n)`, and its
+    gradient with respect to the distances is `count_p` at positive pairs and `-count_n` at
+    negatives; it is written out because autodiff would route it through sort and gathers. A
+    negative exactly at the threshold sits on the hinge's kink: inactive, zero gradient (as
+    relu).
 
-def _batch_all_direct_max_batch():
-    """Largest batch size b with b^3 <= BATCH_ALL_DIRECT_MAX_ELEMENTS (128 by default)."""
-    batch_size = int(round(BATCH_ALL_DIRECT_MAX_ELEMENTS ** (1.0 / 3.0))) + 1
-    while batch_size**3 > BATCH_ALL_DIRECT_MAX_ELEMENTS:
-        batch_size -= 1
-    return batch_size
-
-
-def _batch_all_direct(distances, positives, negatives, margin):
-    """Batch-all hinge sum and number of active triplets from a (b, b, b) comparison.
-
-    `active[a, p, n] = d(a, n) < d(a, p) + margin` over valid (positive pair, negative) triplets
-    (invalid ones compare -inf thresholds or +inf distances, hence are never active); the hinge
-    sum is then `sum_ap count_p(a, p) * (d(a, p) + margin) - sum_an count_n(a, n) * d(a, n)`,
-    with `count_p`/`count_n` the active triplets summed over the negatives / positives. These
-    counts are exactly the sorted path's searchsorted counts, so value and gradient are the
-    same (up to summation order), and the only (b, b, b) tensors are the boolean comparison and
-    its cast: no cubic tensor enters the backward pass.
+    Args:
+      distances: `(b, b)` float tensor.
+      positives: `(b, b)` bool, the (anchor, positive) pairs that form triplets.
+      negatives: `(b, b)` bool, the (anchor, negative) pairs.
+      margin: float.
+      average: `"all"` (divide by the number of valid triplets) or `"nonzero"` (by the number
+        of active ones); 0 triplets gives 0.
 
     Returns:
-      `(total, num_active)`: the sum of the hinge over valid triplets, and the number of valid
-      triplets with a positive loss (in the dtype of `distances`).
+      Scalar loss in the dtype of `distances`.
     """
     dtype = distances.dtype
+    batch_size = ops.shape(distances)[1]
     infinity = ops.cast(np.inf, dtype)
-    thresholds = distances + margin
-    active = ops.greater(
-        ops.expand_dims(ops.where(positives, thresholds, -infinity), 2),
-        ops.expand_dims(ops.where(negatives, distances, infinity), 1),
-    )
-    active = ops.stop_gradient(ops.cast(active, dtype))
-    count_per_pair = ops.sum(active, axis=2)
-    count_per_negative = ops.sum(active, axis=1)
-    total = ops.sum(count_per_pair * ops.where(positives, thresholds, 0.0)) - ops.sum(
-        count_per_negative * ops.where(negatives, distances, 0.0)
-    )
-    return total, ops.sum(count_per_pair)
+    negatives_per_anchor = ops.sum(ops.cast(negatives, dtype), axis=1, keepdims=True)
+    num_valid = ops.sum(ops.where(positives, negatives_per_anchor, 0.0))
 
+    @ops.custom_gradient
+    def loss_with_gradient(distances):
+        # Entries that are not positive pairs / negatives sit at -inf / +inf: never active.
+        thresholds = ops.where(positives, distances + margin, -infinity)
+        negative_distances = ops.where(negatives, distances, infinity)
+        count_p = _rowwise_searchsorted(
+            ops.sort(negative_distances, axis=1), thresholds, side="left"
+        )
+        count_n = batch_size - _rowwise_searchsorted(
+            ops.sort(thresholds, axis=1), negative_distances, side="right"
+        )
+        count_p, count_n = ops.cast(count_p, dtype), ops.cast(count_n, dtype)
+        total = ops.sum(count_p * ops.where(positives, thresholds, 0.0)) - ops.sum(
+            count_n * ops.where(negatives, distances, 0.0)
+        )
+        num_triplets = num_valid if average == "all" else ops.sum(count_p)
+        scale = 1.0 / ops.maximum(num_triplets, 1.0)
 
-def _batch_all_sorted(distances, positives, negatives, margin):
-    """As `_batch_all_direct`, in O(b^2) memory and O(b^2 log b) time (sorted negatives).
+        def gradient(*args, upstream=None):
+            return (count_p - count_n) * (_upstream(args, upstream) * scale)
 
-    For each (a, p), the negatives with a positive loss are the ones with
-    `d(a, n) < d(a, p) + margin`, a prefix of the anchor's sorted negative distances; their
-    hinge sum is `count * (d(a, p) + margin) - (prefix sum of those distances)`.
-    """
-    dtype = distances.dtype
-    sorted_negatives, finite_sorted, _ = _sorted_negatives(distances, negatives)
-    thresholds = distances + margin
-    active = _rowwise_searchsorted(sorted_negatives, thresholds, side="left")
-    active_sum = ops.take_along_axis(_prefix_sums(finite_sorted), active, axis=1)
-    pair_loss = ops.cast(active, dtype) * thresholds - active_sum
-    total = ops.sum(ops.where(positives, pair_loss, 0.0))
-    num_active = ops.cast(ops.sum(ops.where(positives, active, 0)), dtype)
-    return total, num_active
+        return total * scale, gradient
+
+    return loss_with_gradient(distances)
 
 
 def triplet_batch_all_loss(
@@ -529,19 +568,11 @@ def triplet_batch_all_loss(
     """Batch-all triplet loss: every (anchor, positive, negative) triplet of the batch.
 
     The loss of a triplet is `relu(d(a, p) - d(a, n) + margin)`; which triplets exist is set by
-    `positive_pairs` and how they are averaged by `average`. A triplet is active (has a positive
-    loss) when `d(a, n) < d(a, p) + margin`; two computations, equal in value (up to float
-    summation order) and in gradient:
-
-    * b^3 <= `BATCH_ALL_DIRECT_MAX_ELEMENTS` (2**21, i.e. b <= 128): direct comparison of all
-      (b, b, b) triplets, one boolean tensor and its float cast of b^3 elements each (at most
-      8 MiB of float32), none in the backward pass; faster than sorting at these sizes.
-    * larger b: O(b^2) memory and O(b^2 log b) time; for each (a, p) the active negatives are a
-      prefix of the anchor's sorted negative distances, found by binary search.
-
-    The cap is a constant, so memory is O(b^2) asymptotically. The path is chosen at trace time
-    from the static batch size; when it is unknown (a TF graph traced with batch dimension
-    None, e.g. `fit` on data whose last batch is partial), the sorted path is used.
+    `positive_pairs` and how they are averaged by `average`. No (b, b, b) tensor is built:
+    each anchor's distances are sorted once and the active triplets (`d(a, n) < d(a, p) +
+    margin`) are counted by binary search, O(b^2) memory and O(b^2 log b) time, with the
+    gradient written out (see `_batch_all_from_distances`); values and gradients equal a loop
+    over all triplets.
 
     Args:
       y_true: integer labels, shape `(b,)` or `(b, 1)`.
@@ -569,37 +600,20 @@ def triplet_batch_all_loss(
     _check_choice("positive_pairs", positive_pairs, POSITIVE_PAIRS)
     embeddings, input_dtype = _embeddings_to_float(y_pred)
     labels = _labels_to_vector(y_true, embeddings)
-    distances = pairwise_distances(embeddings, distance_metric)
-    dtype = distances.dtype
+    # No TFA counterpart to match bit for bit: the faster written-out distance gradient.
+    distances = _pairwise_distances(embeddings, distance_metric, written_out_gradient=True)
     _, positives, negatives = _label_masks(labels)
     if positive_pairs == "combinations":
         index = ops.arange(ops.shape(labels)[0])
         positives = ops.logical_and(positives, ops.expand_dims(index, 1) < index)
 
-    negative_counts = ops.sum(ops.cast(negatives, "int32"), axis=1, keepdims=True)
-    num_triplets_all = ops.cast(ops.sum(ops.where(positives, negative_counts, 0)), dtype)
-
-    def direct():
-        return _batch_all_direct(distances, positives, negatives, margin)
-
-    def sorted_path():
-        return _batch_all_sorted(distances, positives, negatives, margin)
-
-    static_batch_size = embeddings.shape[0] if embeddings.shape[0] is not None else labels.shape[0]
-    if static_batch_size is not None and static_batch_size <= _batch_all_direct_max_batch():
-        total, num_active = direct()
-    else:
-        # Large or unknown batch size (a graph traced with batch dimension None). Not `ops.cond`:
-        # under XLA (Keras' jit_compile) the gradient of a TF cond holding the sorted branch
-        # fails to compile (TF 2.21: "Incompatible shapes: [0,0] vs. [b,b+1]").
-        total, num_active = sorted_path()
-    num_triplets = num_triplets_all if average == "all" else num_active
+    loss = _batch_all_from_distances(distances, positives, negatives, margin, average)
     _warn_if(
         ops.logical_not(ops.any(positives)),
         "triplet_batch_all_loss: the batch has no positive pair, so no triplet; the loss is 0.",
         embeddings,
     )
-    return _cast_back(total / ops.maximum(num_triplets, 1.0), input_dtype)
+    return _cast_back(loss, input_dtype)
 
 
 # --------------------------------------------------------------------------------------------
