@@ -186,35 +186,43 @@ def _euclidean_distances(embeddings, squared, written_out_gradient=False):
     coinciding embeddings get a zero (not NaN) gradient. Selecting with `where` on the same mask
     gives the same values and gradients bit for bit in fewer passes over the (b, b) matrix.
 
-    `written_out_gradient=True` keeps the values but replaces automatic differentiation with
-    the closed form: with `G` the gradient of the kept squared distances,
-    `dx_i = 2 sum_j (G_ij + G_ji) (x_i - x_j)`. It skips the transposes and broadcast
-    reductions autodiff runs (a third of the time of a small batch on CPU) and differs from
-    autodiff only in float summation order. That order matters where near-duplicates leave
-    rounding noise as a distance (`|a|^2 + |b|^2 - 2ab` cancels, `0.5 / sqrt` amplifies it), so
-    the TFA-compatible losses keep autodiff and with it TFA's gradients bit for bit.
+    `written_out_gradient=True` is the faster variant for losses without a TFA counterpart: the
+    column norms are the row norms reshaped (TFA reduces a transposed copy, which can differ in
+    the last bit), and the backward pass is the closed form rather than autodiff: with `G` the
+    gradient of the kept squared distances, `dx_i = 2 sum_j (G_ij + G_ji) (x_i - x_j)`. This
+    skips the transposes and broadcast reductions of autodiff (a third of the time of a small
+    batch on CPU). Last-bit differences matter only where near-duplicates leave rounding noise
+    as a distance (`|a|^2 + |b|^2 - 2ab` cancels and `0.5 / sqrt` amplifies it), so the
+    TFA-compatible losses keep the default and with it TFA's values and gradients bit for bit.
     """
     not_self = ops.logical_not(ops.eye(ops.shape(embeddings)[0], dtype="bool"))
 
-    def distances_and_keep(embeddings):
-        # Row and column norms as two separate reductions, like TFA: values (and autodiff's
-        # summation order) are then TFA's, including where the expansion cancels.
-        row_norms = ops.sum(ops.square(embeddings), axis=1, keepdims=True)
-        column_norms = ops.sum(ops.square(ops.transpose(embeddings)), axis=0, keepdims=True)
-        distances_squared = (row_norms + column_norms) - 2.0 * ops.matmul(
-            embeddings, ops.transpose(embeddings)
-        )
+    def distances_from_squared(distances_squared):
         keep = ops.logical_and(ops.greater(distances_squared, 0.0), not_self)
         if squared:
             return ops.where(keep, distances_squared, 0.0), keep
         return ops.where(keep, ops.sqrt(ops.where(keep, distances_squared, 1.0)), 0.0), keep
 
+    def squared_distances(embeddings, column_norms):
+        row_norms = ops.sum(ops.square(embeddings), axis=1, keepdims=True)
+        return (row_norms + column_norms(row_norms)) - 2.0 * ops.matmul(
+            embeddings, ops.transpose(embeddings)
+        )
+
     if not written_out_gradient:
-        return distances_and_keep(embeddings)[0]
+        # Column norms from a transposed copy, as TFA: the values, and the order in which
+        # autodiff sums the gradient, are then TFA's, including where the expansion cancels.
+        distances_squared = squared_distances(
+            embeddings,
+            lambda _: ops.sum(ops.square(ops.transpose(embeddings)), axis=0, keepdims=True),
+        )
+        return distances_from_squared(distances_squared)[0]
 
     @ops.custom_gradient
     def distances_with_gradient(embeddings):
-        distances, keep = distances_and_keep(embeddings)
+        distances, keep = distances_from_squared(
+            squared_distances(embeddings, lambda row_norms: ops.reshape(row_norms, (1, -1)))
+        )
 
         def gradient(*args, upstream=None):
             upstream = _upstream(args, upstream)
