@@ -1,7 +1,7 @@
 """Benchmark the losses: forward+backward time per call and peak memory, ours vs TFA vs the study.
 
-Run from the repository root, in the project environment (one command, about 10 minutes on
-2 CPU cores):
+Run from the repository root, in the project environment (one command, about 30 minutes on
+2 CPU cores; `--rounds 1` takes a third of that):
 
     python bench/losses.py
 
@@ -26,12 +26,15 @@ classes; NT-Xent gets b views, i.e. two halves of b/2):
 
 Speed-ups are given like for like (ours in `tf.function` vs the reference) and for our best
 mode. Keras' default `jit_compile="auto"` runs the loss under XLA: faster for small batches,
-but on CPU XLA's sort and searchsorted make semi-hard and batch-all 3-6x slower from b = 512.
+but on CPU XLA's sort makes semi-hard and batch-all 1.2-3x slower from b = 512.
 
-Every (implementation, loss, b) runs in a fresh subprocess. Time: the best of several calls
-(at least 3, up to 100 within ~2 s) after one warm-up call; the best is the least disturbed by
-other processes on a shared machine. Memory: peak RSS during the case minus the RSS after
-importing TensorFlow and warming up on a batch of 16 (peak reset through /proc/self/clear_refs).
+Every (implementation, loss, b) runs in a fresh subprocess, `--rounds` times (default 3),
+interleaved: ours, the reference, ours, ... Time: the best of several calls (at least 3, up to
+100 within ~2 s) after one warm-up call, then the best of the rounds; the best is the least
+disturbed by other processes on a shared machine, and interleaving spreads a disturbed stretch
+over both sides. The per-round ratios are printed too. Memory (the largest of the rounds):
+peak RSS during the case minus the RSS after importing TensorFlow and warming up on a batch of
+16 (peak reset through /proc/self/clear_refs).
 A watchdog kills a worker whose RSS passes `--memory-cap-gib`; cases whose own tensors are
 known to exceed the cap are skipped with the estimate (TFA's semi-hard tiles a (b^2, b) matrix:
 about 24 b^3 bytes of live float/bool tensors in forward+backward; the study's selector holds
@@ -296,6 +299,24 @@ def run_case(python, implementation, loss, batch_size, args):
     return {**case, "skipped": f"failed (exit {process.returncode}): {stderr.strip()[-300:]}"}
 
 
+def merge_rounds(case_rounds):
+    """One result from several rounds of a case: the best time of each mode, the largest peak.
+
+    The best time is the one least disturbed by other processes on a shared machine (a round
+    can be slowed down as a whole; interleaving rounds of ours and the reference spreads
+    that over both). `ms_rounds` keeps each round's headline time.
+    """
+    measured = [r for r in case_rounds if "ms" in r]
+    if not measured:
+        return case_rounds[0]
+    merged = dict(measured[0])
+    for key in [k for k in merged if k.startswith("ms")]:
+        merged[key] = min(r[key] for r in measured)
+    merged["peak_mib"] = max(r["peak_mib"] for r in measured)
+    merged["ms_rounds"] = [r["ms"] for r in measured]
+    return merged
+
+
 REFERENCES = {"semihard": ("tfa", "TFA 0.23"), "hard": ("tfa", "TFA 0.23"),
               "batch_all": ("study", "study itertools")}
 
@@ -365,6 +386,9 @@ def check_targets(results, batch_sizes):
         best = reference["ms"] / _best_ours_ms(ours)
         verdict = "met" if like >= target else ("met in best mode" if best >= target else "MISSED")
         extra = ""
+        if len(ours.get("ms_rounds", [])) > 1 and len(reference.get("ms_rounds", [])) > 1:
+            per_round = [r / o for r, o in zip(reference["ms_rounds"], ours["ms_rounds"])]
+            extra += f"; round by round {min(per_round):.2f}x-{max(per_round):.2f}x"
         if name == "study":
             compiled = reference["ms_function"] / ours["ms"]
             extra = f"; vs study with its TF part compiled: {compiled:.1f}x"
@@ -392,6 +416,9 @@ def main():
     parser.add_argument("--dim", type=int, default=128)
     parser.add_argument("--memory-cap-gib", type=float, default=8.0)
     parser.add_argument("--timeout-s", type=float, default=600.0)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measure every case this many times, interleaving ours and the "
+                             "reference; the best of the rounds counts")
     parser.add_argument("--json", help="also write the raw results to this file")
     parser.add_argument("--losses", nargs="+", choices=OURS_LOSSES, default=list(OURS_LOSSES),
                         help="only these losses (with their references)")
@@ -410,12 +437,16 @@ def main():
         plan += [(sys.executable, "study", "batch_all")]
     results = []
     for batch_size in args.batch_sizes:
-        for python, implementation, loss in plan:
-            result = run_case(python, implementation, loss, batch_size, args)
-            results.append(result)
-            shown = result.get("skipped") or (f"{result['ms']:.1f} ms, "
-                                              f"{result['peak_mib']:.0f} MiB")
-            print(f"b={batch_size:5d} {implementation:6s} {loss:10s} {shown}", file=sys.stderr)
+        rounds = {}
+        for round_number in range(args.rounds):
+            for python, implementation, loss in plan:
+                result = run_case(python, implementation, loss, batch_size, args)
+                rounds.setdefault((implementation, loss), []).append(result)
+                shown = result.get("skipped") or (f"{result['ms']:.1f} ms, "
+                                                  f"{result['peak_mib']:.0f} MiB")
+                print(f"b={batch_size:5d} {implementation:6s} {loss:10s} "
+                      f"round {round_number + 1}: {shown}", file=sys.stderr)
+        results += [merge_rounds(case_rounds) for case_rounds in rounds.values()]
     print(format_table(results, args.batch_sizes))
     print()
     print(check_targets(results, args.batch_sizes))

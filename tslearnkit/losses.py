@@ -304,10 +304,13 @@ def _masked_maximum(data, mask, row_min=None):
     Shifting by the row minimum and multiplying by the mask is kept on purpose: it fixes which
     value an empty mask yields (the row minimum) and how `max` splits the gradient on ties.
     Euclidean distances pass `row_min=0.0`: their diagonal makes the row minimum exactly 0, and
-    the entries equal to 0 get no gradient, so skipping the reduction changes no bit.
+    the entries equal to 0 get no gradient, so skipping the reduction (and subtracting and
+    adding 0, which leaves every value and gradient as it is) changes no bit.
     """
     if row_min is None:
         row_min = ops.min(data, axis=1, keepdims=True)
+    elif row_min == 0.0:
+        return ops.max(data * mask, axis=1, keepdims=True)
     return ops.max((data - row_min) * mask, axis=1, keepdims=True) + row_min
 
 
