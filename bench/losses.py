@@ -391,7 +391,7 @@ def check_targets(results, batch_sizes):
             extra += f"; round by round {min(per_round):.2f}x-{max(per_round):.2f}x"
         if name == "study":
             compiled = reference["ms_function"] / ours["ms"]
-            extra = f"; vs study with its TF part compiled: {compiled:.1f}x"
+            extra += f"; vs study with its TF part compiled: {compiled:.1f}x"
         lines.append(f"{loss} b={batch_size}: {like:.2f}x {label} with tf.function, "
                      f"{best:.2f}x in our best mode{extra} (target >= {target:g}: {verdict})")
     largest = max(batch_sizes)
