@@ -366,7 +366,7 @@ def _in_xla_context():
 def _binary_search_rows(sorted_rows, values, side):
     """`_rowwise_searchsorted` as ceil(log2(m + 1)) halving steps, in O(b q) memory.
 
-    Each step gathers one pivot per value; `lo` ends at the first index whose entry is not
+    Each step gathers one pivot per value; `low` ends at the first index whose entry is not
     below the value (`"left"`) or above it (`"right"`). Needs a static row length m.
     """
     length = sorted_rows.shape[1]
