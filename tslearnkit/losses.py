@@ -205,26 +205,22 @@ def _euclidean_distances(embeddings, squared, written_out_gradient=False):
             return ops.where(keep, distances_squared, 0.0), keep
         return ops.where(keep, ops.sqrt(ops.where(keep, distances_squared, 1.0)), 0.0), keep
 
-    def squared_distances(embeddings, column_norms):
+    def squared_distances(embeddings, as_tfa):
         row_norms = ops.sum(ops.square(embeddings), axis=1, keepdims=True)
-        return (row_norms + column_norms(row_norms)) - 2.0 * ops.matmul(
-            embeddings, ops.transpose(embeddings)
-        )
+        if as_tfa:
+            # Column norms from a transposed copy, as TFA: the values, and the order in which
+            # autodiff sums the gradient, are then TFA's, including where the expansion cancels.
+            column_norms = ops.sum(ops.square(ops.transpose(embeddings)), axis=0, keepdims=True)
+        else:
+            column_norms = ops.reshape(row_norms, (1, -1))
+        return (row_norms + column_norms) - 2.0 * ops.matmul(embeddings, ops.transpose(embeddings))
 
     if not written_out_gradient:
-        # Column norms from a transposed copy, as TFA: the values, and the order in which
-        # autodiff sums the gradient, are then TFA's, including where the expansion cancels.
-        distances_squared = squared_distances(
-            embeddings,
-            lambda _: ops.sum(ops.square(ops.transpose(embeddings)), axis=0, keepdims=True),
-        )
-        return distances_from_squared(distances_squared)[0]
+        return distances_from_squared(squared_distances(embeddings, as_tfa=True))[0]
 
     @ops.custom_gradient
     def distances_with_gradient(embeddings):
-        distances, keep = distances_from_squared(
-            squared_distances(embeddings, lambda row_norms: ops.reshape(row_norms, (1, -1)))
-        )
+        distances, keep = distances_from_squared(squared_distances(embeddings, as_tfa=False))
 
         def gradient(*args, upstream=None):
             upstream = _upstream(args, upstream)
