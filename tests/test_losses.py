@@ -520,6 +520,54 @@ def test_written_out_distance_gradient_equals_autodiff(squared):
     np.testing.assert_allclose(grad.numpy(), expected_grad.numpy(), rtol=1e-5, atol=1e-5)
 
 
+def tfa_squared_distances_by_autodiff(x):
+    """TFA's `pairwise_distance` expression before clamping, left to TensorFlow's autodiff."""
+    row_norms = tf.reduce_sum(tf.square(x), axis=1, keepdims=True)
+    column_norms = tf.reduce_sum(tf.square(tf.transpose(x)), axis=0, keepdims=True)
+    return (row_norms + column_norms) - 2.0 * tf.matmul(x, tf.transpose(x))
+
+
+@pytest.mark.parametrize("batch_size, dim", [(40, 128), (8, 4), (97, 33), (130, 128)])
+def test_tfa_distance_gradient_is_autodiffs_bit_for_bit(batch_size, dim):
+    # The written-out backward pass must reproduce autodiff's rounding exactly (not only to a
+    # tolerance): on near-duplicates the squared distance is rounding noise that the losses'
+    # 0.5 / sqrt amplifies, and TFA's gradients there are the ones autodiff's order gives.
+    rng = np.random.default_rng(batch_size)
+    x = rng.normal(size=(batch_size, dim)).astype("float32")
+    x[batch_size // 2:] = x[: batch_size - batch_size // 2] + 1e-3 * rng.normal(
+        size=(batch_size - batch_size // 2, dim)).astype("float32")
+    weights = tf.constant(rng.normal(size=(batch_size, batch_size)), tf.float32)
+
+    def step(squared_distances):
+        @tf.function
+        def value_and_gradient(x):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                squared = squared_distances(x)
+                total = tf.reduce_sum(weights * squared)
+            return squared, tape.gradient(total, x)
+        return [t.numpy() for t in value_and_gradient(tf.constant(x))]
+
+    expected, expected_grad = step(tfa_squared_distances_by_autodiff)
+    squared, grad = step(losses._tfa_squared_distances)
+    np.testing.assert_array_equal(squared, expected)
+    np.testing.assert_array_equal(grad, expected_grad)
+
+
+@pytest.mark.parametrize("shape", [(40, 128), (3, 5), (200, 128)])
+def test_transpose_matrix_copies_the_transpose(shape):
+    x = np.random.default_rng(0).normal(size=shape).astype("float32")
+    transposed = tf.function(losses._transpose_matrix)
+    np.testing.assert_array_equal(transposed(tf.constant(x)).numpy(), x.T)
+    graph = transposed.get_concrete_function(tf.TensorSpec(shape, tf.float32)).graph
+    uses_transpose = any(op.type == "Transpose" for op in graph.get_operations())
+    # Small matrices are gathered (oneDNN's Transpose costs ~50 us a call), large ones not.
+    assert uses_transpose == (shape[0] * shape[1] > losses.TRANSPOSE_BY_GATHER_MAX_ELEMENTS)
+    unknown = tf.function(losses._transpose_matrix,
+                          input_signature=[tf.TensorSpec([None, shape[1]], tf.float32)])
+    np.testing.assert_array_equal(unknown(tf.constant(x)).numpy(), x.T)
+
+
 def test_batch_all_with_unknown_batch_size_equals_a_static_one():
     signature = [tf.TensorSpec([None], tf.int64), tf.TensorSpec([None, 6], tf.float32)]
 

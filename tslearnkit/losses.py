@@ -188,14 +188,13 @@ def _euclidean_distances(embeddings, squared, written_out_gradient=False):
     coinciding embeddings get a zero (not NaN) gradient. Selecting with `where` on the same mask
     gives the same values and gradients bit for bit in fewer passes over the (b, b) matrix.
 
-    `written_out_gradient=True` is the faster variant for losses without a TFA counterpart: the
-    column norms are the row norms reshaped (TFA reduces a transposed copy, which can differ in
-    the last bit), and the backward pass is the closed form rather than autodiff: with `G` the
-    gradient of the kept squared distances, `dx_i = 2 sum_j (G_ij + G_ji) (x_i - x_j)`. This
-    skips the transposes and broadcast reductions of autodiff (a third of the time of a small
-    batch on CPU). Last-bit differences matter only where near-duplicates leave rounding noise
-    as a distance (`|a|^2 + |b|^2 - 2ab` cancels and `0.5 / sqrt` amplifies it), so the
-    TFA-compatible losses keep the default and with it TFA's values and gradients bit for bit.
+    By default the values and the gradient are TFA's bit for bit (see
+    `_tfa_squared_distances`); that matters where near-duplicates leave rounding noise as a
+    distance (`|a|^2 + |b|^2 - 2ab` cancels and `0.5 / sqrt` amplifies it), e.g. oversampled
+    batches. `written_out_gradient=True` is the faster variant for losses without a TFA
+    counterpart: the column norms are the row norms reshaped (TFA reduces a transposed copy,
+    which can differ in the last bit), and the backward pass is the closed form: with `G` the
+    gradient of the kept squared distances, `dx_i = 2 sum_j (G_ij + G_ji) (x_i - x_j)`.
     """
     not_self = ops.logical_not(ops.eye(ops.shape(embeddings)[0], dtype="bool"))
 
@@ -205,22 +204,15 @@ def _euclidean_distances(embeddings, squared, written_out_gradient=False):
             return ops.where(keep, distances_squared, 0.0), keep
         return ops.where(keep, ops.sqrt(ops.where(keep, distances_squared, 1.0)), 0.0), keep
 
-    def squared_distances(embeddings, as_tfa):
-        row_norms = ops.sum(ops.square(embeddings), axis=1, keepdims=True)
-        if as_tfa:
-            # Column norms from a transposed copy, as TFA: the values, and the order in which
-            # autodiff sums the gradient, are then TFA's, including where the expansion cancels.
-            column_norms = ops.sum(ops.square(ops.transpose(embeddings)), axis=0, keepdims=True)
-        else:
-            column_norms = ops.reshape(row_norms, (1, -1))
-        return (row_norms + column_norms) - 2.0 * ops.matmul(embeddings, ops.transpose(embeddings))
-
     if not written_out_gradient:
-        return distances_from_squared(squared_distances(embeddings, as_tfa=True))[0]
+        return distances_from_squared(_tfa_squared_distances(embeddings))[0]
 
     @ops.custom_gradient
     def distances_with_gradient(embeddings):
-        distances, keep = distances_from_squared(squared_distances(embeddings, as_tfa=False))
+        row_norms = ops.sum(ops.square(embeddings), axis=1, keepdims=True)
+        column_norms = ops.reshape(row_norms, (1, -1))
+        products = ops.matmul(embeddings, ops.transpose(embeddings))
+        distances, keep = distances_from_squared((row_norms + column_norms) - 2.0 * products)
 
         def gradient(*args, upstream=None):
             upstream = _upstream(args, upstream)
@@ -240,6 +232,64 @@ def _euclidean_distances(embeddings, squared, written_out_gradient=False):
         return distances, gradient
 
     return distances_with_gradient(embeddings)
+
+
+@ops.custom_gradient
+def _tfa_squared_distances(embeddings):
+    """TFA's unclamped squared distances `(|a|^2 + |b|^2) - 2ab`, shape (b, b), and its gradient.
+
+    The values are TFA's: the column norms reduce a transposed copy, as TFA does (a row-wise
+    reduction sums in another order). The gradient is the one TensorFlow's autodiff builds for
+    TFA's expression, term by term and summed in the same order, so it equals TFA's bit for bit
+    (tested against the autodiff of the expression), without autodiff's data movement: the
+    gradient through the norms is `2 x` scaled per row, not a tiled (b, d) copy, and the column
+    norms' term needs no transpose back. The one transpose left (of the right-hand product's
+    gradient) stays because dropping it changes which matrix product oneDNN runs, and with it
+    the last bits.
+    """
+    row_norms = ops.sum(ops.square(embeddings), axis=1, keepdims=True)
+    column_norms = ops.sum(ops.square(_transpose_matrix(embeddings)), axis=0, keepdims=True)
+    squared = (row_norms + column_norms) - 2.0 * ops.matmul(embeddings, ops.transpose(embeddings))
+
+    def gradient(*args, upstream=None):
+        upstream = _upstream(args, upstream)
+        grad_products = 2.0 * ops.negative(upstream)
+        twice_embeddings = embeddings * 2.0
+        from_left_factor = ops.matmul(grad_products, embeddings)
+        from_row_norms = ops.expand_dims(ops.sum(upstream, axis=1), 1) * twice_embeddings
+        from_right_factor = ops.transpose(
+            ops.matmul(ops.transpose(embeddings), grad_products)
+        )
+        from_column_norms = ops.expand_dims(ops.sum(upstream, axis=0), 1) * twice_embeddings
+        return ((from_left_factor + from_row_norms) + from_right_factor) + from_column_norms
+
+    return squared, gradient
+
+
+TRANSPOSE_BY_GATHER_MAX_ELEMENTS = 2**14
+"""Largest matrix `_transpose_matrix` transposes with a gather on TensorFlow (see there)."""
+
+
+def _transpose_matrix(matrix):
+    """`ops.transpose` of a (m, n) matrix; a gather for small matrices on TensorFlow.
+
+    TensorFlow's CPU build runs `Transpose` through oneDNN, which sets up a reorder for every
+    call: about 50 us for a 40 x 128 matrix, the largest single cost of a batch-hard step at
+    b = 40. Gathering with constant indices moves the same values (bit for bit, it is a copy) in
+    a few microseconds. Larger matrices, unknown shapes, XLA and other backends use
+    `ops.transpose`.
+    """
+    rows, columns = matrix.shape
+    if (
+        keras.backend.backend() != "tensorflow"
+        or rows is None
+        or columns is None
+        or rows * columns > TRANSPOSE_BY_GATHER_MAX_ELEMENTS
+        or _in_xla_context()
+    ):
+        return ops.transpose(matrix)
+    indices = np.arange(columns)[:, None] + np.arange(rows)[None, :] * columns
+    return ops.take(ops.reshape(matrix, (-1,)), indices)
 
 
 def _l2_normalize(embeddings):
