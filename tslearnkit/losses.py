@@ -234,36 +234,45 @@ def _euclidean_distances(embeddings, squared, written_out_gradient=False):
     return distances_with_gradient(embeddings)
 
 
-@ops.custom_gradient
 def _tfa_squared_distances(embeddings):
     """TFA's unclamped squared distances `(|a|^2 + |b|^2) - 2ab`, shape (b, b), and its gradient.
 
     The values are TFA's: the column norms reduce a transposed copy, as TFA does (a row-wise
-    reduction sums in another order). The gradient is the one TensorFlow's autodiff builds for
-    TFA's expression, term by term and summed in the same order, so it equals TFA's bit for bit
-    (tested against the autodiff of the expression), without autodiff's data movement: the
-    gradient through the norms is `2 x` scaled per row, not a tiled (b, d) copy, and the column
-    norms' term needs no transpose back. The one transpose left (of the right-hand product's
-    gradient) stays because dropping it changes which matrix product oneDNN runs, and with it
-    the last bits.
+    reduction sums in another order). The gradient is the one autodiff gives for TFA's
+    expression, written out term by term: `-2 G x` (left factor), `2 x` scaled by the row sums
+    of `G` (row norms), `-2 G^T x` (right factor, through a transposed product as autodiff
+    does: another product changes the last bits), `2 x` scaled by the column sums (column
+    norms), summed in that order, the order of TFA's graph. That avoids autodiff's tiled (b, d)
+    copies and two transposes, and fixes the order: inside `tf.function`, grappler re-sorts
+    autodiff's own sum (here it cannot merge the subtraction of the negated right-factor term
+    into a sum). The order matters where near-duplicates leave rounding noise as a distance
+    and `0.5 / sqrt` amplifies it: golden `hard_L2_oversampled_ties` moves by 5e-4 relative in
+    another order. Tested bit for bit against eager autodiff, which keeps the tape's order.
     """
-    row_norms = ops.sum(ops.square(embeddings), axis=1, keepdims=True)
-    column_norms = ops.sum(ops.square(_transpose_matrix(embeddings)), axis=0, keepdims=True)
-    squared = (row_norms + column_norms) - 2.0 * ops.matmul(embeddings, ops.transpose(embeddings))
 
-    def gradient(*args, upstream=None):
-        upstream = _upstream(args, upstream)
-        grad_products = 2.0 * ops.negative(upstream)
-        twice_embeddings = embeddings * 2.0
-        from_left_factor = ops.matmul(grad_products, embeddings)
-        from_row_norms = ops.expand_dims(ops.sum(upstream, axis=1), 1) * twice_embeddings
-        from_right_factor = ops.transpose(
-            ops.matmul(ops.transpose(embeddings), grad_products)
-        )
-        from_column_norms = ops.expand_dims(ops.sum(upstream, axis=0), 1) * twice_embeddings
-        return ((from_left_factor + from_row_norms) + from_right_factor) + from_column_norms
+    @ops.custom_gradient
+    def squared_with_gradient(embeddings):
+        row_norms = ops.sum(ops.square(embeddings), axis=1, keepdims=True)
+        column_norms = ops.sum(ops.square(_transpose_matrix(embeddings)), axis=0, keepdims=True)
+        products = ops.matmul(embeddings, ops.transpose(embeddings))
+        squared = (row_norms + column_norms) - 2.0 * products
 
-    return squared, gradient
+        def gradient(*args, upstream=None):
+            upstream = _upstream(args, upstream)
+            grad_products = 2.0 * ops.negative(upstream)
+            twice_embeddings = embeddings * 2.0
+            from_left_factor = ops.matmul(grad_products, embeddings)
+            from_row_norms = ops.expand_dims(ops.sum(upstream, axis=1), 1) * twice_embeddings
+            minus_from_right_factor = _transpose_matrix(
+                ops.matmul(ops.transpose(embeddings), 2.0 * upstream)
+            )
+            from_column_norms = ops.expand_dims(ops.sum(upstream, axis=0), 1) * twice_embeddings
+            summed = (from_left_factor + from_row_norms) - minus_from_right_factor
+            return summed + from_column_norms
+
+        return squared, gradient
+
+    return squared_with_gradient(embeddings)
 
 
 TRANSPOSE_BY_GATHER_MAX_ELEMENTS = 2**14
