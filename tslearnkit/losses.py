@@ -188,10 +188,10 @@ def _euclidean_distances(embeddings, squared, written_out_gradient=False):
     coinciding embeddings get a zero (not NaN) gradient. Selecting with `where` on the same mask
     gives the same values and gradients bit for bit in fewer passes over the (b, b) matrix.
 
-    By default the values and the gradient are TFA's bit for bit (see
-    `_tfa_squared_distances`); that matters where near-duplicates leave rounding noise as a
-    distance (`|a|^2 + |b|^2 - 2ab` cancels and `0.5 / sqrt` amplifies it), e.g. oversampled
-    batches. `written_out_gradient=True` is the faster variant for losses without a TFA
+    By default the values are TFA's and the gradient is the one autodiff forms for TFA's
+    expression, summed in TFA's order (see `_tfa_squared_distances`); that matters where
+    near-duplicates leave rounding noise as a distance (`|a|^2 + |b|^2 - 2ab` cancels and
+    `0.5 / sqrt` amplifies it), e.g. oversampled batches. `written_out_gradient=True` is the faster variant for losses without a TFA
     counterpart: the column norms are the row norms reshaped (TFA reduces a transposed copy,
     which can differ in the last bit), and the backward pass is the closed form: with `G` the
     gradient of the kept squared distances, `dx_i = 2 sum_j (G_ij + G_ji) (x_i - x_j)`.
@@ -243,11 +243,13 @@ def _tfa_squared_distances(embeddings):
     of `G` (row norms), `-2 G^T x` (right factor, through a transposed product as autodiff
     does: another product changes the last bits), `2 x` scaled by the column sums (column
     norms), summed in that order, the order of TFA's graph. That avoids autodiff's tiled (b, d)
-    copies and two transposes, and fixes the order: inside `tf.function`, grappler re-sorts
-    autodiff's own sum (here it cannot merge the subtraction of the negated right-factor term
-    into a sum). The order matters where near-duplicates leave rounding noise as a distance
+    copies and the transpose back of the column norms' term (the other transposes of small
+    matrices are gathers, see `_transpose_matrix`), and fixes the order: in graphs, grappler
+    re-sorts autodiff's own sum (here it cannot merge the subtraction of the negated
+    right-factor term into a sum). The order matters where near-duplicates leave rounding noise as a distance
     and `0.5 / sqrt` amplifies it: golden `hard_L2_oversampled_ties` moves by 5e-4 relative in
-    another order. Tested bit for bit against eager autodiff, which keeps the tape's order.
+    another order. Tested bit for bit against TensorFlow's own gradient terms summed in that
+    order, and against TFA's goldens eagerly and inside `tf.function`.
     """
 
     @ops.custom_gradient
