@@ -191,7 +191,9 @@ def _euclidean_distances(embeddings, squared, written_out_gradient=False):
     By default the values are TFA's and the gradient is the one autodiff forms for TFA's
     expression, summed in TFA's order (see `_tfa_squared_distances`); that matters where
     near-duplicates leave rounding noise as a distance (`|a|^2 + |b|^2 - 2ab` cancels and
-    `0.5 / sqrt` amplifies it), e.g. oversampled batches. `written_out_gradient=True` is the faster variant for losses without a TFA
+    `0.5 / sqrt` amplifies it), e.g. oversampled batches.
+
+    `written_out_gradient=True` is the faster variant for losses without a TFA
     counterpart: the column norms are the row norms reshaped (TFA reduces a transposed copy,
     which can differ in the last bit), and the backward pass is the closed form: with `G` the
     gradient of the kept squared distances, `dx_i = 2 sum_j (G_ij + G_ji) (x_i - x_j)`.
@@ -246,9 +248,9 @@ def _tfa_squared_distances(embeddings):
     copies and the transpose back of the column norms' term (the other transposes of small
     matrices are gathers, see `_transpose_matrix`), and fixes the order: in graphs, grappler
     re-sorts autodiff's own sum (here it cannot merge the subtraction of the negated
-    right-factor term into a sum). The order matters where near-duplicates leave rounding noise as a distance
-    and `0.5 / sqrt` amplifies it: golden `hard_L2_oversampled_ties` moves by 5e-4 relative in
-    another order. Tested bit for bit against TensorFlow's own gradient terms summed in that
+    right-factor term into a sum). The order matters where near-duplicates leave rounding noise
+    as a distance and `0.5 / sqrt` amplifies it: golden `hard_L2_oversampled_ties` moves by 5e-4
+    relative in another order. Tested bit for bit against TensorFlow's own gradient terms summed in that
     order, and against TFA's goldens eagerly and inside `tf.function`.
     """
 
