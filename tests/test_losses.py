@@ -515,7 +515,9 @@ def test_batch_all_counts_and_gradient_match_explicit_triplets(positive_pairs, a
 
 
 @pytest.mark.parametrize("squared", [True, False])
-def test_written_out_distance_gradient_equals_autodiff(squared):
+def test_closed_form_distance_gradient_equals_tfas(squared):
+    # Batch-all's closed-form distance gradient against the TFA-compatible default (TFA's
+    # expression with autodiff's terms in TFA's order); equal up to float rounding.
     labels, embeddings = random_batch(seed=5, batch_size=30, dim=7, num_classes=3)
     embeddings[4] = embeddings[3]  # coinciding points: zero, finite gradient in both
     weights = tf.constant(np.random.default_rng(6).normal(size=(30, 30)), tf.float32)
