@@ -34,13 +34,13 @@ if "google.colab" in sys.modules:
 # %% tags=["parameters"]
 dataset = "JapaneseVowels"  # any name from tk.data.list_datasets()
 seed = 0  # seeds weights, batch sampling and k-means
-epochs = 60  # training epochs (quick mode: 2)
+epochs = 0  # 0: set by the recipe's step budget (tk.recipe); > 0 overrides it
 quick = False  # True: a tiny run for CI
 results_dir = "../results"  # where result records (JSON) go
 figures_dir = "../figures"  # where figures (PNG) go
 encoder = "fcn"  # conv (the study's CNN), fcn, resnet or inception
-classes_per_batch = 4  # P: distinct classes in each batch (the study: 4)
-samples_per_class = 10  # K: series of each class in each batch (the study: 10)
+classes_per_batch = 0  # P, distinct classes per batch (the study: 4); 0: from the data (tk.recipe)
+samples_per_class = 0  # K, series of each class per batch (the study: 10); 0: from the data
 margin = 0.5  # hinge margin; embeddings are unit-length, so distances lie in [0, 2]
 distance_metric = "L2"  # L2, squared-L2 (the study's) or angular
 positive_pairs = "ordered"  # ordered, or combinations (the study's itertools convention)
@@ -52,9 +52,12 @@ import numpy as np
 import tslearnkit as tk
 
 lesson = tk.lesson.start("03_triplet_all", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir)
-epochs = lesson.epochs(epochs)
 data = tk.data.load_dataset(dataset)
 print(data.summary())
+recipe = tk.recipe.make_recipe(data.y_train, data.timesteps, data.channels, quick=quick)
+classes_per_batch = classes_per_batch or recipe.classes_per_batch
+samples_per_class = samples_per_class or recipe.samples_per_class
+print(recipe.describe())
 
 # %% [markdown]
 # ## The idea
@@ -66,26 +69,30 @@ print(data.summary())
 #
 # A batch of *b* series holds up to *b³* triplets; **batch-all** uses every valid one and averages
 # the loss over all of them (`average="all"`). Batches must contain positives, so we sample
-# **P classes × K series** per batch. Let us look at one such batch.
+# **P classes × K series** per batch. P and K come from the data (`tk.recipe`): at most 16
+# classes and about 64 series per batch, and never more series of a class than the smallest
+# class has (a smaller class is drawn with replacement). Let us look at one such batch.
 
 # %%
 batches = tk.sampling.balanced_batch_indices(data.y_train, classes_per_batch, samples_per_class, seed=seed)
 first = batches[0]
 print(f"{len(batches)} batches per epoch of {classes_per_batch}×{samples_per_class} = {len(first)} series")
 print("classes in the first batch:", {data.class_names[c]: int(n) for c, n in zip(*np.unique(data.y_train[first], return_counts=True))})
-n_pos = sum(samples_per_class * (samples_per_class - 1) for _ in range(classes_per_batch))
+n_pos = classes_per_batch * samples_per_class * (samples_per_class - 1)
 n_neg = len(first) - samples_per_class
-print(f"valid triplets in one batch: {n_pos} ordered positive pairs × {n_neg} negatives = {n_pos * n_neg:,}")
+print(f"valid triplets in one batch: {n_pos} ordered positive pairs × {n_neg} negatives each = {n_pos * n_neg:,}")
 
 # %% [markdown]
 # ## Train
 #
 # The embedding is the encoder followed by a 128-unit projection, normalised to unit length.
-# We track, every few epochs, the share of triplets that still violate the margin on a fixed set
-# of training batches: the loss only learns from those.
+# We track, every epoch, the share of triplets that still violate the margin on a fixed set
+# of training batches: the loss only learns from those. The recipe sets the number of epochs
+# from a budget of optimizer steps, and, where every class has enough series, holds out part
+# of the training split to keep the weights that retrieve best.
 
 # %%
-tracker = tk.training.ActiveTripletsCallback(
+tracker = tk.callbacks.ActiveTripletsCallback(
     data.x_train, data.y_train, classes_per_batch, samples_per_class, margin=margin, distance_metric=distance_metric, seed=seed
 )
 fit = tk.training.fit_embedding(
@@ -93,10 +100,11 @@ fit = tk.training.fit_embedding(
     data.y_train,
     loss="batch_all",
     loss_config={"margin": margin, "distance_metric": distance_metric, "positive_pairs": positive_pairs},
+    recipe=recipe,
     encoder=encoder,
     classes_per_batch=classes_per_batch,
     samples_per_class=samples_per_class,
-    epochs=epochs,
+    epochs=epochs or None,
     learning_rate=learning_rate,
     callbacks=[tracker],
     seed=seed,
@@ -146,4 +154,5 @@ lesson.finish()
 #    exact setting. Does it change the scores?
 # 2. Try `average="nonzero"` through `loss_config` (mean over active triplets only). What happens to
 #    the loss curve, and to Precision@1?
-# 3. Make P×K = 9×4 (all speakers in each batch). Faster or slower to converge?
+# 3. Put every class in each batch (`classes_per_batch = data.n_classes`, if there are at most
+#    about 16) with `samples_per_class = 4`. Faster or slower to converge?

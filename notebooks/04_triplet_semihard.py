@@ -38,13 +38,13 @@ if "google.colab" in sys.modules:
 # %% tags=["parameters"]
 dataset = "JapaneseVowels"  # any name from tk.data.list_datasets()
 seed = 0  # seeds weights, batch sampling and k-means
-epochs = 60  # training epochs (quick mode: 2)
+epochs = 0  # 0: set by the recipe's step budget (tk.recipe); > 0 overrides it
 quick = False  # True: a tiny run for CI
 results_dir = "../results"  # where result records (JSON) go
 figures_dir = "../figures"  # where figures (PNG) go
 encoder = "fcn"  # conv (the study's CNN), fcn, resnet or inception
-classes_per_batch = 4  # P: distinct classes in each batch
-samples_per_class = 10  # K: series of each class in each batch
+classes_per_batch = 0  # P, distinct classes per batch; 0: from the data (tk.recipe)
+samples_per_class = 0  # K, series of each class per batch; 0: from the data
 margin = 0.5  # hinge margin; embeddings are unit-length, so L2 distances lie in [0, 2]
 distance_metric = "L2"  # L2 (TFA's default), squared-L2 or angular
 learning_rate = 1e-3  # Adam, cosine-decayed to 5 % over training
@@ -55,9 +55,12 @@ import numpy as np
 import tslearnkit as tk
 
 lesson = tk.lesson.start("04_triplet_semihard", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir)
-epochs = lesson.epochs(epochs)
 data = tk.data.load_dataset(dataset)
 print(data.summary())
+recipe = tk.recipe.make_recipe(data.y_train, data.timesteps, data.channels, quick=quick)
+classes_per_batch = classes_per_batch or recipe.classes_per_batch
+samples_per_class = samples_per_class or recipe.samples_per_class
+print(recipe.describe())
 
 # %% [markdown]
 # ## Which negative?
@@ -99,10 +102,11 @@ for loss_name, label in (("semihard", "triplet semi-hard"), ("hard", "triplet ha
         data.y_train,
         loss=loss_name,
         loss_config={"margin": margin, "distance_metric": distance_metric},
+        recipe=recipe,
         encoder=encoder,
         classes_per_batch=classes_per_batch,
         samples_per_class=samples_per_class,
-        epochs=epochs,
+        epochs=epochs or None,
         learning_rate=learning_rate,
         seed=seed,
     )

@@ -34,7 +34,7 @@ if "google.colab" in sys.modules:
 # %% tags=["parameters"]
 dataset = "JapaneseVowels"  # any name from tk.data.list_datasets()
 seed = 0  # seeds the imbalance, oversampling, weights and batches
-epochs = 40  # training epochs per run (quick mode: 2)
+epochs = 0  # training epochs per run; 0: set by the recipe's step budget (tk.recipe)
 quick = False  # True: a tiny run for CI
 results_dir = "../results"  # where result records (JSON) go
 figures_dir = "../figures"  # where figures (PNG) go
@@ -43,8 +43,6 @@ loss = "batch_all"  # batch_all (the study's all-triplet) or semihard
 margin = 0.5  # triplet margin
 smallest_ratio = 0.17  # smallest class keeps this share of its series (the study: 189 / 1113)
 methods = ["random", "interpolate", "augment", "reference_walk"]  # oversampling methods to compare
-classes_per_batch = 4  # P
-samples_per_class = 4  # K (the rarest class keeps only a handful of series)
 
 # %%
 import matplotlib.pyplot as plt
@@ -53,20 +51,24 @@ import numpy as np
 import tslearnkit as tk
 
 lesson = tk.lesson.start("05_triplet_augmentation", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir)
-epochs = lesson.epochs(epochs)
 methods = methods[:1] if quick else methods
 data = tk.data.load_dataset(dataset)
+print(data.summary())
 
 # %% [markdown]
 # ## A long-tailed training split
 #
-# Our training split is balanced, so we carve a long tail out of it with the study's proportions
-# (largest : smallest = 1113 : 189), decaying geometrically across the classes. The **test split is
-# untouched**: all evaluation happens on real, held-out series.
+# We carve a long tail out of the training split with the study's proportions (largest : smallest
+# = 1113 : 189), decaying geometrically across the classes; every class keeps at least two series
+# (a P×K batch needs a positive pair). The **test split is untouched**: all evaluation happens on
+# real, held-out series.
 
 # %%
 ratios = tk.augment.long_tail_ratios(data.n_classes, smallest=smallest_ratio)
-imbalanced = tk.augment.make_imbalanced(data, ratios, seed=seed)
+available = np.bincount(data.y_train, minlength=data.n_classes)
+keep = [int(min(n, max(2, round(r * n)))) for r, n in zip(ratios, available)]
+imbalanced = tk.augment.make_imbalanced(data, keep, seed=seed, min_count=1)
+print("training series per class, balanced → long-tailed:", dict(zip(data.class_names, zip(available.tolist(), keep))))
 fig = tk.plots.plot_class_distribution(
     {"balanced train": np.bincount(data.y_train), "long-tailed train": np.bincount(imbalanced.y_train),
      "test (untouched)": np.bincount(data.y_test)},
@@ -77,10 +79,14 @@ lesson.figure(fig, "class_distribution");
 
 # %%
 def train_and_score(train, label, dataset_label=f"{data.name} (long-tailed train)", **record_extra):
-    """Train the lesson's triplet embedding on `train` and score it on the real test split."""
+    """Train the lesson's triplet embedding on `train` and score it on the real test split.
+
+    The recipe (P×K, step budget, validation share, augmentation) is made from `train` itself,
+    so an oversampled training split gets the same rules as a long-tailed one."""
+    recipe = tk.recipe.make_recipe(train.y_train, train.timesteps, train.channels, quick=quick)
     fit = tk.training.fit_embedding(
-        train.x_train, train.y_train, loss=loss, loss_config={"margin": margin}, encoder=encoder,
-        classes_per_batch=classes_per_batch, samples_per_class=samples_per_class, epochs=epochs, seed=seed, verbose=0,
+        train.x_train, train.y_train, loss=loss, loss_config={"margin": margin}, recipe=recipe, encoder=encoder,
+        epochs=epochs or None, seed=seed, verbose=0,
     )
     scores = tk.training.evaluate_embedding(fit.model, train.x_train, train.y_train, train.x_test, train.y_test, seed=seed)
     print(f"{label:<40} P@1 {scores['precision_at_1']:.3f}  MAP@R {scores['mean_average_precision_at_r']:.3f}  "

@@ -34,7 +34,7 @@ if "google.colab" in sys.modules:
 # %% tags=["parameters"]
 dataset = "JapaneseVowels"  # any name from tk.data.list_datasets()
 seed = 0  # seeds views, weights, batches and k-means
-epochs = 80  # contrastive training epochs (quick mode: 2)
+epochs = 0  # contrastive training epochs; 0: set by the recipe's step budget (tk.recipe)
 quick = False  # True: a tiny run for CI
 results_dir = "../results"  # where result records (JSON) go
 figures_dir = "../figures"  # where figures (PNG) go
@@ -43,8 +43,6 @@ latent_dim = 2  # the talk clusters directly in a 2-D latent plane
 normalize = False  # the talk uses the latent without L2 normalisation
 temperature_ntxent = 0.5  # NT-Xent temperature
 temperature_supcon = 0.1  # SupCon temperature
-batch_size = 64  # series per batch (each contributes two views)
-triplet_epochs = 60  # epochs for the triplet embedding we compare with (quick mode: 2)
 
 # %%
 import numpy as np
@@ -52,10 +50,11 @@ import numpy as np
 import tslearnkit as tk
 
 lesson = tk.lesson.start("06_contrastive_clustering", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir)
-epochs = lesson.epochs(epochs)
-triplet_epochs = lesson.epochs(triplet_epochs)
 data = tk.data.load_dataset(dataset)
-n_clusters = data.n_classes
+print(data.summary())
+recipe = tk.recipe.make_recipe(data.y_train, data.timesteps, data.channels, quick=quick)
+print(recipe.describe())
+n_clusters = data.n_classes  # k-means gets as many clusters as there are classes
 
 # %% [markdown]
 # ## The loss
@@ -102,7 +101,7 @@ for loss_name, label, temperature in (("ntxent", "NT-Xent 2-D", temperature_ntxe
     print(f"--- {label}")
     fit = tk.training.fit_contrastive(
         data.x_train, data.y_train, loss=loss_name, loss_config={"temperature": temperature, "normalize": normalize},
-        encoder=encoder, embedding_dim=latent_dim, normalize=normalize, batch_size=batch_size, epochs=epochs, seed=seed,
+        recipe=recipe, encoder=encoder, embedding_dim=latent_dim, normalize=normalize, epochs=epochs or None, seed=seed,
     )
     scores = tk.training.evaluate_embedding(fit.model, data.x_train, data.y_train, data.x_test, data.y_test, seed=seed)
     z_test = tk.training.embed(fit.model, data.x_test)
@@ -129,7 +128,7 @@ lesson.figure(fig, "latent_clusters");
 
 # %%
 fit = tk.training.fit_embedding(data.x_train, data.y_train, loss="semihard", loss_config={"margin": 0.5},
-                                encoder=encoder, epochs=triplet_epochs, seed=seed, verbose=0)
+                                recipe=recipe, encoder=encoder, seed=seed, verbose=0)
 triplet_scores = tk.training.evaluate_embedding(fit.model, data.x_train, data.y_train, data.x_test, data.y_test, seed=seed)
 triplet_scores.update(tk.training.cluster_scores(tk.training.embed(fit.model, data.x_test), data.y_test, seed=seed))
 print(f"triplet semi-hard 128-D: NMI {triplet_scores['NMI']:.3f}  ARI {triplet_scores['ARI']:.3f}")

@@ -78,8 +78,11 @@ def test_standardisation_uses_training_statistics_only(default_dataset):
     observed = np.concatenate(std_train)
     np.testing.assert_allclose(observed.mean(0), 0, atol=1e-5)  # observed steps, not padding
     np.testing.assert_allclose(observed.std(0), 1, atol=1e-4)
-    # The shipped dataset is exactly these standardised series, edge-padded to 29 steps.
-    np.testing.assert_allclose(default_dataset.x_train, data.pad_series(std_train, 29), atol=1e-6)
+    # The shipped dataset is exactly these standardised series, stretched to 29 steps (the
+    # default), or edge-padded with variable_length="pad".
+    np.testing.assert_allclose(default_dataset.x_train, data.resample_series(std_train, 29), atol=1e-6)
+    padded = data.load_dataset(variable_length="pad")
+    np.testing.assert_allclose(padded.x_train, data.pad_series(std_train, 29), atol=1e-6)
     # Changing the test split must not change how the training split is transformed.
     raw = data.load_dataset(standardize=False)
     x_tr, _, s1 = data.standardize(raw.x_train, raw.x_test)
@@ -87,6 +90,20 @@ def test_standardisation_uses_training_statistics_only(default_dataset):
     np.testing.assert_array_equal(x_tr, x_tr2)
     np.testing.assert_array_equal(s1.mean, s2.mean)
     assert np.abs(x_te2).std() > 10  # test is transformed with train stats, never refitted
+
+
+def test_resampling_keeps_endpoints_and_interpolates_linearly():
+    series = [np.array([[0.0, 10.0], [2.0, 30.0]]), np.array([[5.0, 6.0]]), np.arange(5.0).reshape(5, 1).repeat(2, 1)]
+    out = data.resample_series(series, 5)
+    assert out.shape == (3, 5, 2) and out.dtype == np.float32
+    np.testing.assert_allclose(out[0, :, 0], [0, 0.5, 1, 1.5, 2])
+    np.testing.assert_allclose(out[0, :, 1], [10, 15, 20, 25, 30])
+    np.testing.assert_array_equal(out[1], [[5, 6]] * 5)  # one step: a constant
+    np.testing.assert_allclose(out[2], series[2])  # already the right length: unchanged
+    with pytest.raises(ValueError, match="empty"):
+        data.resample_series([np.zeros((3, 2)), np.zeros((0, 2))])
+    with pytest.raises(ValueError, match="variable_length must be one of"):
+        data.load_dataset(variable_length="crop")
 
 
 def test_padding_repeats_last_value():
@@ -123,7 +140,9 @@ def test_cached_archive_dataset_loads_without_network(tmp_path):
     assert ds.class_names == ("a", "b")
     np.testing.assert_array_equal(ds.y_train, [0, 1, 0])
     np.testing.assert_array_equal(ds.y_test, [1, 0])
-    np.testing.assert_array_equal(ds.x_train[2, :, 0], [9, 8, 7, 7])  # edge padding
+    np.testing.assert_allclose(ds.x_train[2, :, 0], [9, 25 / 3, 23 / 3, 7], rtol=1e-6)  # stretched to 4 steps
+    padded = data.load_dataset("ToyMulti", data_dir=tmp_path, standardize=False, variable_length="pad")
+    np.testing.assert_array_equal(padded.x_train[2, :, 0], [9, 8, 7, 7])  # edge padding
     assert "ToyMulti" in data.list_datasets(data_dir=tmp_path)["cached"]
 
 

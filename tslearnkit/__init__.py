@@ -18,6 +18,8 @@ _SUBMODULES = (
     "models",
     "losses",
     "metrics",
+    "recipe",
+    "callbacks",
     "training",
     "results",
     "plots",

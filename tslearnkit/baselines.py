@@ -1,16 +1,69 @@
-"""Non-deep references: nearest neighbours on the raw series (Euclidean and DTW).
+"""Non-deep references: nearest neighbours on the raw series (Euclidean and DTW) and MiniRocket.
 
 Every lesson compares its embedding against these, so a student can see whether learning
-helped at all. Distances come from ``aeon.distances`` (numba-compiled DTW).
+helped at all. Distances come from ``aeon.distances`` (numba-compiled DTW); MiniRocket is
+aeon's classifier (random convolutional features + ridge), the strongest cheap non-deep
+reference.
+
+DTW costs ``n_query · n_reference · timesteps²`` cell updates. :func:`plan_dtw` keeps that
+under a budget (``DTW_CELLS``, a fiftieth of it in quick mode): first with a Sakoe-Chiba warping
+window (cells shrink to about ``2 · window · timesteps²``, window at least 5 % of the length),
+then, if that is not enough, by scoring a seeded, stratified subsample of the queries. The plan
+says what it did, and the lessons print it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+import dataclasses
+
 from .data import check_labels, check_series
 
-__all__ = ["raw_distances", "nearest_neighbour_scores"]
+__all__ = ["raw_distances", "nearest_neighbour_scores", "plan_dtw", "DtwPlan", "minirocket_scores", "DTW_CELLS"]
+
+DTW_CELLS = 1.5e10  # cell updates one DTW baseline may cost (about a minute on one core)
+MIN_WINDOW = 0.05
+
+
+@dataclasses.dataclass(frozen=True)
+class DtwPlan:
+    """How a DTW baseline is computed: ``window`` (fraction of the length, None: full) and the
+    number of queries scored (``n_queries`` of ``n_queries_total``)."""
+
+    window: float | None
+    n_queries: int
+    n_queries_total: int
+
+    def describe(self) -> str:
+        parts = ["full warping" if self.window is None else f"Sakoe-Chiba window {self.window:.0%} of the length"]
+        if self.n_queries < self.n_queries_total:
+            parts.append(f"a stratified subsample of {self.n_queries} of {self.n_queries_total} test queries")
+        return "DTW with " + " and ".join(parts)
+
+
+def plan_dtw(n_query: int, n_reference: int, timesteps: int, *, quick: bool = False, budget: float | None = None) -> DtwPlan:
+    """Choose a warping window and query subsample so DTW stays within ``budget`` cell updates."""
+    budget = float(budget if budget is not None else DTW_CELLS / (50 if quick else 1))
+    pairs = float(n_query) * float(n_reference)
+    full = pairs * float(timesteps) ** 2
+    if full <= budget:
+        return DtwPlan(None, n_query, n_query)
+    window = budget / (2.0 * full)
+    if window >= MIN_WINDOW:
+        return DtwPlan(round(window, 3), n_query, n_query)
+    cells_per_query = n_reference * 2.0 * MIN_WINDOW * float(timesteps) ** 2
+    n_keep = int(max(1, min(n_query, budget // cells_per_query)))
+    return DtwPlan(MIN_WINDOW, n_keep, n_query)
+
+
+def _stratified_subsample(y, n_keep: int, seed: int) -> np.ndarray:
+    if n_keep >= len(y):
+        return np.arange(len(y))
+    from .data import stratified_split_indices
+
+    _, kept = stratified_split_indices(y, n_keep / len(y), seed=seed)
+    return kept
 
 
 def raw_distances(x_query, x_reference, *, distance: str = "euclidean", window: float | None = None) -> np.ndarray:
@@ -45,8 +98,12 @@ def raw_distances(x_query, x_reference, *, distance: str = "euclidean", window: 
     raise ValueError(f"distance must be 'euclidean' or 'dtw'; got {distance!r}")
 
 
-def nearest_neighbour_scores(x_train, y_train, x_test, y_test, *, distance: str = "euclidean", window=None) -> dict:
+def nearest_neighbour_scores(x_train, y_train, x_test, y_test, *, distance: str = "euclidean", window=None,
+                             plan: DtwPlan | None = None, seed: int = 0) -> dict:
     """1-NN accuracy and retrieval scores of raw test series against raw training series.
+
+    For DTW, ``plan`` (from :func:`plan_dtw`) sets the window and, when it subsamples, which
+    test queries are scored (seeded, stratified by class); ``window`` alone sets the window.
 
     Returns:
         ``{"knn_accuracy", "precision_at_1", "mean_average_precision_at_r",
@@ -58,8 +115,40 @@ def nearest_neighbour_scores(x_train, y_train, x_test, y_test, *, distance: str 
 
     y_train = check_labels(y_train, len(x_train), name="y_train")
     y_test = check_labels(y_test, len(x_test), name="y_test")
+    if plan is not None and distance == "dtw":
+        window = plan.window
+        rows = _stratified_subsample(y_test, plan.n_queries, seed)
+        x_test, y_test = np.asarray(x_test)[rows], y_test[rows]
     dist = raw_distances(x_test, x_train, distance=distance, window=window)
     scores = retrieval_metrics_from_distances(dist, y_test, y_train)
     nearest = y_train[np.argmin(dist, axis=1)]
     scores["knn_accuracy"] = float(np.mean(nearest == y_test))
     return {k: float(v) for k, v in scores.items()}
+
+
+def minirocket_scores(x_train, y_train, x_test, y_test, *, seed: int = 0) -> dict:
+    """Test accuracy of aeon's MiniRocket classifier fitted on the training split.
+
+    Returns:
+        ``{"accuracy", "fit_seconds"}``. MiniRocket is a classifier, not an embedding: it has
+        no retrieval scores.
+    """
+    import time
+
+    from aeon.classification.convolution_based import MiniRocketClassifier
+
+    x_train = check_series(x_train, name="x_train")
+    x_test = check_series(x_test, name="x_test")
+    y_train = check_labels(y_train, len(x_train), name="y_train")
+    y_test = check_labels(y_test, len(x_test), name="y_test")
+    if x_train.shape[1] < 9:
+        # MiniRocket's kernels have length 9; shorter series are repeated-last padded to 9.
+        pad = 9 - x_train.shape[1]
+        x_train = np.concatenate([x_train, np.repeat(x_train[:, -1:], pad, axis=1)], axis=1)
+        x_test = np.concatenate([x_test, np.repeat(x_test[:, -1:], pad, axis=1)], axis=1)
+    start = time.perf_counter()
+    model = MiniRocketClassifier(random_state=seed)
+    model.fit(np.ascontiguousarray(x_train.transpose(0, 2, 1), np.float64), y_train)  # aeon: channels first
+    predicted = model.predict(np.ascontiguousarray(x_test.transpose(0, 2, 1), np.float64))
+    return {"accuracy": float(np.mean(np.asarray(predicted).astype(np.int64) == y_test)),
+            "fit_seconds": float(time.perf_counter() - start)}

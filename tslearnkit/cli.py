@@ -3,6 +3,7 @@
 ``tslearnkit run``       execute lessons with papermill, collect records, write the table
 ``tslearnkit table``     rebuild the results table from records (optionally into README.md)
 ``tslearnkit datasets``  what ``load_dataset`` can load here
+``tslearnkit benchmark`` every method on several datasets and seeds, one table per dataset
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ LESSONS = (
     "05_triplet_augmentation",
     "06_contrastive_clustering",
 )
+from .benchmark import METHODS
+
 TABLE_START = "<!-- results-table:start -->"
 TABLE_END = "<!-- results-table:end -->"
 
@@ -184,6 +187,19 @@ def _cmd_datasets(args) -> int:
     return 0
 
 
+def _cmd_benchmark(args) -> int:
+    from .benchmark import METHODS, run_benchmark
+
+    unknown = [m for m in args.methods if m not in METHODS]
+    if unknown:
+        raise SystemExit(f"unknown method(s) {unknown}; choose from {', '.join(METHODS)}")
+    start = time.perf_counter()
+    run_benchmark(args.datasets, seeds=args.seeds, methods=args.methods, out=Path(args.out), quick=args.quick,
+                  data_dir=args.data_dir, log=lambda line: print(line, flush=True))
+    print(f"benchmark finished in {(time.perf_counter() - start) / 60:.1f} min")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tslearnkit", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -206,6 +222,17 @@ def make_parser() -> argparse.ArgumentParser:
     table.add_argument("--readme", help="also write the table between the markers in this README")
     table.set_defaults(func=_cmd_table)
 
+    bench = sub.add_parser("benchmark", help="every method on several datasets and seeds (records + tables)")
+    bench.add_argument("--datasets", nargs="+", default=["JapaneseVowels", "BasicMotions", "GunPoint", "ItalyPowerDemand"],
+                       help="dataset names (default: JapaneseVowels BasicMotions GunPoint ItalyPowerDemand)")
+    bench.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2], help="seeds (default: 0 1 2)")
+    bench.add_argument("--methods", nargs="+", default=list(METHODS),
+                       help="methods (default: all)")
+    bench.add_argument("--out", default="runs/benchmark", help="output folder (default: runs/benchmark)")
+    bench.add_argument("--quick", action="store_true", help="tiny step budget (a smoke run)")
+    bench.add_argument("--data-dir", help="download cache folder")
+    bench.set_defaults(func=_cmd_benchmark)
+
     datasets = sub.add_parser("datasets", help="list the datasets that load here")
     datasets.add_argument("--data-dir", help="download cache folder")
     datasets.set_defaults(func=_cmd_datasets)
@@ -213,6 +240,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads: no C++ start-up lines
     args = make_parser().parse_args(argv)
     return args.func(args)
 

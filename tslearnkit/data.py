@@ -50,6 +50,7 @@ __all__ = [
     "stratified_split",
     "stratified_split_indices",
     "pad_series",
+    "resample_series",
     "check_series",
     "check_labels",
 ]
@@ -291,6 +292,38 @@ def pad_series(series: Sequence[np.ndarray], length: int | None = None) -> np.nd
     return out
 
 
+def resample_series(series: Sequence[np.ndarray], length: int | None = None) -> np.ndarray:
+    """Stretch variable-length ``(timesteps_i, channels)`` series to one ``length`` by linear
+    interpolation (uniform scaling, how the UCR archive equalises its variable-length sets).
+
+    Every series keeps its shape from first to last step; the default ``length`` is the longest
+    series. A series of one step becomes a constant.
+
+    Returns:
+        ``float32`` ``(n, length, channels)``.
+    """
+    if len(series) == 0:
+        raise ValueError("no series to resample")
+    channels = {s.shape[-1] for s in series}
+    if len(channels) != 1:
+        raise ValueError(f"series have different channel counts: {sorted(channels)}")
+    length = max(len(s) for s in series) if length is None else int(length)
+    if length < 1:
+        raise ValueError(f"length must be >= 1; got {length}")
+    out = np.empty((len(series), length, channels.pop()), np.float32)
+    target = np.linspace(0.0, 1.0, length)
+    for i, s in enumerate(series):
+        if len(s) == 0:
+            raise ValueError(f"series {i} is empty")
+        source = np.linspace(0.0, 1.0, len(s)) if len(s) > 1 else np.zeros(1)
+        for c in range(s.shape[-1]):
+            out[i, :, c] = np.interp(target, source, s[:, c]) if len(s) > 1 else s[0, c]
+    return out
+
+
+VARIABLE_LENGTH = ("resample", "pad")
+
+
 def stratified_split_indices(y, test_size: float = 0.2, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Indices of a seeded stratified split: ``(kept, held_out)``, each sorted ascending.
 
@@ -397,18 +430,19 @@ def _read_ts(path: Path) -> tuple[list[np.ndarray], np.ndarray]:
     return series, np.asarray(y)
 
 
-def _from_split_files(name: str, train_path: Path, test_path: Path, standardize_: bool):
+def _from_split_files(name: str, train_path: Path, test_path: Path, standardize_: bool, variable_length: str):
     train_series, train_raw = _read_ts(train_path)
     test_series, test_raw = _read_ts(test_path)
     y_train, y_test, class_names = _encode_labels(train_raw, test_raw)
     if standardize_:
         train_series, test_series, _ = standardize(train_series, test_series)
     length = max(max(len(s) for s in train_series), max(len(s) for s in test_series))
+    equalise = resample_series if variable_length == "resample" else pad_series
     return TimeSeriesDataset(
         name=name,
-        x_train=pad_series(train_series, length),
+        x_train=equalise(train_series, length),
         y_train=y_train,
-        x_test=pad_series(test_series, length),
+        x_test=equalise(test_series, length),
         y_test=y_test,
         class_names=class_names,
     )
@@ -447,6 +481,7 @@ def load_dataset(
     data_dir=None,
     download: bool = False,
     standardize: bool = True,
+    variable_length: str = "resample",
     label: str = "Label_multi",
     test_size: float = 0.25,
     seed: int = 0,
@@ -461,6 +496,10 @@ def load_dataset(
             ``~/.cache/tslearnkit``); for ``"project"``, the folder holding the CSV/``.tar.xz``.
         download: allow fetching a UCR/UEA dataset that is neither shipped nor cached.
         standardize: per-channel standardisation with training statistics (recommended).
+        variable_length: how series of different lengths become one array: ``"resample"``
+            (default; each series stretched to the longest length by linear interpolation, see
+            :func:`resample_series`) or ``"pad"`` (repeat the last value, see
+            :func:`pad_series`). Equal-length datasets are unaffected.
         label: for ``"project"`` only, the label column (``Label_multi`` or ``Label_binary``).
         test_size: for ``"project"`` only (it has no official split): stratified test fraction.
         seed: for ``"project"`` only, the seed of that split.
@@ -474,6 +513,8 @@ def load_dataset(
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"dataset name must be a non-empty string; got {name!r}")
+    if variable_length not in VARIABLE_LENGTH:
+        raise ValueError(f"variable_length must be one of {list(VARIABLE_LENGTH)}; got {variable_length!r}")
     if name == PROJECT_DATASET:
         return _load_project_dataset(data_dir, label, test_size, seed, standardize)
 
@@ -481,7 +522,7 @@ def load_dataset(
     if name in offline:
         folder = _aeon_data_dir() / name
         return _from_split_files(
-            name, folder / f"{name}_TRAIN.ts", folder / f"{name}_TEST.ts", standardize
+            name, folder / f"{name}_TRAIN.ts", folder / f"{name}_TEST.ts", standardize, variable_length
         )
 
     cache = _cache_dir(data_dir)
@@ -497,7 +538,7 @@ def load_dataset(
                 "any other UCR/UEA name loads with download=True."
             )
         _download_archive(name, cache)
-    return _from_split_files(name, train_path, test_path, standardize)
+    return _from_split_files(name, train_path, test_path, standardize, variable_length)
 
 
 # --------------------------------------------------------------------------- study CSV

@@ -37,6 +37,21 @@ def _colors(n: int):
     return [cmap(i % cmap.N) for i in range(n)]
 
 
+MAX_LEGEND_ENTRIES = 40
+
+
+def class_legend(ax, n_classes: int, *, title: str = "class", outside: bool = True, **kwargs):
+    """A legend that stays readable from 2 to 60 classes: one column up to 12 entries, several
+    small columns up to :data:`MAX_LEGEND_ENTRIES`, and beyond that a note in place of a legend."""
+    if n_classes > MAX_LEGEND_ENTRIES:
+        ax.text(1.02, 1.0, f"colour = {title}\n({n_classes} classes,\nlegend omitted)", transform=ax.transAxes,
+                va="top", fontsize=8)
+        return None
+    ncol = 1 if n_classes <= 12 else int(np.ceil(n_classes / 20))
+    where = {"bbox_to_anchor": (1.02, 1), "loc": "upper left"} if outside else {}
+    return ax.legend(title=title, ncol=ncol, fontsize=8 if n_classes <= 12 else 6, **where, **kwargs)
+
+
 def save_figure(fig, figures_dir, name: str, *, dpi: int = 110) -> Path:
     """Save ``fig`` as ``<figures_dir>/<name>.png`` and return the path."""
     folder = Path(figures_dir)
@@ -83,13 +98,15 @@ def plot_class_distribution(counts: Mapping[str, np.ndarray], class_names: Seque
     plt = _plt()
     n_splits = len(counts)
     width = 0.8 / max(n_splits, 1)
-    fig, ax = plt.subplots(figsize=(max(6, 0.7 * len(class_names) * n_splits), 3.5))
+    many = len(class_names) > 15
+    fig, ax = plt.subplots(figsize=(min(16, max(6, 0.7 * len(class_names) * n_splits if not many else 0.3 * len(class_names))), 3.5))
     positions = np.arange(len(class_names))
     for i, (split, values) in enumerate(counts.items()):
         values = np.asarray(values)
         bars = ax.bar(positions + (i - (n_splits - 1) / 2) * width, values, width, label=f"{split} (n={values.sum()})")
-        ax.bar_label(bars, fontsize=7)
-    ax.set_xticks(positions, class_names)
+        if not many:  # numbers on 50 groups of bars would be unreadable
+            ax.bar_label(bars, fontsize=7)
+    ax.set_xticks(positions, class_names, rotation=90 if many else 0, fontsize=7 if many else None)
     ax.set_xlabel("class")
     ax.set_ylabel("number of series")
     ax.set_title(title)
@@ -125,7 +142,9 @@ def project_2d(embeddings, *, method: str = "auto", seed: int = 0, reference=Non
     if method == "tsne":
         from sklearn.manifold import TSNE
 
-        perplexity = min(30.0, max(5.0, (len(embeddings) - 1) / 3))
+        from .recipe import tsne_perplexity
+
+        perplexity = min(tsne_perplexity(len(embeddings)), len(embeddings) - 1.0)
         return TSNE(2, random_state=seed, init="pca", perplexity=perplexity).fit_transform(embeddings), "t-SNE"
     raise ValueError(f"method must be 'auto', 'direct', 'pca' or 'tsne'; got {method!r}")
 
@@ -155,7 +174,7 @@ def plot_train_test_embeddings(train_emb, y_train, test_emb, y_test, class_names
     reference = train_emb if method == "pca" else None
     plot_embeddings(train_emb, y_train, class_names, method=method, ax=axes[0], title="train", seed=seed, reference=reference)
     plot_embeddings(test_emb, y_test, class_names, method=method, ax=axes[1], title="test", seed=seed, reference=reference)
-    axes[1].legend(title="class", bbox_to_anchor=(1.02, 1), loc="upper left", fontsize=8)
+    class_legend(axes[1], len(class_names))
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -206,7 +225,7 @@ def plot_latent_clusters(z, labels, class_names: Sequence[str], *, n_clusters: i
     fig = None
     if ax is None:
         fig, ax = plt.subplots(figsize=(6, 5))
-    ax.contourf(gx, gy, regions, levels=np.arange(n_clusters + 1) - 0.5, cmap="Pastel2", alpha=0.6)
+    ax.contourf(gx, gy, regions, levels=np.arange(n_clusters + 1) - 0.5, cmap="Pastel2" if n_clusters <= 8 else "tab20", alpha=0.35)
     colors = _colors(len(class_names))
     for cls, name in enumerate(class_names):
         mask = np.asarray(labels) == cls
@@ -216,7 +235,7 @@ def plot_latent_clusters(z, labels, class_names: Sequence[str], *, n_clusters: i
     ax.set_xlabel("z1")
     ax.set_ylabel("z2")
     ax.set_title(title or f"2-D latent plane, {n_clusters} k-means regions")
-    ax.legend(fontsize=7, bbox_to_anchor=(1.02, 1), loc="upper left")
+    class_legend(ax, len(class_names) + 1)
     return (fig if fig is not None else ax.figure), km.labels_
 
 

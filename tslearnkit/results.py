@@ -53,6 +53,7 @@ METRIC_LABELS = {
     "knn_accuracy": "1-NN acc.",
     "accuracy": "accuracy",
     "legacy_map_at_k": "MAP@3 (PML 0.9)",
+    "train_seconds": "train s",
 }
 
 

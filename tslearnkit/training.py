@@ -8,7 +8,10 @@ Three ways to learn an embedding, each a thin layer over ``model.fit``:
 * :func:`fit_contrastive` — two augmented views per series; NT-Xent (self-supervised) or
   SupCon (with labels).
 
-All of them take ``seed`` (same seed → same weights on CPU), ``epochs``, ``verbose``
+All of them take ``recipe`` (a :class:`tslearnkit.recipe.Recipe` from ``tk.recipe.make_recipe``:
+batch sizes, P×K, a step budget that sets the epochs, a validation share carved from the
+training split to keep the best weights, on-the-fly augmentation — explicit arguments override
+it), ``seed`` (same seed → same weights on CPU), ``epochs``, ``verbose``
 (``"auto"``: a progress bar when interactive, one line per epoch otherwise), optional
 validation monitoring and ``strategy`` (a ``tf.distribute`` strategy; the model is built and
 compiled inside its scope). :func:`evaluate_embedding` scores an embedding the way every lesson
@@ -26,7 +29,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from . import models, sampling
-from .data import check_labels, check_series
+from .callbacks import active_triplet_fraction
+from .data import check_labels, check_series, stratified_split_indices
+from .recipe import BATCH_AUGMENTATIONS, Recipe
 
 __all__ = [
     "FitResult",
@@ -61,6 +66,9 @@ class FitResult:
         history: ``{metric: [value per epoch]}`` from Keras.
         wall_time_s: seconds spent in ``fit``.
         epochs: epochs actually run (early stopping may cut them).
+        steps: optimizer steps actually run.
+        best_epoch: with a recipe's validation split, the epoch whose weights were kept
+            (``None`` when the last weights are used).
     """
 
     model: object
@@ -68,6 +76,8 @@ class FitResult:
     history: dict
     wall_time_s: float
     epochs: int
+    steps: int = 0
+    best_epoch: int | None = None
 
 
 # --------------------------------------------------------------------------- shared pieces
@@ -144,7 +154,7 @@ def _fit(model, dataset, *, epochs, steps_per_epoch, verbose, callbacks, validat
     )
     elapsed = time.perf_counter() - start
     hist = {k: [float(v) for v in values] for k, values in history.history.items()}
-    n_epochs = len(next(iter(hist.values()))) if hist else 0
+    n_epochs = len(hist["loss"]) if "loss" in hist else 0
     return hist, elapsed, n_epochs
 
 
@@ -154,6 +164,48 @@ def _check_train(x, y):
     if len(np.unique(y)) < 2:
         raise ValueError("y_train holds a single class; metric learning needs at least two")
     return x, y
+
+
+def _pick(value, recipe, field, default):
+    """An explicit argument wins, then the recipe's field, then the old fixed default."""
+    if value is not None:
+        return value
+    if recipe is not None:
+        return getattr(recipe, field)
+    return default
+
+
+def _check_recipe(recipe):
+    if recipe is not None and not isinstance(recipe, Recipe):
+        raise ValueError(f"recipe must be a tslearnkit.recipe.Recipe (from tk.recipe.make_recipe); got {type(recipe).__name__}")
+
+
+def _validation_split(x, y, recipe, seed):
+    """Carve the recipe's stratified validation share out of the training split."""
+    if recipe is None or not recipe.validation_fraction:
+        return (x, y), None
+    kept, held_out = stratified_split_indices(y, recipe.validation_fraction, seed=seed)
+    return (x[kept], y[kept]), (x[held_out], y[held_out])
+
+
+def _augmenter(augment, seed):
+    if not augment:
+        return None
+    from . import augment as augment_module
+
+    transform = augment_module.make_tf_augmenter(list(BATCH_AUGMENTATIONS), seed=seed)
+    return lambda xb, yb: (transform(xb), yb)
+
+
+def _selection_callbacks(selection, reference, embedding_model, epochs):
+    """BestWeights on the held-out part: about ten evaluations in the second half of the fit."""
+    if selection is None:
+        return []
+    from .callbacks import BestWeights
+
+    x_val, y_val = selection
+    return [BestWeights(x_val, y_val, *reference, embedding_model=embedding_model, every_n_epochs=max(1, epochs // 20),
+                        start_epoch=max(1, epochs // 2))]
 
 
 def _retrieval_callback(validation, reference, every_n_epochs):
@@ -166,20 +218,25 @@ def _retrieval_callback(validation, reference, every_n_epochs):
     return [RetrievalMetricsCallback(x_val, y_val, x_ref, y_ref, every_n_epochs=every_n_epochs)]
 
 
-def _fit_embedding_model(x_train, y_train, dataset, steps_per_epoch, *, encoder, encoder_config, embedding_dim,
-                         normalize, loss, loss_config, epochs, learning_rate, lr_schedule, validation, callbacks,
-                         verbose, strategy) -> FitResult:
+def _best_epoch(callbacks):
+    return next((cb.best_epoch for cb in callbacks if hasattr(cb, "best_score")), None)
+
+
+def _fit_embedding_model(x_fit, y_fit, dataset, steps_per_epoch, *, encoder, encoder_config, embedding_dim,
+                         normalize, loss, loss_config, epochs, learning_rate, lr_schedule, validation, selection,
+                         callbacks, verbose, strategy) -> FitResult:
     """Build and compile encoder → embedding inside the strategy's scope, then fit on ``dataset``."""
     with _strategy(strategy).scope():
-        enc = _build_encoder(encoder, x_train.shape[1:], encoder_config)
+        enc = _build_encoder(encoder, x_fit.shape[1:], encoder_config)
         model = models.embedding_model(enc, embedding_dim, normalize)
         optimizer = _optimizer(learning_rate, steps_per_epoch * epochs, lr_schedule)
         model.compile(optimizer=optimizer, loss=_make_loss(loss, **(loss_config or {})))
-    extra = _retrieval_callback(validation, (x_train, y_train), 1)
+    extra = _retrieval_callback(validation, (x_fit, y_fit), 1)
+    extra += _selection_callbacks(selection, (x_fit, y_fit), None, epochs)
     history, elapsed, n_epochs = _fit(
         model, dataset, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=verbose, callbacks=[*extra, *callbacks]
     )
-    return FitResult(model, model, history, elapsed, n_epochs)
+    return FitResult(model, model, history, elapsed, n_epochs, steps_per_epoch * n_epochs, _best_epoch(extra))
 
 
 # --------------------------------------------------------------------------- classifier
@@ -187,12 +244,14 @@ def fit_classifier(
     x_train,
     y_train,
     *,
+    recipe: Recipe | None = None,
     encoder="conv",
     encoder_config: dict | None = None,
-    epochs: int = 30,
-    batch_size: int = 32,
+    epochs: int | None = None,
+    batch_size: int | None = None,
     learning_rate: float = 1e-3,
     lr_schedule: str = "cosine",
+    augment: bool | None = None,
     validation: tuple | None = None,
     callbacks: Sequence = (),
     seed: int = 0,
@@ -204,9 +263,14 @@ def fit_classifier(
     Args:
         x_train: ``(n, timesteps, channels)`` float32 training series.
         y_train: ``(n,)`` integer labels.
+        recipe: a :class:`tslearnkit.recipe.Recipe` (``tk.recipe.make_recipe``); it sets
+            ``batch_size``, ``augment``, the step budget (hence ``epochs``) and the held-out
+            validation share used to keep the best weights. Explicit arguments override it.
         encoder: a name from :data:`tslearnkit.models.ENCODERS` or a builder function.
         encoder_config: keyword arguments for the encoder.
-        epochs, batch_size, learning_rate: the usual; Adam with ``lr_schedule``.
+        epochs, batch_size, learning_rate: the usual (without a recipe: 30 epochs, batch 32);
+            Adam with ``lr_schedule``.
+        augment: augment each training batch on the fly (jitter, scaling, magnitude warp).
         validation: optional ``(x_val, y_val)`` for ``val_accuracy`` and retrieval metrics
             (``val_precision_at_1``, ...) against the training set.
         callbacks: extra Keras callbacks (e.g. EarlyStopping on ``val_precision_at_1``).
@@ -221,30 +285,37 @@ def fit_classifier(
     import keras
 
     x_train, y_train = _check_train(x_train, y_train)
+    _check_recipe(recipe)
     n_classes = int(y_train.max()) + 1
     _seed_everything(seed)
-    steps = sampling.shuffled_steps_per_epoch(len(x_train), batch_size) * epochs
+    (x_fit, y_fit), selection = _validation_split(x_train, y_train, recipe, seed)
+    batch_size = int(_pick(batch_size, recipe, "batch_size", 32))
+    batch_size = min(batch_size, len(x_fit))
+    steps_per_epoch = sampling.shuffled_steps_per_epoch(len(x_fit), batch_size)
+    epochs = int(epochs if epochs is not None else (recipe.epochs_for(steps_per_epoch) if recipe else 30))
     with _strategy(strategy).scope():
         enc = _build_encoder(encoder, x_train.shape[1:], encoder_config)
         model = models.classifier_model(enc, n_classes)
         model.compile(
-            optimizer=_optimizer(learning_rate, steps, lr_schedule),
+            optimizer=_optimizer(learning_rate, steps_per_epoch * epochs, lr_schedule),
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
             metrics=["accuracy"],
         )
-    steps_per_epoch = sampling.shuffled_steps_per_epoch(len(x_train), batch_size)
-    dataset = sampling.shuffled_batches(x_train, y_train, batch_size, seed=seed, epochs=epochs)
+    dataset = sampling.shuffled_batches(
+        x_fit, y_fit, batch_size, seed=seed, epochs=epochs, transform=_augmenter(_pick(augment, recipe, "augment", False), seed)
+    )
     val_data = None
     if validation is not None:
         val_data = (check_series(validation[0], name="x_val"), check_labels(validation[1], name="y_val"))
-    extra = _retrieval_callback(val_data, (x_train, y_train), 1)
+    extra = _retrieval_callback(val_data, (x_fit, y_fit), 1)
     for cb in extra:
         cb.embedding_model = enc
+    extra += _selection_callbacks(selection, (x_fit, y_fit), enc, epochs)
     history, elapsed, n_epochs = _fit(
         model, dataset, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=verbose,
         callbacks=[*extra, *callbacks], validation_data=val_data,
     )
-    return FitResult(model, enc, history, elapsed, n_epochs)
+    return FitResult(model, enc, history, elapsed, n_epochs, steps_per_epoch * n_epochs, _best_epoch(extra))
 
 
 # --------------------------------------------------------------------------- metric losses
@@ -254,15 +325,17 @@ def fit_embedding(
     *,
     loss="semihard",
     loss_config: dict | None = None,
+    recipe: Recipe | None = None,
     encoder="conv",
     encoder_config: dict | None = None,
     embedding_dim: int | None = 128,
     normalize: bool = True,
-    classes_per_batch: int = 4,
-    samples_per_class: int = 10,
-    epochs: int = 30,
+    classes_per_batch: int | None = None,
+    samples_per_class: int | None = None,
+    epochs: int | None = None,
     learning_rate: float = 1e-3,
     lr_schedule: str = "cosine",
+    augment: bool | None = None,
     batch_transform: Callable | None = None,
     validation: tuple | None = None,
     callbacks: Sequence = (),
@@ -278,11 +351,14 @@ def fit_embedding(
             taking ``(labels, embeddings)``.
         loss_config: keyword arguments for a loss given by name (``margin``,
             ``distance_metric``, ``temperature``, ...).
+        recipe: a :class:`tslearnkit.recipe.Recipe`; sets P, K, ``augment``, the step budget
+            (hence ``epochs``) and the held-out validation share that picks the best weights.
+            Explicit arguments override it. Without a recipe: P = 4, K = 10, 30 epochs.
         encoder, encoder_config: see :func:`tslearnkit.models.build_encoder`.
         embedding_dim, normalize: see :func:`tslearnkit.models.embedding_model`.
         classes_per_batch, samples_per_class: P and K; a batch holds P·K series.
-        batch_transform: optional ``(x, y) -> (x, y)`` tensor function applied to each batch
-            (on-the-fly augmentation of the training batches).
+        augment: augment each training batch on the fly (applied before ``batch_transform``).
+        batch_transform: optional ``(x, y) -> (x, y)`` tensor function applied to each batch.
         validation: optional ``(x_val, y_val)``; retrieval metrics of these queries against
             the training set are added to the logs as ``val_precision_at_1`` etc.
         epochs, learning_rate, lr_schedule, callbacks, seed, verbose, strategy: as in
@@ -292,17 +368,27 @@ def fit_embedding(
         :class:`FitResult` whose ``model`` and ``embedding_model`` are the same model.
     """
     x_train, y_train = _check_train(x_train, y_train)
+    _check_recipe(recipe)
     _seed_everything(seed)
-    steps_per_epoch = sampling.steps_per_epoch(y_train, classes_per_batch, samples_per_class)
-    dataset = sampling.balanced_batches(
-        x_train, y_train, classes_per_batch, samples_per_class, seed=seed, epochs=epochs, transform=batch_transform
-    )
+    (x_fit, y_fit), selection = _validation_split(x_train, y_train, recipe, seed)
+    p = int(_pick(classes_per_batch, recipe, "classes_per_batch", 4))
+    k = int(_pick(samples_per_class, recipe, "samples_per_class", 10))
+    steps_per_epoch = sampling.steps_per_epoch(y_fit, p, k)
+    epochs = int(epochs if epochs is not None else (recipe.epochs_for(steps_per_epoch) if recipe else 30))
+    transform = _chain(_augmenter(_pick(augment, recipe, "augment", False), seed), batch_transform)
+    dataset = sampling.balanced_batches(x_fit, y_fit, p, k, seed=seed, epochs=epochs, transform=transform)
     return _fit_embedding_model(
-        x_train, y_train, dataset, steps_per_epoch, encoder=encoder, encoder_config=encoder_config,
+        x_fit, y_fit, dataset, steps_per_epoch, encoder=encoder, encoder_config=encoder_config,
         embedding_dim=embedding_dim, normalize=normalize, loss=loss, loss_config=loss_config, epochs=epochs,
-        learning_rate=learning_rate, lr_schedule=lr_schedule, validation=validation, callbacks=callbacks,
-        verbose=verbose, strategy=strategy,
+        learning_rate=learning_rate, lr_schedule=lr_schedule, validation=validation, selection=selection,
+        callbacks=callbacks, verbose=verbose, strategy=strategy,
     )
+
+
+def _chain(first, second):
+    if first is None or second is None:
+        return first or second
+    return lambda xb, yb: second(*first(xb, yb))
 
 
 # --------------------------------------------------------------------------- contrastive
@@ -312,13 +398,14 @@ def fit_contrastive(
     *,
     loss="ntxent",
     loss_config: dict | None = None,
+    recipe: Recipe | None = None,
     views: Callable | None = None,
     encoder="fcn",
     encoder_config: dict | None = None,
     embedding_dim: int | None = 2,
     normalize: bool = False,
-    batch_size: int = 64,
-    epochs: int = 50,
+    batch_size: int | None = None,
+    epochs: int | None = None,
     learning_rate: float = 1e-3,
     lr_schedule: str = "cosine",
     validation: tuple | None = None,
@@ -336,20 +423,25 @@ def fit_contrastive(
     Args:
         x_train: ``(n, t, c)`` float32 training series.
         y_train: ``(n,)`` labels; required for ``"supcon"``, unused by ``"ntxent"`` except for
-            validation metrics.
+            validation metrics and model selection.
         loss: ``"ntxent"``, ``"supcon"`` or a Loss taking ``(labels, [z_a; z_b])``.
+        recipe: a :class:`tslearnkit.recipe.Recipe`; sets ``batch_size``
+            (``contrastive_batch_size``), the step budget and, for SupCon, the held-out
+            validation share. NT-Xent is self-supervised: it never selects weights with labels.
         views: tensor function ``x_batch -> (view_a, view_b)``; default
             :func:`tslearnkit.augment.make_tf_two_views` seeded with ``seed``.
         embedding_dim, normalize: the talk's setting is a 2-D latent used directly
             (``embedding_dim=2, normalize=False``).
-        Other arguments as in :func:`fit_embedding`.
+        Other arguments as in :func:`fit_embedding` (without a recipe: batch 64, 50 epochs).
 
     Returns:
         :class:`FitResult`.
     """
     import tensorflow as tf
 
+    _check_recipe(recipe)
     x_train = check_series(x_train, name="x_train")
+    supervised = y_train is not None and loss == "supcon"
     if y_train is None:
         if loss == "supcon":
             raise ValueError("loss='supcon' needs y_train")
@@ -365,16 +457,19 @@ def fit_contrastive(
         view_a, view_b = views(xb)
         return tf.concat([view_a, view_b], axis=0), tf.concat([yb, yb], axis=0)
 
-    drop = len(x_train) >= batch_size
-    steps_per_epoch = sampling.shuffled_steps_per_epoch(len(x_train), batch_size, drop)
+    (x_fit, y_fit), selection = _validation_split(x_train, y_train, recipe if supervised else None, seed)
+    batch_size = int(_pick(batch_size, recipe, "contrastive_batch_size", 64))
+    drop = len(x_fit) >= batch_size
+    steps_per_epoch = sampling.shuffled_steps_per_epoch(len(x_fit), batch_size, drop)
+    epochs = int(epochs if epochs is not None else (recipe.epochs_for(steps_per_epoch) if recipe else 50))
     dataset = sampling.shuffled_batches(
-        x_train, y_train, batch_size, seed=seed, epochs=epochs, drop_remainder=drop, transform=to_views
+        x_fit, y_fit, batch_size, seed=seed, epochs=epochs, drop_remainder=drop, transform=to_views
     )
     return _fit_embedding_model(
-        x_train, y_train, dataset, steps_per_epoch, encoder=encoder, encoder_config=encoder_config,
+        x_fit, y_fit, dataset, steps_per_epoch, encoder=encoder, encoder_config=encoder_config,
         embedding_dim=embedding_dim, normalize=normalize, loss=loss, loss_config=loss_config, epochs=epochs,
-        learning_rate=learning_rate, lr_schedule=lr_schedule, validation=validation, callbacks=callbacks,
-        verbose=verbose, strategy=strategy,
+        learning_rate=learning_rate, lr_schedule=lr_schedule, validation=validation, selection=selection,
+        callbacks=callbacks, verbose=verbose, strategy=strategy,
     )
 
 
@@ -428,65 +523,13 @@ def embedding_scores(train_emb, y_train, test_emb, y_test, *, k_values=(1, 3, 5,
     return {key: float(value) for key, value in scores.items()}
 
 
-# --------------------------------------------------------------------------- monitoring
-def active_triplet_fraction(embeddings, labels, *, margin: float, distance_metric: str = "L2") -> float:
-    """Share of valid (anchor, positive, negative) triplets whose loss is still positive.
-
-    Args:
-        embeddings: ``(b, d)``; labels: ``(b,)`` ints.
-        margin, distance_metric: as in the triplet losses.
-
-    Returns:
-        ``active / valid`` in [0, 1]; 0 when the batch has no valid triplet.
-    """
-    from .losses import pairwise_distances
-
-    labels = np.asarray(labels).reshape(-1)
-    dist = np.asarray(pairwise_distances(np.asarray(embeddings, np.float32), distance_metric), np.float64)
-    same = labels[:, None] == labels[None, :]
-    positive = same & ~np.eye(len(labels), dtype=bool)
-    negative = ~same
-    # violation[a, p, n] = d(a, p) - d(a, n) + margin, only over valid (p, n) for each a: O(b^3)
-    # memory is fine for the small monitoring batches this is meant for (b = P·K ≈ 40).
-    violation = dist[:, :, None] - dist[:, None, :] + margin
-    valid = positive[:, :, None] & negative[:, None, :]
-    n_valid = int(valid.sum())
-    return float(((violation > 0) & valid).sum() / n_valid) if n_valid else 0.0
-
-
-def _active_triplets_callback_class():
-    import keras
-
-    class ActiveTripletsCallback(keras.callbacks.Callback):
-        """Adds ``active_triplets`` to the epoch logs: the share of valid triplets that still
-        violate the margin, averaged over a fixed set of P×K training batches."""
-
-        def __init__(self, x, y, classes_per_batch, samples_per_class, *, margin, distance_metric="L2", n_batches=4, seed=0):
-            super().__init__()
-            x = check_series(x)
-            y = check_labels(y, len(x))
-            idx = sampling.balanced_batch_indices(y, classes_per_batch, samples_per_class, seed=seed)[:n_batches]
-            self._batches = [(x[i], y[i]) for i in idx]
-            self.margin = margin
-            self.distance_metric = distance_metric
-
-        def on_epoch_end(self, epoch, logs=None):
-            shares = [
-                active_triplet_fraction(np.asarray(self.model(xb, training=False)), yb, margin=self.margin,
-                                        distance_metric=self.distance_metric)
-                for xb, yb in self._batches
-            ]
-            if logs is not None:
-                logs["active_triplets"] = float(np.mean(shares))
-
-    return ActiveTripletsCallback
-
-
+# --------------------------------------------------------------------------- moved
 def __getattr__(name):
+    # Kept importable from here; the callbacks live in tslearnkit.callbacks.
     if name == "ActiveTripletsCallback":
-        cls = _active_triplets_callback_class()
-        globals()[name] = cls
-        return cls
+        from . import callbacks
+
+        return callbacks.ActiveTripletsCallback
     raise AttributeError(f"module 'tslearnkit.training' has no attribute {name!r}")
 
 

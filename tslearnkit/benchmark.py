@@ -1,0 +1,129 @@
+"""One benchmark across datasets: the non-deep references and every learned embedding, trained
+with the same adaptive recipe (:mod:`tslearnkit.recipe`), over several seeds.
+
+``tslearnkit benchmark --datasets GunPoint ArrowHead --seeds 0 1 2 --out runs/benchmark``
+writes one result record per (dataset, method, seed) into ``OUT/results`` and one Markdown table
+per dataset into ``OUT/benchmark_table.md`` (mean ± std over seeds).
+
+Methods: ``euclidean`` and ``dtw`` (1-NN on the raw series, :mod:`tslearnkit.baselines`),
+``minirocket`` (aeon's classifier: accuracy only), ``ce`` (cross-entropy classifier, its
+penultimate layer as the embedding), ``batch_all``, ``semihard``, ``hard`` and ``supcon`` (metric
+losses on P×K batches). Test series are queries against the training series; the test split is
+only ever used for these scores.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+METHODS = ("euclidean", "dtw", "minirocket", "ce", "batch_all", "semihard", "hard", "supcon")
+METHOD_NAMES = {
+    "euclidean": "1-NN Euclidean (raw)",
+    "dtw": "1-NN DTW (raw)",
+    "minirocket": "MiniRocket (aeon)",
+    "ce": "cross-entropy",
+    "batch_all": "triplet batch-all",
+    "semihard": "triplet semi-hard",
+    "hard": "triplet hard",
+    "supcon": "SupCon",
+}
+TABLE_METRICS = ("precision_at_1", "mean_average_precision_at_r", "NMI", "accuracy", "train_seconds")
+ENCODER = "fcn"
+MARGIN = 0.5
+LESSON = "benchmark"
+
+__all__ = ["METHODS", "METHOD_NAMES", "run_method", "run_benchmark", "benchmark_tables"]
+
+
+def run_method(method: str, data, recipe, *, seed: int = 0, quick: bool = False, verbose=0) -> tuple[dict, dict]:
+    """Train/score one method on ``data``.
+
+    Returns:
+        ``(metrics, extra)``: ``metrics`` for the record (``train_seconds`` included),
+        ``extra`` fields that say how it was computed (epochs, steps, DTW plan).
+    """
+    from . import baselines, training
+
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {list(METHODS)}; got {method!r}")
+    start = time.perf_counter()
+    extra: dict = {"epochs": 0}
+    if method in ("euclidean", "dtw"):
+        plan = baselines.plan_dtw(len(data.x_test), len(data.x_train), data.timesteps, quick=quick)
+        scores = baselines.nearest_neighbour_scores(
+            data.x_train, data.y_train, data.x_test, data.y_test, distance=method,
+            plan=plan if method == "dtw" else None, seed=seed,
+        )
+        if method == "dtw":
+            extra["dtw_plan"] = plan.describe()
+    elif method == "minirocket":
+        scores = baselines.minirocket_scores(data.x_train, data.y_train, data.x_test, data.y_test, seed=seed)
+        scores.pop("fit_seconds")
+    else:
+        if method == "ce":
+            fit = training.fit_classifier(data.x_train, data.y_train, recipe=recipe, encoder=ENCODER, seed=seed, verbose=verbose)
+        elif method == "supcon":
+            fit = training.fit_embedding(data.x_train, data.y_train, loss="supcon", recipe=recipe, encoder=ENCODER,
+                                         seed=seed, verbose=verbose)
+        else:
+            fit = training.fit_embedding(data.x_train, data.y_train, loss=method, loss_config={"margin": MARGIN},
+                                         recipe=recipe, encoder=ENCODER, seed=seed, verbose=verbose)
+        scores = training.evaluate_embedding(fit.embedding_model, data.x_train, data.y_train, data.x_test, data.y_test,
+                                             seed=seed)
+        if method == "ce":
+            logits = fit.model.predict(data.x_test, verbose=0)
+            scores["accuracy"] = float((logits.argmax(1) == data.y_test).mean())
+        extra.update(epochs=fit.epochs, steps=fit.steps, best_epoch=fit.best_epoch)
+    scores = dict(scores)
+    scores["train_seconds"] = float(time.perf_counter() - start)
+    return scores, extra
+
+
+def run_benchmark(datasets, *, seeds=(0, 1, 2), methods=METHODS, out, quick: bool = False, data_dir=None,
+                  log=print) -> Path:
+    """Run ``methods`` on every dataset for every seed; write records and the tables.
+
+    Returns:
+        The folder of result records (``out / "results"``).
+    """
+    from . import data as data_module
+    from .recipe import make_recipe
+    from .results import save_result
+
+    out = Path(out)
+    results_dir = out / "results"
+    for name in datasets:
+        data = data_module.load_dataset(name, data_dir=data_dir)
+        recipe = make_recipe(data.y_train, data.timesteps, data.channels, quick=quick)
+        log(f"{data.name}: {len(data.x_train)} train / {len(data.x_test)} test, {data.n_classes} classes, "
+            f"{data.timesteps} steps × {data.channels} channels; {recipe.describe()}")
+        for seed in seeds:
+            for method in methods:
+                start = time.perf_counter()
+                scores, extra = run_method(method, data, recipe, seed=int(seed), quick=quick)
+                epochs = int(extra.pop("epochs"))
+                save_result(results_dir, lesson=LESSON, method=METHOD_NAMES[method], dataset=data.name, seed=int(seed),
+                            metrics=scores, epochs=epochs, wall_time_s=time.perf_counter() - start, quick=quick,
+                            **{k: v for k, v in extra.items() if v is not None})
+                shown = ", ".join(f"{k} {scores[k]:.3f}" for k in ("precision_at_1", "mean_average_precision_at_r", "accuracy")
+                                  if k in scores)
+                log(f"  seed {seed} {METHOD_NAMES[method]:<22} {shown}  ({scores['train_seconds']:.0f} s)")
+    tables = benchmark_tables(results_dir)
+    (out / "benchmark_table.md").write_text(tables + "\n")
+    log(f"records: {results_dir}  tables: {out / 'benchmark_table.md'}")
+    return results_dir
+
+
+def benchmark_tables(results_dir, metrics=TABLE_METRICS) -> str:
+    """One Markdown table per dataset from the benchmark's records (methods in :data:`METHODS` order)."""
+    from .results import load_results, results_table, table_markdown
+
+    records = [r for r in load_results(results_dir) if r["lesson"] == LESSON]
+    order = {name: i for i, name in enumerate(METHOD_NAMES.values())}
+    sections = []
+    for dataset in sorted({r["dataset"] for r in records}):
+        table = results_table([r for r in records if r["dataset"] == dataset], metrics)
+        table = table.iloc[sorted(range(len(table)), key=lambda i: order.get(table.index[i][0], len(order)))]
+        sections.append(f"**{dataset}**\n\n{table_markdown(table, metrics)}")
+    return "\n\n".join(sections)

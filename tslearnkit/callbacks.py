@@ -1,0 +1,145 @@
+"""Keras callbacks that watch training: model selection on a validation split and the share of
+active triplets.
+
+* :class:`BestWeights` — every few epochs, scores validation queries against a reference
+  (retrieval MAP@R by default), keeps the best weights and restores them when training ends.
+* :class:`ActiveTripletsCallback` — adds ``active_triplets`` (the share of valid triplets
+  that still violate the margin, on fixed training batches) to the epoch logs.
+
+``tk.metrics.RetrievalMetricsCallback`` (metrics in the logs every epoch) lives with the
+metrics it reports. Keras is imported when a class is first asked for, so importing
+``tslearnkit.callbacks`` alone does not start TensorFlow.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import sampling
+from .data import check_labels, check_series
+
+__all__ = ["BestWeights", "ActiveTripletsCallback", "active_triplet_fraction"]
+
+
+def active_triplet_fraction(embeddings, labels, *, margin: float, distance_metric: str = "L2") -> float:
+    """Share of valid (anchor, positive, negative) triplets whose loss is still positive.
+
+    Args:
+        embeddings: ``(b, d)``; labels: ``(b,)`` ints.
+        margin, distance_metric: as in the triplet losses.
+
+    Returns:
+        ``active / valid`` in [0, 1]; 0 when the batch has no valid triplet.
+    """
+    from .losses import pairwise_distances
+
+    labels = np.asarray(labels).reshape(-1)
+    dist = np.asarray(pairwise_distances(np.asarray(embeddings, np.float32), distance_metric), np.float64)
+    same = labels[:, None] == labels[None, :]
+    positive = same & ~np.eye(len(labels), dtype=bool)
+    negative = ~same
+    # violation[a, p, n] = d(a, p) - d(a, n) + margin over valid (p, n) for each a: O(b^3)
+    # memory is fine for the small monitoring batches this is meant for (b = P·K ≈ 64).
+    violation = dist[:, :, None] - dist[:, None, :] + margin
+    valid = positive[:, :, None] & negative[:, None, :]
+    n_valid = int(valid.sum())
+    return float(((violation > 0) & valid).sum() / n_valid) if n_valid else 0.0
+
+
+def _define_classes():
+    import keras
+
+    class BestWeights(keras.callbacks.Callback):
+        """Keep the weights with the best validation retrieval score; restore them at the end.
+
+        Every ``every_n_epochs`` epochs (and at the last) the validation series are embedded
+        and ranked against the reference series; ``monitor`` (a key of
+        :func:`tslearnkit.metrics.retrieval_metrics`, higher is better) is written to the logs
+        as ``val_<monitor>``. When training ends the model gets the best weights back.
+
+        Args:
+            x_val, y_val: validation series ``(n, t, c)`` and labels, carved from the training split.
+            x_ref, y_ref: the reference they are ranked against (the part of the training split
+                that is fitted on).
+            embedding_model: maps series to embeddings; default the model being trained.
+            every_n_epochs: evaluate this often (>= 1).
+            start_epoch: evaluate only from this (1-based) epoch on: early weights are rarely
+                the best, and a small validation set can make them look so.
+            monitor: metric to maximise (default MAP@R).
+
+        Attributes:
+            best_epoch: 1-based epoch of the restored weights (None before training).
+            best_score: its ``monitor`` value.
+        """
+
+        def __init__(self, x_val, y_val, x_ref, y_ref, *, embedding_model=None, every_n_epochs: int = 1,
+                     start_epoch: int = 1, monitor: str = "mean_average_precision_at_r"):
+            super().__init__()
+            self.x_val, self.y_val = check_series(x_val, name="x_val"), check_labels(y_val, len(x_val), name="y_val")
+            self.x_ref, self.y_ref = check_series(x_ref, name="x_ref"), check_labels(y_ref, len(x_ref), name="y_ref")
+            if not isinstance(every_n_epochs, (int, np.integer)) or every_n_epochs < 1:
+                raise ValueError(f"every_n_epochs must be an integer >= 1; got {every_n_epochs!r}")
+            self.embedding_model = embedding_model
+            self.every_n_epochs = int(every_n_epochs)
+            self.start_epoch = int(start_epoch)
+            self.monitor = monitor
+            self.best_epoch = None
+            self.best_score = -np.inf
+            self._best_weights = None
+
+        def _score(self) -> float:
+            from .metrics import retrieval_metrics
+
+            model = self.embedding_model if self.embedding_model is not None else self.model
+            val = np.asarray(model.predict(self.x_val, batch_size=256, verbose=0))
+            ref = np.asarray(model.predict(self.x_ref, batch_size=256, verbose=0))
+            return float(retrieval_metrics(val, self.y_val, ref, self.y_ref, include=[self.monitor])[self.monitor])
+
+        def on_epoch_end(self, epoch, logs=None):
+            last = self.params.get("epochs") if self.params else None
+            if epoch + 1 < self.start_epoch or ((epoch + 1) % self.every_n_epochs and epoch + 1 != last):
+                return
+            score = self._score()
+            if logs is not None:
+                logs[f"val_{self.monitor}"] = score
+            if score >= self.best_score:  # ties keep the later weights (further down the schedule)
+                self.best_score, self.best_epoch = score, epoch + 1
+                self._best_weights = self.model.get_weights()
+
+        def on_train_end(self, logs=None):
+            if self._best_weights is not None:
+                self.model.set_weights(self._best_weights)
+
+    class ActiveTripletsCallback(keras.callbacks.Callback):
+        """Adds ``active_triplets`` to the epoch logs: the share of valid triplets that still
+        violate the margin, averaged over a fixed set of P×K training batches."""
+
+        def __init__(self, x, y, classes_per_batch, samples_per_class, *, margin, distance_metric="L2", n_batches=4, seed=0):
+            super().__init__()
+            x = check_series(x)
+            y = check_labels(y, len(x))
+            idx = sampling.balanced_batch_indices(y, classes_per_batch, samples_per_class, seed=seed)[:n_batches]
+            self._batches = [(x[i], y[i]) for i in idx]
+            self.margin = margin
+            self.distance_metric = distance_metric
+
+        def on_epoch_end(self, epoch, logs=None):
+            shares = [
+                active_triplet_fraction(np.asarray(self.model(xb, training=False)), yb, margin=self.margin,
+                                        distance_metric=self.distance_metric)
+                for xb, yb in self._batches
+            ]
+            if logs is not None:
+                logs["active_triplets"] = float(np.mean(shares))
+
+    for cls in (BestWeights, ActiveTripletsCallback):
+        cls.__module__ = __name__
+    return {"BestWeights": BestWeights, "ActiveTripletsCallback": ActiveTripletsCallback}
+
+
+def __getattr__(name):
+    if name in ("BestWeights", "ActiveTripletsCallback"):
+        classes = _define_classes()
+        globals().update(classes)
+        return classes[name]
+    raise AttributeError(f"module 'tslearnkit.callbacks' has no attribute {name!r}")

@@ -1,0 +1,174 @@
+"""The training recipe: every choice that depends on the dataset, derived from the data.
+
+A lesson (or a user) calls :func:`make_recipe` on the *training* split and gets a
+:class:`Recipe` whose fields feed ``tk.training.fit_*``. Nothing here looks at the test split.
+
+The rules (``n_c``: series of class ``c`` in the part of the training split we fit on):
+
+* **P×K batches.** ``P = min(n_classes, 16)`` classes per batch and
+  ``K = clip(64 // P, 2, max(2, min_c n_c))`` series per class: about 64 series per batch, never
+  more series of a class than its smallest class holds. A class with fewer than ``K`` series is
+  drawn *with replacement* (:mod:`tslearnkit.sampling`): some of its series appear twice in a
+  batch; with a single series the positive pair is the series itself.
+* **Plain batches** (cross-entropy, contrastive views): ``clip(n_train // 8, 8, 32)`` series
+  for cross-entropy, ``clip(n_train // 4, 8, 64)`` for the two-view contrastive losses.
+* **A budget in optimizer steps, not epochs.** ``steps = 600`` (quick mode: 12), lowered for
+  long series so that one fit processes at most :data:`MAX_SERIES_STEPS` time steps in all
+  (``steps · batch · timesteps``), but never below 150. Epochs follow from the budget:
+  ``ceil(steps / steps_per_epoch)``, so a 36-series dataset gets many short epochs and a
+  large one a few long ones.
+* **Validation from the training split.** When every class has at least
+  :data:`MIN_PER_CLASS_FOR_VALIDATION` training series, a stratified 20 % of the training
+  split is held out (at least 5 series per class); training keeps the weights with the best
+  validation MAP@R among about ten evaluations in the second half of the budget
+  (:class:`tslearnkit.callbacks.BestWeights`). Smaller datasets train on everything with the
+  fixed budget: a validation set of one or two series per class picks noise (measured: on
+  ArrowHead, 2 validation series per class picked early weights and hurt test retrieval).
+* **On-the-fly augmentation** (jitter, scaling, magnitude warp on every training batch) when
+  the median class has at most :data:`AUGMENT_BELOW` training series.
+* **Plots and clustering.** k-means uses ``n_classes`` clusters; t-SNE's perplexity is
+  ``clip((n - 1) / 3, 2, 30)`` for ``n`` points.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from .data import check_labels
+
+__all__ = [
+    "Recipe",
+    "make_recipe",
+    "tsne_perplexity",
+    "MAX_SERIES_STEPS",
+    "MIN_PER_CLASS_FOR_VALIDATION",
+    "AUGMENT_BELOW",
+    "BATCH_AUGMENTATIONS",
+]
+
+FULL_STEPS = 600
+QUICK_STEPS = 12
+MIN_STEPS = 150
+MAX_SERIES_STEPS = 4_000_000
+MAX_CLASSES_PER_BATCH = 16
+TARGET_BATCH = 64
+MIN_PER_CLASS_FOR_VALIDATION = 25
+VALIDATION_FRACTION = 0.2
+AUGMENT_BELOW = 50
+BATCH_AUGMENTATIONS = ("jitter", "scaling", "magnitude_warp")
+
+
+def _clip(value, low, high):
+    return int(max(low, min(high, value)))
+
+
+@dataclasses.dataclass(frozen=True)
+class Recipe:
+    """Training choices for one dataset (see the module docstring for the rules).
+
+    Attributes:
+        n_train: training series the recipe was made for.
+        n_classes: classes in the training split.
+        smallest_class, median_class: series in the smallest / median class (fitting part).
+        timesteps, channels: series shape.
+        classes_per_batch, samples_per_class: P and K of the metric-learning batches.
+        batch_size: plain mini-batch size for cross-entropy.
+        contrastive_batch_size: series per batch for two-view contrastive losses.
+        steps: optimizer steps per fit.
+        validation_fraction: share of the training split held out for model selection (0: none).
+        augment: whether training batches are augmented on the fly.
+        quick: made for a quick (CI) run.
+    """
+
+    n_train: int
+    n_classes: int
+    smallest_class: int
+    median_class: int
+    timesteps: int
+    channels: int
+    classes_per_batch: int
+    samples_per_class: int
+    batch_size: int
+    contrastive_batch_size: int
+    steps: int
+    validation_fraction: float
+    augment: bool
+    quick: bool
+
+    @property
+    def pk_batch(self) -> int:
+        """Series per P×K batch."""
+        return self.classes_per_batch * self.samples_per_class
+
+    def epochs_for(self, steps_per_epoch: int) -> int:
+        """Epochs that spend the step budget at ``steps_per_epoch`` batches per epoch."""
+        return max(1, math.ceil(self.steps / max(1, int(steps_per_epoch))))
+
+    def describe(self) -> str:
+        """One line a lesson prints so a student sees what was chosen and why."""
+        val = (f"{self.validation_fraction:.0%} of train held out for model selection"
+               if self.validation_fraction else "no validation split (too few series per class)")
+        aug = "augmented batches" if self.augment else "no augmentation"
+        return (f"recipe: P×K = {self.classes_per_batch}×{self.samples_per_class}, "
+                f"{self.steps} optimizer steps, CE batch {self.batch_size}, contrastive batch "
+                f"{self.contrastive_batch_size}, {val}, {aug}")
+
+
+def make_recipe(y_train, timesteps: int, channels: int = 1, *, quick: bool = False) -> Recipe:
+    """Derive the training recipe from the training labels and the series shape.
+
+    Args:
+        y_train: ``(n,)`` integer labels of the training split (never the test split).
+        timesteps, channels: the series shape ``(timesteps, channels)``.
+        quick: a tiny step budget for CI smoke runs.
+
+    Returns:
+        A :class:`Recipe`.
+    """
+    y_train = check_labels(y_train, name="y_train")
+    counts = np.bincount(y_train)
+    counts = counts[counts > 0]
+    if len(counts) < 2:
+        raise ValueError(f"y_train must hold at least two classes; got {len(counts)}")
+    timesteps, channels = int(timesteps), int(channels)
+    if timesteps < 1 or channels < 1:
+        raise ValueError(f"timesteps and channels must be >= 1; got {timesteps}, {channels}")
+    n_train, n_classes = int(counts.sum()), len(counts)
+    validation = VALIDATION_FRACTION if counts.min() >= MIN_PER_CLASS_FOR_VALIDATION else 0.0
+    fit_counts = counts - np.round(counts * validation).astype(int)
+    smallest, median = int(fit_counts.min()), int(np.median(fit_counts))
+    p = min(n_classes, MAX_CLASSES_PER_BATCH)
+    k = _clip(TARGET_BATCH // p, 2, max(2, smallest))
+    n_fit = int(fit_counts.sum())
+    batch = _clip(n_fit // 8, 8, 32)
+    contrastive_batch = _clip(n_fit // 4, 8, 64)
+    if quick:
+        steps = QUICK_STEPS
+    else:
+        affordable = MAX_SERIES_STEPS // (p * k * timesteps)
+        steps = _clip(affordable, MIN_STEPS, FULL_STEPS)
+    return Recipe(
+        n_train=n_train,
+        n_classes=n_classes,
+        smallest_class=smallest,
+        median_class=median,
+        timesteps=timesteps,
+        channels=channels,
+        classes_per_batch=p,
+        samples_per_class=k,
+        batch_size=batch,
+        contrastive_batch_size=contrastive_batch,
+        steps=steps,
+        validation_fraction=validation,
+        augment=median <= AUGMENT_BELOW,
+        quick=bool(quick),
+    )
+
+
+def tsne_perplexity(n_points: int) -> float:
+    """t-SNE perplexity for ``n_points`` points: ``clip((n - 1) / 3, 2, 30)`` (it must stay
+    below ``n``)."""
+    return float(max(2.0, min(30.0, (int(n_points) - 1) / 3)))
