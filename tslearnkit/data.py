@@ -491,7 +491,7 @@ def load_dataset(
     Args:
         name: an offline name from ``list_datasets()["offline"]`` (default JapaneseVowels), a
             UCR/UEA archive name already cached or fetched with ``download=True``, or
-            ``"project"`` for the study's CSV in ``dataset/``.
+            ``"project"`` for the study's CSV in ``dataset/`` (or in ``$TSLEARNKIT_PROJECT_DIR``).
         data_dir: cache folder for downloads (default ``$TSLEARNKIT_DATA`` or
             ``~/.cache/tslearnkit``); for ``"project"``, the folder holding the CSV/``.tar.xz``.
         download: allow fetching a UCR/UEA dataset that is neither shipped nor cached.
@@ -543,7 +543,11 @@ def load_dataset(
 
 # --------------------------------------------------------------------------- study CSV
 def _find_project_file(data_dir, *, required: bool = True) -> Path | None:
-    folders = [Path(data_dir)] if data_dir is not None else [Path("dataset"), Path("../dataset")]
+    if data_dir is not None:
+        folders = [Path(data_dir)]
+    else:  # $TSLEARNKIT_PROJECT_DIR lets a batch run point every lesson at a CSV elsewhere
+        env = os.environ.get("TSLEARNKIT_PROJECT_DIR")
+        folders = ([Path(env)] if env else []) + [Path("dataset"), Path("../dataset")]
     for folder in folders:
         for candidate in (f"{PROJECT_FILE_STEM}.csv", f"{PROJECT_FILE_STEM}.tar.xz"):
             if (folder / candidate).is_file():

@@ -1,0 +1,66 @@
+"""Every lesson runs in quick mode on datasets of different shape, not only the default one:
+3 classes univariate (ArrowHead), 4 classes multivariate (BasicMotions), 2 classes with 10
+training series each (UnitTest), and the study's CSV layout (``dataset="project"``) with an
+imbalanced, 5-class synthetic file in which one class has only 2 training series."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tslearnkit import cli, data, results
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+DATASETS = ("ArrowHead", "BasicMotions", "UnitTest", "project")
+
+
+def write_learnable_project_csv(folder, seed=0):
+    """A CSV in the study's layout whose classes differ in frequency (so there is something to learn)."""
+    rng = np.random.default_rng(seed)
+    counts = {"a": 14, "b": 10, "c": 8, "d": 6, "e": 3}  # 25 % test split: "e" keeps 2 training series
+    t = np.linspace(0, 1, 60)
+    lines = ["ID_TimeSeries,Values,Label_multi,Label_binary\n"]
+    n = 0
+    for k, (label, count) in enumerate(counts.items()):
+        for _ in range(count):
+            for c in range(4):
+                values = np.sin(2 * np.pi * (k + 1 + c) * t + rng.uniform(0, 6)) + rng.normal(0, 0.3, t.size)
+                binary = "normal" if label == "a" else "anomaly"
+                lines.append(f"s{n:04d},{';'.join(f'{v:.5f}' for v in values)},{label},{binary}\n")
+            n += 1
+    (folder / "project_dataset.csv").write_text("".join(lines))
+
+
+@pytest.fixture(scope="module", params=DATASETS)
+def quick_run_on(request, tmp_path_factory, monkeypatch_module):
+    pytest.importorskip("papermill")
+    out = tmp_path_factory.mktemp(f"quick-{request.param}")
+    if request.param == "project":
+        write_learnable_project_csv(out)
+        monkeypatch_module.setenv("TSLEARNKIT_PROJECT_DIR", str(out))
+    failures = cli.run_lessons(list(cli.LESSONS), seeds=[0], quick=True, dataset=request.param, out=out,
+                               figures=out / "figs", notebooks=NOTEBOOKS, cell_timeout=600)
+    return request.param, out, failures
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def test_synthetic_project_file_has_a_class_with_two_training_series(tmp_path):
+    write_learnable_project_csv(tmp_path)
+    ds = data.load_dataset("project", data_dir=tmp_path)
+    assert ds.n_classes == 5 and ds.channels == 4 and np.bincount(ds.y_train).min() == 2
+
+
+def test_every_lesson_runs_and_records_on_other_datasets(quick_run_on):
+    name, out, failures = quick_run_on
+    assert failures == [], "\n".join(f"{name} {lesson}: {reason}" for lesson, _, reason in failures)
+    records = results.load_results(out / "results")
+    assert {r["lesson"] for r in records} == set(cli.LESSONS)
+    assert all(r["dataset"].startswith(name) for r in records)
+    for lesson in cli.LESSONS:
+        assert list((out / "figs").glob(f"{lesson}__*.png")), f"{lesson} on {name} saved no figure"
