@@ -123,6 +123,14 @@ def test_list_datasets_names_offline_and_how_to_download(tmp_path):
     assert "download=True" in listing["download"][0]
 
 
+def test_regression_sets_are_not_offered_and_fail_clearly():
+    offline = data.list_datasets()["offline"]
+    assert "JapaneseVowels" in offline and "GunPoint" in offline
+    assert "Covid3Month" not in offline and "CardanoSentiment" not in offline  # aeon's regression sets
+    with pytest.raises(ValueError, match="no class labels"):
+        data.load_dataset("Covid3Month")
+
+
 def test_summary_mentions_counts(default_dataset):
     text = default_dataset.summary()
     assert "9 classes, 12 channels, 29 timesteps" in text

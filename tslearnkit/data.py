@@ -368,12 +368,27 @@ def _aeon_data_dir() -> Path:
     return Path(aeon.datasets.__file__).parent / "data"
 
 
+def _has_class_labels(path: Path) -> bool:
+    """Whether a ``.ts`` file's header declares class labels (``@classLabel true``); regression
+    sets (``@targetLabel``) have none."""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            words = line.strip().lower().split()
+            if words[:2] == ["@classlabel", "true"]:
+                return True
+            if words and words[0] == "@data":
+                return False
+    return False
+
+
 def _offline_names() -> list[str]:
+    """Classification datasets shipped inside aeon (its regression sets are left out)."""
     root = _aeon_data_dir()
     return sorted(
         d.name
         for d in root.iterdir()
         if (d / f"{d.name}_TRAIN.ts").is_file() and (d / f"{d.name}_TEST.ts").is_file()
+        and _has_class_labels(d / f"{d.name}_TRAIN.ts")
     )
 
 
@@ -393,7 +408,8 @@ def list_datasets(data_dir=None) -> dict[str, list[str]]:
     """
     cache = _cache_dir(data_dir)
     cached = sorted(
-        d.name for d in cache.glob("*") if d.is_dir() and (d / f"{d.name}_TRAIN.ts").is_file()
+        d.name for d in cache.glob("*")
+        if d.is_dir() and (d / f"{d.name}_TRAIN.ts").is_file() and _has_class_labels(d / f"{d.name}_TRAIN.ts")
     ) if cache.is_dir() else []
     project = [PROJECT_DATASET] if _find_project_file(None, required=False) else []
     return {
@@ -418,8 +434,11 @@ def _read_ts(path: Path) -> tuple[list[np.ndarray], np.ndarray]:
         x, y = load_from_ts_file(str(path))
     except Exception as err:  # aeon raises several types for malformed files
         raise ValueError(f"cannot parse {path.name} as a .ts file: {err}") from err
-    if y is None:
-        raise ValueError(f"{path.name} has no class labels (@classLabel false)")
+    if y is None or not _has_class_labels(path):
+        raise ValueError(
+            f"{path.name} has no class labels (its header has no '@classLabel true': a regression or "
+            "unlabelled dataset); tslearnkit needs classification data, see list_datasets()"
+        )
     series = [np.asarray(s, np.float64).T for s in x]  # aeon is channels-first
     for i, s in enumerate(series):
         if not np.isfinite(s).all():
@@ -519,7 +538,7 @@ def load_dataset(
         return _load_project_dataset(data_dir, label, test_size, seed, standardize)
 
     offline = _offline_names()
-    if name in offline:
+    if name in offline or (_aeon_data_dir() / name / f"{name}_TRAIN.ts").is_file():
         folder = _aeon_data_dir() / name
         return _from_split_files(
             name, folder / f"{name}_TRAIN.ts", folder / f"{name}_TEST.ts", standardize, variable_length

@@ -1,0 +1,60 @@
+"""Wall time of each lesson's full single-seed run (the issue's target: <= 90 s each on a
+2-core CPU, JapaneseVowels).
+
+Run from the repository root with the project's venv::
+
+    .venv/bin/python bench/lessons.py [--dataset JapaneseVowels] [--lessons 01 02 ...] [--seed 0]
+
+Each lesson runs through papermill exactly as ``tslearnkit run`` runs it (full length, one
+kernel per lesson, start-up included). As a reference measured in the same run, the script also
+times one fixed piece of work, a 1-NN DTW baseline on the same dataset, so that a reader can
+tell a slow machine from a slow lesson. Prints a Markdown table; writes nothing else but the
+executed notebooks and records under ``--out`` (default ``runs/bench-lessons``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", default="JapaneseVowels")
+    parser.add_argument("--lessons", nargs="+")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default="runs/bench-lessons")
+    args = parser.parse_args()
+
+    import tslearnkit as tk
+    from tslearnkit import cli
+
+    data = tk.data.load_dataset(args.dataset)
+    start = time.perf_counter()
+    tk.baselines.nearest_neighbour_scores(data.x_train, data.y_train, data.x_test, data.y_test, distance="dtw")
+    reference = time.perf_counter() - start
+
+    rows = []
+    for lesson in cli._resolve_lessons(args.lessons):
+        out = Path(args.out) / lesson
+        start = time.perf_counter()
+        failures = cli.run_lessons([lesson], seeds=[args.seed], dataset=args.dataset, out=out,
+                                   notebooks=cli._find_notebooks(None))
+        seconds = time.perf_counter() - start
+        rows.append((lesson, seconds, "failed" if failures else "ok"))
+        print(f"{lesson}: {seconds:.0f} s", flush=True)
+
+    print(f"\n{args.dataset}, seed {args.seed}, {platform.processor() or platform.machine()}, "
+          f"{os.cpu_count()} CPUs; reference (1-NN DTW on this dataset, same run): {reference:.1f} s\n")
+    print("| lesson | full run s | ratio to the DTW reference | status |\n|---|---|---|---|")
+    for lesson, seconds, status in rows:
+        print(f"| {lesson} | {seconds:.0f} | {seconds / reference:.0f}x | {status} |")
+
+
+if __name__ == "__main__":
+    main()
