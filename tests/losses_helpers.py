@@ -1,13 +1,9 @@
 """Helpers shared by the `tests/test_losses_*.py` modules (not collected by pytest)."""
 
 import itertools
-import json
-import warnings
-from pathlib import Path
 
 import keras
 import numpy as np
-import pytest
 import tensorflow as tf
 from keras import ops
 

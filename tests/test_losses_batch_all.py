@@ -1,18 +1,20 @@
 """Tests for tslearnkit.losses.batch_all against loops and explicit triplets."""
 
-import itertools
-import json
-import warnings
-from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from keras import ops
+from losses_helpers import (
+    ordered_triplets,
+    random_batch,
+    squared_distances_np,
+    study_triplets,
+    tie_heavy_batch,
+    value_and_grad,
+)
 
 from tslearnkit import losses
-from losses_helpers import *  # noqa: F403
 
 
 def triplet_loss_from_indices(embeddings, triplets, margin, average):

@@ -2,20 +2,15 @@
 finite gradients at coinciding points, empty cases, O(b^2) memory.
 """
 
-import itertools
-import json
 import warnings
-from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from keras import ops
+from losses_helpers import random_batch, value_and_grad
 
 from tslearnkit import losses
-from losses_helpers import *  # noqa: F403
-
 
 ALL_FUNCTIONS = {
     "semihard": lambda y, x: losses.triplet_semihard_loss(y, x),

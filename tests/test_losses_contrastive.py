@@ -2,19 +2,12 @@
 2020) and SupCon L_out (Khosla et al. 2020) equations, central finite differences in float64.
 """
 
-import itertools
-import json
-import warnings
-from pathlib import Path
 
-import keras
 import numpy as np
 import pytest
-import tensorflow as tf
-from keras import ops
+from losses_helpers import squared_distances_np, value_and_grad
 
 from tslearnkit import losses
-from losses_helpers import *  # noqa: F403
 
 
 def nt_xent_reference(z_a, z_b, temperature, normalize):

@@ -4,8 +4,8 @@ through the losses' goldens in test_losses_triplet.py)."""
 import numpy as np
 import pytest
 import tensorflow as tf
-
 from losses_helpers import squared_distances_np, value_and_grad
+
 from tslearnkit import losses
 
 

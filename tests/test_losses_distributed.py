@@ -1,18 +1,12 @@
 """Tests for tslearnkit.losses.distributed: N replicas give the single-device gradients."""
 
-import itertools
-import json
-import warnings
-from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 from keras import ops
-
-from tslearnkit import losses
-from losses_helpers import *  # noqa: F403
+from losses_helpers import LOSS_OBJECTS, small_model
 
 
 def one_sgd_step(loss, strategy, x, y):

@@ -1,19 +1,12 @@
 """Tests for tslearnkit.losses.keras_losses: configuration, serialisation, save and load."""
 
-import itertools
-import json
-import warnings
-from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
-from keras import ops
+from losses_helpers import LOSS_OBJECTS, manhattan_distances, random_batch, small_model
 
 from tslearnkit import losses
-from losses_helpers import *  # noqa: F403
-
 
 MATCHING_FUNCTIONS = {
     "semihard": lambda y, x: losses.triplet_semihard_loss(y, x, 0.3, "squared-L2"),

@@ -1,18 +1,12 @@
 """Tests for tslearnkit.losses._search: the row-wise binary search, and the losses under XLA."""
 
-import itertools
-import json
-import warnings
-from pathlib import Path
 
-import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from keras import ops
+from losses_helpers import tie_heavy_batch
 
 from tslearnkit import losses
-from losses_helpers import *  # noqa: F403
 
 
 @pytest.mark.parametrize("side", ["left", "right"])

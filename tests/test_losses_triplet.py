@@ -2,7 +2,6 @@
 tensorflow-addons 0.23 itself, tests/golden/make_tfa_goldens.py) and a brute-force semi-hard loop.
 """
 
-import itertools
 import json
 import warnings
 from pathlib import Path
@@ -12,10 +11,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 from keras import ops
+from losses_helpers import value_and_grad
 
 from tslearnkit import losses
-from losses_helpers import *  # noqa: F403
-
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 
