@@ -180,6 +180,7 @@ def load_augment_module(path):
 
     spec = importlib.util.spec_from_file_location("tslearnkit._augment_compared", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
