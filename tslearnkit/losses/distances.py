@@ -6,16 +6,19 @@ matrix, `_label_masks` tells which entries are positive pairs and which are nega
 
 from keras import ops
 
-from ._checks import _check_distance_metric
+from ._checks import _check_distance_metric, _upstream
 
 
 def _euclidean_distances(embeddings, squared):
     """TFA's `pairwise_distance`: (b, b) Euclidean distances with a finite gradient at 0.
 
     Squared distances come from `|a|^2 + |b|^2 - 2ab`. Entries that are not positive (rounding
-    can make them negative) and the diagonal are set to 0. The square root is taken of 1 where an
-    entry is set to 0, so coinciding embeddings get a zero (not NaN) gradient, as TFA's mask
-    does; plain autodiff then gives TFA's gradient up to float rounding.
+    can make them negative) and the diagonal are set to 0 and get no gradient, so coinciding
+    embeddings get a zero (not NaN) gradient, as TFA's mask does. The backward pass is the
+    closed form: with `G` the gradient of the kept squared distances,
+    `dx_i = 2 sum_j (G_ij + G_ji) (x_i - x_j)`, one matrix product (autodiff of the expression
+    forms the same sum from tiled and transposed copies, slower in bench/losses.py). It equals
+    TFA's gradient up to float rounding.
 
     Args:
       embeddings: float tensor `(b, d)`.
@@ -25,14 +28,33 @@ def _euclidean_distances(embeddings, squared):
       `(b, b)` tensor of the dtype of `embeddings`, in the units of the embeddings (squared
       units when `squared`).
     """
-    squared_norms = ops.sum(ops.square(embeddings), axis=1, keepdims=True)
-    products = ops.matmul(embeddings, ops.transpose(embeddings))
-    distances_squared = (squared_norms + ops.reshape(squared_norms, (1, -1))) - 2.0 * products
     not_self = ops.logical_not(ops.eye(ops.shape(embeddings)[0], dtype="bool"))
-    keep = ops.logical_and(ops.greater(distances_squared, 0.0), not_self)
-    if squared:
-        return ops.where(keep, distances_squared, 0.0)
-    return ops.where(keep, ops.sqrt(ops.where(keep, distances_squared, 1.0)), 0.0)
+
+    @ops.custom_gradient
+    def distances_with_gradient(embeddings):
+        squared_norms = ops.sum(ops.square(embeddings), axis=1, keepdims=True)
+        products = ops.matmul(embeddings, ops.transpose(embeddings))
+        distances_squared = (squared_norms + ops.reshape(squared_norms, (1, -1))) - 2.0 * products
+        keep = ops.logical_and(ops.greater(distances_squared, 0.0), not_self)
+        if squared:
+            distances = ops.where(keep, distances_squared, 0.0)
+        else:
+            distances = ops.where(keep, ops.sqrt(ops.where(keep, distances_squared, 1.0)), 0.0)
+
+        def gradient(*args, upstream=None):
+            upstream = _upstream(args, upstream)
+            if squared:
+                grad_squared = ops.where(keep, upstream, 0.0)
+            else:  # d sqrt(s) / ds = 0.5 / sqrt(s) where s is kept (> 0)
+                safe_distances = ops.where(keep, distances, 1.0)
+                grad_squared = ops.where(keep, 0.5 * upstream / safe_distances, 0.0)
+            norm_weights = ops.sum(grad_squared, axis=1) + ops.sum(grad_squared, axis=0)
+            mixed = ops.matmul(grad_squared + ops.transpose(grad_squared), embeddings)
+            return 2.0 * (ops.expand_dims(norm_weights, 1) * embeddings - mixed)
+
+        return distances, gradient
+
+    return distances_with_gradient(embeddings)
 
 
 def _l2_normalize(embeddings):
