@@ -16,7 +16,7 @@ def _euclidean_distances(embeddings, squared):
     can make them negative) and the diagonal are set to 0 and get no gradient, so coinciding
     embeddings get a zero (not NaN) gradient, as TFA's mask does. The backward pass is the
     closed form: with `G` the gradient of the kept squared distances,
-    `dx_i = 2 sum_j (G_ij + G_ji) (x_i - x_j)`, one matrix product (autodiff of the expression
+    `dx_i = 2 sum_j (G_ij + G_ji) (x_i - x_j)`, two matrix products (autodiff of the expression
     forms the same sum from tiled and transposed copies, slower in bench/losses.py). It equals
     TFA's gradient up to float rounding.
 
@@ -49,7 +49,10 @@ def _euclidean_distances(embeddings, squared):
                 safe_distances = ops.where(keep, distances, 1.0)
                 grad_squared = ops.where(keep, 0.5 * upstream / safe_distances, 0.0)
             norm_weights = ops.sum(grad_squared, axis=1) + ops.sum(grad_squared, axis=0)
-            mixed = ops.matmul(grad_squared + ops.transpose(grad_squared), embeddings)
+            # (G + G^T) x as two products: a transpose folds into the matmul, an add does not.
+            mixed = ops.matmul(grad_squared, embeddings) + ops.matmul(
+                ops.transpose(grad_squared), embeddings
+            )
             return 2.0 * (ops.expand_dims(norm_weights, 1) * embeddings - mixed)
 
         return distances, gradient
