@@ -46,7 +46,12 @@ from ._checks import BATCH_ALL_AVERAGES, DISTANCE_METRICS, POSITIVE_PAIRS
 from ._search import _binary_search_rows, _in_xla_context, _rowwise_searchsorted
 from .batch_all import _batch_all_from_distances, triplet_batch_all_loss
 from .contrastive import nt_xent_loss, supcon_loss
-from .distances import _euclidean_distances, _label_masks, _pairwise_distances, pairwise_distances
+from .distances import (
+    _euclidean_distances,
+    _label_masks,
+    _pairwise_distances,
+    pairwise_distances,
+)
 from .distributed import _gather_from_replicas
 from .keras_losses import (
     MetricLoss,
