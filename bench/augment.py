@@ -4,6 +4,10 @@ Run from the repository root (about 5 s on 2 CPU cores)::
 
     PYTHONPATH=. python bench/augment.py
 
+``--tf-data [--compare-with OLD_AUGMENT.py]`` times the contrastive tf.data pipeline instead
+(``dataset.batch(64).map(make_tf_two_views(seed=0))`` over the same series, one epoch, best of
+``--repeats``), for this tree and, optionally, another version of the module.
+
 What it does
     1. Makes 1,000 reference series of shape (1007, 4) (float32, like the study's series).
     2. Agreement: draws the random numbers for ``--loop-series`` series once and feeds the
@@ -170,8 +174,53 @@ def fastest_runs(candidates: dict, repeats: int) -> dict:
     return best
 
 
+def load_augment_module(path):
+    """``tslearnkit.augment`` as it was in another file (e.g. an older version, for ``--tf-data``)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tslearnkit._augment_compared", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def tf_data_epoch_seconds(module, x, batch_size, repeats):
+    """Best time of one epoch of ``x`` through ``dataset.map(module.make_tf_two_views(seed=0))``."""
+    import tensorflow as tf
+
+    views = module.make_tf_two_views(seed=0)
+    dataset = tf.data.Dataset.from_tensor_slices(x).batch(batch_size)
+    dataset = dataset.map(views, num_parallel_calls=tf.data.AUTOTUNE).prefetch(2)
+
+    def epoch():
+        for _ in dataset:
+            pass
+
+    epoch()  # trace and warm up
+    return fastest_runs({"epoch": epoch}, repeats)["epoch"]
+
+
+def tf_data_main(args) -> int:
+    """``--tf-data``: contrastive two-view pipeline speed, this augment vs ``--compare-with``."""
+    x = make_references(args.series, args.timesteps, args.channels, args.seed)
+    modules = {"this tree": augment}
+    if args.compare_with:
+        modules["compared"] = load_augment_module(args.compare_with)
+    print(f"tf.data two views of {x.shape} {x.dtype}, batch {args.batch_size}, "
+          f"best of {args.repeats} epochs")
+    for name, module in modules.items():
+        seconds = tf_data_epoch_seconds(module, x, args.batch_size, args.repeats)
+        print(f"  {name:>10}: {seconds * 1e3:8.1f} ms/epoch  {len(x) / seconds:8.0f} series/s")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tf-data", action="store_true",
+                        help="time the tf.data two-view pipeline (make_tf_two_views) instead")
+    parser.add_argument("--compare-with", help="with --tf-data: an augment module file to compare")
+    parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--series", type=int, default=1000)
     parser.add_argument("--timesteps", type=int, default=1007)
     parser.add_argument("--channels", type=int, default=4)
@@ -180,6 +229,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--min-speedup", type=float, default=100.0)
     args = parser.parse_args(argv)
+    if args.tf_data:
+        return tf_data_main(args)
     params = dict(time_sd=3.3, radius=0.01, smooth_window=3)
 
     print(f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} CPUs")

@@ -1,97 +1,25 @@
-"""Tests of tslearnkit.metrics against brute-force loops and pytorch-metric-learning goldens.
-
-The goldens (tests/golden/pml_cases.npz, pml_expected.json) come from real PML 2.9.0 and
-0.9.99 runs; tests/golden/make_pml_goldens.py rewrites them.
+"""Tests for tslearnkit.metrics.retrieval (and its neighbours module) against brute-force loops
+and pytorch-metric-learning goldens (tests/golden/pml_cases.npz, pml_expected.json, from real
+PML 2.9.0 and 0.9.99 runs; tests/golden/make_pml_goldens.py rewrites them).
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
-from sklearn.metrics import adjusted_mutual_info_score, normalized_mutual_info_score
+from metrics_helpers import (
+    EXPECTED,
+    GOLDEN_NAMES,
+    KNN_KEYS,
+    PML_KEYS,
+    assert_metrics_close,
+    brute_force,
+    golden_case,
+    grid_data,
+    ours,
+)
 
 from tslearnkit import metrics
-
-GOLDEN = Path(__file__).parent / "golden"
-EXPECTED = json.loads((GOLDEN / "pml_expected.json").read_text())
-CASES = np.load(GOLDEN / "pml_cases.npz")
-PML_KEYS = ("precision_at_1", "r_precision", "mean_average_precision_at_r",
-            "mean_average_precision", "mean_reciprocal_rank", "NMI", "AMI")
-KNN_KEYS = metrics.KNN_METRIC_NAMES
-
-
-# --------------------------------------------------------------------------- brute force
-def brute_force(query, query_labels, reference=None, reference_labels=None, k=None,
-                ref_includes_query=False, drop="self"):
-    """Every k-NN metric by the definitions, one query at a time, float64 distances.
-
-    ``drop="first"`` removes the first neighbour instead of the query's own row in
-    leave-one-out, as PML 0.9.99 did.
-    """
-    if reference is None:
-        reference, reference_labels, ref_includes_query = query, query_labels, True
-    query, reference = np.float64(query), np.float64(reference)
-    self_count = int(ref_includes_query)
-    counts = {label: int(np.sum(reference_labels == label)) - self_count
-              for label in np.unique(query_labels)}
-    per_query = {name: [] for name in KNN_KEYS}
-    for i, label in enumerate(query_labels):
-        n_relevant = counts[label]
-        if n_relevant <= 0:  # lone query label: left out
-            continue
-        distances = ((reference - query[i]) ** 2).sum(axis=1)
-        order = list(np.lexsort((np.arange(len(reference)), distances)))  # ties: lower index
-        if ref_includes_query:
-            order = order[1:] if drop == "first" else [j for j in order if j != i]
-        n_ranked = {None: len(order), "max_bin_count": max(counts.values())}.get(k, k)
-        relevant = [reference_labels[j] == label for j in order[:n_ranked]]
-        hits = [rank for rank, is_hit in enumerate(relevant, start=1) if is_hit]
-        precisions = [(number + 1) / rank for number, rank in enumerate(hits)]
-        within_r = min(n_relevant, n_ranked)
-        per_query["precision_at_1"].append(float(relevant[0]))
-        per_query["r_precision"].append(sum(relevant[:within_r]) / within_r)
-        per_query["mean_average_precision_at_r"].append(
-            sum(p for p, rank in zip(precisions, hits) if rank <= n_relevant) / n_relevant)
-        per_query["mean_average_precision"].append(sum(precisions) / n_relevant)
-        per_query["mean_reciprocal_rank"].append(1 / hits[0] if hits else 0.0)
-        per_query["legacy_map_at_k"].append(sum(precisions) / max(len(hits), 1))
-    return {name: float(np.mean(values)) if values else float("nan")
-            for name, values in per_query.items()}
-
-
-def golden_case(name):
-    get = lambda key: CASES[f"{name}/{key}"] if f"{name}/{key}" in CASES else None  # noqa: E731
-    case = EXPECTED["cases"][name]
-    return dict(query=get("query"), query_labels=get("query_labels"), reference=get("reference"),
-                reference_labels=get("reference_labels"), cluster_labels=get("cluster_labels"),
-                k=case["k"], seed=case["seed"],
-                ref_includes_query=None if case["leave_one_out"] else case["ref_includes_query"])
-
-
-def ours(case, **kwargs):
-    return metrics.retrieval_metrics(case["query"], case["query_labels"], case["reference"],
-                                     case["reference_labels"], k=case["k"], seed=case["seed"],
-                                     ref_includes_query=case["ref_includes_query"], **kwargs)
-
-
-def assert_metrics_close(actual, expected, keys, rtol=1e-6):
-    for key in keys:
-        np.testing.assert_allclose(actual[key], expected[key], rtol=rtol, atol=1e-12,
-                                   err_msg=key)
-
-
-def grid_data(seed, n, d=2, side=3, n_classes=3):
-    rng = np.random.default_rng(seed)
-    return rng.integers(0, side, (n, d)).astype(np.float32), rng.integers(0, n_classes, n)
-
-
-# --------------------------------------------------------------------------- goldens
-GOLDEN_NAMES = sorted(EXPECTED["cases"])
 
 
 def test_goldens_cover_the_required_settings():
@@ -110,18 +38,6 @@ def test_matches_pytorch_metric_learning(name):
     case = golden_case(name)
     result = ours(case)
     assert_metrics_close(result, EXPECTED["cases"][name]["pml"], PML_KEYS)
-
-
-@pytest.mark.parametrize("name", GOLDEN_NAMES)
-def test_kmeans_assignment_and_scores_match_pml_exactly(name):
-    case = golden_case(name)
-    labels = metrics.kmeans_cluster_labels(case["query"], len(np.unique(case["query_labels"])),
-                                           seed=case["seed"])
-    np.testing.assert_array_equal(labels, case["cluster_labels"])
-    result = ours(case, include=("NMI", "AMI"))
-    assert result["NMI"] == normalized_mutual_info_score(case["query_labels"], labels)
-    assert result["AMI"] == adjusted_mutual_info_score(case["query_labels"], labels)
-    assert result["NMI"] == pytest.approx(EXPECTED["cases"][name]["pml"]["NMI"], rel=1e-12)
 
 
 @pytest.mark.parametrize("name", GOLDEN_NAMES)
@@ -158,7 +74,6 @@ def test_torch_topk_tie_order_differs_on_tied_goldens():
     assert grid_cases["pml_torch_topk"]["precision_at_1"] != grid_cases["pml"]["precision_at_1"]
 
 
-# --------------------------------------------------------------------------- brute force
 @pytest.mark.parametrize("k", [None, 1, 3, 7, "max_bin_count"])
 @pytest.mark.parametrize("leave_one_out", [True, False])
 @pytest.mark.parametrize("seed", [0, 1])
@@ -257,14 +172,14 @@ def test_chunks_stay_bounded(monkeypatch):
     labels = rng.integers(0, 3, 3000)
     expected = metrics.retrieval_metrics(query, labels, include=KNN_KEYS)
     shapes = []
-    original = metrics._squared_distances
+    original = metrics.neighbours._squared_distances
 
     def recording(queries, reference, reference_sq):
         shapes.append(len(queries) * len(reference))
         return original(queries, reference, reference_sq)
 
-    monkeypatch.setattr(metrics, "_CHUNK_DISTANCES", 2**16)
-    monkeypatch.setattr(metrics, "_squared_distances", recording)
+    monkeypatch.setattr(metrics.neighbours, "_CHUNK_DISTANCES", 2**16)
+    monkeypatch.setattr(metrics.neighbours, "_squared_distances", recording)
     result = metrics.retrieval_metrics(query, labels, include=KNN_KEYS)
     assert max(shapes) <= 2**16 and len(shapes) > 100
     assert_metrics_close(result, expected, KNN_KEYS, rtol=1e-12)
@@ -272,7 +187,7 @@ def test_chunks_stay_bounded(monkeypatch):
 
 def test_include_selects_metrics_and_skips_work(monkeypatch):
     query, labels = grid_data(2, 30)
-    monkeypatch.setattr(metrics, "kmeans_cluster_labels",
+    monkeypatch.setattr(metrics.clustering, "kmeans_cluster_labels",
                         lambda *a, **k: pytest.fail("k-means ran"))
     result = metrics.retrieval_metrics(query, labels, include=["mean_average_precision"])
     assert list(result) == ["mean_average_precision"]
@@ -290,7 +205,6 @@ def test_values_depend_on_the_embedding():
     assert bad["precision_at_1"] < 0.6 and bad["NMI"] < 0.3
 
 
-# --------------------------------------------------------------------------- bad input
 @pytest.mark.parametrize(
     "kwargs, message",
     [
@@ -331,123 +245,6 @@ def test_prefix_check_compares_labels_too():
                                   ref_includes_query=True)
 
 
-# --------------------------------------------------------------------------- knn_accuracy
-def brute_force_knn_accuracy(train, train_labels, test, test_labels, k):
-    correct = 0
-    for x, label in zip(np.float64(test), test_labels):
-        distances = ((np.float64(train) - x) ** 2).sum(axis=1)
-        ranked = train_labels[np.lexsort((np.arange(len(train)), distances))[:k]]
-        votes = {c: int(np.sum(ranked == c)) for c in ranked}
-        best = max(votes.values())
-        prediction = next(c for c in ranked if votes[c] == best)  # nearest among tied classes
-        correct += prediction == label
-    return correct / len(test)
-
-
-@pytest.mark.parametrize("k", [1, 2, 4, 5, 10])
-def test_knn_accuracy_matches_brute_force(k):
-    train, train_labels = grid_data(0, 80, side=4, n_classes=4)
-    test, test_labels = grid_data(1, 50, side=4, n_classes=4)
-    expected = brute_force_knn_accuracy(train, train_labels, test, test_labels, k)
-    assert metrics.knn_accuracy(train, train_labels, test, test_labels, k=k) == expected
-
-
-def test_knn_accuracy_tie_break_and_unknown_labels():
-    train = np.array([[1.0], [2.0], [3.0], [4.0]], np.float32)
-    train_labels = np.array([1, 0, 0, 1])
-    test = np.zeros((1, 1), np.float32)
-    # k=2: one vote each, the nearest (label 1) wins; k=4: 2-2, nearest again; k=3: label 0
-    assert metrics.knn_accuracy(train, train_labels, test, [1], k=2) == 1.0
-    assert metrics.knn_accuracy(train, train_labels, test, [1], k=4) == 1.0
-    assert metrics.knn_accuracy(train, train_labels, test, [0], k=3) == 1.0
-    assert metrics.knn_accuracy(train, train_labels, test, [7], k=1) == 0.0
-
-
-def test_knn_accuracy_bad_input():
-    train = np.zeros((5, 2))
-    with pytest.raises(ValueError, match=r"k must be an integer in \[1, 5\]"):
-        metrics.knn_accuracy(train, np.zeros(5), train, np.zeros(5), k=6)
-    with pytest.raises(ValueError, match=r"test_labels has 4 labels but test_embeddings has 5"):
-        metrics.knn_accuracy(train, np.zeros(5), train, np.zeros(4))
-    with pytest.raises(ValueError, match=r"test_embeddings have 3 dimensions"):
-        metrics.knn_accuracy(train, np.zeros(5), np.zeros((2, 3)), np.zeros(2))
-
-
-# --------------------------------------------------------------------------- callback
-def test_metrics_module_does_not_import_keras():
-    code = ("import sys, tslearnkit.metrics as m; "
-            "m.retrieval_metrics([[0.0], [1.0]], [0, 0], include=['precision_at_1']); "
-            "print('keras' in sys.modules or 'tensorflow' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=Path(__file__).parent.parent)
-    assert out.stdout.strip() == "False"
-
-
-@pytest.fixture(scope="module")
-def keras_data():
-    import keras
-
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((64, 8)).astype(np.float32)
-    labels = rng.integers(0, 3, 64)
-    targets = rng.standard_normal((64, 4)).astype(np.float32)
-    return keras, x, labels, targets
-
-
-def _tiny_model(keras, seed=0):
-    keras.utils.set_random_seed(seed)
-    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(4)])
-    model.compile(optimizer="sgd", loss="mse")
-    return model
-
-
-def test_callback_adds_metrics_to_logs_and_history(keras_data):
-    keras, x, labels, targets = keras_data
-    model = _tiny_model(keras)
-    callback = metrics.RetrievalMetricsCallback(x[:32], labels[:32], x[32:], labels[32:], k=3)
-    assert isinstance(callback, keras.callbacks.Callback)
-    history = model.fit(x, targets, epochs=2, batch_size=16, verbose=0, callbacks=[callback])
-    for name in metrics.METRIC_NAMES:
-        assert len(history.history["val_" + name]) == 2
-    expected = metrics.retrieval_metrics(model.predict(x[:32], verbose=0), labels[:32],
-                                         model.predict(x[32:], verbose=0), labels[32:], k=3)
-    assert callback.last_metrics == expected
-    assert history.history["val_mean_average_precision_at_r"][-1] == \
-        expected["mean_average_precision_at_r"]
-
-
-def test_early_stopping_monitors_callback_metric(keras_data):
-    keras, x, labels, targets = keras_data
-    model = _tiny_model(keras)
-    frozen = _tiny_model(keras, seed=1)  # never trained: its metric cannot improve
-    retrieval = metrics.RetrievalMetricsCallback(x, labels, embedding_model=frozen,
-                                                 prefix="ret_", include=["precision_at_1"])
-    stopper = keras.callbacks.EarlyStopping(monitor="ret_precision_at_1", mode="max",
-                                            patience=1)
-    history = model.fit(x, targets, epochs=6, verbose=0, callbacks=[retrieval, stopper])
-    assert len(history.history["loss"]) == 2  # stopped after one epoch without improvement
-    assert stopper.best == retrieval.last_metrics["precision_at_1"]
-
-
-def test_callback_every_n_epochs_and_last_epoch(keras_data):
-    keras, x, labels, targets = keras_data
-    model = _tiny_model(keras)
-    callback = metrics.RetrievalMetricsCallback(x, labels, every_n_epochs=2,
-                                                include=["precision_at_1"])
-    history = model.fit(x, targets, epochs=3, verbose=0, callbacks=[callback])
-    assert len(history.history["val_precision_at_1"]) == 2  # epochs 2 and 3 (the last)
-
-
-def test_callback_checks_arguments():
-    with pytest.raises(ValueError, match="query_x has 3 samples but query_y has 2"):
-        metrics.RetrievalMetricsCallback(np.zeros((3, 2)), [0, 1])
-    with pytest.raises(ValueError, match="every_n_epochs must be an integer >= 1"):
-        metrics.RetrievalMetricsCallback(np.zeros((3, 2)), [0, 1, 1], every_n_epochs=0)
-    with pytest.raises(ValueError, match="reference_x and reference_y together"):
-        metrics.RetrievalMetricsCallback(np.zeros((3, 2)), [0, 1, 1], np.zeros((3, 2)))
-
-
-# --------------------------------------------------------------------------- from distances
 def test_metrics_from_distances_equal_the_embedding_path():
     rng = np.random.default_rng(11)
     query, reference = rng.normal(size=(60, 5)).astype(np.float32), rng.normal(size=(80, 5)).astype(np.float32)
@@ -467,3 +264,4 @@ def test_metrics_from_distances_reject_bad_matrices():
         metrics.retrieval_metrics_from_distances(-np.ones((1, 2)), [0], [0, 1])
     with pytest.raises(ValueError, match="do not match"):
         metrics.retrieval_metrics_from_distances(np.ones((1, 2)), [0, 1], [0, 1])
+

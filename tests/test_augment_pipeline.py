@@ -1,0 +1,95 @@
+"""Tests for tslearnkit.augment.pipeline: the tf_* wrappers and tf.data makers."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from augment_helpers import (
+    ZERO_STRENGTH,
+    smooth_series,
+)
+
+from tslearnkit import augment
+
+
+@pytest.mark.parametrize("name", augment.AUGMENTATIONS)
+def test_tf_zero_strength_is_exact_identity(name):
+    x = smooth_series(5, timesteps=40, channels=2)
+    out = getattr(augment, f"tf_{name}")(tf.constant(x), **ZERO_STRENGTH[name], seed=3)
+    assert out.dtype == tf.float32 and out.shape == x.shape
+    np.testing.assert_array_equal(out.numpy(), x)
+
+
+@pytest.mark.parametrize("name", augment.AUGMENTATIONS)
+def test_tf_version_runs_the_numpy_function_on_the_stateless_seed(name):
+    # One implementation: tf_<name> with seed (a, b) is <name> with default_rng((a, b)).
+    x = smooth_series(4, timesteps=33, channels=2)
+    seed = np.array([7, 2**40 + 3], np.int64)
+    expected = getattr(augment, name)(x, seed=np.random.default_rng(seed.view(np.uint64)))
+    actual = getattr(augment, f"tf_{name}")(tf.constant(x), seed=tf.constant(seed))
+    np.testing.assert_array_equal(actual.numpy(), expected)
+    in_graph = tf.function(lambda v: getattr(augment, f"tf_{name}")(v, seed=tf.constant(seed)))
+    np.testing.assert_array_equal(in_graph(tf.constant(x)).numpy(), expected)
+
+
+def test_tf_augmenter_runs_inside_dataset_map_with_fresh_randomness_per_epoch():
+    x = smooth_series(10, timesteps=32, channels=3)
+    y = np.arange(10)
+    chain = ["time_warp", "window_warp", ("jitter", {"sigma": 0.05}), "magnitude_warp"]
+
+    def epochs(seed, n_epochs):
+        dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(4)  # last batch has 2
+        dataset = dataset.map(augment.make_tf_augmenter(chain, seed=seed))
+        return [[(xb.numpy(), yb.numpy()) for xb, yb in dataset] for _ in range(n_epochs)]
+
+    first, second = epochs(seed=5, n_epochs=2)
+    assert [xb.shape for xb, _ in first] == [(4, 32, 3), (4, 32, 3), (2, 32, 3)]
+    assert all(xb.dtype == np.float32 for xb, _ in first)
+    np.testing.assert_array_equal(np.concatenate([yb for _, yb in first]), y)  # labels untouched
+    augmented = np.concatenate([xb for xb, _ in first])
+    assert not np.allclose(augmented, x)
+    assert not np.allclose(augmented, np.concatenate([xb for xb, _ in second]))  # new epoch
+    (replayed,) = epochs(seed=5, n_epochs=1)
+    np.testing.assert_array_equal(augmented, np.concatenate([xb for xb, _ in replayed]))
+
+
+@pytest.mark.parametrize("name", augment.AUGMENTATIONS)
+def test_each_tf_augmentation_maps_over_single_series_and_batches(name):
+    x = smooth_series(6, timesteps=24, channels=2)
+    tf_fn = getattr(augment, f"tf_{name}")
+    per_series = tf.data.Dataset.from_tensor_slices(x).map(lambda s: tf_fn(s))
+    batched = tf.data.Dataset.from_tensor_slices(x).batch(4).map(lambda b: tf_fn(b))
+    singles = np.stack([s.numpy() for s in per_series])
+    batches = np.concatenate([b.numpy() for b in batched])
+    for out in (singles, batches):
+        assert out.shape == x.shape and out.dtype == np.float32 and np.isfinite(out).all()
+        assert not np.allclose(out, x)
+
+
+def test_tf_two_views_works_as_fit_contrastives_views_function():
+    x = smooth_series(8, timesteps=24, channels=2)
+    tf.random.set_seed(0)
+    dataset = tf.data.Dataset.from_tensor_slices(x).batch(4).map(augment.tf_two_views)
+    for view_a, view_b in dataset:
+        assert view_a.shape == view_b.shape == (4, 24, 2) and view_a.dtype == tf.float32
+        assert not np.allclose(view_a.numpy(), view_b.numpy())
+    pairs = tf.data.Dataset.from_tensor_slices((x, np.zeros(8))).batch(4)
+    (first, second), labels = next(iter(pairs.map(augment.make_tf_two_views(seed=1))))
+    assert first.shape == (4, 24, 2) and labels.shape == (4,)
+    assert not np.allclose(first.numpy(), second.numpy())
+
+
+def test_tf_stateless_seed_is_deterministic_and_float64_is_kept():
+    x = tf.constant(smooth_series(3, timesteps=20, channels=2), tf.float64)
+    seed = tf.constant([4, 2], tf.int64)
+    a = augment.tf_random_augment(x, seed=seed)
+    np.testing.assert_array_equal(a.numpy(), augment.tf_random_augment(x, seed=seed).numpy())
+    assert a.dtype == tf.float64
+    assert not np.allclose(a.numpy(), augment.tf_random_augment(x, seed=[4, 3]).numpy())
+
+
+def test_tf_draws_within_a_chain_are_independent():
+    zeros = tf.zeros((40, 100, 2))
+    twice = augment.tf_apply_augmentations(zeros, ["jitter", "jitter"], seed=0)
+    # independent N(0, 0.03²) draws add to sd 0.03 * sqrt(2); a reused draw would give 0.06
+    assert float(tf.math.reduce_std(twice)) == pytest.approx(0.03 * np.sqrt(2), rel=0.03)
+

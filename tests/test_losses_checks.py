@@ -1,0 +1,152 @@
+"""Tests of behaviour every loss shares (tslearnkit.losses._checks): input validation, dtypes,
+finite gradients at coinciding points, empty cases, O(b^2) memory.
+"""
+
+import warnings
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from losses_helpers import random_batch, value_and_grad
+
+from tslearnkit import losses
+
+ALL_FUNCTIONS = {
+    "semihard": lambda y, x: losses.triplet_semihard_loss(y, x),
+    "hard": lambda y, x: losses.triplet_hard_loss(y, x),
+    "hard_soft": lambda y, x: losses.triplet_hard_loss(y, x, soft=True),
+    "batch_all": lambda y, x: losses.triplet_batch_all_loss(y, x, distance_metric="L2"),
+    "nt_xent": lambda y, x: losses.nt_xent_loss(x[: len(x) // 2], x[len(x) // 2:]),
+    "supcon": lambda y, x: losses.supcon_loss(y, x),
+    "supcon_raw": lambda y, x: losses.supcon_loss(y, x, normalize=False),
+}
+
+
+COINCIDING_CASES = [
+    *[(f"{name}-{metric}", (lambda f, m: lambda y, x: f(y, x, distance_metric=m))(function, metric))
+      for name, function in [("semihard", losses.triplet_semihard_loss),
+                             ("hard", losses.triplet_hard_loss),
+                             ("batch_all", losses.triplet_batch_all_loss)]
+      for metric in losses.DISTANCE_METRICS],
+    *[(name, ALL_FUNCTIONS[name]) for name in ("hard_soft", "nt_xent", "supcon", "supcon_raw")],
+    ("nt_xent_raw", lambda y, x: losses.nt_xent_loss(x[:4], x[4:], normalize=False)),
+]
+
+
+@pytest.mark.parametrize("name, function", COINCIDING_CASES, ids=[c[0] for c in COINCIDING_CASES])
+def test_gradients_finite_when_embeddings_coincide(name, function):
+    labels = np.array([0, 0, 1, 1, 2, 2, 0, 1])
+    embeddings = np.zeros((8, 3), "float32")  # two groups of equal points, one at the origin
+    embeddings[4:] = 1.0
+    value, grad = value_and_grad(function, labels, embeddings)
+    assert np.isfinite(float(value))
+    assert np.all(np.isfinite(grad.numpy()))
+
+
+@pytest.mark.parametrize("name", sorted(ALL_FUNCTIONS))
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_low_precision_is_computed_in_float32_and_cast_back(name, dtype):
+    labels, embeddings = random_batch(seed=5, batch_size=12, dim=4, num_classes=3)
+    low = tf.cast(embeddings, dtype)
+    value = ALL_FUNCTIONS[name](labels, low)
+    reference = ALL_FUNCTIONS[name](labels, tf.cast(low, "float32"))
+    assert keras.backend.standardize_dtype(value.dtype) == dtype
+    assert float(value) == float(tf.cast(reference, dtype))
+
+
+def test_no_valid_triplet_gives_zero_with_zero_gradient():
+    labels = np.arange(6)  # no positive pair
+    embeddings = np.random.default_rng(6).normal(size=(6, 3)).astype("float32")
+    for function in (losses.triplet_semihard_loss, losses.triplet_batch_all_loss,
+                     losses.supcon_loss):
+        with pytest.warns(RuntimeWarning, match="positive"):
+            value, grad = value_and_grad(function, labels, embeddings)
+        assert float(value) == 0.0
+        np.testing.assert_array_equal(grad.numpy(), 0.0)
+    single_class = np.zeros(6, int)  # positives but no negative: no triplet, no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value, grad = value_and_grad(losses.triplet_batch_all_loss, single_class, embeddings)
+    assert float(value) == 0.0
+    np.testing.assert_array_equal(grad.numpy(), 0.0)
+
+
+def test_labels_of_shape_b1_equal_labels_of_shape_b():
+    labels, embeddings = random_batch(seed=9)
+    for function in (losses.triplet_semihard_loss, losses.triplet_hard_loss,
+                     losses.triplet_batch_all_loss, losses.supcon_loss):
+        assert float(function(labels[:, None], embeddings)) == float(function(labels, embeddings))
+
+
+def largest_intermediate(function, batch_size, dim=8):
+    """Largest number of elements of any tensor in the traced forward+backward graph."""
+    labels = tf.TensorSpec([batch_size], tf.int32)
+    embeddings = tf.TensorSpec([batch_size, dim], tf.float32)
+
+    @tf.function
+    def step(y, x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            value = function(y, x)
+        return tape.gradient(value, x)
+
+    graph = step.get_concrete_function(labels, embeddings).graph
+    sizes = [
+        output.shape.num_elements() or 0
+        for operation in graph.get_operations()
+        for output in operation.outputs
+        if output.shape.is_fully_defined()
+    ]
+    return max(sizes)
+
+
+@pytest.mark.parametrize("name", ["semihard", "hard", "batch_all", "supcon"])
+def test_memory_is_quadratic_no_cubic_tensor(name):
+    # TFA's semi-hard tiles a (b^2, b) tensor: b^3 = 262144 elements at b = 64.
+    batch_size = 64
+    largest = largest_intermediate(ALL_FUNCTIONS[name], batch_size)
+    assert largest <= 2 * batch_size * (batch_size + 1)
+
+
+@pytest.mark.parametrize("function", [losses.triplet_semihard_loss, losses.triplet_hard_loss,
+                                      losses.triplet_batch_all_loss, losses.supcon_loss])
+def test_bad_inputs_raise_value_errors(function):
+    labels, embeddings = random_batch(seed=10)
+    with pytest.raises(ValueError, match="2-D"):
+        function(labels, embeddings[:, :, None])
+    with pytest.raises(ValueError, match="2-D"):
+        function(labels, embeddings[0])
+    with pytest.raises(ValueError, match="16 labels but .* 15 embeddings"):
+        function(labels, embeddings[:15])
+    with pytest.raises(ValueError, match="one integer label per sample"):
+        function(np.stack([labels, labels], 1), embeddings)
+    with_nan = embeddings.copy()
+    with_nan[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        function(labels, with_nan)
+
+
+def test_bad_options_raise_value_errors_listing_allowed_values():
+    labels, embeddings = random_batch(seed=10)
+    for function in (losses.triplet_semihard_loss, losses.triplet_hard_loss,
+                     losses.triplet_batch_all_loss):
+        with pytest.raises(ValueError, match=r"cosine.*\['L2', 'squared-L2', 'angular'\]"):
+            function(labels, embeddings, distance_metric="cosine")
+    with pytest.raises(ValueError, match=r"average='mean'.*\['all', 'nonzero'\]"):
+        losses.triplet_batch_all_loss(labels, embeddings, average="mean")
+    with pytest.raises(ValueError, match=r"positive_pairs='upper'.*\['ordered', 'combinations'\]"):
+        losses.triplet_batch_all_loss(labels, embeddings, positive_pairs="upper")
+    with pytest.raises(ValueError, match="temperature"):
+        losses.nt_xent_loss(embeddings[:8], embeddings[8:], temperature=0.0)
+    with pytest.raises(ValueError, match="temperature"):
+        losses.supcon_loss(labels, embeddings, temperature=-1.0)
+    with pytest.raises(ValueError, match="same shape"):
+        losses.nt_xent_loss(embeddings[:8], embeddings[8:15])
+    with pytest.raises(ValueError, match="distance_metric"):
+        losses.TripletSemiHardLoss(distance_metric="l2")
+    with pytest.raises(ValueError, match="average"):
+        losses.TripletBatchAllLoss(average="sum")
+    with pytest.raises(ValueError, match="even number of rows"):
+        losses.NTXentLoss()(np.zeros(15), embeddings[:15])
+

@@ -1,0 +1,116 @@
+"""Tests for tslearnkit.losses.triplet: TFA goldens (values and gradients written by
+tensorflow-addons 0.23 itself, tests/golden/make_tfa_goldens.py) and a brute-force semi-hard loop.
+"""
+
+import json
+import warnings
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from keras import ops
+from losses_helpers import value_and_grad
+
+from tslearnkit import losses
+
+GOLDEN_DIR = Path(__file__).parent / "golden"
+
+
+GOLDEN_META = json.loads((GOLDEN_DIR / "tfa_triplet_goldens.json").read_text())
+
+
+GOLDEN_ARRAYS = dict(np.load(GOLDEN_DIR / "tfa_triplet_goldens.npz"))
+
+
+GOLDEN_CASES = {case["name"]: case for case in GOLDEN_META["cases"]}
+
+
+# The goldens' callable metrics, rebuilt with keras.ops (same formulas as in the generator).
+CALLABLE_METRICS = {
+    "callable:dot": lambda x: ops.matmul(x, ops.transpose(x)),
+    "callable:manhattan": lambda x: ops.sum(ops.abs(x[:, None, :] - x[None, :, :]), axis=-1),
+}
+
+
+# float32: values within rtol 1e-5; gradients within atol = 5e-5 * max(1, max|g_TFA|) plus
+# rtol 1e-4, the tolerance real TFA itself meets across TensorFlow versions (its distances are
+# |a|^2 + |b|^2 - 2ab, whose rounding depends on the summation order a TF build picks).
+# float16/bfloat16 goldens hold gradients rounded to 11/8 bits: (rtol, atol) of that precision.
+VALUE_RTOL = 1e-5
+GRAD_RTOL, GRAD_ATOL_SCALE = 1e-4, 5e-5
+LOW_PRECISION_TOLERANCES = {
+    "float16": {"value": (2e-3, 1e-3), "grad": (2e-2, 2e-3)},
+    "bfloat16": {"value": (2e-2, 1e-2), "grad": (5e-2, 2e-2)},
+}
+# Goldens that need more than the float32 tolerance, with why (see the comment at each).
+GRAD_ATOL_SCALE_OVERRIDES = {}
+
+
+TRIPLET_FUNCTIONS = {
+    "semihard": losses.triplet_semihard_loss,
+    "hard": losses.triplet_hard_loss,
+}
+
+
+def test_goldens_cover_the_required_cases():
+    cases = GOLDEN_META["cases"]
+    assert len(cases) >= 30
+    assert GOLDEN_META["versions"]["tensorflow_addons"] == "0.23.0"
+    assert {c["kwargs"]["distance_metric"] for c in cases} >= {"L2", "squared-L2", "angular"}
+    assert {c["dtype"] for c in cases} >= {"float32", "float16"}
+    assert {c["label_shape"] for c in cases} == {"(b,)", "(b,1)"}
+    semihard = [c for c in cases if c["loss"] == "semihard"]
+    # The gradient of tied minima is split by TFA; these cases must actually contain ties,
+    # including the one where the tie involves the masked-out entries (chosen = row maximum).
+    assert sum(c["semihard_pairs_with_tied_negatives"] for c in semihard) > 100
+    assert sum(c["semihard_pairs_choosing_row_maximum"] for c in semihard) > 20
+    assert any(c["kwargs"].get("soft") for c in cases)
+
+
+@pytest.mark.parametrize("mode", ["eager", "function"])
+@pytest.mark.parametrize("name", sorted(GOLDEN_CASES))
+def test_matches_tfa_goldens(name, mode):
+    case = GOLDEN_CASES[name]
+    kwargs = dict(case["kwargs"])
+    kwargs["distance_metric"] = CALLABLE_METRICS.get(kwargs["distance_metric"],
+                                                     kwargs["distance_metric"])
+    labels = GOLDEN_ARRAYS[f"{name}/labels"]
+    embeddings = tf.cast(GOLDEN_ARRAYS[f"{name}/embeddings"], case["dtype"])
+    expected_value = GOLDEN_ARRAYS[f"{name}/value"]
+    expected_grad = GOLDEN_ARRAYS[f"{name}/grad"]
+    function = TRIPLET_FUNCTIONS[case["loss"]]
+
+    def compute():
+        if mode == "eager":
+            return value_and_grad(function, labels, embeddings, **kwargs)
+        # Keras trains inside tf.function, where grappler rewrites the graph.
+        return tf.function(lambda y, x: value_and_grad(function, y, x, **kwargs))(
+            tf.constant(labels), embeddings)
+
+    if not case["value_is_finite"]:
+        # TFA's semi-hard loss divides 0 by 0 without positive pairs; ours returns 0 by design
+        # (with a warning when eager; a graph cannot warn on values).
+        assert np.isnan(expected_value)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            value, grad = compute()
+        assert any("no positive pair" in str(w.message) for w in caught) == (mode == "eager")
+        assert float(value) == 0.0
+        np.testing.assert_array_equal(grad.numpy(), 0.0)
+        return
+
+    value, grad = compute()
+    assert keras.backend.standardize_dtype(value.dtype) == case["dtype"]
+    grad = tf.cast(grad, tf.float32).numpy()
+    if case["dtype"] in LOW_PRECISION_TOLERANCES:
+        rtol, atol = LOW_PRECISION_TOLERANCES[case["dtype"]]["value"]
+        np.testing.assert_allclose(float(value), float(expected_value), rtol=rtol, atol=atol)
+        rtol, atol = LOW_PRECISION_TOLERANCES[case["dtype"]]["grad"]
+        np.testing.assert_allclose(grad, expected_grad, rtol=rtol, atol=atol)
+        return
+    np.testing.assert_allclose(float(value), float(expected_value), rtol=VALUE_RTOL, atol=0)
+    atol_scale = GRAD_ATOL_SCALE_OVERRIDES.get(name, GRAD_ATOL_SCALE)
+    atol = atol_scale * max(1.0, float(np.abs(expected_grad).max()))
+    np.testing.assert_allclose(grad, expected_grad, rtol=GRAD_RTOL, atol=atol)

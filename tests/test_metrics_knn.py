@@ -1,0 +1,51 @@
+"""Tests for tslearnkit.metrics.knn: k-NN accuracy against a brute-force vote."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from metrics_helpers import grid_data
+
+from tslearnkit import metrics
+
+
+def brute_force_knn_accuracy(train, train_labels, test, test_labels, k):
+    correct = 0
+    for x, label in zip(np.float64(test), test_labels):
+        distances = ((np.float64(train) - x) ** 2).sum(axis=1)
+        ranked = train_labels[np.lexsort((np.arange(len(train)), distances))[:k]]
+        votes = {c: int(np.sum(ranked == c)) for c in ranked}
+        best = max(votes.values())
+        prediction = next(c for c in ranked if votes[c] == best)  # nearest among tied classes
+        correct += prediction == label
+    return correct / len(test)
+
+
+@pytest.mark.parametrize("k", [1, 2, 4, 5, 10])
+def test_knn_accuracy_matches_brute_force(k):
+    train, train_labels = grid_data(0, 80, side=4, n_classes=4)
+    test, test_labels = grid_data(1, 50, side=4, n_classes=4)
+    expected = brute_force_knn_accuracy(train, train_labels, test, test_labels, k)
+    assert metrics.knn_accuracy(train, train_labels, test, test_labels, k=k) == expected
+
+
+def test_knn_accuracy_tie_break_and_unknown_labels():
+    train = np.array([[1.0], [2.0], [3.0], [4.0]], np.float32)
+    train_labels = np.array([1, 0, 0, 1])
+    test = np.zeros((1, 1), np.float32)
+    # k=2: one vote each, the nearest (label 1) wins; k=4: 2-2, nearest again; k=3: label 0
+    assert metrics.knn_accuracy(train, train_labels, test, [1], k=2) == 1.0
+    assert metrics.knn_accuracy(train, train_labels, test, [1], k=4) == 1.0
+    assert metrics.knn_accuracy(train, train_labels, test, [0], k=3) == 1.0
+    assert metrics.knn_accuracy(train, train_labels, test, [7], k=1) == 0.0
+
+
+def test_knn_accuracy_bad_input():
+    train = np.zeros((5, 2))
+    with pytest.raises(ValueError, match=r"k must be an integer in \[1, 5\]"):
+        metrics.knn_accuracy(train, np.zeros(5), train, np.zeros(5), k=6)
+    with pytest.raises(ValueError, match=r"test_labels has 4 labels but test_embeddings has 5"):
+        metrics.knn_accuracy(train, np.zeros(5), train, np.zeros(4))
+    with pytest.raises(ValueError, match=r"test_embeddings have 3 dimensions"):
+        metrics.knn_accuracy(train, np.zeros(5), np.zeros((2, 3)), np.zeros(2))
+

@@ -1,0 +1,206 @@
+"""The augmentations on tf.data: thin TensorFlow wrappers around the NumPy chains.
+
+``tf_apply_augmentations`` runs :func:`~tslearnkit.augment.apply_augmentations` inside
+``tf.numpy_function``, so every transform exists once (``transforms``) and the ``tf_*`` versions
+draw from a NumPy generator seeded by a stateless shape-``(2,)`` seed: the same seed gives the
+same result as the NumPy function given ``np.random.default_rng(seed)``. They work eagerly, in
+``tf.function`` and in ``dataset.map``, not under XLA (``jit_compile``) or in a SavedModel graph.
+:func:`make_tf_augmenter` and :func:`make_tf_two_views` return ``dataset.map``-ready functions
+that draw fresh randomness for every batch.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+
+import numpy as np
+
+from ._checks import _check_int
+from .chain import CONTRASTIVE_AUGMENTATIONS, _parse_augmentations
+from .transforms import _run_chain
+
+
+def _stateless_seed(seed):
+    """A shape-(2,) int64 seed for stateless random ops.
+
+    ``None`` draws one from TensorFlow's global random state (reproducible after
+    ``tf.random.set_seed`` / ``keras.utils.set_random_seed``, new at every call or batch); an
+    int ``s`` becomes ``[s, 0]``; a tensor must already have shape ``(2,)``.
+    """
+    import tensorflow as tf
+
+    if seed is None:
+        return tf.random.uniform([2], minval=0, maxval=2**62, dtype=tf.int64)
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        return tf.constant([int(seed), 0], dtype=tf.int64)
+    seed = tf.cast(tf.convert_to_tensor(seed), tf.int64)
+    if seed.shape.rank != 1 or seed.shape[0] != 2:
+        raise ValueError(f"a stateless seed must have shape (2,); got shape {seed.shape}")
+    return seed
+
+
+def _numpy_seed(seed) -> np.ndarray:
+    """The NumPy seed of a stateless shape-(2,) int64 seed (bits kept, as two unsigned words)."""
+    return np.asarray(seed).astype(np.int64).view(np.uint64)
+
+
+def tf_apply_augmentations(x, augmentations, *, seed=None):
+    """TensorFlow version of :func:`apply_augmentations` (graph-safe, ``tf.data``-mappable).
+
+    Args:
+        x: float tensor ``(n, timesteps, channels)`` or one series ``(timesteps, channels)``;
+            ``n`` and ``timesteps`` may be dynamic.
+        augmentations: as in :func:`apply_augmentations`; checked when called (traced).
+        seed: int, shape-``(2,)`` integer tensor (stateless seed), or ``None`` to draw one from
+            TensorFlow's global seeded RNG. A fixed seed gives the same result at every call:
+            inside ``dataset.map`` use ``None`` or :func:`make_tf_augmenter`.
+
+    Returns:
+        Tensor of the shape and dtype of ``x``, computed in float64 by NumPy.
+    """
+    import tensorflow as tf
+
+    x = tf.convert_to_tensor(x)
+    if not x.dtype.is_floating:
+        raise ValueError(f"x must be a floating-point tensor; got dtype {x.dtype.name}")
+    rank = x.shape.rank
+    if rank not in (2, 3):
+        raise ValueError(
+            f"x must be (n, timesteps, channels) or (timesteps, channels); got shape {x.shape}"
+        )
+    chain = _parse_augmentations(augmentations)
+    _run_chain(np.zeros((1, 2, 1)), chain, seed=0)  # check the strengths now, not in the graph
+
+    def augment(values, numpy_seed):
+        batch = values if values.ndim == 3 else values[None]
+        out = _run_chain(batch, chain, _numpy_seed(numpy_seed))
+        return out if values.ndim == 3 else out[0]
+
+    out = tf.numpy_function(augment, [x, _stateless_seed(seed)], x.dtype, stateful=False)
+    out.set_shape(x.shape)
+    return out
+
+
+def tf_jitter(x, sigma: float = 0.03, *, seed=None):
+    """TensorFlow :func:`jitter`; ``seed`` as in :func:`tf_apply_augmentations`."""
+    return tf_apply_augmentations(x, [("jitter", {"sigma": sigma})], seed=seed)
+
+
+def tf_scaling(x, sigma: float = 0.1, *, seed=None):
+    """TensorFlow :func:`scaling`; ``seed`` as in :func:`tf_apply_augmentations`."""
+    return tf_apply_augmentations(x, [("scaling", {"sigma": sigma})], seed=seed)
+
+
+def tf_magnitude_warp(x, sigma: float = 0.2, knots: int = 4, *, seed=None):
+    """TensorFlow :func:`magnitude_warp`; ``seed`` as in :func:`tf_apply_augmentations`."""
+    params = {"sigma": sigma, "knots": knots}
+    return tf_apply_augmentations(x, [("magnitude_warp", params)], seed=seed)
+
+
+def tf_time_warp(x, sigma: float = 0.2, knots: int = 4, *, seed=None):
+    """TensorFlow :func:`time_warp`; ``seed`` as in :func:`tf_apply_augmentations`."""
+    return tf_apply_augmentations(x, [("time_warp", {"sigma": sigma, "knots": knots})], seed=seed)
+
+
+def tf_window_slice(x, cut_fraction: float = 0.1, *, seed=None):
+    """TensorFlow :func:`window_slice`; ``seed`` as in :func:`tf_apply_augmentations`."""
+    params = {"cut_fraction": cut_fraction}
+    return tf_apply_augmentations(x, [("window_slice", params)], seed=seed)
+
+
+def tf_window_warp(x, window_fraction: float = 0.1, scales=(0.5, 2.0), *, seed=None):
+    """TensorFlow :func:`window_warp`; ``seed`` as in :func:`tf_apply_augmentations`."""
+    params = {"window_fraction": window_fraction, "scales": scales}
+    return tf_apply_augmentations(x, [("window_warp", params)], seed=seed)
+
+
+def tf_random_crop(x, max_cut: float = 0.2, *, seed=None):
+    """TensorFlow :func:`random_crop`; ``seed`` as in :func:`tf_apply_augmentations`."""
+    return tf_apply_augmentations(x, [("random_crop", {"max_cut": max_cut})], seed=seed)
+
+
+def tf_random_augment(x, *, seed=None, augmentations=CONTRASTIVE_AUGMENTATIONS):
+    """TensorFlow :func:`random_augment`; ``seed`` as in :func:`tf_apply_augmentations`."""
+    return tf_apply_augmentations(x, augmentations, seed=seed)
+
+
+def tf_two_views(x, *, seed=None, augmentations=CONTRASTIVE_AUGMENTATIONS):
+    """TensorFlow :func:`two_views`: two independent augmentations of a batch.
+
+    With the default ``seed=None`` every call draws fresh randomness from TensorFlow's global
+    seeded RNG, so ``views = tf_two_views`` can be called as ``views(x_batch)`` inside
+    ``dataset.map`` (as :func:`tslearnkit.training.fit_contrastive` does).
+
+    Returns:
+        ``(view_a, view_b)`` tensors of the shape and dtype of ``x``.
+    """
+    import tensorflow as tf
+
+    seeds = tf.random.experimental.stateless_split(_stateless_seed(seed), 2)
+    return (
+        tf_apply_augmentations(x, augmentations, seed=seeds[0]),
+        tf_apply_augmentations(x, augmentations, seed=seeds[1]),
+    )
+
+
+def _batch_seed_source(seed: int | None):
+    """A function returning a fresh shape-(2,) stateless seed at every call (batch)."""
+    import tensorflow as tf
+
+    if seed is None:
+        return lambda: _stateless_seed(None)
+    _check_int("seed", seed, low=0)
+    generator = tf.random.Generator.from_seed(seed)
+    return lambda: generator.make_seeds(1)[:, 0]
+
+
+def make_tf_augmenter(augmentations, seed: int | None = None) -> Callable:
+    """A ``dataset.map`` function that augments every batch (or series) with fresh randomness.
+
+    Example::
+
+        augment = make_tf_augmenter(["time_warp", ("jitter", {"sigma": 0.05})], seed=0)
+        train = tf.data.Dataset.from_tensor_slices((x_train, y_train)).batch(32).map(augment)
+
+    The returned function takes ``x`` or ``(x, *rest)`` (e.g. ``(x, y)``), augments ``x`` and
+    returns the same structure; it also fits ``sampling.balanced_batches(transform=...)``.
+    An int ``seed`` drives a ``tf.random.Generator`` that hands each call its own stateless
+    seed (the pattern of TensorFlow's data-augmentation tutorial): two augmenters built with
+    the same seed produce the same sequence when batches arrive in the same order (use
+    ``num_parallel_calls=None``), and every epoch gets new augmentations. Build it outside
+    ``strategy.scope()``. ``seed=None`` uses TensorFlow's global seeded RNG.
+
+    Args:
+        augmentations: chain as in :func:`apply_augmentations` (checked here, once).
+        seed: non-negative int or ``None``.
+
+    Returns:
+        ``augment(x, *rest) -> x_aug`` or ``(x_aug, *rest)``.
+    """
+    _parse_augmentations(augmentations)
+    next_seed = _batch_seed_source(seed)
+
+    def augment(x, *rest):
+        out = tf_apply_augmentations(x, augmentations, seed=next_seed())
+        return (out, *rest) if rest else out
+
+    return augment
+
+
+def make_tf_two_views(seed: int | None = None, augmentations=CONTRASTIVE_AUGMENTATIONS) -> Callable:
+    """A ``dataset.map`` function returning two augmented views per batch.
+
+    ``x -> (view_a, view_b)`` and ``(x, *rest) -> ((view_a, view_b), *rest)``; seeding as in
+    :func:`make_tf_augmenter`. Called with ``x`` alone it is a drop-in ``views`` function for
+    :func:`tslearnkit.training.fit_contrastive`.
+    """
+    _parse_augmentations(augmentations)
+    next_seed = _batch_seed_source(seed)
+
+    def views(x, *rest):
+        pair = tf_two_views(x, seed=next_seed(), augmentations=augmentations)
+        return (pair, *rest) if rest else pair
+
+    return views
+

@@ -1,0 +1,122 @@
+"""Input checks shared by every loss: shapes, dtypes, option names, eager-only warnings.
+
+Each public loss calls these first, so invalid inputs raise a `ValueError` naming the problem
+(TFA fails deep inside TensorFlow) and low-precision embeddings are computed in `float32`.
+"""
+
+import warnings
+
+import keras
+from keras import ops
+
+DISTANCE_METRICS = ("L2", "squared-L2", "angular")
+"""Names accepted by `distance_metric` (a callable is accepted too)."""
+
+BATCH_ALL_AVERAGES = ("all", "nonzero")
+POSITIVE_PAIRS = ("ordered", "combinations")
+
+
+def _is_eager(x):
+    """True when `x` holds concrete values (not a graph or a JAX trace)."""
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return tf.executing_eagerly()
+    if backend == "jax":
+        import jax
+
+        return not isinstance(x, jax.core.Tracer)
+    return True
+
+
+def _embeddings_to_float(y_pred, name="y_pred"):
+    """Checks `y_pred` is a (b, d) float tensor; returns it in float32 (or float64) and its dtype.
+
+    Args:
+      y_pred: embeddings, shape `(b, d)`.
+      name: argument name used in error messages.
+
+    Returns:
+      `(embeddings, input_dtype)`: `embeddings` is `float32` for `float16`/`bfloat16`/int inputs
+      and keeps `float32`/`float64` otherwise; `input_dtype` is the dtype to cast the loss to.
+    """
+    y_pred = ops.convert_to_tensor(y_pred)
+    if len(y_pred.shape) != 2:
+        raise ValueError(
+            f"`{name}` must be 2-D with shape (batch_size, embedding_dim); "
+            f"got shape {tuple(y_pred.shape)}."
+        )
+    input_dtype = keras.backend.standardize_dtype(y_pred.dtype)
+    if input_dtype not in ("float32", "float64"):
+        y_pred = ops.cast(y_pred, "float32")
+        if "float" not in input_dtype:
+            input_dtype = "float32"
+    if _is_eager(y_pred) and bool(ops.any(ops.isnan(y_pred))):
+        raise ValueError(f"`{name}` contains NaN; the model diverged upstream of the loss.")
+    return y_pred, input_dtype
+
+
+def _labels_to_vector(y_true, embeddings):
+    """Returns labels of shape (b,) after checking they match the embeddings.
+
+    Args:
+      y_true: labels, shape `(b,)` or `(b, 1)`, any dtype that supports equality.
+      embeddings: `(b, d)` tensor the labels belong to.
+
+    Returns:
+      Labels with shape `(b,)`.
+    """
+    labels = ops.convert_to_tensor(y_true)
+    shape = tuple(labels.shape)
+    if len(shape) == 2 and shape[1] == 1:
+        labels = ops.reshape(labels, (-1,))
+    elif len(shape) != 1:
+        raise ValueError(
+            f"`y_true` must hold one integer label per sample, shape (batch_size,) or "
+            f"(batch_size, 1); got shape {shape}."
+        )
+    n_labels, n_embeddings = labels.shape[0], embeddings.shape[0]
+    if n_labels is not None and n_embeddings is not None and n_labels != n_embeddings:
+        raise ValueError(
+            f"`y_true` has {n_labels} labels but `y_pred` has {n_embeddings} embeddings; "
+            "they must match."
+        )
+    return labels
+
+
+def _check_distance_metric(distance_metric):
+    if callable(distance_metric) or distance_metric in DISTANCE_METRICS:
+        return
+    raise ValueError(
+        f"Unknown distance_metric={distance_metric!r}. Use one of {list(DISTANCE_METRICS)} "
+        "or a callable mapping (b, d) embeddings to a (b, b) distance matrix."
+    )
+
+
+def _check_choice(argument, value, allowed):
+    if value not in allowed:
+        raise ValueError(f"Unknown {argument}={value!r}. Use one of {list(allowed)}.")
+
+
+def _check_temperature(temperature):
+    if not isinstance(temperature, (int, float)) or not temperature > 0:
+        raise ValueError(f"`temperature` must be a positive number; got {temperature!r}.")
+
+
+def _warn_if(condition, message, reference):
+    """Warns when `condition` holds; only eagerly, since graphs cannot branch on values cheaply."""
+    if _is_eager(reference) and bool(condition):
+        warnings.warn(message, RuntimeWarning, stacklevel=3)
+
+
+def _cast_back(loss, input_dtype):
+    return loss if loss.dtype == input_dtype else ops.cast(loss, input_dtype)
+
+
+def _upstream(args, upstream):
+    """The upstream gradient handed to a `keras.ops.custom_gradient` backward function.
+
+    TensorFlow and JAX pass it positionally, torch as the `upstream` keyword.
+    """
+    return args[0] if upstream is None else upstream

@@ -1,0 +1,112 @@
+"""Pairwise distances (TFA's L2, squared L2, angular) and the label masks of a batch.
+
+Every triplet loss starts here: `pairwise_distances` turns `(b, d)` embeddings into a `(b, b)`
+matrix, `_label_masks` tells which entries are positive pairs and which are negatives.
+"""
+
+from keras import ops
+
+from ._checks import _check_distance_metric, _upstream
+
+
+def _euclidean_distances(embeddings, squared):
+    """TFA's `pairwise_distance`: (b, b) Euclidean distances with a finite gradient at 0.
+
+    Squared distances come from `|a|^2 + |b|^2 - 2ab`. Entries that are not positive (rounding
+    can make them negative) and the diagonal are set to 0 and get no gradient, so coinciding
+    embeddings get a zero (not NaN) gradient, as TFA's mask does. The backward pass is the
+    closed form: with `G` the gradient of the kept squared distances,
+    `dx_i = 2 sum_j (G_ij + G_ji) (x_i - x_j)`, two matrix products (autodiff of the expression
+    forms the same sum from tiled and transposed copies, slower in bench/losses.py). It equals
+    TFA's gradient up to float rounding.
+
+    Args:
+      embeddings: float tensor `(b, d)`.
+      squared: `True` for squared distances.
+
+    Returns:
+      `(b, b)` tensor of the dtype of `embeddings`, in the units of the embeddings (squared
+      units when `squared`).
+    """
+    not_self = ops.logical_not(ops.eye(ops.shape(embeddings)[0], dtype="bool"))
+
+    @ops.custom_gradient
+    def distances_with_gradient(embeddings):
+        squared_norms = ops.sum(ops.square(embeddings), axis=1, keepdims=True)
+        products = ops.matmul(embeddings, ops.transpose(embeddings))
+        distances_squared = (squared_norms + ops.reshape(squared_norms, (1, -1))) - 2.0 * products
+        keep = ops.logical_and(ops.greater(distances_squared, 0.0), not_self)
+        if squared:
+            distances = ops.where(keep, distances_squared, 0.0)
+        else:
+            distances = ops.where(keep, ops.sqrt(ops.where(keep, distances_squared, 1.0)), 0.0)
+
+        def gradient(*args, upstream=None):
+            upstream = _upstream(args, upstream)
+            if squared:
+                grad_squared = ops.where(keep, upstream, 0.0)
+            else:  # d sqrt(s) / ds = 0.5 / sqrt(s) where s is kept (> 0)
+                safe_distances = ops.where(keep, distances, 1.0)
+                grad_squared = ops.where(keep, 0.5 * upstream / safe_distances, 0.0)
+            norm_weights = ops.sum(grad_squared, axis=1) + ops.sum(grad_squared, axis=0)
+            # (G + G^T) x as two products: a transpose folds into the matmul, an add does not.
+            mixed = ops.matmul(grad_squared, embeddings) + ops.matmul(
+                ops.transpose(grad_squared), embeddings
+            )
+            return 2.0 * (ops.expand_dims(norm_weights, 1) * embeddings - mixed)
+
+        return distances, gradient
+
+    return distances_with_gradient(embeddings)
+
+
+def _l2_normalize(embeddings):
+    """Row-wise L2 normalisation with TensorFlow's epsilon (zero rows stay zero, no NaN)."""
+    squared_norms = ops.sum(ops.square(embeddings), axis=1, keepdims=True)
+    return embeddings * ops.rsqrt(ops.maximum(squared_norms, 1e-12))
+
+
+def _angular_distances(embeddings):
+    """TFA's `angular_distance`: 1 - cosine similarity, clamped at 0 (diagonal not forced to 0)."""
+    normalized = _l2_normalize(embeddings)
+    return ops.maximum(1.0 - ops.matmul(normalized, ops.transpose(normalized)), 0.0)
+
+
+def pairwise_distances(embeddings, distance_metric="L2"):
+    """Pairwise distance matrix, as tensorflow-addons defines it.
+
+    Args:
+      embeddings: float tensor, shape `(b, d)`.
+      distance_metric: `"L2"` (Euclidean), `"squared-L2"`, `"angular"` (1 - cosine similarity of
+        the L2-normalised embeddings, unitless in [0, 2]) or a callable mapping `(b, d)`
+        embeddings to `(b, b)` distances.
+
+    Returns:
+      Tensor of shape `(b, b)` and the dtype of `embeddings`.
+
+    Raises:
+      ValueError: for an unknown `distance_metric`.
+    """
+    _check_distance_metric(distance_metric)
+    return _pairwise_distances(embeddings, distance_metric)
+
+
+def _pairwise_distances(embeddings, distance_metric):
+    """`pairwise_distances` for an already checked metric."""
+    if callable(distance_metric):
+        return ops.convert_to_tensor(distance_metric(embeddings))
+    if distance_metric == "angular":
+        return _angular_distances(embeddings)
+    return _euclidean_distances(embeddings, distance_metric == "squared-L2")
+
+
+def _row_minimum(distance_metric):
+    """0.0 where the metric guarantees it (zero diagonal, no negative entry), else None."""
+    return 0.0 if distance_metric in ("L2", "squared-L2") else None
+
+
+def _label_masks(labels):
+    """Boolean (b, b) masks: same label (incl. the diagonal), positive pairs, negatives."""
+    same = ops.equal(ops.expand_dims(labels, 1), ops.expand_dims(labels, 0))
+    not_self = ops.logical_not(ops.eye(ops.shape(labels)[0], dtype="bool"))
+    return same, ops.logical_and(same, not_self), ops.logical_not(same)

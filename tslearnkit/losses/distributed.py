@@ -1,0 +1,28 @@
+"""Cross-replica gathering for losses computed on the global batch of a `tf.distribute` run.
+
+Keras 3 does not divide a *scalar* loss by the number of replicas (only per-sample losses are),
+while the optimizer sums the replica gradients. The Keras classes (`keras_losses`) therefore
+gather `y_true`/`y_pred` from all replicas, mine on the global batch and divide by the number of
+replicas, so that N replicas give the same gradients as one device.
+"""
+
+import keras
+
+
+def _gather_from_replicas(*tensors):
+    """All-gathers tensors along axis 0 inside a tf.distribute replica context with N > 1.
+
+    Returns:
+      `(tensors, num_replicas)`; unchanged tensors and 1 outside such a context (and on the
+      JAX/torch backends, whose data parallelism already sees the global batch).
+    """
+    if keras.backend.backend() != "tensorflow":
+        return tensors, 1
+    import tensorflow as tf
+
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return tensors, 1
+    gathered = tuple(context.all_gather(tensor, axis=0) for tensor in tensors)
+    return gathered, context.num_replicas_in_sync
+

@@ -1,0 +1,42 @@
+"""Clustering scores: k-means of the embeddings against the labels (NMI, AMI)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def kmeans_cluster_labels(embeddings, n_clusters: int, *, seed: int = 0, n_init: int = 1):
+    """k-means cluster index of each embedding (scikit-learn ``KMeans``).
+
+    PML's default ``kmeans_func`` is faiss k-means (one run of 20 iterations); the goldens
+    pass PML this function instead (``KMeans(n_clusters, n_init=n_init, random_state=seed)`` on
+    the ``float32`` embeddings), so NMI and AMI agree exactly. k-means runs on one OpenMP
+    thread: its result does not depend on the thread count, and on a busy machine (a training
+    job, a shared CI runner) several spinning OpenMP threads are many times slower than one.
+
+    Args:
+        embeddings: ``(n, d)`` array, used as ``float32``.
+        n_clusters: number of clusters, ``1 <= n_clusters <= n``.
+        seed: ``random_state`` of k-means.
+        n_init: k-means++ restarts; the best inertia wins (1 = scikit-learn's default).
+
+    Returns:
+        ``int32 (n,)`` cluster indices.
+    """
+    from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
+
+    x = np.asarray(embeddings, dtype=np.float32)
+    with threadpool_limits(limits=1, user_api="openmp"):
+        return KMeans(n_clusters=n_clusters, n_init=n_init, random_state=seed).fit_predict(x)
+
+
+def _clustering_metrics(query, query_labels, names, seed, n_init):
+    from sklearn.metrics import adjusted_mutual_info_score, normalized_mutual_info_score
+
+    cluster_labels = kmeans_cluster_labels(
+        query, len(np.unique(query_labels)), seed=seed, n_init=n_init
+    )
+    scorers = {"NMI": normalized_mutual_info_score, "AMI": adjusted_mutual_info_score}
+    return {name: float(scorers[name](query_labels, cluster_labels)) for name in names}
+
