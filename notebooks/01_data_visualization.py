@@ -73,7 +73,7 @@ print("one sample:", data.x_train[0].shape, "= (timesteps, channels)")
 
 # %%
 fig = tk.plots.plot_series(data.x_train, data.y_train, data.class_names, per_class=series_per_class, seed=seed)
-lesson.figure(fig, "series_per_class");
+lesson.figure(fig, "series_per_class")
 
 # %% [markdown]
 # ## How the classes are distributed
@@ -91,7 +91,7 @@ counts = {
     "test": np.bincount(data.y_test, minlength=data.n_classes),
 }
 fig = tk.plots.plot_class_distribution(counts, data.class_names, title=f"{data.name}: series per class")
-lesson.figure(fig, "class_distribution");
+lesson.figure(fig, "class_distribution")
 
 # %% [markdown]
 # ## Standardising channels — with training statistics only
@@ -112,7 +112,7 @@ for ax, values, title in ((axes[0], data.x_train, "raw"), (axes[1], x_train_std,
     ax.set_title(title)
 fig.suptitle("Per-channel value ranges in the training split")
 fig.tight_layout()
-lesson.figure(fig, "standardisation");
+lesson.figure(fig, "standardisation")
 print("test-split channel means after standardisation (not exactly 0 — and that is fine):")
 print(np.round(x_test_std.reshape(-1, data.channels).mean(0), 2))
 
@@ -131,7 +131,7 @@ ax.hist(dist[~same], bins=40, alpha=0.6, density=True, label="different classes"
 ax.set_xlabel("Euclidean distance between standardised series")
 ax.set_ylabel("density")
 ax.legend()
-lesson.figure(fig, "distance_histogram");
+lesson.figure(fig, "distance_histogram")
 
 # %% [markdown]
 # ## Result record

@@ -105,7 +105,7 @@ fit = tk.training.fit_classifier(
     learning_rate=learning_rate,
     seed=seed,
 )
-lesson.figure(tk.plots.plot_history(fit.history, title="Cross-entropy training"), "history");
+lesson.figure(tk.plots.plot_history(fit.history, title="Cross-entropy training"), "history")
 
 # %% [markdown]
 # ## Step 3 — evaluate the classifier and its embedding
@@ -136,12 +136,12 @@ for key in ("precision_at_1", "mean_average_precision_at_r", "mean_average_preci
 
 # %%
 fig = tk.plots.plot_dataset_embeddings(fit.embedding_model, data, method="pca", title="Cross-entropy embedding, PCA")
-lesson.figure(fig, "embedding_pca");
+lesson.figure(fig, "embedding_pca")
 
 # %%
 fig = tk.plots.plot_dataset_embeddings(fit.embedding_model, data, method="tsne", seed=seed,
                                        title="Cross-entropy embedding, t-SNE")
-lesson.figure(fig, "embedding_tsne");
+lesson.figure(fig, "embedding_tsne")
 
 # %% [markdown]
 # ## Result record

@@ -109,7 +109,7 @@ fit = tk.training.fit_embedding(
     callbacks=[tracker],
     seed=seed,
 )
-lesson.figure(tk.plots.plot_history(fit.history, title="Batch-all triplet training"), "history");
+lesson.figure(tk.plots.plot_history(fit.history, title="Batch-all triplet training"), "history")
 
 # %% [markdown]
 # After the first epoch a good share of the triplets still violates the margin; as the embedding
@@ -129,11 +129,11 @@ scores = tk.training.evaluate_embedding(fit.model, data.x_train, data.y_train, d
 for key in ("precision_at_1", "mean_average_precision_at_r", "mean_average_precision", "NMI", "knn_accuracy"):
     print(f"  {key:<30} {scores[key]:.3f}")
 fig = tk.plots.plot_dataset_embeddings(fit.model, data, method="pca", title="Batch-all triplet embedding, PCA")
-lesson.figure(fig, "embedding_pca");
+lesson.figure(fig, "embedding_pca")
 
 # %%
 fig = tk.plots.plot_dataset_embeddings(fit.model, data, method="tsne", seed=seed, title="Batch-all triplet embedding, t-SNE")
-lesson.figure(fig, "embedding_tsne");
+lesson.figure(fig, "embedding_tsne")
 
 # %% [markdown]
 # ## Result record

@@ -72,7 +72,6 @@ print(recipe.describe())
 # data are often mislabelled or ambiguous and can collapse the embedding early in training.
 
 # %%
-import keras
 
 untrained = tk.models.embedding_model(tk.models.build_encoder(encoder, data.x_train.shape[1:]))
 batch = tk.sampling.balanced_batch_indices(data.y_train, classes_per_batch, samples_per_class, seed=seed)[0]
@@ -126,7 +125,7 @@ ax.set_xlabel("epoch")
 ax.set_ylabel("training loss")
 ax.set_title("Semi-hard vs hard mining")
 ax.legend()
-lesson.figure(fig, "history");
+lesson.figure(fig, "history")
 
 # %% [markdown]
 # ## The semi-hard embedding
@@ -134,7 +133,7 @@ lesson.figure(fig, "history");
 # %%
 fit, scores = results["triplet semi-hard"]
 fig = tk.plots.plot_dataset_embeddings(fit.model, data, method="tsne", seed=seed, title="Semi-hard triplet embedding, t-SNE")
-lesson.figure(fig, "embedding_tsne");
+lesson.figure(fig, "embedding_tsne")
 
 # %%
 for label, (_, s) in results.items():

@@ -74,7 +74,7 @@ fig = tk.plots.plot_class_distribution(
      "test (untouched)": np.bincount(data.y_test)},
     data.class_names, title="Training series per class",
 )
-lesson.figure(fig, "class_distribution");
+lesson.figure(fig, "class_distribution")
 
 
 # %%
@@ -138,7 +138,7 @@ axes[0, 0].set_ylabel("channel 1")
 axes[0, 0].legend()
 fig.suptitle(f"Synthetic series of class {data.class_names[rarest]} (dashed) beside their parents")
 fig.tight_layout()
-lesson.figure(fig, "synthetic_series");
+lesson.figure(fig, "synthetic_series")
 
 # %% [markdown]
 # ## The mistake to avoid: oversampling before the split
@@ -201,7 +201,7 @@ ax.set_xlim(max(0.0, min(values) - 0.1), 1.0)
 ax.set_xlabel("Precision@1 on the test split")
 ax.set_title("Oversampling the training split vs. before the split (red: leaky)")
 fig.tight_layout()
-lesson.figure(fig, "oversampling_comparison");
+lesson.figure(fig, "oversampling_comparison")
 lesson.finish()
 
 # %% [markdown]

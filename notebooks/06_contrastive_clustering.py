@@ -45,7 +45,6 @@ temperature_ntxent = 0.5  # NT-Xent temperature
 temperature_supcon = 0.1  # SupCon temperature
 
 # %%
-import numpy as np
 
 import tslearnkit as tk
 
@@ -81,14 +80,14 @@ ax.set_xlabel("time step")
 ax.set_ylabel("channel 1 (standardised)")
 ax.legend()
 ax.set_title("Two augmented views of one series")
-lesson.figure(fig, "two_views");
+lesson.figure(fig, "two_views")
 
 # %% [markdown]
 # ## Baseline: k-means on the raw series
 
 # %%
 raw_flat = data.x_test.reshape(len(data.x_test), -1)
-raw_scores = tk.training.cluster_scores(raw_flat, data.y_test, seed=seed)
+raw_scores = tk.metrics.cluster_scores(raw_flat, data.y_test, seed=seed)
 print("raw series:", {k: round(v, 3) for k, v in raw_scores.items()})
 lesson.record("k-means on raw series", data.name, raw_scores, epochs=0, wall_time_s=0.0)
 
@@ -105,7 +104,7 @@ for loss_name, label, temperature in (("ntxent", "NT-Xent 2-D", temperature_ntxe
     )
     scores = tk.training.evaluate_embedding(fit.model, data.x_train, data.y_train, data.x_test, data.y_test, seed=seed)
     z_test = tk.training.embed(fit.model, data.x_test)
-    scores.update(tk.training.cluster_scores(z_test, data.y_test, seed=seed))
+    scores.update(tk.metrics.cluster_scores(z_test, data.y_test, seed=seed))
     latents[label] = z_test
     print(f"  NMI {scores['NMI']:.3f}  AMI {scores['AMI']:.3f}  ARI {scores['ARI']:.3f}  P@1 {scores['precision_at_1']:.3f}")
     lesson.record(label, data.name, scores, epochs=fit.epochs, wall_time_s=fit.wall_time_s, encoder=encoder,
@@ -121,7 +120,7 @@ for ax, (label, z) in zip(axes[0], latents.items()):
     tk.plots.plot_latent_clusters(z, data.y_test, data.class_names, n_clusters=n_clusters, seed=seed, ax=ax,
                                   title=f"{label}: test series in the latent plane")
 fig.tight_layout()
-lesson.figure(fig, "latent_clusters");
+lesson.figure(fig, "latent_clusters")
 
 # %% [markdown]
 # ## Compare with a triplet embedding (128-D, semi-hard)
@@ -130,7 +129,7 @@ lesson.figure(fig, "latent_clusters");
 fit = tk.training.fit_embedding(data.x_train, data.y_train, loss="semihard", loss_config={"margin": 0.5},
                                 recipe=recipe, encoder=encoder, seed=seed, verbose=0)
 triplet_scores = tk.training.evaluate_embedding(fit.model, data.x_train, data.y_train, data.x_test, data.y_test, seed=seed)
-triplet_scores.update(tk.training.cluster_scores(tk.training.embed(fit.model, data.x_test), data.y_test, seed=seed))
+triplet_scores.update(tk.metrics.cluster_scores(tk.training.embed(fit.model, data.x_test), data.y_test, seed=seed))
 print(f"triplet semi-hard 128-D: NMI {triplet_scores['NMI']:.3f}  ARI {triplet_scores['ARI']:.3f}")
 lesson.record("triplet semi-hard (k-means)", data.name, triplet_scores, epochs=fit.epochs, wall_time_s=fit.wall_time_s)
 lesson.finish()

@@ -165,7 +165,7 @@ def test_case_mismatch_suggests_name(tmp_path):
 
 
 def test_download_without_network_fails_fast(tmp_path, monkeypatch):
-    monkeypatch.setattr(data, "_network_available", lambda *a, **k: False)
+    monkeypatch.setattr(data.catalogue, "_network_available", lambda *a, **k: False)
     with pytest.raises(ConnectionError, match="not reachable.*offline: .*JapaneseVowels"):
         data.load_dataset("NATOPS", data_dir=tmp_path, download=True)
 

@@ -3,7 +3,6 @@ through papermill that write records and figures, and the README table matching 
 
 import ast
 import json
-import os
 import re
 from pathlib import Path
 

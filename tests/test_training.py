@@ -1,10 +1,9 @@
 """tslearnkit.training: determinism, tf.distribute equivalence, callbacks, save/load, end to end."""
 
+import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
-import keras
 from tslearnkit import data, losses, models, training
 
 SMALL_FCN = {"filters": (16, 16, 16), "kernel_sizes": (5, 3, 3)}

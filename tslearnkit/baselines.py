@@ -14,9 +14,9 @@ says what it did, and the lessons print it.
 
 from __future__ import annotations
 
-import numpy as np
-
 import dataclasses
+
+import numpy as np
 
 from .data import check_labels, check_series
 

@@ -204,24 +204,28 @@ def plot_history(history: Mapping[str, Sequence[float]], *, keys: Sequence[str] 
     return fig
 
 
-def plot_latent_clusters(z, labels, class_names: Sequence[str], *, n_clusters: int | None = None, seed: int = 0, title: str = "", ax=None):
+def plot_latent_clusters(z, labels, class_names: Sequence[str], *, n_clusters: int | None = None, seed: int = 0,
+                         n_init: int = 1, title: str = "", ax=None):
     """A 2-D latent plane: k-means cluster regions as background, points coloured by class.
+
+    The k-means is :func:`tslearnkit.metrics.fit_kmeans` with the same ``seed`` and ``n_init``
+    as :func:`tslearnkit.metrics.cluster_scores`, so the regions drawn are the clustering scored.
 
     Returns:
         ``(figure, cluster_assignments)``.
     """
-    from sklearn.cluster import KMeans
+    from .metrics import fit_kmeans
 
     plt = _plt()
-    z = np.asarray(z, np.float64)
-    if z.shape[1] != 2:
-        raise ValueError(f"plot_latent_clusters needs a 2-D latent; got {z.shape[1]}-D (project first)")
+    z = np.asarray(z, np.float32)
+    if z.ndim != 2 or z.shape[1] != 2:
+        raise ValueError(f"plot_latent_clusters needs a 2-D latent (n, 2); got shape {z.shape} (project first)")
     n_clusters = n_clusters or len(np.unique(labels))
-    km = KMeans(n_clusters, n_init=10, random_state=seed).fit(z)
+    km = fit_kmeans(z, n_clusters, seed=seed, n_init=n_init)
     pad = 0.05 * (z.max(0) - z.min(0) + 1e-9)
     lo, hi = z.min(0) - pad, z.max(0) + pad
     gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 300), np.linspace(lo[1], hi[1], 300))
-    regions = km.predict(np.c_[gx.ravel(), gy.ravel()]).reshape(gx.shape)
+    regions = km.predict(np.c_[gx.ravel(), gy.ravel()].astype(np.float32)).reshape(gx.shape)
     fig = None
     if ax is None:
         fig, ax = plt.subplots(figsize=(6, 5))

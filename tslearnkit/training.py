@@ -1,4 +1,4 @@
-"""Training and evaluation helpers shared by every lesson.
+"""Training helpers shared by every lesson, and :func:`embed` / :func:`evaluate_embedding`.
 
 Three ways to learn an embedding, each a thin layer over ``model.fit``:
 
@@ -8,14 +8,16 @@ Three ways to learn an embedding, each a thin layer over ``model.fit``:
 * :func:`fit_contrastive` — two augmented views per series; NT-Xent (self-supervised) or
   SupCon (with labels).
 
-All of them take ``recipe`` (a :class:`tslearnkit.recipe.Recipe` from ``tk.recipe.make_recipe``:
-batch sizes, P×K, a step budget that sets the epochs, a validation share carved from the
-training split to keep the best weights, on-the-fly augmentation — explicit arguments override
-it), ``seed`` (same seed → same weights on CPU), ``epochs``, ``verbose``
-(``"auto"``: a progress bar when interactive, one line per epoch otherwise), optional
-validation monitoring and ``strategy`` (a ``tf.distribute`` strategy; the model is built and
-compiled inside its scope). :func:`evaluate_embedding` scores an embedding the way every lesson
-reports it: test series as queries against the training series as reference.
+The arguments they share are documented once, in :class:`FitOptions`. The most important is
+``recipe`` (a :class:`tslearnkit.recipe.Recipe` from ``tk.recipe.make_recipe``): batch sizes,
+P×K, a step budget that sets the epochs, a validation share carved from the training split to
+keep the best weights, on-the-fly augmentation; explicit arguments override it.
+:func:`evaluate_embedding` scores an embedding the way every lesson reports it: test series as
+queries against the training series as reference.
+
+Scores and callbacks live elsewhere (still importable from here): ``embedding_scores`` and
+``cluster_scores`` in :mod:`tslearnkit.metrics`, ``ActiveTripletsCallback``,
+``active_triplet_fraction`` and ``BestWeights`` in :mod:`tslearnkit.callbacks`.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from . import models, sampling
-from .callbacks import active_triplet_fraction
+from .callbacks import active_triplet_fraction  # noqa: F401  (kept importable from here)
 from .data import check_labels, check_series, stratified_split_indices
+from .metrics.clustering import cluster_scores  # noqa: F401  (kept importable from here)
+from .metrics.evaluation import embedding_scores
 from .recipe import BATCH_AUGMENTATIONS, Recipe
 
 __all__ = [
@@ -41,10 +45,8 @@ __all__ = [
     "fit_contrastive",
     "embed",
     "evaluate_embedding",
+    "FitOptions",
     "resolve_verbose",
-    "active_triplet_fraction",
-    "ActiveTripletsCallback",
-    "cluster_scores",
 ]
 
 LOSSES = {
@@ -222,19 +224,50 @@ def _best_epoch(callbacks):
     return next((cb.best_epoch for cb in callbacks if hasattr(cb, "best_score")), None)
 
 
-def _fit_embedding_model(x_fit, y_fit, dataset, steps_per_epoch, *, encoder, encoder_config, embedding_dim,
-                         normalize, loss, loss_config, epochs, learning_rate, lr_schedule, validation, selection,
-                         callbacks, verbose, strategy) -> FitResult:
+@dataclasses.dataclass(frozen=True)
+class FitOptions:
+    """The arguments every ``fit_*`` helper shares, documented once.
+
+    Attributes:
+        recipe: a :class:`tslearnkit.recipe.Recipe` (``tk.recipe.make_recipe``) or ``None``.
+        encoder: a name from :data:`tslearnkit.models.ENCODERS` or a builder
+            ``input_shape -> keras.Model``; ``encoder_config`` its keyword arguments.
+        learning_rate, lr_schedule: Adam's learning rate, ``"cosine"`` (decayed to 5 % over the
+            fit) or ``"constant"``.
+        validation: optional ``(x_val, y_val)``: retrieval metrics of these queries against the
+            fitted series are logged every epoch as ``val_precision_at_1`` etc. (monitoring only;
+            model selection uses the recipe's held-out share).
+        callbacks: extra Keras callbacks, called after the kit's own.
+        seed: seeds Python, NumPy and TensorFlow; same seed, same result on CPU.
+        verbose: ``"auto"`` (see :func:`resolve_verbose`), 0, 1 or 2.
+        strategy: a ``tf.distribute.Strategy``; the model is built and compiled in its scope.
+    """
+
+    recipe: Recipe | None = None
+    encoder: object = "conv"
+    encoder_config: dict | None = None
+    learning_rate: float = 1e-3
+    lr_schedule: str = "cosine"
+    validation: tuple | None = None
+    callbacks: Sequence = ()
+    seed: int = 0
+    verbose: object = "auto"
+    strategy: object = None
+
+
+def _fit_embedding_model(x_fit, y_fit, dataset, steps_per_epoch, epochs, options: FitOptions, *, embedding_dim,
+                         normalize, loss, loss_config, selection) -> FitResult:
     """Build and compile encoder → embedding inside the strategy's scope, then fit on ``dataset``."""
-    with _strategy(strategy).scope():
-        enc = _build_encoder(encoder, x_fit.shape[1:], encoder_config)
+    with _strategy(options.strategy).scope():
+        enc = _build_encoder(options.encoder, x_fit.shape[1:], options.encoder_config)
         model = models.embedding_model(enc, embedding_dim, normalize)
-        optimizer = _optimizer(learning_rate, steps_per_epoch * epochs, lr_schedule)
+        optimizer = _optimizer(options.learning_rate, steps_per_epoch * epochs, options.lr_schedule)
         model.compile(optimizer=optimizer, loss=_make_loss(loss, **(loss_config or {})))
-    extra = _retrieval_callback(validation, (x_fit, y_fit), 1)
+    extra = _retrieval_callback(options.validation, (x_fit, y_fit), 1)
     extra += _selection_callbacks(selection, (x_fit, y_fit), None, epochs)
     history, elapsed, n_epochs = _fit(
-        model, dataset, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=verbose, callbacks=[*extra, *callbacks]
+        model, dataset, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=options.verbose,
+        callbacks=[*extra, *options.callbacks],
     )
     return FitResult(model, model, history, elapsed, n_epochs, steps_per_epoch * n_epochs, _best_epoch(extra))
 
@@ -377,11 +410,11 @@ def fit_embedding(
     epochs = int(epochs if epochs is not None else (recipe.epochs_for(steps_per_epoch) if recipe else 30))
     transform = _chain(_augmenter(_pick(augment, recipe, "augment", False), seed), batch_transform)
     dataset = sampling.balanced_batches(x_fit, y_fit, p, k, seed=seed, epochs=epochs, transform=transform)
+    options = FitOptions(recipe, encoder, encoder_config, learning_rate, lr_schedule, validation, tuple(callbacks), seed,
+                         verbose, strategy)
     return _fit_embedding_model(
-        x_fit, y_fit, dataset, steps_per_epoch, encoder=encoder, encoder_config=encoder_config,
-        embedding_dim=embedding_dim, normalize=normalize, loss=loss, loss_config=loss_config, epochs=epochs,
-        learning_rate=learning_rate, lr_schedule=lr_schedule, validation=validation, selection=selection,
-        callbacks=callbacks, verbose=verbose, strategy=strategy,
+        x_fit, y_fit, dataset, steps_per_epoch, epochs, options, embedding_dim=embedding_dim, normalize=normalize,
+        loss=loss, loss_config=loss_config, selection=selection,
     )
 
 
@@ -465,11 +498,11 @@ def fit_contrastive(
     dataset = sampling.shuffled_batches(
         x_fit, y_fit, batch_size, seed=seed, epochs=epochs, drop_remainder=drop, transform=to_views
     )
+    options = FitOptions(recipe, encoder, encoder_config, learning_rate, lr_schedule, validation, tuple(callbacks), seed,
+                         verbose, strategy)
     return _fit_embedding_model(
-        x_fit, y_fit, dataset, steps_per_epoch, encoder=encoder, encoder_config=encoder_config,
-        embedding_dim=embedding_dim, normalize=normalize, loss=loss, loss_config=loss_config, epochs=epochs,
-        learning_rate=learning_rate, lr_schedule=lr_schedule, validation=validation, selection=selection,
-        callbacks=callbacks, verbose=verbose, strategy=strategy,
+        x_fit, y_fit, dataset, steps_per_epoch, epochs, options, embedding_dim=embedding_dim, normalize=normalize,
+        loss=loss, loss_config=loss_config, selection=selection,
     )
 
 
@@ -508,21 +541,6 @@ def evaluate_embedding(
     return embedding_scores(train_emb, y_train, test_emb, y_test, k_values=k_values, legacy_k=legacy_k, seed=seed)
 
 
-def embedding_scores(train_emb, y_train, test_emb, y_test, *, k_values=(1, 3, 5, 10), legacy_k=3, seed=0) -> dict:
-    """:func:`evaluate_embedding` on precomputed embeddings (or raw flattened series)."""
-    from . import metrics
-
-    y_train = check_labels(y_train, len(train_emb), name="y_train")
-    y_test = check_labels(y_test, len(test_emb), name="y_test")
-    scores = metrics.retrieval_metrics(test_emb, y_test, train_emb, y_train, k=None, seed=seed)
-    legacy = metrics.retrieval_metrics(test_emb, y_test, train_emb, y_train, k=legacy_k, seed=seed, include=["legacy_map_at_k"])
-    scores["legacy_map_at_k"] = legacy["legacy_map_at_k"]
-    for k in k_values:
-        key = "knn_accuracy" if k == 1 else f"knn_accuracy_at_{k}"
-        scores[key] = metrics.knn_accuracy(train_emb, y_train, test_emb, y_test, k=k)
-    return {key: float(value) for key, value in scores.items()}
-
-
 # --------------------------------------------------------------------------- moved
 def __getattr__(name):
     # Kept importable from here; the callbacks live in tslearnkit.callbacks.
@@ -531,24 +549,3 @@ def __getattr__(name):
 
         return callbacks.ActiveTripletsCallback
     raise AttributeError(f"module 'tslearnkit.training' has no attribute {name!r}")
-
-
-def cluster_scores(embeddings, labels, *, n_clusters: int | None = None, seed: int = 0) -> dict:
-    """k-means on ``embeddings`` (as many clusters as classes), scored against ``labels``.
-
-    Returns:
-        ``{"NMI", "AMI", "ARI"}`` of the cluster assignment; the k-means is the one
-        :func:`tslearnkit.metrics.retrieval_metrics` uses, so NMI/AMI agree with it.
-    """
-    from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score, normalized_mutual_info_score
-
-    from .metrics import kmeans_cluster_labels
-
-    labels = check_labels(labels, len(embeddings))
-    n_clusters = n_clusters or len(np.unique(labels))
-    assigned = kmeans_cluster_labels(np.asarray(embeddings, np.float32), n_clusters, seed=seed)
-    return {
-        "NMI": float(normalized_mutual_info_score(labels, assigned)),
-        "AMI": float(adjusted_mutual_info_score(labels, assigned)),
-        "ARI": float(adjusted_rand_score(labels, assigned)),
-    }

@@ -37,12 +37,13 @@ Where things live
     ``transforms`` (the seven augmentations), ``chain`` (chains, defaults,
     :func:`apply_augmentations`, :func:`two_views`), ``pipeline`` (TensorFlow / tf.data
     wrappers), ``reference_walk`` (the study's generator), ``oversample`` (:func:`oversample`,
-    :class:`OversampleResult` with provenance), ``imbalance`` (:func:`make_imbalanced`,
+    :class:`OversampleResult` with provenance), ``tslearnkit.data.shaping`` (:func:`make_imbalanced`,
     :func:`long_tail_ratios`) and ``_checks`` (parameter checks).
 """
 
 from __future__ import annotations
 
+from ..data.shaping import STUDY_CLASS_COUNTS, long_tail_ratios, make_imbalanced
 from .chain import (
     AUGMENTATIONS,
     CONTRASTIVE_AUGMENTATIONS,
@@ -52,7 +53,6 @@ from .chain import (
     random_augment,
     two_views,
 )
-from .imbalance import STUDY_CLASS_COUNTS, long_tail_ratios, make_imbalanced
 from .oversample import (
     OVERSAMPLE_AUGMENTATIONS,
     OVERSAMPLE_METHODS,

@@ -6,21 +6,7 @@ import numbers
 
 import numpy as np
 
-
-def _check_strength(name: str, value, *, high: float | None = None, high_inclusive: bool = False):
-    """Raise ValueError unless ``value`` is a finite real in ``[0, high)`` (or ``[0, high]``)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number; got {value!r}")
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0 (0 means no augmentation); got {value!r}")
-    if high is not None and (value > high or (value == high and not high_inclusive)):
-        bound = "<=" if high_inclusive else "<"
-        raise ValueError(f"{name} must be {bound} {high}; got {value!r}")
-
-
-def _check_int(name: str, value, *, low: int):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")
+from ..data.checks import _check_int, _check_strength  # noqa: F401  (shared with data.shaping)
 
 
 def _check_scales(scales) -> tuple[float, ...]:

@@ -8,7 +8,8 @@ run every epoch (:class:`RetrievalMetricsCallback`).
 Where things live
     ``retrieval`` (:func:`retrieval_metrics`, :func:`retrieval_metrics_from_distances`),
     ``neighbours`` (chunked distances, ranking with the tie rule, per-query k-NN scores),
-    ``clustering`` (:func:`kmeans_cluster_labels`, NMI/AMI), ``knn`` (:func:`knn_accuracy`),
+    ``clustering`` (:func:`kmeans_cluster_labels`, :func:`cluster_scores`: NMI/AMI/ARI),
+    ``evaluation`` (:func:`embedding_scores`: what every lesson reports), ``knn`` (:func:`knn_accuracy`),
     ``callback`` (:class:`RetrievalMetricsCallback`, built on first use so that importing the
     metrics never imports TensorFlow) and ``_checks`` (input checks, metric names).
 
@@ -50,7 +51,8 @@ from __future__ import annotations
 
 from . import callback
 from ._checks import CLUSTERING_METRIC_NAMES, KNN_METRIC_NAMES, METRIC_NAMES
-from .clustering import kmeans_cluster_labels
+from .clustering import cluster_scores, fit_kmeans, kmeans_cluster_labels
+from .evaluation import embedding_scores
 from .knn import knn_accuracy
 from .retrieval import retrieval_metrics, retrieval_metrics_from_distances
 
@@ -62,6 +64,9 @@ __all__ = [
     "retrieval_metrics_from_distances",
     "knn_accuracy",
     "kmeans_cluster_labels",
+    "fit_kmeans",
+    "cluster_scores",
+    "embedding_scores",
     "RetrievalMetricsCallback",
 ]
 

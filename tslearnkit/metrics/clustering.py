@@ -1,8 +1,52 @@
-"""Clustering scores: k-means of the embeddings against the labels (NMI, AMI)."""
+"""Clustering scores: k-means of the embeddings against the labels (NMI, AMI, ARI).
+
+One k-means (:func:`fit_kmeans`) serves both the scores and the pictures: lesson 06 draws the
+regions of the very clustering it scores.
+"""
 
 from __future__ import annotations
 
 import numpy as np
+
+from ..data import check_labels
+
+
+def fit_kmeans(embeddings, n_clusters: int, *, seed: int = 0, n_init: int = 1):
+    """The fitted scikit-learn ``KMeans`` behind :func:`kmeans_cluster_labels` (same arguments),
+    for callers that also need its centres or ``predict`` (e.g. to draw cluster regions)."""
+    from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
+
+    x = np.asarray(embeddings, dtype=np.float32)
+    with threadpool_limits(limits=1, user_api="openmp"):
+        return KMeans(n_clusters=n_clusters, n_init=n_init, random_state=seed).fit(x)
+
+
+def cluster_scores(embeddings, labels, *, n_clusters: int | None = None, seed: int = 0, n_init: int = 1,
+                   return_assignments: bool = False):
+    """k-means on ``embeddings`` (as many clusters as classes), scored against ``labels``.
+
+    Args:
+        embeddings: ``(n, d)``; labels: ``(n,)`` ints.
+        n_clusters: default the number of distinct labels.
+        seed, n_init: as in :func:`fit_kmeans`; the defaults are the ones
+            :func:`~tslearnkit.metrics.retrieval_metrics` uses, so NMI/AMI agree with it.
+        return_assignments: also return the ``(n,)`` cluster index of each embedding.
+
+    Returns:
+        ``{"NMI", "AMI", "ARI"}`` (and the assignments when asked).
+    """
+    from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score, normalized_mutual_info_score
+
+    labels = check_labels(labels, len(embeddings), name="labels")
+    n_clusters = n_clusters or len(np.unique(labels))
+    assigned = fit_kmeans(embeddings, n_clusters, seed=seed, n_init=n_init).labels_
+    scores = {
+        "NMI": float(normalized_mutual_info_score(labels, assigned)),
+        "AMI": float(adjusted_mutual_info_score(labels, assigned)),
+        "ARI": float(adjusted_rand_score(labels, assigned)),
+    }
+    return (scores, assigned) if return_assignments else scores
 
 
 def kmeans_cluster_labels(embeddings, n_clusters: int, *, seed: int = 0, n_init: int = 1):
@@ -23,12 +67,7 @@ def kmeans_cluster_labels(embeddings, n_clusters: int, *, seed: int = 0, n_init:
     Returns:
         ``int32 (n,)`` cluster indices.
     """
-    from sklearn.cluster import KMeans
-    from threadpoolctl import threadpool_limits
-
-    x = np.asarray(embeddings, dtype=np.float32)
-    with threadpool_limits(limits=1, user_api="openmp"):
-        return KMeans(n_clusters=n_clusters, n_init=n_init, random_state=seed).fit_predict(x)
+    return fit_kmeans(embeddings, n_clusters, seed=seed, n_init=n_init).labels_
 
 
 def _clustering_metrics(query, query_labels, names, seed, n_init):

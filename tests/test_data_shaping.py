@@ -1,4 +1,4 @@
-"""Tests for tslearnkit.augment.imbalance: long-tailed training splits."""
+"""Tests for tslearnkit.data.shaping: long-tailed training splits (also reached as tk.augment.X)."""
 
 import numpy as np
 import pytest

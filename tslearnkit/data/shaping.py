@@ -1,8 +1,5 @@
-"""Long-tailed training splits carved out of balanced ones: `make_imbalanced`, `long_tail_ratios`.
-
-Self-contained (NumPy, the dataset class and two parameter checks), so it can move to where
-datasets are shaped.
-"""
+"""Shaping a dataset: long-tailed training splits carved out of balanced ones
+(:func:`make_imbalanced`, :func:`long_tail_ratios`). Also importable as ``tk.augment.X``."""
 
 from __future__ import annotations
 
@@ -11,8 +8,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..data import TimeSeriesDataset
-from ._checks import _check_int, _check_strength
+from .checks import _check_int, _check_strength
+from .container import TimeSeriesDataset
 
 STUDY_CLASS_COUNTS = (1113, 1029, 666, 189)
 """Class sizes of the study's long-tailed dataset, largest to smallest."""

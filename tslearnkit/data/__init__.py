@@ -1,0 +1,57 @@
+"""Datasets: load real multivariate time series into one small, checked container.
+
+Every loader returns a :class:`TimeSeriesDataset` whose arrays follow the Keras convention:
+series are ``float32`` arrays shaped ``(n, timesteps, channels)`` and labels are ``int64``
+arrays with values ``0 .. n_classes - 1``; ``class_names[i]`` is the original name of class ``i``.
+
+Where the data come from
+    * Offline, with no network: the UCR/UEA classification datasets that ship inside the
+      ``aeon`` package (``list_datasets()`` names them). The default, ``JapaneseVowels``, is a
+      real multivariate dataset (12 channels, 9 speakers, 270 train / 370 test series).
+    * Any other UCR/UEA archive name with ``download=True``: fetched once with aeon's archive
+      loader and cached under ``data_dir`` (``~/.cache/tslearnkit`` by default); later loads
+      read the cache with no network.
+    * ``"project"``: the study's private CSV format (see :func:`load_project_csv`), read from
+      ``dataset/`` as ``project_dataset.csv`` or ``project_dataset.tar.xz``.
+
+Variable-length series (JapaneseVowels has 7 to 29 steps) are padded at the *end* by
+repeating their last observed value, to the longest length found in either split. The padding
+length is a shape decision only; no value of the test split is used to fit anything.
+Standardisation statistics are computed from the observed (unpadded) training values only.
+"""
+
+
+from .catalogue import (
+    ARCHIVE_HOST,
+    DEFAULT_DATASET,
+    _aeon_data_dir,
+    _has_class_labels,
+    _offline_names,
+    _read_ts,
+    list_datasets,
+    load_dataset,
+)
+from .checks import _encode_labels, check_labels, check_series
+from .container import TimeSeriesDataset
+from .preprocess import VARIABLE_LENGTH, ChannelStats, pad_series, resample_series, standardize
+from .project_csv import PROJECT_COLUMNS, PROJECT_DATASET, PROJECT_FILE_STEM, PROJECT_LABEL_COLUMNS, load_project_csv
+from .shaping import STUDY_CLASS_COUNTS, long_tail_ratios, make_imbalanced
+from .splits import stratified_split, stratified_split_indices
+
+__all__ = [
+    "DEFAULT_DATASET",
+    "TimeSeriesDataset",
+    "ChannelStats",
+    "list_datasets",
+    "load_dataset",
+    "load_project_csv",
+    "standardize",
+    "stratified_split",
+    "stratified_split_indices",
+    "pad_series",
+    "resample_series",
+    "check_series",
+    "check_labels",
+    "make_imbalanced",
+    "long_tail_ratios",
+]

@@ -1,0 +1,107 @@
+"""Validation of series and labels at the public boundary, and label encoding."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = ["check_series", "check_labels"]
+
+
+# --------------------------------------------------------------------------- validation
+def check_series(x, *, name: str = "x") -> np.ndarray:
+    """Validate a batch of series and return it as a ``float32`` array.
+
+    Args:
+        x: array-like ``(n, timesteps, channels)``.
+        name: how the argument is named in error messages.
+
+    Raises:
+        ValueError: not 3-D, empty timesteps/channels, or NaN/inf values.
+    """
+    x = np.asarray(x)
+    if x.ndim != 3:
+        hint = " (a univariate batch (n, t) needs x[..., None])" if x.ndim == 2 else ""
+        raise ValueError(
+            f"{name} must be 3-D (n, timesteps, channels); got shape {x.shape}{hint}"
+        )
+    if not np.issubdtype(x.dtype, np.number):
+        raise ValueError(f"{name} must be numeric; got dtype {x.dtype}")
+    x = x.astype(np.float32, copy=False)
+    if x.size and not np.isfinite(x).all():
+        bad = np.argwhere(~np.isfinite(x))[0]
+        raise ValueError(
+            f"{name} contains NaN or inf (first at series {bad[0]}, step {bad[1]}, "
+            f"channel {bad[2]}); clean or impute the data first"
+        )
+    return x
+
+
+def check_labels(y, n: int | None = None, *, name: str = "y") -> np.ndarray:
+    """Validate integer class labels and return them as an ``int64`` vector.
+
+    Raises:
+        ValueError: labels that are not integers, not 1-D, or whose count differs from ``n``.
+    """
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (n,); got shape {y.shape}")
+    if y.dtype.kind == "f" and y.size and np.all(np.isfinite(y)) and np.all(y == np.round(y)):
+        y = y.astype(np.int64)
+    if y.dtype.kind not in "iub":
+        raise ValueError(
+            f"{name} must hold integer class indices; got dtype {y.dtype} "
+            "(map string labels to integers, e.g. with np.unique(..., return_inverse=True))"
+        )
+    if n is not None and len(y) != n:
+        raise ValueError(f"{name} has {len(y)} labels but there are {n} series")
+    return y.astype(np.int64, copy=False)
+
+
+def _encode_labels(train_labels, test_labels=()) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """Map raw labels (strings or integers) to ``0..k-1`` using the training classes."""
+    train_labels = np.asarray(train_labels)
+    test_labels = np.asarray(test_labels)
+    for arr, split in ((train_labels, "train"), (test_labels, "test")):
+        if arr.size and arr.dtype.kind not in "iuUSO":
+            raise ValueError(
+                f"{split} labels must be integers or strings; got dtype {arr.dtype}"
+            )
+    names = [str(v) for v in np.unique(train_labels.astype(str))]
+    if all(_is_int(v) for v in names):
+        names.sort(key=int)
+    index = {name: i for i, name in enumerate(names)}
+    unknown = sorted({str(v) for v in test_labels.astype(str)} - set(index))
+    if unknown:
+        raise ValueError(f"test labels {unknown} do not occur in the training split")
+    encode = np.vectorize(lambda v: index[str(v)], otypes=[np.int64])
+    y_train = encode(train_labels) if train_labels.size else train_labels.astype(np.int64)
+    y_test = encode(test_labels) if test_labels.size else np.zeros(0, np.int64)
+    return y_train, y_test, tuple(names)
+
+
+def _is_int(text: str) -> bool:
+    try:
+        int(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_strength(name: str, value, *, high: float | None = None, high_inclusive: bool = False):
+    """Raise ValueError unless ``value`` is a finite real in ``[0, high)`` (or ``[0, high]``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number; got {value!r}")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0 (0 means no augmentation); got {value!r}")
+    if high is not None and (value > high or (value == high and not high_inclusive)):
+        bound = "<=" if high_inclusive else "<"
+        raise ValueError(f"{name} must be {bound} {high}; got {value!r}")
+
+
+def _check_int(name: str, value, *, low: int):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")

@@ -1,0 +1,29 @@
+"""Scoring an embedding the way every lesson reports it: test queries against the training
+reference, plus k-NN accuracy."""
+
+from __future__ import annotations
+
+from ..data import check_labels
+from .knn import knn_accuracy
+from .retrieval import retrieval_metrics
+
+
+def embedding_scores(train_emb, y_train, test_emb, y_test, *, k_values=(1, 3, 5, 10), legacy_k=3, seed=0) -> dict:
+    """Scores of precomputed embeddings (or raw flattened series): test queries against the
+    training reference.
+
+    Returns a flat dict with pytorch-metric-learning's retrieval metrics (``precision_at_1``,
+    ``r_precision``, ``mean_average_precision_at_r``, ``mean_average_precision``,
+    ``mean_reciprocal_rank``, ``NMI``, ``AMI``; k = all references), the study's
+    ``legacy_map_at_k`` at ``k = legacy_k``, and ``knn_accuracy`` (k = 1) plus
+    ``knn_accuracy_at_{k}`` for the other ``k_values``.
+    """
+    y_train = check_labels(y_train, len(train_emb), name="y_train")
+    y_test = check_labels(y_test, len(test_emb), name="y_test")
+    scores = retrieval_metrics(test_emb, y_test, train_emb, y_train, k=None, seed=seed)
+    legacy = retrieval_metrics(test_emb, y_test, train_emb, y_train, k=legacy_k, seed=seed, include=["legacy_map_at_k"])
+    scores["legacy_map_at_k"] = legacy["legacy_map_at_k"]
+    for k in k_values:
+        key = "knn_accuracy" if k == 1 else f"knn_accuracy_at_{k}"
+        scores[key] = knn_accuracy(train_emb, y_train, test_emb, y_test, k=k)
+    return {key: float(value) for key, value in scores.items()}
