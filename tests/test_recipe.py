@@ -25,11 +25,12 @@ def test_batch_never_asks_more_than_the_data_holds(counts):
     assert 8 <= r.batch_size <= 32 and 8 <= r.contrastive_batch_size <= 64
 
 
-def test_validation_only_when_every_class_can_spare_five():
-    assert rc.make_recipe(labels([30] * 9), 29, 12).validation_fraction == pytest.approx(0.2)
-    assert rc.make_recipe(labels([24, 100]), 29, 12).validation_fraction == 0.0
-    r = rc.make_recipe(labels([25, 50]), 29, 12)
-    assert r.validation_fraction and r.smallest_class == 20  # 25 - 5 held out
+def test_validation_only_when_every_class_is_large():
+    assert rc.make_recipe(labels([60] * 9), 29, 12).validation_fraction == pytest.approx(0.2)
+    assert rc.make_recipe(labels([30] * 9), 29, 12).validation_fraction == 0.0
+    assert rc.make_recipe(labels([49, 500]), 29, 12).validation_fraction == 0.0
+    r = rc.make_recipe(labels([50, 80]), 29, 12)
+    assert r.validation_fraction and r.smallest_class == 40  # 50 - 10 held out
 
 
 def test_step_budget_shrinks_for_long_series_but_not_below_the_floor():

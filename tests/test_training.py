@@ -1,10 +1,12 @@
 """tslearnkit.training: determinism, tf.distribute equivalence, callbacks, save/load, end to end."""
 
+import dataclasses
+
 import keras
 import numpy as np
 import pytest
 
-from tslearnkit import data, losses, models, training
+from tslearnkit import data, losses, models, sampling, training
 
 SMALL_FCN = {"filters": (16, 16, 16), "kernel_sizes": (5, 3, 3)}
 
@@ -145,3 +147,32 @@ def test_conv_semihard_end_to_end_beats_chance(vowels):
                 "mean_reciprocal_rank", "NMI", "AMI", "legacy_map_at_k", "knn_accuracy", "knn_accuracy_at_3",
                 "knn_accuracy_at_5", "knn_accuracy_at_10"}
     assert expected <= set(after)
+
+
+def test_recipe_sets_batches_budget_and_keeps_the_best_validation_weights(vowels):
+    from tslearnkit import recipe as rc
+
+    keep = np.concatenate([np.flatnonzero(vowels.y_train == c)[:25] for c in range(3)])
+    x, y = vowels.x_train[keep], vowels.y_train[keep]
+    r = dataclasses.replace(rc.make_recipe(y, *x.shape[1:]), steps=24, validation_fraction=0.2)
+    assert r.validation_fraction > 0
+    fit = training.fit_embedding(x, y, loss="semihard", recipe=r, encoder="fcn", encoder_config=SMALL_FCN,
+                                 seed=0, verbose=0)
+    kept, held = data.stratified_split_indices(y, r.validation_fraction, seed=0)
+    per_epoch = sampling.steps_per_epoch(y[kept], r.classes_per_batch, r.samples_per_class)
+    assert fit.epochs == r.epochs_for(per_epoch) and fit.steps >= r.steps
+    assert fit.best_epoch is not None and fit.best_epoch >= fit.epochs // 2  # selection in the second half
+    logged = fit.history["val_mean_average_precision_at_r"]
+    assert len(logged) >= 1 and max(logged) <= 1.0
+    # the restored weights score exactly the best logged value on the held-out series
+    from tslearnkit import metrics
+
+    again = metrics.retrieval_metrics(training.embed(fit.model, x[held]), y[held], training.embed(fit.model, x[kept]), y[kept],
+                                      include=["mean_average_precision_at_r"])["mean_average_precision_at_r"]
+    assert again == pytest.approx(max(logged), abs=1e-6)
+
+
+def test_recipe_must_be_a_recipe(small):
+    x, y = small
+    with pytest.raises(ValueError, match="recipe must be a tslearnkit.recipe.Recipe"):
+        training.fit_embedding(x, y, recipe={"steps": 10})

@@ -1,0 +1,46 @@
+"""tslearnkit.baselines: raw-series 1-NN (with DTW kept within a cost budget) and MiniRocket."""
+
+import numpy as np
+import pytest
+
+from tslearnkit import baselines
+
+
+def test_small_problems_get_full_dtw():
+    plan = baselines.plan_dtw(370, 270, 29)
+    assert plan.window is None and plan.n_queries == 370 and "full warping" in plan.describe()
+
+
+@pytest.mark.parametrize("quick", [False, True])
+@pytest.mark.parametrize("n_query, n_ref, length", [(104, 208, 2000), (537, 537, 1344), (175, 36, 251), (100, 100, 1460)])
+def test_dtw_cost_stays_within_the_budget(n_query, n_ref, length, quick):
+    budget = baselines.DTW_CELLS / (50 if quick else 1)
+    plan = baselines.plan_dtw(n_query, n_ref, length, quick=quick)
+    band = 1.0 if plan.window is None else 2 * plan.window
+    cells = plan.n_queries * n_ref * length**2 * band
+    assert cells <= budget * 1.01 or plan.n_queries == 1
+    assert plan.window is None or plan.window >= baselines.MIN_WINDOW
+    if plan.n_queries < n_query:
+        assert "subsample" in plan.describe()
+
+
+def test_windowed_and_subsampled_dtw_scores_what_the_plan_says():
+    rng = np.random.default_rng(0)
+    x_train = rng.normal(size=(12, 40, 2)).astype(np.float32)
+    y_train = np.repeat([0, 1, 2], 4)
+    x_test = x_train + rng.normal(0, 0.05, size=x_train.shape).astype(np.float32)
+    plan = baselines.DtwPlan(window=0.1, n_queries=6, n_queries_total=12)
+    scores = baselines.nearest_neighbour_scores(x_train, y_train, x_test, y_train, distance="dtw", plan=plan)
+    assert scores["knn_accuracy"] == 1.0  # each test series is a slightly noisy copy of a training one
+    full = baselines.raw_distances(x_test[:3], x_train, distance="dtw")
+    banded = baselines.raw_distances(x_test[:3], x_train, distance="dtw", window=0.1)
+    assert np.all(banded >= full - 1e-9)  # a band can only make the best path costlier
+
+
+def test_minirocket_classifies_separable_series():
+    rng = np.random.default_rng(0)
+    t = np.linspace(0, 1, 50)
+    x = np.stack([np.sin(2 * np.pi * (1 + c) * t + rng.uniform(0, 6)) for c in np.repeat([0, 3], 10)])[..., None]
+    y = np.repeat([0, 1], 10)
+    scores = baselines.minirocket_scores(x[::2], y[::2], x[1::2], y[1::2], seed=0)
+    assert scores["accuracy"] == 1.0 and scores["fit_seconds"] >= 0
