@@ -93,9 +93,7 @@ def reference_walk_direct_loop(
     return out
 
 
-def reference_walk_list_loop(
-    references, time_noise, value_noise, *, time_sd, radius, smooth_window
-):
+def reference_walk_list_loop(references, time_noise, value_noise, *, time_sd, radius, smooth_window):
     """The same loop on Python lists (each series' arrays converted once)."""
     n, timesteps, channels = references.shape
     out = np.empty(references.shape, references.dtype)
@@ -116,10 +114,7 @@ def reference_walk_list_loop(
                 previous[c] = value
         for c in range(channels):
             walk = walks[c]
-            smoothed = [
-                sum(walk[t : t + smooth_window]) / smooth_window
-                for t in range(timesteps - smooth_window + 1)
-            ]
+            smoothed = [sum(walk[t : t + smooth_window]) / smooth_window for t in range(timesteps - smooth_window + 1)]
             out[i, :, c] = smoothed + [smoothed[-1]] * (smooth_window - 1)
     return out
 
@@ -207,8 +202,7 @@ def tf_data_main(args) -> int:
     modules = {"this tree": augment}
     if args.compare_with:
         modules["compared"] = load_augment_module(args.compare_with)
-    print(f"tf.data two views of {x.shape} {x.dtype}, batch {args.batch_size}, "
-          f"best of {args.repeats} epochs")
+    print(f"tf.data two views of {x.shape} {x.dtype}, batch {args.batch_size}, best of {args.repeats} epochs")
     for name, module in modules.items():
         seconds = tf_data_epoch_seconds(module, x, args.batch_size, args.repeats)
         print(f"  {name:>10}: {seconds * 1e3:8.1f} ms/epoch  {len(x) / seconds:8.0f} series/s")
@@ -217,8 +211,9 @@ def tf_data_main(args) -> int:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tf-data", action="store_true",
-                        help="time the tf.data two-view pipeline (make_tf_two_views) instead")
+    parser.add_argument(
+        "--tf-data", action="store_true", help="time the tf.data two-view pipeline (make_tf_two_views) instead"
+    )
     parser.add_argument("--compare-with", help="with --tf-data: an augment module file to compare")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--series", type=int, default=1000)
@@ -250,12 +245,8 @@ def main(argv=None) -> int:
             "reference_walk": lambda: augment.reference_walk(references, seed=args.seed, **params),
             "direct, drawing": lambda: reference_walk_direct_loop(references[few], **params),
             "core, pre-drawn": lambda: vectorised_on_predrawn(references, *noise, params),
-            "direct, pre-drawn": lambda: reference_walk_direct_loop(
-                references[few], *few_noise, **params
-            ),
-            "lists, pre-drawn": lambda: reference_walk_list_loop(
-                references[few], *few_noise, **params
-            ),
+            "direct, pre-drawn": lambda: reference_walk_direct_loop(references[few], *few_noise, **params),
+            "lists, pre-drawn": lambda: reference_walk_list_loop(references[few], *few_noise, **params),
         },
         args.repeats,
     )

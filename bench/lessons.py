@@ -43,14 +43,17 @@ def main() -> None:
     for lesson in cli._resolve_lessons(args.lessons):
         out = Path(args.out) / lesson
         start = time.perf_counter()
-        failures = cli.run_lessons([lesson], seeds=[args.seed], dataset=args.dataset, out=out,
-                                   notebooks=cli._find_notebooks(None))
+        failures = cli.run_lessons(
+            [lesson], seeds=[args.seed], dataset=args.dataset, out=out, notebooks=cli._find_notebooks(None)
+        )
         seconds = time.perf_counter() - start
         rows.append((lesson, seconds, "failed" if failures else "ok"))
         print(f"{lesson}: {seconds:.0f} s", flush=True)
 
-    print(f"\n{args.dataset}, seed {args.seed}, {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} CPUs; reference (1-NN DTW on this dataset, same run): {reference:.1f} s\n")
+    print(
+        f"\n{args.dataset}, seed {args.seed}, {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs; reference (1-NN DTW on this dataset, same run): {reference:.1f} s\n"
+    )
     print("| lesson | full run s | ratio to the DTW reference | status |\n|---|---|---|---|")
     for lesson, seconds, status in rows:
         print(f"| {lesson} | {seconds:.0f} | {seconds / reference:.0f}x | {status} |")

@@ -90,8 +90,7 @@ def _loss_function(implementation, loss):
     if implementation == "tfa":
         import tensorflow_addons as tfa
 
-        return {"semihard": tfa.losses.triplet_semihard_loss,
-                "hard": tfa.losses.triplet_hard_loss}[loss]
+        return {"semihard": tfa.losses.triplet_semihard_loss, "hard": tfa.losses.triplet_hard_loss}[loss]
     if implementation == "study":
         return _study_loss(compiled=False)
     from tslearnkit import losses
@@ -100,7 +99,8 @@ def _loss_function(implementation, loss):
         "semihard": losses.triplet_semihard_loss,
         "hard": losses.triplet_hard_loss,
         "batch_all": lambda y, x: losses.triplet_batch_all_loss(
-            y, x, MARGIN, "squared-L2", positive_pairs="combinations"),
+            y, x, MARGIN, "squared-L2", positive_pairs="combinations"
+        ),
         "nt_xent": lambda y, x: losses.nt_xent_loss(*_halves(x)),
         "supcon": losses.supcon_loss,
     }[loss]
@@ -126,8 +126,11 @@ def _study_triplets(labels):
             continue
         negative_indices = np.where(np.logical_not(label_mask))[0]
         anchor_positives = list(combinations(label_indices, 2))
-        triplets += [[anchor_positive[0], anchor_positive[1], negative]
-                     for anchor_positive in anchor_positives for negative in negative_indices]
+        triplets += [
+            [anchor_positive[0], anchor_positive[1], negative]
+            for anchor_positive in anchor_positives
+            for negative in negative_indices
+        ]
     return np.array(triplets).reshape(-1, 3)
 
 
@@ -157,8 +160,10 @@ def _study_loss(compiled):
     import tensorflow as tf
 
     if compiled and "loss" not in _COMPILED_STUDY_LOSS:
-        _COMPILED_STUDY_LOSS["loss"] = tf.function(_study_gathered_loss, input_signature=[
-            tf.TensorSpec([None, None], tf.float32), tf.TensorSpec([None, 3], tf.int64)])
+        _COMPILED_STUDY_LOSS["loss"] = tf.function(
+            _study_gathered_loss,
+            input_signature=[tf.TensorSpec([None, None], tf.float32), tf.TensorSpec([None, 3], tf.int64)],
+        )
     gathered_loss = _COMPILED_STUDY_LOSS["loss"] if compiled else _study_gathered_loss
 
     def loss(labels, embeddings):
@@ -188,8 +193,7 @@ def _time_calls(step, labels, embeddings, budget_s=2.0, min_calls=3, max_calls=1
     value, gradient = step(labels, embeddings)
     float(value), gradient.numpy()
     times, started = [], time.perf_counter()
-    while len(times) < max_calls and (len(times) < min_calls
-                                      or time.perf_counter() - started < budget_s):
+    while len(times) < max_calls and (len(times) < min_calls or time.perf_counter() - started < budget_s):
         begin = time.perf_counter()
         value, gradient = step(labels, embeddings)
         float(value), gradient.numpy()  # wait for the result
@@ -209,8 +213,10 @@ def run_worker(args):
     sys.path.insert(0, str(REPO_ROOT))
     function = _loss_function(args.worker, args.loss)
     if args.worker == "study":  # Python selector: eager only; "function" = TF part compiled
-        step_modes = {"eager": _make_step(function, "eager"),
-                      "function": _make_step(_study_loss(compiled=True), "eager")}
+        step_modes = {
+            "eager": _make_step(function, "eager"),
+            "function": _make_step(_study_loss(compiled=True), "eager"),
+        }
     elif args.worker == "ours":
         step_modes = {mode: _make_step(function, mode) for mode in ("function", "eager", "xla")}
     else:  # TFA's losses are tf.functions already
@@ -229,8 +235,7 @@ def run_worker(args):
     result["ms"], result["value"] = _time_calls(step_modes[headline], labels, embeddings)
     result["peak_mib"] = (_rss_bytes("VmHWM") - baseline) / 2**20
     for mode, step in step_modes.items():
-        result[f"ms_{mode}"] = result["ms"] if mode == headline else _time_calls(
-            step, labels, embeddings)[0]
+        result[f"ms_{mode}"] = result["ms"] if mode == headline else _time_calls(step, labels, embeddings)[0]
     result["versions"] = {"tensorflow": tf.__version__}
     print("RESULT " + json.dumps(result), flush=True)
 
@@ -241,8 +246,7 @@ def run_worker(args):
 def tfa_python():
     if os.environ.get("TFA_PYTHON"):
         return os.environ["TFA_PYTHON"]
-    output = subprocess.run(["bash", str(REPO_ROOT / "bench/envs/tfa.sh")], check=True,
-                            capture_output=True, text=True)
+    output = subprocess.run(["bash", str(REPO_ROOT / "bench/envs/tfa.sh")], check=True, capture_output=True, text=True)
     return output.stdout.strip().splitlines()[-1]
 
 
@@ -267,20 +271,26 @@ def run_case(python, implementation, loss, batch_size, args):
     case = {"implementation": implementation, "loss": loss, "batch_size": batch_size}
     estimate = estimated_bytes(implementation, loss, batch_size, args.dim)
     if estimate > args.memory_cap_gib * GIB:
-        return {**case, "skipped": f"skipped: needs ~{estimate / GIB:.0f} GiB "
-                                   f"> cap {args.memory_cap_gib} GiB"}
-    command = [python, str(Path(__file__).resolve()), "--worker", implementation,
-               "--loss", loss, "--batch-size", str(batch_size), "--dim", str(args.dim)]
-    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "CUDA_VISIBLE_DEVICES": "",
-                   "TF_CPP_MIN_LOG_LEVEL": "3"}
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env=environment)
+        return {**case, "skipped": f"skipped: needs ~{estimate / GIB:.0f} GiB > cap {args.memory_cap_gib} GiB"}
+    command = [
+        python,
+        str(Path(__file__).resolve()),
+        "--worker",
+        implementation,
+        "--loss",
+        loss,
+        "--batch-size",
+        str(batch_size),
+        "--dim",
+        str(args.dim),
+    ]
+    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "CUDA_VISIBLE_DEVICES": "", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
     started, killed = time.monotonic(), None
     while process.poll() is None:
         try:
             with open(f"/proc/{process.pid}/status") as status:
-                rss = next(int(line.split()[1]) * 1024 for line in status
-                           if line.startswith("VmRSS:"))
+                rss = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:"))
         except (OSError, StopIteration):
             rss = 0
         if rss > args.memory_cap_gib * GIB:
@@ -295,7 +305,7 @@ def run_case(python, implementation, loss, batch_size, args):
     stdout, stderr = process.communicate()
     for line in stdout.splitlines():
         if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT "):])
+            return json.loads(line[len("RESULT ") :])
     return {**case, "skipped": f"failed (exit {process.returncode}): {stderr.strip()[-300:]}"}
 
 
@@ -317,8 +327,7 @@ def merge_rounds(case_rounds):
     return merged
 
 
-REFERENCES = {"semihard": ("tfa", "TFA 0.23"), "hard": ("tfa", "TFA 0.23"),
-              "batch_all": ("study", "study itertools")}
+REFERENCES = {"semihard": ("tfa", "TFA 0.23"), "hard": ("tfa", "TFA 0.23"), "batch_all": ("study", "study itertools")}
 
 
 def _index(results):
@@ -340,9 +349,11 @@ def _cell(result, key="ms", digits=1):
 def format_table(results, batch_sizes):
     """Markdown table: our three execution modes, the reference, and the speed-ups."""
     index = _index(results)
-    header = ("| loss | b | ours ms tf.function | ours ms eager | ours ms XLA | ours peak MiB | "
-              "reference | ref ms | ref ms compiled | ref peak MiB | ref / ours tf.function | "
-              "ref / ours best mode |")
+    header = (
+        "| loss | b | ours ms tf.function | ours ms eager | ours ms XLA | ours peak MiB | "
+        "reference | ref ms | ref ms compiled | ref peak MiB | ref / ours tf.function | "
+        "ref / ours best mode |"
+    )
     lines = [header, "|" + "---|" * (header.count("|") - 1)]
     for loss in OURS_LOSSES:
         for batch_size in batch_sizes:
@@ -379,8 +390,7 @@ def check_targets(results, batch_sizes):
         if not ours or "ms" not in ours or not reference:
             continue
         if "skipped" in reference:
-            lines.append(f"{loss} b={batch_size}: {label} {reference['skipped']} "
-                         f"(ours {ours['ms']:.1f} ms) -> met")
+            lines.append(f"{loss} b={batch_size}: {label} {reference['skipped']} (ours {ours['ms']:.1f} ms) -> met")
             continue
         like = reference["ms"] / ours["ms"]
         best = reference["ms"] / _best_ours_ms(ours)
@@ -392,21 +402,21 @@ def check_targets(results, batch_sizes):
         if name == "study":
             compiled = reference["ms_function"] / ours["ms"]
             extra += f"; vs study with its TF part compiled: {compiled:.1f}x"
-        lines.append(f"{loss} b={batch_size}: {like:.2f}x {label} with tf.function, "
-                     f"{best:.2f}x in our best mode{extra} (target >= {target:g}: {verdict})")
+        lines.append(
+            f"{loss} b={batch_size}: {like:.2f}x {label} with tf.function, "
+            f"{best:.2f}x in our best mode{extra} (target >= {target:g}: {verdict})"
+        )
     largest = max(batch_sizes)
     for loss in OURS_LOSSES:
         ours = index.get(("ours", loss, largest))
         if ours and "peak_mib" in ours:
             verdict = "met" if ours["peak_mib"] <= 512 else "MISSED"
-            lines.append(f"{loss} b={largest}: peak {ours['peak_mib']:.0f} MiB "
-                         f"(target <= 512 MiB: {verdict})")
+            lines.append(f"{loss} b={largest}: peak {ours['peak_mib']:.0f} MiB (target <= 512 MiB: {verdict})")
     for batch_size in batch_sizes:
         ours = index.get(("ours", "batch_all", batch_size))
         study = index.get(("study", "batch_all", batch_size))
         if ours and study and "value" in ours and "value" in study:
-            lines.append(f"batch_all b={batch_size}: same loss, ours {ours['value']:.6f} "
-                         f"vs study {study['value']:.6f}")
+            lines.append(f"batch_all b={batch_size}: same loss, ours {ours['value']:.6f} vs study {study['value']:.6f}")
     return "\n".join(lines)
 
 
@@ -416,12 +426,20 @@ def main():
     parser.add_argument("--dim", type=int, default=128)
     parser.add_argument("--memory-cap-gib", type=float, default=8.0)
     parser.add_argument("--timeout-s", type=float, default=600.0)
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="measure every case this many times, interleaving ours and the "
-                             "reference; the best of the rounds counts")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="measure every case this many times, interleaving ours and the reference; the best of the rounds counts",
+    )
     parser.add_argument("--json", help="also write the raw results to this file")
-    parser.add_argument("--losses", nargs="+", choices=OURS_LOSSES, default=list(OURS_LOSSES),
-                        help="only these losses (with their references)")
+    parser.add_argument(
+        "--losses",
+        nargs="+",
+        choices=OURS_LOSSES,
+        default=list(OURS_LOSSES),
+        help="only these losses (with their references)",
+    )
     parser.add_argument("--worker", choices=["ours", "tfa", "study"], help=argparse.SUPPRESS)
     parser.add_argument("--loss", help=argparse.SUPPRESS)
     parser.add_argument("--batch-size", type=int, help=argparse.SUPPRESS)
@@ -442,10 +460,11 @@ def main():
             for python, implementation, loss in plan:
                 result = run_case(python, implementation, loss, batch_size, args)
                 rounds.setdefault((implementation, loss), []).append(result)
-                shown = result.get("skipped") or (f"{result['ms']:.1f} ms, "
-                                                  f"{result['peak_mib']:.0f} MiB")
-                print(f"b={batch_size:5d} {implementation:6s} {loss:10s} "
-                      f"round {round_number + 1}: {shown}", file=sys.stderr)
+                shown = result.get("skipped") or (f"{result['ms']:.1f} ms, {result['peak_mib']:.0f} MiB")
+                print(
+                    f"b={batch_size:5d} {implementation:6s} {loss:10s} round {round_number + 1}: {shown}",
+                    file=sys.stderr,
+                )
         results += [merge_rounds(case_rounds) for case_rounds in rounds.values()]
     print(format_table(results, args.batch_sizes))
     print()

@@ -36,8 +36,13 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 DIM = 128
 N_CLASSES = 10
-KNN_METRICS = ("precision_at_1", "r_precision", "mean_average_precision_at_r",
-               "mean_average_precision", "mean_reciprocal_rank")
+KNN_METRICS = (
+    "precision_at_1",
+    "r_precision",
+    "mean_average_precision_at_r",
+    "mean_average_precision",
+    "mean_reciprocal_rank",
+)
 CLUSTER_METRICS = ("NMI", "AMI")
 
 
@@ -65,13 +70,17 @@ def worker_ours(n: int) -> dict:
     query, query_labels, reference, reference_labels = make_data(n)
     baseline = max_rss_mib()
     start = time.perf_counter()
-    values = metrics.retrieval_metrics(query, query_labels, reference, reference_labels,
-                                       include=KNN_METRICS)
+    values = metrics.retrieval_metrics(query, query_labels, reference, reference_labels, include=KNN_METRICS)
     knn_seconds = time.perf_counter() - start
     start = time.perf_counter()
     values.update(metrics.retrieval_metrics(query, query_labels, include=CLUSTER_METRICS))
-    return {"knn_s": knn_seconds, "kmeans_s": time.perf_counter() - start,
-            "baseline_mib": baseline, "peak_mib": max_rss_mib(), "values": values}
+    return {
+        "knn_s": knn_seconds,
+        "kmeans_s": time.perf_counter() - start,
+        "baseline_mib": baseline,
+        "peak_mib": max_rss_mib(),
+        "values": values,
+    }
 
 
 def worker_pml(n: int) -> dict:
@@ -83,7 +92,8 @@ def worker_pml(n: int) -> dict:
     def kmeans(x, n_clusters):  # the k-means tslearnkit uses, so NMI/AMI match
         with threadpool_limits(limits=1, user_api="openmp"):
             labels = KMeans(n_clusters=n_clusters, n_init=1, random_state=0).fit_predict(
-                x.cpu().numpy().astype(np.float32))
+                x.cpu().numpy().astype(np.float32)
+            )
         return torch.from_numpy(labels.astype(np.int64))
 
     query, query_labels, reference, reference_labels = make_data(n)
@@ -96,9 +106,13 @@ def worker_pml(n: int) -> dict:
     start = time.perf_counter()
     calculator = AccuracyCalculator(include=CLUSTER_METRICS, device=device, kmeans_func=kmeans)
     values.update(calculator.get_accuracy(query, query_labels))
-    return {"knn_s": knn_seconds, "kmeans_s": time.perf_counter() - start,
-            "baseline_mib": baseline, "peak_mib": max_rss_mib(),
-            "values": {k: float(v) for k, v in values.items()}}
+    return {
+        "knn_s": knn_seconds,
+        "kmeans_s": time.perf_counter() - start,
+        "baseline_mib": baseline,
+        "peak_mib": max_rss_mib(),
+        "values": {k: float(v) for k, v in values.items()},
+    }
 
 
 # --------------------------------------------------------------------------- driver
@@ -113,8 +127,9 @@ def run_case(python: str, side: str, n: int, memory_gib: float | None, timeout: 
     command = [python, __file__, "--worker", side, "--n", str(n)]
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                              preexec_fn=limit_memory, env=env)
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, preexec_fn=limit_memory, env=env
+        )
     except subprocess.TimeoutExpired:
         return {"error": f"timeout > {timeout:.0f} s"}
     if done.returncode != 0:
@@ -142,8 +157,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
     parser.add_argument("--no-pml", action="store_true", help="only time tslearnkit")
     parser.add_argument("--pml-memory-gib", type=float, default=10.0)
-    parser.add_argument("--ours-memory-gib", type=float, default=None,
-                        help="address-space cap for our worker too (off by default)")
+    parser.add_argument(
+        "--ours-memory-gib", type=float, default=None, help="address-space cap for our worker too (off by default)"
+    )
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per case")
     parser.add_argument("--worker", choices=["ours", "pml"], help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
@@ -156,16 +172,23 @@ def main() -> None:
     pml_python = None if args.no_pml else torch_python()
     if not args.no_pml and pml_python is None:
         print("no torch venv (run bench/envs/torch.sh or set TORCH_PYTHON): PML side skipped")
-    print(f"retrieval metrics, k=None, d={DIM}, {N_CLASSES} classes, n queries vs n references; "
-          f"{os.cpu_count()} CPUs; times in s, peak RSS in MiB")
-    header = (f"{'n':>6} | {'ours kNN':>8} {'k-means':>7} {'peak':>6} | {'PML kNN':>8} "
-              f"{'k-means':>7} {'peak':>6} | {'kNN x':>6} {'mem x':>6} | max |diff|")
+    print(
+        f"retrieval metrics, k=None, d={DIM}, {N_CLASSES} classes, n queries vs n references; "
+        f"{os.cpu_count()} CPUs; times in s, peak RSS in MiB"
+    )
+    header = (
+        f"{'n':>6} | {'ours kNN':>8} {'k-means':>7} {'peak':>6} | {'PML kNN':>8} "
+        f"{'k-means':>7} {'peak':>6} | {'kNN x':>6} {'mem x':>6} | max |diff|"
+    )
     print(header)
     print("-" * len(header))
     for n in args.sizes:
         ours = run_case(sys.executable, "ours", n, args.ours_memory_gib, args.timeout)
-        pml = ({"error": "skipped"} if pml_python is None
-               else run_case(pml_python, "pml", n, args.pml_memory_gib, args.timeout))
+        pml = (
+            {"error": "skipped"}
+            if pml_python is None
+            else run_case(pml_python, "pml", n, args.pml_memory_gib, args.timeout)
+        )
         if "error" in ours:
             print(f"{n:>6} | ours: {ours['error']}")
             continue
@@ -174,14 +197,18 @@ def main() -> None:
             pml_cols = f"{'-':>8} {'-':>7} {'-':>6}"
         else:
             diff = max(abs(ours["values"][k] - pml["values"][k]) for k in pml["values"])
-            comparison = (f"{pml['knn_s'] / ours['knn_s']:>6.1f} "
-                          f"{pml['peak_mib'] / ours['peak_mib']:>6.1f} | {diff:.1e}")
+            comparison = f"{pml['knn_s'] / ours['knn_s']:>6.1f} {pml['peak_mib'] / ours['peak_mib']:>6.1f} | {diff:.1e}"
             pml_cols = f"{pml['knn_s']:>8.2f} {pml['kmeans_s']:>7.2f} {pml['peak_mib']:>6.0f}"
-        print(f"{n:>6} | {ours['knn_s']:>8.2f} {ours['kmeans_s']:>7.2f} {ours['peak_mib']:>6.0f} "
-              f"| {pml_cols} | {comparison}", flush=True)
-        print(f"{'':>6}   ours: baseline RSS after imports and data {ours['baseline_mib']:.0f} MiB; "
-              f"values {json.dumps({k: round(v, 4) for k, v in ours['values'].items()})}",
-              flush=True)
+        print(
+            f"{n:>6} | {ours['knn_s']:>8.2f} {ours['kmeans_s']:>7.2f} {ours['peak_mib']:>6.0f} "
+            f"| {pml_cols} | {comparison}",
+            flush=True,
+        )
+        print(
+            f"{'':>6}   ours: baseline RSS after imports and data {ours['baseline_mib']:.0f} MiB; "
+            f"values {json.dumps({k: round(v, 4) for k, v in ours['values'].items()})}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -143,11 +143,15 @@ class TFWorker:
             )
 
         keras.utils.set_random_seed(seed)
-        reference = models.embedding_model(models.build_encoder("conv", (TIMESTEPS, CHANNELS)), dim=None, normalize=False)
+        reference = models.embedding_model(
+            models.build_encoder("conv", (TIMESTEPS, CHANNELS)), dim=None, normalize=False
+        )
         init_weights = reference.get_weights()
 
         def new_model():
-            model = models.embedding_model(models.build_encoder("conv", (TIMESTEPS, CHANNELS)), dim=None, normalize=False)
+            model = models.embedding_model(
+                models.build_encoder("conv", (TIMESTEPS, CHANNELS)), dim=None, normalize=False
+            )
             model.set_weights(init_weights)
             return model
 
@@ -522,7 +526,9 @@ def _parse_tf_threads(text):
 def _thread_label(framework, value):
     if framework == "tf":
         intra, inter = value
-        return "TF threads default" if (intra, inter) == (0, 0) else f"TF intra={intra or 'dflt'} inter={inter or 'dflt'}"
+        return (
+            "TF threads default" if (intra, inter) == (0, 0) else f"TF intra={intra or 'dflt'} inter={inter or 'dflt'}"
+        )
     return "torch default threads" if value == 0 else f"torch.set_num_threads({value})"
 
 
@@ -721,8 +727,10 @@ def _report(workers, times, skipped, gflops, tf_info, started, load_start):
     print(f"versions: {versions}; Keras fit jit_compile={tf_info.get('fit_jit_compile')} (auto = off on CPU)")
     print(f"total {time.perf_counter() - started:.0f} s; load average {load_start[0]:.1f} at start, "
           f"{load_end[0]:.1f} at end on {os.cpu_count()} CPUs.")  # fmt: skip
-    print("CAVEAT: this machine is shared with other jobs, so absolute samples/s vary from run to run; "
-          "the ratios, measured in the same run with interleaved rounds, are what count.")
+    print(
+        "CAVEAT: this machine is shared with other jobs, so absolute samples/s vary from run to run; "
+        "the ratios, measured in the same run with interleaved rounds, are what count."
+    )
 
 
 def _worker_main(args) -> None:

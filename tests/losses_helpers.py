@@ -76,7 +76,8 @@ LOSS_OBJECTS = {
     "semihard": lambda: losses.TripletSemiHardLoss(margin=0.3, distance_metric="squared-L2"),
     "hard": lambda: losses.TripletHardLoss(margin=0.4, soft=True, distance_metric="angular"),
     "batch_all": lambda: losses.TripletBatchAllLoss(
-        margin=0.2, distance_metric="L2", average="nonzero", positive_pairs="combinations"),
+        margin=0.2, distance_metric="L2", average="nonzero", positive_pairs="combinations"
+    ),
     "nt_xent": lambda: losses.NTXentLoss(temperature=0.3, normalize=False),
     "supcon": lambda: losses.SupConLoss(temperature=0.2, normalize=False),
     "semihard_callable": lambda: losses.TripletSemiHardLoss(distance_metric=manhattan_distances),
@@ -85,7 +86,5 @@ LOSS_OBJECTS = {
 
 def small_model(seed=0):
     inputs = keras.Input((6,))
-    outputs = keras.layers.Dense(4, kernel_initializer=keras.initializers.GlorotUniform(seed))(
-        inputs)
+    outputs = keras.layers.Dense(4, kernel_initializer=keras.initializers.GlorotUniform(seed))(inputs)
     return keras.Model(inputs, outputs)
-

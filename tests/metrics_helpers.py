@@ -18,15 +18,23 @@ EXPECTED = json.loads((GOLDEN / "pml_expected.json").read_text())
 CASES = np.load(GOLDEN / "pml_cases.npz")
 
 
-PML_KEYS = ("precision_at_1", "r_precision", "mean_average_precision_at_r",
-            "mean_average_precision", "mean_reciprocal_rank", "NMI", "AMI")
+PML_KEYS = (
+    "precision_at_1",
+    "r_precision",
+    "mean_average_precision_at_r",
+    "mean_average_precision",
+    "mean_reciprocal_rank",
+    "NMI",
+    "AMI",
+)
 
 
 KNN_KEYS = metrics.KNN_METRIC_NAMES
 
 
-def brute_force(query, query_labels, reference=None, reference_labels=None, k=None,
-                ref_includes_query=False, drop="self"):
+def brute_force(
+    query, query_labels, reference=None, reference_labels=None, k=None, ref_includes_query=False, drop="self"
+):
     """Every k-NN metric by the definitions, one query at a time, float64 distances.
 
     ``drop="first"`` removes the first neighbour instead of the query's own row in
@@ -36,8 +44,7 @@ def brute_force(query, query_labels, reference=None, reference_labels=None, k=No
         reference, reference_labels, ref_includes_query = query, query_labels, True
     query, reference = np.float64(query), np.float64(reference)
     self_count = int(ref_includes_query)
-    counts = {label: int(np.sum(reference_labels == label)) - self_count
-              for label in np.unique(query_labels)}
+    counts = {label: int(np.sum(reference_labels == label)) - self_count for label in np.unique(query_labels)}
     per_query = {name: [] for name in KNN_KEYS}
     for i, label in enumerate(query_labels):
         n_relevant = counts[label]
@@ -55,33 +62,45 @@ def brute_force(query, query_labels, reference=None, reference_labels=None, k=No
         per_query["precision_at_1"].append(float(relevant[0]))
         per_query["r_precision"].append(sum(relevant[:within_r]) / within_r)
         per_query["mean_average_precision_at_r"].append(
-            sum(p for p, rank in zip(precisions, hits) if rank <= n_relevant) / n_relevant)
+            sum(p for p, rank in zip(precisions, hits) if rank <= n_relevant) / n_relevant
+        )
         per_query["mean_average_precision"].append(sum(precisions) / n_relevant)
         per_query["mean_reciprocal_rank"].append(1 / hits[0] if hits else 0.0)
         per_query["legacy_map_at_k"].append(sum(precisions) / max(len(hits), 1))
-    return {name: float(np.mean(values)) if values else float("nan")
-            for name, values in per_query.items()}
+    return {name: float(np.mean(values)) if values else float("nan") for name, values in per_query.items()}
 
 
 def golden_case(name):
     get = lambda key: CASES[f"{name}/{key}"] if f"{name}/{key}" in CASES else None  # noqa: E731
     case = EXPECTED["cases"][name]
-    return dict(query=get("query"), query_labels=get("query_labels"), reference=get("reference"),
-                reference_labels=get("reference_labels"), cluster_labels=get("cluster_labels"),
-                k=case["k"], seed=case["seed"],
-                ref_includes_query=None if case["leave_one_out"] else case["ref_includes_query"])
+    return dict(
+        query=get("query"),
+        query_labels=get("query_labels"),
+        reference=get("reference"),
+        reference_labels=get("reference_labels"),
+        cluster_labels=get("cluster_labels"),
+        k=case["k"],
+        seed=case["seed"],
+        ref_includes_query=None if case["leave_one_out"] else case["ref_includes_query"],
+    )
 
 
 def ours(case, **kwargs):
-    return metrics.retrieval_metrics(case["query"], case["query_labels"], case["reference"],
-                                     case["reference_labels"], k=case["k"], seed=case["seed"],
-                                     ref_includes_query=case["ref_includes_query"], **kwargs)
+    return metrics.retrieval_metrics(
+        case["query"],
+        case["query_labels"],
+        case["reference"],
+        case["reference_labels"],
+        k=case["k"],
+        seed=case["seed"],
+        ref_includes_query=case["ref_includes_query"],
+        **kwargs,
+    )
 
 
 def assert_metrics_close(actual, expected, keys, rtol=1e-6):
     for key in keys:
-        np.testing.assert_allclose(actual[key], expected[key], rtol=rtol, atol=1e-12,
-                                   err_msg=key)
+        np.testing.assert_allclose(actual[key], expected[key], rtol=rtol, atol=1e-12, err_msg=key)
 
 
 def grid_data(seed, n, d=2, side=3, n_classes=3):
@@ -90,4 +109,3 @@ def grid_data(seed, n, d=2, side=3, n_classes=3):
 
 
 GOLDEN_NAMES = sorted(EXPECTED["cases"])
-

@@ -179,4 +179,3 @@ def test_pipeline_never_lets_test_series_reach_training(method):
     assert balanced.x_test is imbalanced.x_test is dataset.x_test
     np.testing.assert_array_equal(balanced.x_test, x_test_before)
     np.testing.assert_array_equal(balanced.y_test, dataset.y_test)
-

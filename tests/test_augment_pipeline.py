@@ -92,4 +92,3 @@ def test_tf_draws_within_a_chain_are_independent():
     twice = augment.tf_apply_augmentations(zeros, ["jitter", "jitter"], seed=0)
     # independent N(0, 0.03²) draws add to sd 0.03 * sqrt(2); a reused draw would give 0.06
     assert float(tf.math.reduce_std(twice)) == pytest.approx(0.03 * np.sqrt(2), rel=0.03)
-

@@ -63,4 +63,3 @@ def test_reference_walk_without_noise_is_the_smoothed_reference_padded_at_the_en
 def test_reflect_time_index_mirrors_at_both_ends():
     index = np.array([-3, -1, 0, 5, 9, 10, 12])
     np.testing.assert_array_equal(augment._reflect_time_index(index, 10), [3, 1, 0, 5, 9, 8, 6])
-

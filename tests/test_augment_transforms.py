@@ -160,4 +160,3 @@ def test_two_views_are_independent_and_reproducible():
 def test_bad_augmentation_input_raises_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call(smooth_series(3, timesteps=20, channels=2))
-

@@ -12,7 +12,9 @@ def test_small_problems_get_full_dtw():
 
 
 @pytest.mark.parametrize("quick", [False, True])
-@pytest.mark.parametrize("n_query, n_ref, length", [(104, 208, 2000), (537, 537, 1344), (175, 36, 251), (100, 100, 1460)])
+@pytest.mark.parametrize(
+    "n_query, n_ref, length", [(104, 208, 2000), (537, 537, 1344), (175, 36, 251), (100, 100, 1460)]
+)
 def test_dtw_cost_stays_within_the_budget(n_query, n_ref, length, quick):
     budget = baselines.DTW_CELLS / (50 if quick else 1)
     plan = baselines.plan_dtw(n_query, n_ref, length, quick=quick)

@@ -40,10 +40,10 @@ def write_ts(path, name, rows, labels, equal_length=True):
             @problemName {name}
             @timeStamps false
             @missing false
-            @univariate {'true' if dims == 1 else 'false'}
+            @univariate {"true" if dims == 1 else "false"}
             @dimensions {dims}
-            @equalLength {'true' if equal_length else 'false'}
-            @classLabel true {' '.join(sorted(set(labels)))}
+            @equalLength {"true" if equal_length else "false"}
+            @classLabel true {" ".join(sorted(set(labels)))}
             @data
             """
         )

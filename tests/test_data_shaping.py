@@ -53,4 +53,3 @@ def test_long_tail_ratios_follow_the_study_from_one_to_its_smallest_ratio():
     assert ratios[0] == 1.0 and ratios[-1] == pytest.approx(189 / 1113)
     assert all(a >= b for a, b in zip(ratios, ratios[1:]))
     assert augment.long_tail_ratios(1) == [1.0]
-

@@ -39,8 +39,16 @@ def quick_run_on(request, tmp_path_factory, monkeypatch_module):
     if request.param == "project":
         write_learnable_project_csv(out)
         monkeypatch_module.setenv("TSLEARNKIT_PROJECT_DIR", str(out))
-    failures = cli.run_lessons(list(cli.LESSONS), seeds=[0], quick=True, dataset=request.param, out=out,
-                               figures=out / "figs", notebooks=NOTEBOOKS, cell_timeout=600)
+    failures = cli.run_lessons(
+        list(cli.LESSONS),
+        seeds=[0],
+        quick=True,
+        dataset=request.param,
+        out=out,
+        figures=out / "figs",
+        notebooks=NOTEBOOKS,
+        cell_timeout=600,
+    )
     return request.param, out, failures
 
 

@@ -1,6 +1,5 @@
 """Tests for tslearnkit.losses.batch_all against loops and explicit triplets."""
 
-
 import keras
 import numpy as np
 import pytest
@@ -21,18 +20,14 @@ def triplet_loss_from_indices(embeddings, triplets, margin, average):
     """Mean hinge over explicit triplets, in TF so that it has a gradient (squared L2)."""
     anchor, positive, negative = (tf.gather(embeddings, triplets[:, i]) for i in range(3))
     hinge = tf.nn.relu(
-        tf.reduce_sum(tf.square(anchor - positive), 1)
-        - tf.reduce_sum(tf.square(anchor - negative), 1)
-        + margin
+        tf.reduce_sum(tf.square(anchor - positive), 1) - tf.reduce_sum(tf.square(anchor - negative), 1) + margin
     )
     if average == "nonzero":
         hinge = tf.boolean_mask(hinge, hinge > 0)
     return tf.math.divide_no_nan(tf.reduce_sum(hinge), tf.cast(tf.size(hinge), hinge.dtype))
 
 
-@pytest.mark.parametrize("positive_pairs, selector", [
-    ("combinations", study_triplets), ("ordered", ordered_triplets)
-])
+@pytest.mark.parametrize("positive_pairs, selector", [("combinations", study_triplets), ("ordered", ordered_triplets)])
 @pytest.mark.parametrize("average", ["all", "nonzero"])
 def test_batch_all_matches_brute_force(positive_pairs, selector, average):
     labels = np.array([0, 1, 0, 2, 1, 0, 3, 2, 0, 1, 1, 4, 2, 0])  # incl. a singleton class
@@ -40,12 +35,14 @@ def test_batch_all_matches_brute_force(positive_pairs, selector, average):
     embeddings = rng.normal(size=(len(labels), 3)).astype("float32") * 0.7
     triplets = selector(labels)
 
-    expected, expected_grad = value_and_grad(
-        lambda x: triplet_loss_from_indices(x, triplets, 1.0, average), embeddings
-    )
+    expected, expected_grad = value_and_grad(lambda x: triplet_loss_from_indices(x, triplets, 1.0, average), embeddings)
     value, grad = value_and_grad(
-        losses.triplet_batch_all_loss, labels, embeddings, margin=1.0,
-        average=average, positive_pairs=positive_pairs,
+        losses.triplet_batch_all_loss,
+        labels,
+        embeddings,
+        margin=1.0,
+        average=average,
+        positive_pairs=positive_pairs,
     )
     np.testing.assert_allclose(float(value), float(expected), rtol=1e-5)
     expected_grad = tf.convert_to_tensor(expected_grad)  # tf.gather's gradient is sparse
@@ -57,8 +54,8 @@ def test_batch_all_conventions_differ_and_study_reproduces_its_loop():
     triplets = study_triplets(labels)
     distances = squared_distances_np(embeddings)
     hinge = np.maximum(
-        distances[triplets[:, 0], triplets[:, 1]] - distances[triplets[:, 0], triplets[:, 2]]
-        + 1.0, 0.0,
+        distances[triplets[:, 0], triplets[:, 1]] - distances[triplets[:, 0], triplets[:, 2]] + 1.0,
+        0.0,
     )
     study = losses.triplet_batch_all_loss(labels, embeddings, positive_pairs="combinations")
     ordered = losses.triplet_batch_all_loss(labels, embeddings, positive_pairs="ordered")
@@ -72,8 +69,8 @@ def test_batch_all_other_metrics_match_brute_force(metric):
     distances = losses.pairwise_distances(tf.constant(embeddings, tf.float64), metric).numpy()
     triplets = ordered_triplets(labels)
     hinge = np.maximum(
-        distances[triplets[:, 0], triplets[:, 1]] - distances[triplets[:, 0], triplets[:, 2]]
-        + 0.3, 0.0,
+        distances[triplets[:, 0], triplets[:, 1]] - distances[triplets[:, 0], triplets[:, 2]] + 0.3,
+        0.0,
     )
     value = losses.triplet_batch_all_loss(labels, embeddings, margin=0.3, distance_metric=metric)
     np.testing.assert_allclose(float(value), hinge.mean(), rtol=1e-5)
@@ -92,8 +89,7 @@ def test_nonzero_average_is_larger_than_all_when_some_triplets_are_inactive():
     nonzero = float(losses.triplet_batch_all_loss(labels, embeddings, average="nonzero"))
     triplets = ordered_triplets(labels)
     distances = squared_distances_np(embeddings)
-    hinge = np.maximum(distances[triplets[:, 0], triplets[:, 1]]
-                       - distances[triplets[:, 0], triplets[:, 2]] + 1.0, 0.0)
+    hinge = np.maximum(distances[triplets[:, 0], triplets[:, 1]] - distances[triplets[:, 0], triplets[:, 2]] + 1.0, 0.0)
     assert 0 < (hinge > 0).sum() < hinge.size
     np.testing.assert_allclose(nonzero, hinge[hinge > 0].mean(), rtol=1e-5)
     assert nonzero > everything
@@ -115,8 +111,7 @@ def vectorised_triplets(labels, positive_pairs):
     """All valid (a, p, n) index triplets, as the selectors above, without a Python loop."""
     same = labels[:, None] == labels[None, :]
     index = np.arange(len(labels))
-    pairs = same & (index[:, None] < index if positive_pairs == "combinations"
-                    else index[:, None] != index)
+    pairs = same & (index[:, None] < index if positive_pairs == "combinations" else index[:, None] != index)
     return np.argwhere(pairs[:, :, None] & ~same[:, None, :]).astype(np.int64)
 
 
@@ -128,13 +123,19 @@ def test_batch_all_counts_and_gradient_match_explicit_triplets(positive_pairs, a
         labels, embeddings = tie_heavy_batch(seed, batch_size)
         triplets = vectorised_triplets(labels, positive_pairs)
         expected, expected_grad = value_and_grad(
-            lambda x: triplet_loss_from_distances(x, triplets, 0.5, average, metric), embeddings)
+            lambda x, triplets=triplets: triplet_loss_from_distances(x, triplets, 0.5, average, metric), embeddings
+        )
         value, grad = value_and_grad(
-            losses.triplet_batch_all_loss, labels, embeddings, margin=0.5,
-            distance_metric=metric, average=average, positive_pairs=positive_pairs)
+            losses.triplet_batch_all_loss,
+            labels,
+            embeddings,
+            margin=0.5,
+            distance_metric=metric,
+            average=average,
+            positive_pairs=positive_pairs,
+        )
         np.testing.assert_allclose(float(value), float(expected), rtol=1e-5)
-        np.testing.assert_allclose(grad.numpy(), tf.convert_to_tensor(expected_grad).numpy(),
-                                   rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(grad.numpy(), tf.convert_to_tensor(expected_grad).numpy(), rtol=1e-4, atol=1e-6)
 
 
 def test_batch_all_with_unknown_batch_size_equals_a_static_one():
@@ -148,13 +149,11 @@ def test_batch_all_with_unknown_batch_size_equals_a_static_one():
         return value, tape.gradient(value, x)
 
     graph = step.get_concrete_function().graph
-    assert not any(output.shape.rank == 3
-                   for operation in graph.get_operations() for output in operation.outputs)
+    assert not any(output.shape.rank == 3 for operation in graph.get_operations() for output in operation.outputs)
     for seed, batch_size in [(0, 40), (1, 200)]:
         labels, embeddings = random_batch(seed, batch_size, dim=6, num_classes=5)
         value, grad = step(tf.constant(labels, tf.int64), tf.constant(embeddings))
-        expected, expected_grad = value_and_grad(
-            losses.triplet_batch_all_loss, labels, embeddings, average="nonzero")
+        expected, expected_grad = value_and_grad(losses.triplet_batch_all_loss, labels, embeddings, average="nonzero")
         np.testing.assert_allclose(float(value), float(expected), rtol=1e-5)
         np.testing.assert_allclose(grad.numpy(), expected_grad.numpy(), rtol=1e-5, atol=1e-6)
 
@@ -169,4 +168,3 @@ def test_batch_all_fits_with_partial_batches(jit_compile):
     model.compile("adam", loss=losses.TripletBatchAllLoss(), jit_compile=jit_compile)
     history = model.fit(x, y, batch_size=40, epochs=2, verbose=0)
     assert np.all(np.isfinite(history.history["loss"]))
-

@@ -17,18 +17,22 @@ ALL_FUNCTIONS = {
     "hard": lambda y, x: losses.triplet_hard_loss(y, x),
     "hard_soft": lambda y, x: losses.triplet_hard_loss(y, x, soft=True),
     "batch_all": lambda y, x: losses.triplet_batch_all_loss(y, x, distance_metric="L2"),
-    "nt_xent": lambda y, x: losses.nt_xent_loss(x[: len(x) // 2], x[len(x) // 2:]),
+    "nt_xent": lambda y, x: losses.nt_xent_loss(x[: len(x) // 2], x[len(x) // 2 :]),
     "supcon": lambda y, x: losses.supcon_loss(y, x),
     "supcon_raw": lambda y, x: losses.supcon_loss(y, x, normalize=False),
 }
 
 
 COINCIDING_CASES = [
-    *[(f"{name}-{metric}", (lambda f, m: lambda y, x: f(y, x, distance_metric=m))(function, metric))
-      for name, function in [("semihard", losses.triplet_semihard_loss),
-                             ("hard", losses.triplet_hard_loss),
-                             ("batch_all", losses.triplet_batch_all_loss)]
-      for metric in losses.DISTANCE_METRICS],
+    *[
+        (f"{name}-{metric}", (lambda f, m: lambda y, x: f(y, x, distance_metric=m))(function, metric))
+        for name, function in [
+            ("semihard", losses.triplet_semihard_loss),
+            ("hard", losses.triplet_hard_loss),
+            ("batch_all", losses.triplet_batch_all_loss),
+        ]
+        for metric in losses.DISTANCE_METRICS
+    ],
     *[(name, ALL_FUNCTIONS[name]) for name in ("hard_soft", "nt_xent", "supcon", "supcon_raw")],
     ("nt_xent_raw", lambda y, x: losses.nt_xent_loss(x[:4], x[4:], normalize=False)),
 ]
@@ -58,8 +62,7 @@ def test_low_precision_is_computed_in_float32_and_cast_back(name, dtype):
 def test_no_valid_triplet_gives_zero_with_zero_gradient():
     labels = np.arange(6)  # no positive pair
     embeddings = np.random.default_rng(6).normal(size=(6, 3)).astype("float32")
-    for function in (losses.triplet_semihard_loss, losses.triplet_batch_all_loss,
-                     losses.supcon_loss):
+    for function in (losses.triplet_semihard_loss, losses.triplet_batch_all_loss, losses.supcon_loss):
         with pytest.warns(RuntimeWarning, match="positive"):
             value, grad = value_and_grad(function, labels, embeddings)
         assert float(value) == 0.0
@@ -74,8 +77,12 @@ def test_no_valid_triplet_gives_zero_with_zero_gradient():
 
 def test_labels_of_shape_b1_equal_labels_of_shape_b():
     labels, embeddings = random_batch(seed=9)
-    for function in (losses.triplet_semihard_loss, losses.triplet_hard_loss,
-                     losses.triplet_batch_all_loss, losses.supcon_loss):
+    for function in (
+        losses.triplet_semihard_loss,
+        losses.triplet_hard_loss,
+        losses.triplet_batch_all_loss,
+        losses.supcon_loss,
+    ):
         assert float(function(labels[:, None], embeddings)) == float(function(labels, embeddings))
 
 
@@ -109,8 +116,10 @@ def test_memory_is_quadratic_no_cubic_tensor(name):
     assert largest <= 2 * batch_size * (batch_size + 1)
 
 
-@pytest.mark.parametrize("function", [losses.triplet_semihard_loss, losses.triplet_hard_loss,
-                                      losses.triplet_batch_all_loss, losses.supcon_loss])
+@pytest.mark.parametrize(
+    "function",
+    [losses.triplet_semihard_loss, losses.triplet_hard_loss, losses.triplet_batch_all_loss, losses.supcon_loss],
+)
 def test_bad_inputs_raise_value_errors(function):
     labels, embeddings = random_batch(seed=10)
     with pytest.raises(ValueError, match="2-D"):
@@ -129,8 +138,7 @@ def test_bad_inputs_raise_value_errors(function):
 
 def test_bad_options_raise_value_errors_listing_allowed_values():
     labels, embeddings = random_batch(seed=10)
-    for function in (losses.triplet_semihard_loss, losses.triplet_hard_loss,
-                     losses.triplet_batch_all_loss):
+    for function in (losses.triplet_semihard_loss, losses.triplet_hard_loss, losses.triplet_batch_all_loss):
         with pytest.raises(ValueError, match=r"cosine.*\['L2', 'squared-L2', 'angular'\]"):
             function(labels, embeddings, distance_metric="cosine")
     with pytest.raises(ValueError, match=r"average='mean'.*\['all', 'nonzero'\]"):
@@ -149,4 +157,3 @@ def test_bad_options_raise_value_errors_listing_allowed_values():
         losses.TripletBatchAllLoss(average="sum")
     with pytest.raises(ValueError, match="even number of rows"):
         losses.NTXentLoss()(np.zeros(15), embeddings[:15])
-

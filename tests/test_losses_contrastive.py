@@ -2,7 +2,6 @@
 2020) and SupCon L_out (Khosla et al. 2020) equations, central finite differences in float64.
 """
 
-
 import numpy as np
 import pytest
 from losses_helpers import squared_distances_np, value_and_grad
@@ -22,8 +21,7 @@ def nt_xent_reference(z_a, z_b, temperature, normalize):
     total = 0.0
     for i in range(num_views):
         j = (i + half) % num_views
-        denominator = sum(np.exp(similarity[i, k] / temperature)
-                          for k in range(num_views) if k != i)
+        denominator = sum(np.exp(similarity[i, k] / temperature) for k in range(num_views) if k != i)
         total += -np.log(np.exp(similarity[i, j] / temperature) / denominator)
     return total / num_views
 
@@ -41,11 +39,8 @@ def supcon_reference(labels, z, temperature, normalize):
         positives = [p for p in range(len(z)) if p != i and labels[p] == labels[i]]
         if not positives:
             continue
-        denominator = sum(np.exp(similarity[i, a] / temperature)
-                          for a in range(len(z)) if a != i)
-        per_anchor.append(-np.mean([
-            np.log(np.exp(similarity[i, p] / temperature) / denominator) for p in positives
-        ]))
+        denominator = sum(np.exp(similarity[i, a] / temperature) for a in range(len(z)) if a != i)
+        per_anchor.append(-np.mean([np.log(np.exp(similarity[i, p] / temperature) / denominator) for p in positives]))
     return np.mean(per_anchor)
 
 
@@ -86,8 +81,7 @@ def test_gradients_match_finite_differences(name, normalize):
     functions = {
         "nt_xent": lambda z: losses.nt_xent_loss(z[:3], z[3:], 0.5, normalize),
         "supcon": lambda z: losses.supcon_loss(labels, z, 0.5, normalize),
-        "batch_all": lambda z: losses.triplet_batch_all_loss(
-            labels, z, 0.5, "squared-L2" if normalize else "L2"),
+        "batch_all": lambda z: losses.triplet_batch_all_loss(labels, z, 0.5, "squared-L2" if normalize else "L2"),
     }
     _, grad = value_and_grad(functions[name], x)
     expected = finite_difference_gradient(functions[name], x)
@@ -101,17 +95,17 @@ def test_unnormalized_contrastive_losses_are_translation_invariant_and_finite():
     far = (z + 1e3).astype("float32")  # |z|^2 ~ 2e6: the expansion alone would lose ~0.1
     np.testing.assert_allclose(
         float(losses.supcon_loss(labels, far, temperature=1.0, normalize=False)),
-        supcon_reference(labels, z, 1.0, False), rtol=1e-4,
+        supcon_reference(labels, z, 1.0, False),
+        rtol=1e-4,
     )
     np.testing.assert_allclose(
         float(losses.nt_xent_loss(far[:4], far[4:], temperature=1.0, normalize=False)),
-        nt_xent_reference(z[:4], z[4:], 1.0, False), rtol=1e-4,
+        nt_xent_reference(z[:4], z[4:], 1.0, False),
+        rtol=1e-4,
     )
     spread = (z * 300).astype("float32")  # logits down to -1e7: plain exp() would underflow
     for value, grad in [
         value_and_grad(losses.supcon_loss, labels, spread, temperature=0.1, normalize=False),
-        value_and_grad(lambda x: losses.nt_xent_loss(x[:4], x[4:], 0.1, normalize=False),
-                       spread),
+        value_and_grad(lambda x: losses.nt_xent_loss(x[:4], x[4:], 0.1, normalize=False), spread),
     ]:
         assert np.isfinite(float(value)) and np.all(np.isfinite(grad.numpy()))
-

@@ -14,8 +14,7 @@ def test_pairwise_distances_match_numpy(metric):
     x = np.random.default_rng(0).normal(size=(30, 7))
     squared = squared_distances_np(x)
     unit = x / np.linalg.norm(x, axis=1, keepdims=True)
-    expected = {"L2": np.sqrt(squared), "squared-L2": squared,
-                "angular": np.maximum(1.0 - unit @ unit.T, 0.0)}[metric]
+    expected = {"L2": np.sqrt(squared), "squared-L2": squared, "angular": np.maximum(1.0 - unit @ unit.T, 0.0)}[metric]
     got = losses.pairwise_distances(tf.constant(x, tf.float32), metric).numpy()
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
     if metric != "angular":
@@ -29,8 +28,7 @@ def test_distance_gradient_is_the_closed_form_and_zero_at_coinciding_points(squa
     x[4] = x[3]  # coinciding points: a zero, finite gradient between them
     weights = rng.normal(size=(12, 12))
     metric = "squared-L2" if squared else "L2"
-    _, grad = value_and_grad(
-        lambda e: tf.reduce_sum(weights * losses.pairwise_distances(e, metric)), x)
+    _, grad = value_and_grad(lambda e: tf.reduce_sum(weights * losses.pairwise_distances(e, metric)), x)
     # d/dx_i of sum_jk w_jk D_jk: D = |x_j - x_k|^2 gives 2 (w_ij + w_ji)(x_i - x_j) per j;
     # D = |x_j - x_k| gives (w_ij + w_ji)(x_i - x_j) / D_ij.
     difference = x[:, None, :] - x[None, :, :]

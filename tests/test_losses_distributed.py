@@ -1,6 +1,5 @@
 """Tests for tslearnkit.losses.distributed: N replicas give the single-device gradients."""
 
-
 import keras
 import numpy as np
 import pytest
@@ -51,6 +50,4 @@ def test_keras_sums_replica_gradients_of_an_unscaled_scalar_loss(mirrored):
     single = one_sgd_step(scalar_loss, tf.distribute.get_strategy(), x, y)
     replicated = one_sgd_step(scalar_loss, mirrored, x, y)
     for start, after_single, after_replicated in zip(initial, single, replicated):
-        np.testing.assert_allclose(after_replicated - start, 2 * (after_single - start),
-                                   rtol=1e-4, atol=1e-7)
-
+        np.testing.assert_allclose(after_replicated - start, 2 * (after_single - start), rtol=1e-4, atol=1e-7)

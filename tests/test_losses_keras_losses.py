@@ -1,6 +1,5 @@
 """Tests for tslearnkit.losses.keras_losses: configuration, serialisation, save and load."""
 
-
 import keras
 import numpy as np
 import pytest
@@ -12,11 +11,11 @@ MATCHING_FUNCTIONS = {
     "semihard": lambda y, x: losses.triplet_semihard_loss(y, x, 0.3, "squared-L2"),
     "hard": lambda y, x: losses.triplet_hard_loss(y, x, 0.4, True, "angular"),
     "batch_all": lambda y, x: losses.triplet_batch_all_loss(
-        y, x, 0.2, "L2", average="nonzero", positive_pairs="combinations"),
+        y, x, 0.2, "L2", average="nonzero", positive_pairs="combinations"
+    ),
     "nt_xent": lambda y, x: losses.nt_xent_loss(x[:8], x[8:], 0.3, normalize=False),
     "supcon": lambda y, x: losses.supcon_loss(y, x, 0.2, normalize=False),
-    "semihard_callable": lambda y, x: losses.triplet_semihard_loss(
-        y, x, distance_metric=manhattan_distances),
+    "semihard_callable": lambda y, x: losses.triplet_semihard_loss(y, x, distance_metric=manhattan_distances),
 }
 
 
@@ -53,9 +52,9 @@ def test_model_with_loss_saves_and_loads(name, tmp_path):
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
     np.testing.assert_allclose(
         loaded.evaluate(x, y, batch_size=16, verbose=0),
-        model.evaluate(x, y, batch_size=16, verbose=0), rtol=1e-6,
+        model.evaluate(x, y, batch_size=16, verbose=0),
+        rtol=1e-6,
     )
-
 
 
 def test_config_keys_are_those_saved_models_hold():

@@ -1,6 +1,5 @@
 """Tests for tslearnkit.losses._search: the row-wise binary search, and the losses under XLA."""
 
-
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -24,16 +23,17 @@ def test_rowwise_searchsorted_under_xla_is_a_binary_search(side):
 
     graph = search.get_concrete_function(tf.constant(rows), tf.constant(values)).graph
     assert not any(op.type in ("LowerBound", "UpperBound") for op in graph.get_operations())
-    np.testing.assert_array_equal(search(tf.constant(rows), tf.constant(values)).numpy(),
-                                  expected)
+    np.testing.assert_array_equal(search(tf.constant(rows), tf.constant(values)).numpy(), expected)
     eager = losses._rowwise_searchsorted(tf.constant(rows), tf.constant(values), side)
     np.testing.assert_array_equal(eager.numpy(), expected)
 
 
 @pytest.mark.parametrize("name", ["semihard", "batch_all"])
 def test_sorting_losses_under_xla_equal_the_default(name):
-    function = {"semihard": losses.triplet_semihard_loss,
-                "batch_all": lambda y, x: losses.triplet_batch_all_loss(y, x, 0.5, "L2")}[name]
+    function = {
+        "semihard": losses.triplet_semihard_loss,
+        "batch_all": lambda y, x: losses.triplet_batch_all_loss(y, x, 0.5, "L2"),
+    }[name]
     labels, embeddings = tie_heavy_batch(seed=1, batch_size=40)
 
     def step(y, x):
@@ -47,4 +47,3 @@ def test_sorting_losses_under_xla_equal_the_default(name):
     xla_value, xla_grad = tf.function(step, jit_compile=True)(*inputs)
     np.testing.assert_allclose(float(xla_value), float(value), rtol=1e-5)
     np.testing.assert_allclose(xla_grad.numpy(), grad.numpy(), rtol=1e-4, atol=1e-6)
-

@@ -74,8 +74,7 @@ def test_goldens_cover_the_required_cases():
 def test_matches_tfa_goldens(name, mode):
     case = GOLDEN_CASES[name]
     kwargs = dict(case["kwargs"])
-    kwargs["distance_metric"] = CALLABLE_METRICS.get(kwargs["distance_metric"],
-                                                     kwargs["distance_metric"])
+    kwargs["distance_metric"] = CALLABLE_METRICS.get(kwargs["distance_metric"], kwargs["distance_metric"])
     labels = GOLDEN_ARRAYS[f"{name}/labels"]
     embeddings = tf.cast(GOLDEN_ARRAYS[f"{name}/embeddings"], case["dtype"])
     expected_value = GOLDEN_ARRAYS[f"{name}/value"]
@@ -86,8 +85,7 @@ def test_matches_tfa_goldens(name, mode):
         if mode == "eager":
             return value_and_grad(function, labels, embeddings, **kwargs)
         # Keras trains inside tf.function, where grappler rewrites the graph.
-        return tf.function(lambda y, x: value_and_grad(function, y, x, **kwargs))(
-            tf.constant(labels), embeddings)
+        return tf.function(lambda y, x: value_and_grad(function, y, x, **kwargs))(tf.constant(labels), embeddings)
 
     if not case["value_is_finite"]:
         # TFA's semi-hard loss divides 0 by 0 without positive pairs; ours returns 0 by design

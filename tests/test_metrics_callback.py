@@ -13,11 +13,14 @@ from tslearnkit import metrics
 
 
 def test_metrics_module_does_not_import_keras():
-    code = ("import sys, tslearnkit.metrics as m; "
-            "m.retrieval_metrics([[0.0], [1.0]], [0, 0], include=['precision_at_1']); "
-            "print('keras' in sys.modules or 'tensorflow' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=Path(__file__).parent.parent)
+    code = (
+        "import sys, tslearnkit.metrics as m; "
+        "m.retrieval_metrics([[0.0], [1.0]], [0, 0], include=['precision_at_1']); "
+        "print('keras' in sys.modules or 'tensorflow' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -47,21 +50,21 @@ def test_callback_adds_metrics_to_logs_and_history(keras_data):
     history = model.fit(x, targets, epochs=2, batch_size=16, verbose=0, callbacks=[callback])
     for name in metrics.METRIC_NAMES:
         assert len(history.history["val_" + name]) == 2
-    expected = metrics.retrieval_metrics(model.predict(x[:32], verbose=0), labels[:32],
-                                         model.predict(x[32:], verbose=0), labels[32:], k=3)
+    expected = metrics.retrieval_metrics(
+        model.predict(x[:32], verbose=0), labels[:32], model.predict(x[32:], verbose=0), labels[32:], k=3
+    )
     assert callback.last_metrics == expected
-    assert history.history["val_mean_average_precision_at_r"][-1] == \
-        expected["mean_average_precision_at_r"]
+    assert history.history["val_mean_average_precision_at_r"][-1] == expected["mean_average_precision_at_r"]
 
 
 def test_early_stopping_monitors_callback_metric(keras_data):
     keras, x, labels, targets = keras_data
     model = _tiny_model(keras)
     frozen = _tiny_model(keras, seed=1)  # never trained: its metric cannot improve
-    retrieval = metrics.RetrievalMetricsCallback(x, labels, embedding_model=frozen,
-                                                 prefix="ret_", include=["precision_at_1"])
-    stopper = keras.callbacks.EarlyStopping(monitor="ret_precision_at_1", mode="max",
-                                            patience=1)
+    retrieval = metrics.RetrievalMetricsCallback(
+        x, labels, embedding_model=frozen, prefix="ret_", include=["precision_at_1"]
+    )
+    stopper = keras.callbacks.EarlyStopping(monitor="ret_precision_at_1", mode="max", patience=1)
     history = model.fit(x, targets, epochs=6, verbose=0, callbacks=[retrieval, stopper])
     assert len(history.history["loss"]) == 2  # stopped after one epoch without improvement
     assert stopper.best == retrieval.last_metrics["precision_at_1"]
@@ -70,8 +73,7 @@ def test_early_stopping_monitors_callback_metric(keras_data):
 def test_callback_every_n_epochs_and_last_epoch(keras_data):
     keras, x, labels, targets = keras_data
     model = _tiny_model(keras)
-    callback = metrics.RetrievalMetricsCallback(x, labels, every_n_epochs=2,
-                                                include=["precision_at_1"])
+    callback = metrics.RetrievalMetricsCallback(x, labels, every_n_epochs=2, include=["precision_at_1"])
     history = model.fit(x, targets, epochs=3, verbose=0, callbacks=[callback])
     assert len(history.history["val_precision_at_1"]) == 2  # epochs 2 and 3 (the last)
 
@@ -83,4 +85,3 @@ def test_callback_checks_arguments():
         metrics.RetrievalMetricsCallback(np.zeros((3, 2)), [0, 1, 1], every_n_epochs=0)
     with pytest.raises(ValueError, match="reference_x and reference_y together"):
         metrics.RetrievalMetricsCallback(np.zeros((3, 2)), [0, 1, 1], np.zeros((3, 2)))
-

@@ -48,4 +48,3 @@ def test_knn_accuracy_bad_input():
         metrics.knn_accuracy(train, np.zeros(5), train, np.zeros(4))
     with pytest.raises(ValueError, match=r"test_embeddings have 3 dimensions"):
         metrics.knn_accuracy(train, np.zeros(5), np.zeros((2, 3)), np.zeros(2))
-

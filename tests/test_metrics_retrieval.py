@@ -49,9 +49,15 @@ def test_legacy_map_at_k_matches_pml_0999(name):
         # 0.9.99 dropped the first neighbour as "self"; with an exact duplicate of the query
         # ranked first it dropped the duplicate instead. Reproduce that to show it is the only
         # difference, and check that our (own-row) value differs.
-        first = brute_force(case["query"], case["query_labels"], case["reference"],
-                            case["reference_labels"], case["k"],
-                            bool(case["ref_includes_query"]), drop="first")
+        first = brute_force(
+            case["query"],
+            case["query_labels"],
+            case["reference"],
+            case["reference_labels"],
+            case["k"],
+            bool(case["ref_includes_query"]),
+            drop="first",
+        )
         assert first["legacy_map_at_k"] == pytest.approx(legacy, rel=1e-6)
         assert ours(case)["legacy_map_at_k"] != pytest.approx(legacy, rel=1e-6)
     else:
@@ -62,8 +68,14 @@ def test_legacy_map_at_k_matches_pml_0999(name):
 def test_brute_force_reproduces_goldens(name):
     # integer-valued inputs: float64 brute force and float32 faiss see identical distances
     case = golden_case(name)
-    expected = brute_force(case["query"], case["query_labels"], case["reference"],
-                           case["reference_labels"], case["k"], bool(case["ref_includes_query"]))
+    expected = brute_force(
+        case["query"],
+        case["query_labels"],
+        case["reference"],
+        case["reference_labels"],
+        case["k"],
+        bool(case["ref_includes_query"]),
+    )
     assert_metrics_close(expected, EXPECTED["cases"][name]["pml"], PML_KEYS[:5])
 
 
@@ -82,8 +94,9 @@ def test_matches_brute_force_on_tied_grids(k, leave_one_out, seed):
     reference, reference_labels = (None, None) if leave_one_out else grid_data(seed + 10, 90)
     expected = brute_force(query, labels, reference, reference_labels, k)
     for chunk_size in (1, 13, None):
-        result = metrics.retrieval_metrics(query, labels, reference, reference_labels, k=k,
-                                           include=KNN_KEYS, chunk_size=chunk_size)
+        result = metrics.retrieval_metrics(
+            query, labels, reference, reference_labels, k=k, include=KNN_KEYS, chunk_size=chunk_size
+        )
         assert_metrics_close(result, expected, KNN_KEYS, rtol=1e-12)
 
 
@@ -96,8 +109,9 @@ def test_matches_brute_force_on_continuous_data_with_lone_labels(k):
     reference = np.concatenate([query, rng.standard_normal((40, 5)).astype(np.float32)])
     reference_labels = np.concatenate([labels, rng.integers(0, 6, 40)])
     expected = brute_force(query, labels, reference, reference_labels, k, True)
-    result = metrics.retrieval_metrics(query, labels, reference, reference_labels, k=k,
-                                       ref_includes_query=True, include=KNN_KEYS)
+    result = metrics.retrieval_metrics(
+        query, labels, reference, reference_labels, k=k, ref_includes_query=True, include=KNN_KEYS
+    )
     assert_metrics_close(result, expected, KNN_KEYS, rtol=1e-12)
 
 
@@ -106,16 +120,14 @@ def test_hand_computed_ranking():
     query = np.zeros((1, 1), np.float32)
     reference = np.array([[1.0], [2.0], [3.0], [4.0], [5.0]], np.float32)
     reference_labels = np.array(["a", "b", "b", "a", "a"])
-    result = metrics.retrieval_metrics(query, ["a"], reference, reference_labels, k=None,
-                                       include=KNN_KEYS)
+    result = metrics.retrieval_metrics(query, ["a"], reference, reference_labels, k=None, include=KNN_KEYS)
     # hits at ranks 1, 4, 5: precisions 1, 2/4, 3/5
     assert result["precision_at_1"] == 1.0
     assert result["r_precision"] == pytest.approx(1 / 3)
     assert result["mean_average_precision_at_r"] == pytest.approx(1 / 3)
     assert result["mean_average_precision"] == pytest.approx((1 + 0.5 + 0.6) / 3)
     assert result["mean_reciprocal_rank"] == 1.0
-    at3 = metrics.retrieval_metrics(query, ["a"], reference, reference_labels, k=3,
-                                    include=KNN_KEYS)
+    at3 = metrics.retrieval_metrics(query, ["a"], reference, reference_labels, k=3, include=KNN_KEYS)
     # the study's MaP@3 ignores the two relevant items not retrieved; today's MAP divides by R
     assert at3["legacy_map_at_k"] == 1.0
     assert at3["mean_average_precision"] == pytest.approx(1 / 3)
@@ -142,8 +154,7 @@ def test_reference_none_equals_explicit_leave_one_out():
     rng = np.random.default_rng(5)
     query, labels = rng.standard_normal((50, 3)).astype(np.float32), rng.integers(0, 3, 50)
     implicit = metrics.retrieval_metrics(query, labels, k=4)
-    explicit = metrics.retrieval_metrics(query, labels, query, labels, k=4,
-                                         ref_includes_query=True)
+    explicit = metrics.retrieval_metrics(query, labels, query, labels, k=4, ref_includes_query=True)
     assert implicit == explicit
     separate = metrics.retrieval_metrics(query, labels, query, labels, k=4)
     assert separate["precision_at_1"] == 1.0  # without ref_includes_query each query finds itself
@@ -187,8 +198,7 @@ def test_chunks_stay_bounded(monkeypatch):
 
 def test_include_selects_metrics_and_skips_work(monkeypatch):
     query, labels = grid_data(2, 30)
-    monkeypatch.setattr(metrics.clustering, "kmeans_cluster_labels",
-                        lambda *a, **k: pytest.fail("k-means ran"))
+    monkeypatch.setattr(metrics.clustering, "kmeans_cluster_labels", lambda *a, **k: pytest.fail("k-means ran"))
     result = metrics.retrieval_metrics(query, labels, include=["mean_average_precision"])
     assert list(result) == ["mean_average_precision"]
 
@@ -210,19 +220,26 @@ def test_values_depend_on_the_embedding():
     [
         (dict(query=np.zeros(5), query_labels=np.zeros(5)), r"query must be a 2-D array"),
         (dict(query_labels=np.zeros(9)), r"query_labels has 9 labels but query has 10 rows"),
-        (dict(reference=np.ones((4, 2)), reference_labels=np.zeros(3)),
-         r"reference_labels has 3 labels but reference has 4 rows"),
+        (
+            dict(reference=np.ones((4, 2)), reference_labels=np.zeros(3)),
+            r"reference_labels has 3 labels but reference has 4 rows",
+        ),
         (dict(query=np.where(np.eye(10, 2) > 0, np.nan, 0.0)), r"query has NaN .* first at row 0"),
-        (dict(reference=np.full((4, 2), np.inf), reference_labels=np.zeros(4)),
-         r"reference has NaN or infinite"),
-        (dict(reference=np.ones((4, 3)), reference_labels=np.zeros(4)),
-         r"query has 2 dimensions but reference has 3"),
+        (dict(reference=np.full((4, 2), np.inf), reference_labels=np.zeros(4)), r"reference has NaN or infinite"),
+        (dict(reference=np.ones((4, 3)), reference_labels=np.zeros(4)), r"query has 2 dimensions but reference has 3"),
         (dict(reference=np.ones((4, 2))), r"reference and reference_labels together"),
-        (dict(reference=np.vstack([[0.0, 1.0], np.ones((11, 2))]),
-              reference_labels=np.arange(12) % 2, ref_includes_query=True),
-         r"reference\[:len\(query\)\] equal to query; they differ first at row 1"),
-        (dict(reference=np.ones((4, 2)), reference_labels=np.zeros(4), ref_includes_query=True),
-         r"start with the 10 queries, but it has only 4 rows"),
+        (
+            dict(
+                reference=np.vstack([[0.0, 1.0], np.ones((11, 2))]),
+                reference_labels=np.arange(12) % 2,
+                ref_includes_query=True,
+            ),
+            r"reference\[:len\(query\)\] equal to query; they differ first at row 1",
+        ),
+        (
+            dict(reference=np.ones((4, 2)), reference_labels=np.zeros(4), ref_includes_query=True),
+            r"start with the 10 queries, but it has only 4 rows",
+        ),
         (dict(ref_includes_query=False), r"reference=None means leave-one-out"),
         (dict(k=0), r"k must be None, 'max_bin_count' or an integer >= 1; got 0"),
         (dict(k="all"), r"k must be None, 'max_bin_count'"),
@@ -241,8 +258,7 @@ def test_bad_input_raises_value_error_naming_the_problem(kwargs, message):
 def test_prefix_check_compares_labels_too():
     query = np.arange(8.0).reshape(4, 2)
     with pytest.raises(ValueError, match=r"reference_labels\[:len\(query\)\] .* row 2"):
-        metrics.retrieval_metrics(query, [0, 0, 1, 1], query, [0, 0, 0, 1],
-                                  ref_includes_query=True)
+        metrics.retrieval_metrics(query, [0, 0, 1, 1], query, [0, 0, 0, 1], ref_includes_query=True)
 
 
 def test_metrics_from_distances_equal_the_embedding_path():
@@ -251,7 +267,9 @@ def test_metrics_from_distances_equal_the_embedding_path():
     query_labels, reference_labels = rng.integers(0, 4, 60), rng.integers(0, 4, 80)
     distances = np.sqrt(((query[:, None] - reference[None]) ** 2).sum(-1))
     for k in (None, 3):
-        expected = metrics.retrieval_metrics(query, query_labels, reference, reference_labels, k=k, include=metrics.KNN_METRIC_NAMES)
+        expected = metrics.retrieval_metrics(
+            query, query_labels, reference, reference_labels, k=k, include=metrics.KNN_METRIC_NAMES
+        )
         got = metrics.retrieval_metrics_from_distances(distances, query_labels, reference_labels, k=k)
         for name in metrics.KNN_METRIC_NAMES:
             assert got[name] == pytest.approx(expected[name], rel=1e-6), name
@@ -264,4 +282,3 @@ def test_metrics_from_distances_reject_bad_matrices():
         metrics.retrieval_metrics_from_distances(-np.ones((1, 2)), [0], [0, 1])
     with pytest.raises(ValueError, match="do not match"):
         metrics.retrieval_metrics_from_distances(np.ones((1, 2)), [0, 1], [0, 1])
-

@@ -34,8 +34,19 @@ def test_conv_encoder_matches_the_study_network_on_1007_by_4():
     assert _non_trainable(encoder) == 2 * 64 + 2 * 256
     kinds = [type(layer).__name__ for layer in encoder.layers[1:]]
     assert kinds == [
-        "Conv1D", "ReLU", "MaxPooling1D", "Conv1D", "BatchNormalization", "ReLU", "MaxPooling1D",
-        "Flatten", "Dense", "BatchNormalization", "ReLU", "Dropout", "Dense",
+        "Conv1D",
+        "ReLU",
+        "MaxPooling1D",
+        "Conv1D",
+        "BatchNormalization",
+        "ReLU",
+        "MaxPooling1D",
+        "Flatten",
+        "Dense",
+        "BatchNormalization",
+        "ReLU",
+        "Dropout",
+        "Dense",
     ]
     assert encoder(np.zeros((2, 1007, 4), np.float32)).shape == (2, 128)
 
@@ -54,7 +65,9 @@ def test_conv_encoder_needs_a_fixed_length():
 
 
 def test_unknown_encoder_and_option_are_named():
-    with pytest.raises(ValueError, match=r"unknown encoder 'lstm'; choose one of \['conv', 'fcn', 'inception', 'resnet'\]"):
+    with pytest.raises(
+        ValueError, match=r"unknown encoder 'lstm'; choose one of \['conv', 'fcn', 'inception', 'resnet'\]"
+    ):
         models.build_encoder("lstm", (29, 12))
     with pytest.raises(ValueError, match=r"does not take \['width'\]"):
         models.build_encoder("fcn", (29, 12), width=3)

@@ -63,8 +63,17 @@ def test_one_parameters_cell_with_commented_simple_values(script):
 @pytest.mark.parametrize("script", _lesson_paths(), ids=lambda p: p.stem)
 def test_lesson_reads_like_a_lesson(script):
     text = script.read_text()
-    for needed in ("What you will learn", "Runtime", "colab-badge", "google.colab", "import tslearnkit as tk",
-                   "## Summary", "## Exercises", "lesson.record(", "lesson.finish()"):
+    for needed in (
+        "What you will learn",
+        "Runtime",
+        "colab-badge",
+        "google.colab",
+        "import tslearnkit as tk",
+        "## Summary",
+        "## Exercises",
+        "lesson.record(",
+        "lesson.finish()",
+    ):
         assert needed in text, f"{script.name} lacks {needed!r}"
     assert "tensorflow_addons" not in text and "import torch" not in text
 
@@ -74,8 +83,9 @@ def quick_run(tmp_path_factory):
     pytest.importorskip("papermill")
     out = tmp_path_factory.mktemp("quick")
     figures = out / "figs"
-    failures = cli.run_lessons(list(cli.LESSONS), seeds=[0], quick=True, out=out, figures=figures,
-                               notebooks=NOTEBOOKS, cell_timeout=600)
+    failures = cli.run_lessons(
+        list(cli.LESSONS), seeds=[0], quick=True, out=out, figures=figures, notebooks=NOTEBOOKS, cell_timeout=600
+    )
     return out, figures, failures
 
 
@@ -105,7 +115,9 @@ def test_failing_lesson_is_named_with_its_cell(tmp_path):
     nb.cells = [params, nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("raise ValueError('boom')")]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, folder / "99_broken.ipynb")
-    failures = cli.run_lessons(["99_broken"], seeds=[0], quick=True, out=tmp_path / "out", notebooks=folder, cell_timeout=60)
+    failures = cli.run_lessons(
+        ["99_broken"], seeds=[0], quick=True, out=tmp_path / "out", notebooks=folder, cell_timeout=60
+    )
     assert len(failures) == 1
     lesson, seed, reason = failures[0]
     assert lesson == "99_broken" and "ValueError: boom" in reason and "cell" in reason
@@ -116,4 +128,6 @@ def test_readme_table_equals_the_committed_records():
     if cli.TABLE_START not in readme:
         pytest.fail("README.md has no results table markers")
     committed = readme.split(cli.TABLE_START, 1)[1].split(cli.TABLE_END, 1)[0].strip()
-    assert committed == cli.build_table(ROOT / "results"), "README table is stale: run `tslearnkit table --readme README.md`"
+    assert committed == cli.build_table(ROOT / "results"), (
+        "README table is stale: run `tslearnkit table --readme README.md`"
+    )

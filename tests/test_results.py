@@ -10,10 +10,20 @@ from tslearnkit import results
 
 def _save(folder, seed, p1, method="semi-hard", **extra):
     return results.save_result(
-        folder, lesson="04_triplet_semihard", method=method, dataset="JapaneseVowels", seed=seed,
-        metrics={"precision_at_1": p1, "mean_average_precision_at_r": p1 - 0.1,
-                 "mean_average_precision": p1 - 0.05, "NMI": 0.8},
-        epochs=3, wall_time_s=1.5, **extra,
+        folder,
+        lesson="04_triplet_semihard",
+        method=method,
+        dataset="JapaneseVowels",
+        seed=seed,
+        metrics={
+            "precision_at_1": p1,
+            "mean_average_precision_at_r": p1 - 0.1,
+            "mean_average_precision": p1 - 0.05,
+            "NMI": 0.8,
+        },
+        epochs=3,
+        wall_time_s=1.5,
+        **extra,
     )
 
 
@@ -78,7 +88,15 @@ def test_missing_folder(tmp_path):
 
 def test_records_without_table_metrics_are_left_out(tmp_path):
     _save(tmp_path, 0, 0.9)
-    results.save_result(tmp_path, lesson="01_data_visualization", method="dataset summary", dataset="JapaneseVowels",
-                        seed=0, metrics={"n_train": 270}, epochs=0, wall_time_s=0.0)
+    results.save_result(
+        tmp_path,
+        lesson="01_data_visualization",
+        method="dataset summary",
+        dataset="JapaneseVowels",
+        seed=0,
+        metrics={"n_train": 270},
+        epochs=0,
+        wall_time_s=0.0,
+    )
     table = results.results_table(results.load_results(tmp_path))
     assert list(table.index.get_level_values("method")) == ["semi-hard"]

@@ -103,7 +103,9 @@ def test_same_seed_same_tf_batches():
 
 
 def test_p_larger_than_classes_is_rejected():
-    with pytest.raises(ValueError, match="classes_per_batch=5 is larger than the number of classes in the data \\(4\\)"):
+    with pytest.raises(
+        ValueError, match="classes_per_batch=5 is larger than the number of classes in the data \\(4\\)"
+    ):
         sampling.balanced_batch_indices(Y_IMBALANCED, 5, 10)
 
 

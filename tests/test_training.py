@@ -30,8 +30,19 @@ def _weights(model):
 def test_same_seed_same_weights_and_history(small):
     x, y = small
     runs = [
-        training.fit_embedding(x, y, loss="semihard", encoder="fcn", encoder_config=SMALL_FCN, embedding_dim=8,
-                               classes_per_batch=4, samples_per_class=4, epochs=2, seed=seed, verbose=0)
+        training.fit_embedding(
+            x,
+            y,
+            loss="semihard",
+            encoder="fcn",
+            encoder_config=SMALL_FCN,
+            embedding_dim=8,
+            classes_per_batch=4,
+            samples_per_class=4,
+            epochs=2,
+            seed=seed,
+            verbose=0,
+        )
         for seed in (3, 3, 4)
     ]
     assert runs[0].history == runs[1].history
@@ -60,11 +71,32 @@ def test_mirrored_strategy_over_two_devices_matches_one_device(small, fit, mirro
     def run(strategy):
         if fit == "embedding":
             return training.fit_embedding(
-                x, y, loss="semihard", encoder="fcn", encoder_config=SMALL_FCN, embedding_dim=8, classes_per_batch=4,
-                samples_per_class=4, epochs=1, learning_rate=1e-2, seed=0, verbose=0, strategy=strategy,
+                x,
+                y,
+                loss="semihard",
+                encoder="fcn",
+                encoder_config=SMALL_FCN,
+                embedding_dim=8,
+                classes_per_batch=4,
+                samples_per_class=4,
+                epochs=1,
+                learning_rate=1e-2,
+                seed=0,
+                verbose=0,
+                strategy=strategy,
             )
-        return training.fit_classifier(x, y, encoder="fcn", encoder_config=SMALL_FCN, epochs=1, batch_size=16,
-                                       learning_rate=1e-2, seed=0, verbose=0, strategy=strategy)
+        return training.fit_classifier(
+            x,
+            y,
+            encoder="fcn",
+            encoder_config=SMALL_FCN,
+            epochs=1,
+            batch_size=16,
+            learning_rate=1e-2,
+            seed=0,
+            verbose=0,
+            strategy=strategy,
+        )
 
     one, two = run(None), run(mirrored)
     np.testing.assert_allclose(one.history["loss"], two.history["loss"], rtol=1e-4)
@@ -76,9 +108,21 @@ def test_validation_callback_feeds_early_stopping(small):
     x, y = small
     x_fit, y_fit, x_val, y_val = data.stratified_split(x, y, 0.25, seed=0)
     stopper = keras.callbacks.EarlyStopping(monitor="val_precision_at_1", mode="max", patience=1)
-    fit = training.fit_embedding(x_fit, y_fit, loss="semihard", encoder="fcn", encoder_config=SMALL_FCN, embedding_dim=8,
-                                 classes_per_batch=4, samples_per_class=3, epochs=3, seed=0, verbose=0,
-                                 validation=(x_val, y_val), callbacks=[stopper])
+    fit = training.fit_embedding(
+        x_fit,
+        y_fit,
+        loss="semihard",
+        encoder="fcn",
+        encoder_config=SMALL_FCN,
+        embedding_dim=8,
+        classes_per_batch=4,
+        samples_per_class=3,
+        epochs=3,
+        seed=0,
+        verbose=0,
+        validation=(x_val, y_val),
+        callbacks=[stopper],
+    )
     assert "val_precision_at_1" in fit.history and "val_mean_average_precision_at_r" in fit.history
     assert all(0.0 <= v <= 1.0 for v in fit.history["val_precision_at_1"])
 
@@ -86,8 +130,20 @@ def test_validation_callback_feeds_early_stopping(small):
 def test_active_triplets_are_logged_and_counted_right(small):
     x, y = small
     tracker = training.ActiveTripletsCallback(x, y, 4, 3, margin=0.5, seed=0)
-    fit = training.fit_embedding(x, y, loss="batch_all", encoder="fcn", encoder_config=SMALL_FCN, embedding_dim=8,
-                                 classes_per_batch=4, samples_per_class=3, epochs=2, seed=0, verbose=0, callbacks=[tracker])
+    fit = training.fit_embedding(
+        x,
+        y,
+        loss="batch_all",
+        encoder="fcn",
+        encoder_config=SMALL_FCN,
+        embedding_dim=8,
+        classes_per_batch=4,
+        samples_per_class=3,
+        epochs=2,
+        seed=0,
+        verbose=0,
+        callbacks=[tracker],
+    )
     assert len(fit.history["active_triplets"]) == 2
     # Hand-checked case: 1-D embeddings, classes {0: 0.0, 0.1}, {1: 0.3}; margin 0.5.
     emb = np.array([[0.0], [0.1], [0.3]], np.float32)
@@ -99,9 +155,20 @@ def test_active_triplets_are_logged_and_counted_right(small):
 
 def test_model_with_custom_loss_saves_and_loads(tmp_path, small):
     x, y = small
-    fit = training.fit_embedding(x, y, loss="semihard", loss_config={"margin": 0.3}, encoder="fcn",
-                                 encoder_config=SMALL_FCN, embedding_dim=8, classes_per_batch=4, samples_per_class=4,
-                                 epochs=1, seed=0, verbose=0)
+    fit = training.fit_embedding(
+        x,
+        y,
+        loss="semihard",
+        loss_config={"margin": 0.3},
+        encoder="fcn",
+        encoder_config=SMALL_FCN,
+        embedding_dim=8,
+        classes_per_batch=4,
+        samples_per_class=4,
+        epochs=1,
+        seed=0,
+        verbose=0,
+    )
     path = tmp_path / "model.keras"
     fit.model.save(path)
     loaded = keras.models.load_model(path)
@@ -124,8 +191,18 @@ def test_bad_arguments_are_named(small):
 def test_contrastive_training_runs_with_both_losses(small):
     x, y = small
     for loss in ("ntxent", "supcon"):
-        fit = training.fit_contrastive(x, y, loss=loss, encoder="fcn", encoder_config=SMALL_FCN, embedding_dim=2,
-                                       batch_size=16, epochs=1, seed=0, verbose=0)
+        fit = training.fit_contrastive(
+            x,
+            y,
+            loss=loss,
+            encoder="fcn",
+            encoder_config=SMALL_FCN,
+            embedding_dim=2,
+            batch_size=16,
+            epochs=1,
+            seed=0,
+            verbose=0,
+        )
         z = training.embed(fit.model, x)
         assert z.shape == (len(x), 2) and np.isfinite(z).all()
         assert np.isfinite(fit.history["loss"]).all()
@@ -138,14 +215,26 @@ def test_conv_semihard_end_to_end_beats_chance(vowels):
     """The study's network and loss on the default dataset: a few epochs lift P@1 well above chance."""
     untrained = models.embedding_model(models.build_encoder("conv", vowels.x_train.shape[1:]), dim=None)
     before = training.evaluate_embedding(untrained, vowels.x_train, vowels.y_train, vowels.x_test, vowels.y_test)
-    fit = training.fit_embedding(vowels.x_train, vowels.y_train, loss="semihard", encoder="conv", embedding_dim=None,
-                                 epochs=5, seed=0, verbose=0)
+    fit = training.fit_embedding(
+        vowels.x_train, vowels.y_train, loss="semihard", encoder="conv", embedding_dim=None, epochs=5, seed=0, verbose=0
+    )
     after = training.evaluate_embedding(fit.model, vowels.x_train, vowels.y_train, vowels.x_test, vowels.y_test)
     chance = np.max(np.bincount(vowels.y_test)) / len(vowels.y_test)  # best constant guess: 0.24
     assert after["precision_at_1"] > max(0.8, chance, before["precision_at_1"])
-    expected = {"precision_at_1", "r_precision", "mean_average_precision_at_r", "mean_average_precision",
-                "mean_reciprocal_rank", "NMI", "AMI", "legacy_map_at_k", "knn_accuracy", "knn_accuracy_at_3",
-                "knn_accuracy_at_5", "knn_accuracy_at_10"}
+    expected = {
+        "precision_at_1",
+        "r_precision",
+        "mean_average_precision_at_r",
+        "mean_average_precision",
+        "mean_reciprocal_rank",
+        "NMI",
+        "AMI",
+        "legacy_map_at_k",
+        "knn_accuracy",
+        "knn_accuracy_at_3",
+        "knn_accuracy_at_5",
+        "knn_accuracy_at_10",
+    }
     assert expected <= set(after)
 
 
@@ -156,8 +245,9 @@ def test_recipe_sets_batches_budget_and_keeps_the_best_validation_weights(vowels
     x, y = vowels.x_train[keep], vowels.y_train[keep]
     r = dataclasses.replace(rc.make_recipe(y, *x.shape[1:]), steps=24, validation_fraction=0.2)
     assert r.validation_fraction > 0
-    fit = training.fit_embedding(x, y, loss="semihard", recipe=r, encoder="fcn", encoder_config=SMALL_FCN,
-                                 seed=0, verbose=0)
+    fit = training.fit_embedding(
+        x, y, loss="semihard", recipe=r, encoder="fcn", encoder_config=SMALL_FCN, seed=0, verbose=0
+    )
     kept, held = data.stratified_split_indices(y, r.validation_fraction, seed=0)
     per_epoch = sampling.steps_per_epoch(y[kept], r.classes_per_batch, r.samples_per_class)
     assert fit.epochs == r.epochs_for(per_epoch) and fit.steps >= r.steps
@@ -167,8 +257,13 @@ def test_recipe_sets_batches_budget_and_keeps_the_best_validation_weights(vowels
     # the restored weights score exactly the best logged value on the held-out series
     from tslearnkit import metrics
 
-    again = metrics.retrieval_metrics(training.embed(fit.model, x[held]), y[held], training.embed(fit.model, x[kept]), y[kept],
-                                      include=["mean_average_precision_at_r"])["mean_average_precision_at_r"]
+    again = metrics.retrieval_metrics(
+        training.embed(fit.model, x[held]),
+        y[held],
+        training.embed(fit.model, x[kept]),
+        y[kept],
+        include=["mean_average_precision_at_r"],
+    )["mean_average_precision_at_r"]
     assert again == pytest.approx(max(logged), abs=1e-6)
 
 

@@ -42,7 +42,9 @@ class DtwPlan:
         return "DTW with " + " and ".join(parts)
 
 
-def plan_dtw(n_query: int, n_reference: int, timesteps: int, *, quick: bool = False, budget: float | None = None) -> DtwPlan:
+def plan_dtw(
+    n_query: int, n_reference: int, timesteps: int, *, quick: bool = False, budget: float | None = None
+) -> DtwPlan:
     """Choose a warping window and query subsample so DTW stays within ``budget`` cell updates."""
     budget = float(budget if budget is not None else DTW_CELLS / (50 if quick else 1))
     pairs = float(n_query) * float(n_reference)
@@ -98,8 +100,17 @@ def raw_distances(x_query, x_reference, *, distance: str = "euclidean", window: 
     raise ValueError(f"distance must be 'euclidean' or 'dtw'; got {distance!r}")
 
 
-def nearest_neighbour_scores(x_train, y_train, x_test, y_test, *, distance: str = "euclidean", window=None,
-                             plan: DtwPlan | None = None, seed: int = 0) -> dict:
+def nearest_neighbour_scores(
+    x_train,
+    y_train,
+    x_test,
+    y_test,
+    *,
+    distance: str = "euclidean",
+    window=None,
+    plan: DtwPlan | None = None,
+    seed: int = 0,
+) -> dict:
     """1-NN accuracy and retrieval scores of raw test series against raw training series.
 
     For DTW, ``plan`` (from :func:`plan_dtw`) sets the window and, when it subsamples, which
@@ -150,5 +161,7 @@ def minirocket_scores(x_train, y_train, x_test, y_test, *, seed: int = 0) -> dic
     model = MiniRocketClassifier(random_state=seed)
     model.fit(np.ascontiguousarray(x_train.transpose(0, 2, 1), np.float64), y_train)  # aeon: channels first
     predicted = model.predict(np.ascontiguousarray(x_test.transpose(0, 2, 1), np.float64))
-    return {"accuracy": float(np.mean(np.asarray(predicted).astype(np.int64) == y_test)),
-            "fit_seconds": float(time.perf_counter() - start)}
+    return {
+        "accuracy": float(np.mean(np.asarray(predicted).astype(np.int64) == y_test)),
+        "fit_seconds": float(time.perf_counter() - start),
+    }

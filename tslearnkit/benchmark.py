@@ -52,8 +52,13 @@ def run_method(method: str, data, recipe, *, seed: int = 0, quick: bool = False,
     if method in ("euclidean", "dtw"):
         plan = baselines.plan_dtw(len(data.x_test), len(data.x_train), data.timesteps, quick=quick)
         scores = baselines.nearest_neighbour_scores(
-            data.x_train, data.y_train, data.x_test, data.y_test, distance=method,
-            plan=plan if method == "dtw" else None, seed=seed,
+            data.x_train,
+            data.y_train,
+            data.x_test,
+            data.y_test,
+            distance=method,
+            plan=plan if method == "dtw" else None,
+            seed=seed,
         )
         if method == "dtw":
             extra["dtw_plan"] = plan.describe()
@@ -62,15 +67,27 @@ def run_method(method: str, data, recipe, *, seed: int = 0, quick: bool = False,
         scores.pop("fit_seconds")
     else:
         if method == "ce":
-            fit = training.fit_classifier(data.x_train, data.y_train, recipe=recipe, encoder=ENCODER, seed=seed, verbose=verbose)
+            fit = training.fit_classifier(
+                data.x_train, data.y_train, recipe=recipe, encoder=ENCODER, seed=seed, verbose=verbose
+            )
         elif method == "supcon":
-            fit = training.fit_embedding(data.x_train, data.y_train, loss="supcon", recipe=recipe, encoder=ENCODER,
-                                         seed=seed, verbose=verbose)
+            fit = training.fit_embedding(
+                data.x_train, data.y_train, loss="supcon", recipe=recipe, encoder=ENCODER, seed=seed, verbose=verbose
+            )
         else:
-            fit = training.fit_embedding(data.x_train, data.y_train, loss=method, loss_config={"margin": MARGIN},
-                                         recipe=recipe, encoder=ENCODER, seed=seed, verbose=verbose)
-        scores = training.evaluate_embedding(fit.embedding_model, data.x_train, data.y_train, data.x_test, data.y_test,
-                                             seed=seed)
+            fit = training.fit_embedding(
+                data.x_train,
+                data.y_train,
+                loss=method,
+                loss_config={"margin": MARGIN},
+                recipe=recipe,
+                encoder=ENCODER,
+                seed=seed,
+                verbose=verbose,
+            )
+        scores = training.evaluate_embedding(
+            fit.embedding_model, data.x_train, data.y_train, data.x_test, data.y_test, seed=seed
+        )
         if method == "ce":
             logits = fit.model.predict(data.x_test, verbose=0)
             scores["accuracy"] = float((logits.argmax(1) == data.y_test).mean())
@@ -80,8 +97,9 @@ def run_method(method: str, data, recipe, *, seed: int = 0, quick: bool = False,
     return scores, extra
 
 
-def run_benchmark(datasets, *, seeds=(0, 1, 2), methods=METHODS, out, quick: bool = False, data_dir=None,
-                  log=print) -> Path:
+def run_benchmark(
+    datasets, *, seeds=(0, 1, 2), methods=METHODS, out, quick: bool = False, data_dir=None, log=print
+) -> Path:
     """Run ``methods`` on every dataset for every seed; write records and the tables.
 
     Returns:
@@ -96,18 +114,32 @@ def run_benchmark(datasets, *, seeds=(0, 1, 2), methods=METHODS, out, quick: boo
     for name in datasets:
         data = data_module.load_dataset(name, data_dir=data_dir)
         recipe = make_recipe(data.y_train, data.timesteps, data.channels, quick=quick)
-        log(f"{data.name}: {len(data.x_train)} train / {len(data.x_test)} test, {data.n_classes} classes, "
-            f"{data.timesteps} steps × {data.channels} channels; {recipe.describe()}")
+        log(
+            f"{data.name}: {len(data.x_train)} train / {len(data.x_test)} test, {data.n_classes} classes, "
+            f"{data.timesteps} steps × {data.channels} channels; {recipe.describe()}"
+        )
         for seed in seeds:
             for method in methods:
                 start = time.perf_counter()
                 scores, extra = run_method(method, data, recipe, seed=int(seed), quick=quick)
                 epochs = int(extra.pop("epochs"))
-                save_result(results_dir, lesson=LESSON, method=METHOD_NAMES[method], dataset=data.name, seed=int(seed),
-                            metrics=scores, epochs=epochs, wall_time_s=time.perf_counter() - start, quick=quick,
-                            **{k: v for k, v in extra.items() if v is not None})
-                shown = ", ".join(f"{k} {scores[k]:.3f}" for k in ("precision_at_1", "mean_average_precision_at_r", "accuracy")
-                                  if k in scores)
+                save_result(
+                    results_dir,
+                    lesson=LESSON,
+                    method=METHOD_NAMES[method],
+                    dataset=data.name,
+                    seed=int(seed),
+                    metrics=scores,
+                    epochs=epochs,
+                    wall_time_s=time.perf_counter() - start,
+                    quick=quick,
+                    **{k: v for k, v in extra.items() if v is not None},
+                )
+                shown = ", ".join(
+                    f"{k} {scores[k]:.3f}"
+                    for k in ("precision_at_1", "mean_average_precision_at_r", "accuracy")
+                    if k in scores
+                )
                 log(f"  seed {seed} {METHOD_NAMES[method]:<22} {shown}  ({scores['train_seconds']:.0f} s)")
     tables = benchmark_tables(results_dir)
     (out / "benchmark_table.md").write_text(tables + "\n")

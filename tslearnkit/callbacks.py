@@ -18,7 +18,7 @@ import numpy as np
 from . import sampling
 from .data import check_labels, check_series
 
-__all__ = ["BestWeights", "ActiveTripletsCallback", "active_triplet_fraction"]
+__all__ = ["BestWeights", "ActiveTripletsCallback", "active_triplet_fraction"]  # noqa: F822  (classes built on first use)
 
 
 def active_triplet_fraction(embeddings, labels, *, margin: float, distance_metric: str = "L2") -> float:
@@ -72,8 +72,18 @@ def _define_classes():
             best_score: its ``monitor`` value.
         """
 
-        def __init__(self, x_val, y_val, x_ref, y_ref, *, embedding_model=None, every_n_epochs: int = 1,
-                     start_epoch: int = 1, monitor: str = "mean_average_precision_at_r"):
+        def __init__(
+            self,
+            x_val,
+            y_val,
+            x_ref,
+            y_ref,
+            *,
+            embedding_model=None,
+            every_n_epochs: int = 1,
+            start_epoch: int = 1,
+            monitor: str = "mean_average_precision_at_r",
+        ):
             super().__init__()
             self.x_val, self.y_val = check_series(x_val, name="x_val"), check_labels(y_val, len(x_val), name="y_val")
             self.x_ref, self.y_ref = check_series(x_ref, name="x_ref"), check_labels(y_ref, len(x_ref), name="y_ref")
@@ -114,7 +124,9 @@ def _define_classes():
         """Adds ``active_triplets`` to the epoch logs: the share of valid triplets that still
         violate the margin, averaged over a fixed set of P×K training batches."""
 
-        def __init__(self, x, y, classes_per_batch, samples_per_class, *, margin, distance_metric="L2", n_batches=4, seed=0):
+        def __init__(
+            self, x, y, classes_per_batch, samples_per_class, *, margin, distance_metric="L2", n_batches=4, seed=0
+        ):
             super().__init__()
             x = check_series(x)
             y = check_labels(y, len(x))
@@ -125,8 +137,12 @@ def _define_classes():
 
         def on_epoch_end(self, epoch, logs=None):
             shares = [
-                active_triplet_fraction(np.asarray(self.model(xb, training=False)), yb, margin=self.margin,
-                                        distance_metric=self.distance_metric)
+                active_triplet_fraction(
+                    np.asarray(self.model(xb, training=False)),
+                    yb,
+                    margin=self.margin,
+                    distance_metric=self.distance_metric,
+                )
                 for xb, yb in self._batches
             ]
             if logs is not None:

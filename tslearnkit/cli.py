@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from .benchmark import METHODS
+
 LESSONS = (
     "01_data_visualization",
     "02_baseline_crossentropy",
@@ -22,14 +24,14 @@ LESSONS = (
     "05_triplet_augmentation",
     "06_contrastive_clustering",
 )
-from .benchmark import METHODS
-
 TABLE_START = "<!-- results-table:start -->"
 TABLE_END = "<!-- results-table:end -->"
 
 
 def _find_notebooks(explicit: str | None) -> Path:
-    candidates = [Path(explicit)] if explicit else [Path("notebooks"), Path(__file__).resolve().parent.parent / "notebooks"]
+    candidates = (
+        [Path(explicit)] if explicit else [Path("notebooks"), Path(__file__).resolve().parent.parent / "notebooks"]
+    )
     for folder in candidates:
         if (folder / f"{LESSONS[0]}.ipynb").is_file():
             return folder.resolve()
@@ -85,8 +87,15 @@ def run_lessons(
     for lesson in lessons:
         for i, seed in enumerate(seeds):
             step += 1
-            fig_dir = (figures if figures is not None and i == 0 else out / ("figures" if i == 0 else f"figures_seed{seed}")).resolve()
-            params = {"seed": int(seed), "quick": bool(quick), "results_dir": str(results_dir), "figures_dir": str(fig_dir)}
+            fig_dir = (
+                figures if figures is not None and i == 0 else out / ("figures" if i == 0 else f"figures_seed{seed}")
+            ).resolve()
+            params = {
+                "seed": int(seed),
+                "quick": bool(quick),
+                "results_dir": str(results_dir),
+                "figures_dir": str(fig_dir),
+            }
             if dataset:
                 params["dataset"] = dataset
             print(f"[{step}/{total}] {lesson} seed={seed}{' (quick)' if quick else ''} ...", flush=True)
@@ -162,7 +171,10 @@ def _cmd_run(args) -> int:
     if failures:
         print("\nFAILED lessons:", file=sys.stderr)
         for lesson, seed, reason in failures:
-            print(f"  {lesson} (seed {seed}) — {reason}; see {out / 'notebooks' / f'{lesson}__seed{seed}.ipynb'}", file=sys.stderr)
+            print(
+                f"  {lesson} (seed {seed}) — {reason}; see {out / 'notebooks' / f'{lesson}__seed{seed}.ipynb'}",
+                file=sys.stderr,
+            )
         return 1
     return 0
 
@@ -194,22 +206,35 @@ def _cmd_benchmark(args) -> int:
     if unknown:
         raise SystemExit(f"unknown method(s) {unknown}; choose from {', '.join(METHODS)}")
     start = time.perf_counter()
-    run_benchmark(args.datasets, seeds=args.seeds, methods=args.methods, out=Path(args.out), quick=args.quick,
-                  data_dir=args.data_dir, log=lambda line: print(line, flush=True))
+    run_benchmark(
+        args.datasets,
+        seeds=args.seeds,
+        methods=args.methods,
+        out=Path(args.out),
+        quick=args.quick,
+        data_dir=args.data_dir,
+        log=lambda line: print(line, flush=True),
+    )
     print(f"benchmark finished in {(time.perf_counter() - start) / 60:.1f} min")
     return 0
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tslearnkit", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="tslearnkit", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="execute the lessons with papermill and write the results table")
     run.add_argument("--quick", action="store_true", help="tiny runs (what CI does)")
-    run.add_argument("--lessons", nargs="+", metavar="NAME", help="lessons to run (default: all; prefixes like 03 work)")
+    run.add_argument(
+        "--lessons", nargs="+", metavar="NAME", help="lessons to run (default: all; prefixes like 03 work)"
+    )
     run.add_argument("--dataset", help="dataset name passed to every lesson (default: each lesson's own)")
     run.add_argument("--seeds", nargs="+", type=int, default=[0], help="seeds (default: 0)")
-    run.add_argument("--out", default="runs/latest", help="output folder: executed notebooks, results/, table (default: runs/latest)")
+    run.add_argument(
+        "--out", default="runs/latest", help="output folder: executed notebooks, results/, table (default: runs/latest)"
+    )
     run.add_argument("--figures", help="where the first seed's figures go (default: OUT/figures)")
     run.add_argument("--results", help="where the result records go (default: OUT/results)")
     run.add_argument("--notebooks", help="folder with the lesson .ipynb files (default: ./notebooks)")
@@ -223,11 +248,14 @@ def make_parser() -> argparse.ArgumentParser:
     table.set_defaults(func=_cmd_table)
 
     bench = sub.add_parser("benchmark", help="every method on several datasets and seeds (records + tables)")
-    bench.add_argument("--datasets", nargs="+", default=["JapaneseVowels", "BasicMotions", "GunPoint", "ItalyPowerDemand"],
-                       help="dataset names (default: JapaneseVowels BasicMotions GunPoint ItalyPowerDemand)")
+    bench.add_argument(
+        "--datasets",
+        nargs="+",
+        default=["JapaneseVowels", "BasicMotions", "GunPoint", "ItalyPowerDemand"],
+        help="dataset names (default: JapaneseVowels BasicMotions GunPoint ItalyPowerDemand)",
+    )
     bench.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2], help="seeds (default: 0 1 2)")
-    bench.add_argument("--methods", nargs="+", default=list(METHODS),
-                       help="methods (default: all)")
+    bench.add_argument("--methods", nargs="+", default=list(METHODS), help="methods (default: all)")
     bench.add_argument("--out", default="runs/benchmark", help="output folder (default: runs/benchmark)")
     bench.add_argument("--quick", action="store_true", help="tiny step budget (a smoke run)")
     bench.add_argument("--data-dir", help="download cache folder")

@@ -1,10 +1,10 @@
 """The few lines every lesson notebook starts and ends with, in one place.
 
-    lesson = tk.lesson.start("03_triplet_all", seed=seed, quick=quick,
-                             results_dir=results_dir, figures_dir=figures_dir)
-    ...
-    lesson.figure(fig, "embeddings")          # save into figures_dir, return the figure
-    lesson.record("batch-all", dataset, metrics, epochs=..., wall_time_s=...)
+lesson = tk.lesson.start("03_triplet_all", seed=seed, quick=quick,
+                         results_dir=results_dir, figures_dir=figures_dir)
+...
+lesson.figure(fig, "embeddings")          # save into figures_dir, return the figure
+lesson.record("batch-all", dataset, metrics, epochs=..., wall_time_s=...)
 """
 
 from __future__ import annotations
@@ -60,11 +60,21 @@ class Lesson:
 
     def finish(self) -> None:
         """Print what was written and how long the lesson took."""
-        print(f"{self.name}: {len(self.records)} record(s) in {self.results_dir}, "
-              f"figures in {self.figures_dir}, {time.perf_counter() - self.started:.0f} s")
+        print(
+            f"{self.name}: {len(self.records)} record(s) in {self.results_dir}, "
+            f"figures in {self.figures_dir}, {time.perf_counter() - self.started:.0f} s"
+        )
 
 
-def start(name: str, *, seed: int = 0, quick: bool = False, results_dir="results", figures_dir="figures", show_environment: bool = True) -> Lesson:
+def start(
+    name: str,
+    *,
+    seed: int = 0,
+    quick: bool = False,
+    results_dir="results",
+    figures_dir="figures",
+    show_environment: bool = True,
+) -> Lesson:
     """Seed everything, create the output folders, set plot defaults, print versions."""
     import keras
     import matplotlib.pyplot as plt

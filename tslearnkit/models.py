@@ -45,9 +45,7 @@ def _batch_norm():
 def _check_input_shape(input_shape) -> tuple[int | None, int]:
     shape = tuple(input_shape)
     if len(shape) != 2:
-        raise ValueError(
-            f"input_shape must be (timesteps, channels); got {shape}. Pass dataset.x_train.shape[1:]."
-        )
+        raise ValueError(f"input_shape must be (timesteps, channels); got {shape}. Pass dataset.x_train.shape[1:].")
     timesteps, channels = shape
     if channels is None or channels < 1:
         raise ValueError(f"input_shape needs a positive channel count; got {shape}")

@@ -44,8 +44,14 @@ def class_legend(ax, n_classes: int, *, title: str = "class", outside: bool = Tr
     """A legend that stays readable from 2 to 60 classes: one column up to 12 entries, several
     small columns up to :data:`MAX_LEGEND_ENTRIES`, and beyond that a note in place of a legend."""
     if n_classes > MAX_LEGEND_ENTRIES:
-        ax.text(1.02, 1.0, f"colour = {title}\n({n_classes} classes,\nlegend omitted)", transform=ax.transAxes,
-                va="top", fontsize=8)
+        ax.text(
+            1.02,
+            1.0,
+            f"colour = {title}\n({n_classes} classes,\nlegend omitted)",
+            transform=ax.transAxes,
+            va="top",
+            fontsize=8,
+        )
         return None
     ncol = 1 if n_classes <= 12 else int(np.ceil(n_classes / 20))
     where = {"bbox_to_anchor": (1.02, 1), "loc": "upper left"} if outside else {}
@@ -93,13 +99,17 @@ def plot_series(x, y, class_names: Sequence[str], *, per_class: int = 3, seed: i
     return fig
 
 
-def plot_class_distribution(counts: Mapping[str, np.ndarray], class_names: Sequence[str], *, title: str = "Class distribution"):
+def plot_class_distribution(
+    counts: Mapping[str, np.ndarray], class_names: Sequence[str], *, title: str = "Class distribution"
+):
     """Grouped bars: one group per class, one bar per split (``{"train": counts, ...}``)."""
     plt = _plt()
     n_splits = len(counts)
     width = 0.8 / max(n_splits, 1)
     many = len(class_names) > 15
-    fig, ax = plt.subplots(figsize=(min(16, max(6, 0.7 * len(class_names) * n_splits if not many else 0.3 * len(class_names))), 3.5))
+    fig, ax = plt.subplots(
+        figsize=(min(16, max(6, 0.7 * len(class_names) * n_splits if not many else 0.3 * len(class_names))), 3.5)
+    )
     positions = np.arange(len(class_names))
     for i, (split, values) in enumerate(counts.items()):
         values = np.asarray(values)
@@ -149,7 +159,18 @@ def project_2d(embeddings, *, method: str = "auto", seed: int = 0, reference=Non
     raise ValueError(f"method must be 'auto', 'direct', 'pca' or 'tsne'; got {method!r}")
 
 
-def plot_embeddings(embeddings, labels, class_names: Sequence[str], *, method: str = "auto", ax=None, title: str = "", seed: int = 0, reference=None, marker="o"):
+def plot_embeddings(
+    embeddings,
+    labels,
+    class_names: Sequence[str],
+    *,
+    method: str = "auto",
+    ax=None,
+    title: str = "",
+    seed: int = 0,
+    reference=None,
+    marker="o",
+):
     """Scatter of 2-D projected embeddings coloured by class."""
     plt = _plt()
     points, used = project_2d(embeddings, method=method, seed=seed, reference=reference)
@@ -160,20 +181,28 @@ def plot_embeddings(embeddings, labels, class_names: Sequence[str], *, method: s
     for cls, name in enumerate(class_names):
         mask = np.asarray(labels) == cls
         if mask.any():
-            ax.scatter(points[mask, 0], points[mask, 1], s=12, color=colors[cls], label=str(name), alpha=0.8, marker=marker)
+            ax.scatter(
+                points[mask, 0], points[mask, 1], s=12, color=colors[cls], label=str(name), alpha=0.8, marker=marker
+            )
     ax.set_title(title or f"embeddings ({used})")
     ax.set_xlabel(f"{used} 1" if used != "direct" else "z1")
     ax.set_ylabel(f"{used} 2" if used != "direct" else "z2")
     return fig if fig is not None else ax.figure
 
 
-def plot_train_test_embeddings(train_emb, y_train, test_emb, y_test, class_names, *, method: str = "pca", seed: int = 0, title: str = ""):
+def plot_train_test_embeddings(
+    train_emb, y_train, test_emb, y_test, class_names, *, method: str = "pca", seed: int = 0, title: str = ""
+):
     """Train and test embeddings side by side, in one projection (PCA fitted on train)."""
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), sharex=method != "tsne", sharey=method != "tsne")
     reference = train_emb if method == "pca" else None
-    plot_embeddings(train_emb, y_train, class_names, method=method, ax=axes[0], title="train", seed=seed, reference=reference)
-    plot_embeddings(test_emb, y_test, class_names, method=method, ax=axes[1], title="test", seed=seed, reference=reference)
+    plot_embeddings(
+        train_emb, y_train, class_names, method=method, ax=axes[0], title="train", seed=seed, reference=reference
+    )
+    plot_embeddings(
+        test_emb, y_test, class_names, method=method, ax=axes[1], title="test", seed=seed, reference=reference
+    )
     class_legend(axes[1], len(class_names))
     if title:
         fig.suptitle(title)
@@ -204,8 +233,17 @@ def plot_history(history: Mapping[str, Sequence[float]], *, keys: Sequence[str] 
     return fig
 
 
-def plot_latent_clusters(z, labels, class_names: Sequence[str], *, n_clusters: int | None = None, seed: int = 0,
-                         n_init: int = 1, title: str = "", ax=None):
+def plot_latent_clusters(
+    z,
+    labels,
+    class_names: Sequence[str],
+    *,
+    n_clusters: int | None = None,
+    seed: int = 0,
+    n_init: int = 1,
+    title: str = "",
+    ax=None,
+):
     """A 2-D latent plane: k-means cluster regions as background, points coloured by class.
 
     The k-means is :func:`tslearnkit.metrics.fit_kmeans` with the same ``seed`` and ``n_init``
@@ -229,7 +267,14 @@ def plot_latent_clusters(z, labels, class_names: Sequence[str], *, n_clusters: i
     fig = None
     if ax is None:
         fig, ax = plt.subplots(figsize=(6, 5))
-    ax.contourf(gx, gy, regions, levels=np.arange(n_clusters + 1) - 0.5, cmap="Pastel2" if n_clusters <= 8 else "tab20", alpha=0.35)
+    ax.contourf(
+        gx,
+        gy,
+        regions,
+        levels=np.arange(n_clusters + 1) - 0.5,
+        cmap="Pastel2" if n_clusters <= 8 else "tab20",
+        alpha=0.35,
+    )
     colors = _colors(len(class_names))
     for cls, name in enumerate(class_names):
         mask = np.asarray(labels) == cls
@@ -272,5 +317,6 @@ def plot_dataset_embeddings(model, dataset, *, method: str = "pca", seed: int = 
 
     train_emb = embed(model, dataset.x_train)
     test_emb = embed(model, dataset.x_test)
-    return plot_train_test_embeddings(train_emb, dataset.y_train, test_emb, dataset.y_test, dataset.class_names,
-                                      method=method, seed=seed, title=title)
+    return plot_train_test_embeddings(
+        train_emb, dataset.y_train, test_emb, dataset.y_test, dataset.class_names, method=method, seed=seed, title=title
+    )

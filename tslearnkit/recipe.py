@@ -110,12 +110,17 @@ class Recipe:
 
     def describe(self) -> str:
         """One line a lesson prints so a student sees what was chosen and why."""
-        val = (f"{self.validation_fraction:.0%} of train held out for model selection"
-               if self.validation_fraction else "no validation split (too few series per class)")
+        val = (
+            f"{self.validation_fraction:.0%} of train held out for model selection"
+            if self.validation_fraction
+            else "no validation split (too few series per class)"
+        )
         aug = "augmented batches" if self.augment else "no augmentation"
-        return (f"recipe: P×K = {self.classes_per_batch}×{self.samples_per_class}, "
-                f"{self.steps} optimizer steps, CE batch {self.batch_size}, contrastive batch "
-                f"{self.contrastive_batch_size}, {val}, {aug}")
+        return (
+            f"recipe: P×K = {self.classes_per_batch}×{self.samples_per_class}, "
+            f"{self.steps} optimizer steps, CE batch {self.batch_size}, contrastive batch "
+            f"{self.contrastive_batch_size}, {val}, {aug}"
+        )
 
 
 def make_recipe(y_train, timesteps: int, channels: int = 1, *, quick: bool = False) -> Recipe:

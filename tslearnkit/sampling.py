@@ -27,7 +27,13 @@ import numpy as np
 
 from .data import check_labels, check_series
 
-__all__ = ["balanced_batches", "balanced_batch_indices", "steps_per_epoch", "shuffled_batches", "shuffled_steps_per_epoch"]
+__all__ = [
+    "balanced_batches",
+    "balanced_batch_indices",
+    "steps_per_epoch",
+    "shuffled_batches",
+    "shuffled_steps_per_epoch",
+]
 
 
 def _class_members(y: np.ndarray) -> dict[int, np.ndarray]:
@@ -45,8 +51,7 @@ def _check_pk(n_classes: int, classes_per_batch: int, samples_per_class: int) ->
         )
     if samples_per_class < 2:
         raise ValueError(
-            "samples_per_class must be >= 2 so that each batch has positive pairs; "
-            f"got {samples_per_class}"
+            f"samples_per_class must be >= 2 so that each batch has positive pairs; got {samples_per_class}"
         )
 
 
@@ -178,7 +183,9 @@ def balanced_batches(
     return _index_dataset(x, y, index_batches, transform)
 
 
-def shuffled_batches(x, y, batch_size: int, *, seed: int = 0, epochs: int = 1, drop_remainder: bool = False, transform=None):
+def shuffled_batches(
+    x, y, batch_size: int, *, seed: int = 0, epochs: int = 1, drop_remainder: bool = False, transform=None
+):
     """Plain shuffled mini-batches (a fresh permutation per epoch), as a ``tf.data.Dataset``.
 
     Returns:

@@ -179,7 +179,9 @@ def _pick(value, recipe, field, default):
 
 def _check_recipe(recipe):
     if recipe is not None and not isinstance(recipe, Recipe):
-        raise ValueError(f"recipe must be a tslearnkit.recipe.Recipe (from tk.recipe.make_recipe); got {type(recipe).__name__}")
+        raise ValueError(
+            f"recipe must be a tslearnkit.recipe.Recipe (from tk.recipe.make_recipe); got {type(recipe).__name__}"
+        )
 
 
 def _validation_split(x, y, recipe, seed):
@@ -206,8 +208,16 @@ def _selection_callbacks(selection, reference, embedding_model, epochs):
     from .callbacks import BestWeights
 
     x_val, y_val = selection
-    return [BestWeights(x_val, y_val, *reference, embedding_model=embedding_model, every_n_epochs=max(1, epochs // 20),
-                        start_epoch=max(1, epochs // 2))]
+    return [
+        BestWeights(
+            x_val,
+            y_val,
+            *reference,
+            embedding_model=embedding_model,
+            every_n_epochs=max(1, epochs // 20),
+            start_epoch=max(1, epochs // 2),
+        )
+    ]
 
 
 def _retrieval_callback(validation, reference, every_n_epochs):
@@ -255,8 +265,20 @@ class FitOptions:
     strategy: object = None
 
 
-def _fit_embedding_model(x_fit, y_fit, dataset, steps_per_epoch, epochs, options: FitOptions, *, embedding_dim,
-                         normalize, loss, loss_config, selection) -> FitResult:
+def _fit_embedding_model(
+    x_fit,
+    y_fit,
+    dataset,
+    steps_per_epoch,
+    epochs,
+    options: FitOptions,
+    *,
+    embedding_dim,
+    normalize,
+    loss,
+    loss_config,
+    selection,
+) -> FitResult:
     """Build and compile encoder → embedding inside the strategy's scope, then fit on ``dataset``."""
     with _strategy(options.strategy).scope():
         enc = _build_encoder(options.encoder, x_fit.shape[1:], options.encoder_config)
@@ -266,7 +288,11 @@ def _fit_embedding_model(x_fit, y_fit, dataset, steps_per_epoch, epochs, options
     extra = _retrieval_callback(options.validation, (x_fit, y_fit), 1)
     extra += _selection_callbacks(selection, (x_fit, y_fit), None, epochs)
     history, elapsed, n_epochs = _fit(
-        model, dataset, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=options.verbose,
+        model,
+        dataset,
+        epochs=epochs,
+        steps_per_epoch=steps_per_epoch,
+        verbose=options.verbose,
         callbacks=[*extra, *options.callbacks],
     )
     return FitResult(model, model, history, elapsed, n_epochs, steps_per_epoch * n_epochs, _best_epoch(extra))
@@ -335,7 +361,12 @@ def fit_classifier(
             metrics=["accuracy"],
         )
     dataset = sampling.shuffled_batches(
-        x_fit, y_fit, batch_size, seed=seed, epochs=epochs, transform=_augmenter(_pick(augment, recipe, "augment", False), seed)
+        x_fit,
+        y_fit,
+        batch_size,
+        seed=seed,
+        epochs=epochs,
+        transform=_augmenter(_pick(augment, recipe, "augment", False), seed),
     )
     val_data = None
     if validation is not None:
@@ -345,8 +376,13 @@ def fit_classifier(
         cb.embedding_model = enc
     extra += _selection_callbacks(selection, (x_fit, y_fit), enc, epochs)
     history, elapsed, n_epochs = _fit(
-        model, dataset, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=verbose,
-        callbacks=[*extra, *callbacks], validation_data=val_data,
+        model,
+        dataset,
+        epochs=epochs,
+        steps_per_epoch=steps_per_epoch,
+        verbose=verbose,
+        callbacks=[*extra, *callbacks],
+        validation_data=val_data,
     )
     return FitResult(model, enc, history, elapsed, n_epochs, steps_per_epoch * n_epochs, _best_epoch(extra))
 
@@ -410,11 +446,30 @@ def fit_embedding(
     epochs = int(epochs if epochs is not None else (recipe.epochs_for(steps_per_epoch) if recipe else 30))
     transform = _chain(_augmenter(_pick(augment, recipe, "augment", False), seed), batch_transform)
     dataset = sampling.balanced_batches(x_fit, y_fit, p, k, seed=seed, epochs=epochs, transform=transform)
-    options = FitOptions(recipe, encoder, encoder_config, learning_rate, lr_schedule, validation, tuple(callbacks), seed,
-                         verbose, strategy)
+    options = FitOptions(
+        recipe,
+        encoder,
+        encoder_config,
+        learning_rate,
+        lr_schedule,
+        validation,
+        tuple(callbacks),
+        seed,
+        verbose,
+        strategy,
+    )
     return _fit_embedding_model(
-        x_fit, y_fit, dataset, steps_per_epoch, epochs, options, embedding_dim=embedding_dim, normalize=normalize,
-        loss=loss, loss_config=loss_config, selection=selection,
+        x_fit,
+        y_fit,
+        dataset,
+        steps_per_epoch,
+        epochs,
+        options,
+        embedding_dim=embedding_dim,
+        normalize=normalize,
+        loss=loss,
+        loss_config=loss_config,
+        selection=selection,
     )
 
 
@@ -498,11 +553,30 @@ def fit_contrastive(
     dataset = sampling.shuffled_batches(
         x_fit, y_fit, batch_size, seed=seed, epochs=epochs, drop_remainder=drop, transform=to_views
     )
-    options = FitOptions(recipe, encoder, encoder_config, learning_rate, lr_schedule, validation, tuple(callbacks), seed,
-                         verbose, strategy)
+    options = FitOptions(
+        recipe,
+        encoder,
+        encoder_config,
+        learning_rate,
+        lr_schedule,
+        validation,
+        tuple(callbacks),
+        seed,
+        verbose,
+        strategy,
+    )
     return _fit_embedding_model(
-        x_fit, y_fit, dataset, steps_per_epoch, epochs, options, embedding_dim=embedding_dim, normalize=normalize,
-        loss=loss, loss_config=loss_config, selection=selection,
+        x_fit,
+        y_fit,
+        dataset,
+        steps_per_epoch,
+        epochs,
+        options,
+        embedding_dim=embedding_dim,
+        normalize=normalize,
+        loss=loss,
+        loss_config=loss_config,
+        selection=selection,
     )
 
 

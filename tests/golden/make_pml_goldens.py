@@ -50,8 +50,7 @@ PML2_METRICS = (
     "NMI",
     "AMI",
 )
-LEGACY_METRICS = ("precision_at_1", "r_precision", "mean_average_precision_at_r",
-                  "mean_average_precision")
+LEGACY_METRICS = ("precision_at_1", "r_precision", "mean_average_precision_at_r", "mean_average_precision")
 
 
 # --------------------------------------------------------------------------- inputs
@@ -92,14 +91,30 @@ def make_cases() -> list[dict]:
     rng = np.random.default_rng(20240604)
     cases = []
 
-    def add(name, description, query, query_labels, reference=None, reference_labels=None,
-            k=None, ref_includes_query=False, seed=0):
-        cases.append(dict(name=name, description=description, query=query,
-                          query_labels=np.asarray(query_labels, dtype=np.int64),
-                          reference=reference,
-                          reference_labels=None if reference_labels is None
-                          else np.asarray(reference_labels, dtype=np.int64),
-                          k=k, ref_includes_query=ref_includes_query, seed=seed))
+    def add(
+        name,
+        description,
+        query,
+        query_labels,
+        reference=None,
+        reference_labels=None,
+        k=None,
+        ref_includes_query=False,
+        seed=0,
+    ):
+        cases.append(
+            dict(
+                name=name,
+                description=description,
+                query=query,
+                query_labels=np.asarray(query_labels, dtype=np.int64),
+                reference=reference,
+                reference_labels=None if reference_labels is None else np.asarray(reference_labels, dtype=np.int64),
+                k=k,
+                ref_includes_query=ref_includes_query,
+                seed=seed,
+            )
+        )
 
     q, y = gaussian(rng, 200, 16, 5)
     add("loo_gaussian_knone", "leave-one-out, continuous, 5 classes, k=None", q, y)
@@ -109,17 +124,14 @@ def make_cases() -> list[dict]:
     add("loo_gaussian_small_k3", "leave-one-out, 50 points, 10 classes, k=3", q, y, k=3)
 
     q, y = clustered(rng, 300, 8, 6)
-    add("loo_clustered_k3", "leave-one-out, clustered, 6 classes, k=3 (the study's)", q, y,
-        k=3, seed=1)
+    add("loo_clustered_k3", "leave-one-out, clustered, 6 classes, k=3 (the study's)", q, y, k=3, seed=1)
     q, y, r, yr = clustered(rng, 100, 8, 10, n_reference=400)
     add("sep_clustered_k3", "separate, clustered, 10 classes, k=3", q, y, r, yr, k=3)
     weights = np.array([0.5, 0.25, 0.15, 0.1])
     q, y = clustered(rng, 250, 4, 4, weights)
-    add("loo_clustered_maxbin", "leave-one-out, unbalanced classes, k='max_bin_count'", q, y,
-        k="max_bin_count")
+    add("loo_clustered_maxbin", "leave-one-out, unbalanced classes, k='max_bin_count'", q, y, k="max_bin_count")
     q, y, r, yr = clustered(rng, 120, 4, 3, weights[:3] / weights[:3].sum(), n_reference=360)
-    add("sep_clustered_maxbin", "separate, unbalanced, k='max_bin_count'", q, y, r, yr,
-        k="max_bin_count")
+    add("sep_clustered_maxbin", "separate, unbalanced, k='max_bin_count'", q, y, r, yr, k="max_bin_count")
     q, y = clustered(rng, 500, 4, 2, noise=30)
     add("loo_clustered_k5_lt_r", "leave-one-out, 2 classes of ~250, k=5 < R", q, y, k=5)
     q, y = clustered(rng, 400, 6, 8, noise=20)
@@ -134,20 +146,32 @@ def make_cases() -> list[dict]:
 
     q, y, r, yr = clustered(rng, 60, 4, 5, n_reference=200)
     keep = yr != 4  # label 4 appears among the queries only
-    add("sep_lone_label_knone", "separate; one query label absent from the reference", q, y,
-        r[keep], yr[keep])
+    add("sep_lone_label_knone", "separate; one query label absent from the reference", q, y, r[keep], yr[keep])
     q, y = clustered(rng, 80, 4, 4)
     y[[3, 17]] = [7, 9]  # two labels held by a single query each
     add("loo_lone_label_k3", "leave-one-out; two labels with one member each, k=3", q, y, k=3)
     q, y, extra, y_extra = clustered(rng, 70, 5, 4, n_reference=130)
-    add("prefix_ref_includes_query", "reference = queries + 130 more, ref_includes_query",
-        q, y, np.concatenate([q, extra]), np.concatenate([y, y_extra]),
-        ref_includes_query=True)
+    add(
+        "prefix_ref_includes_query",
+        "reference = queries + 130 more, ref_includes_query",
+        q,
+        y,
+        np.concatenate([q, extra]),
+        np.concatenate([y, y_extra]),
+        ref_includes_query=True,
+    )
     q, y, more, y_more = clustered(rng, 100, 4, 3, n_reference=160)
     r = np.concatenate([q[:40], more])
     yr = np.concatenate([(y[:40] + 1) % 3, y_more])
-    add("sep_duplicates_other_label", "40 queries duplicated in the reference with another "
-        "label: distance-0 ties across labels", q, y, r, yr, k=3)
+    add(
+        "sep_duplicates_other_label",
+        "40 queries duplicated in the reference with another label: distance-0 ties across labels",
+        q,
+        y,
+        r,
+        yr,
+        k=3,
+    )
     return cases
 
 
@@ -160,8 +184,7 @@ def sklearn_kmeans_func(seed):
     def kmeans(x, n_clusters):
         x = x.cpu().numpy().astype(np.float32)
         with threadpool_limits(limits=1, user_api="openmp"):  # same labels, faster when busy
-            labels = KMeans(n_clusters=n_clusters, n_init=KMEANS_N_INIT,
-                            random_state=seed).fit_predict(x)
+            labels = KMeans(n_clusters=n_clusters, n_init=KMEANS_N_INIT, random_state=seed).fit_predict(x)
         return torch.from_numpy(labels.astype(np.int64))
 
     return kmeans
@@ -182,13 +205,15 @@ def run_pml2(case, knn):
         recorded["labels"] = kmeans(x, n_clusters)
         return recorded["labels"]
 
-    calculator = AccuracyCalculator(include=PML2_METRICS, k=case["k"], device=torch.device("cpu"),
-                                    knn_func=knn_func, kmeans_func=recording_kmeans)
+    calculator = AccuracyCalculator(
+        include=PML2_METRICS, k=case["k"], device=torch.device("cpu"), knn_func=knn_func, kmeans_func=recording_kmeans
+    )
     if case["reference"] is None:
         values = calculator.get_accuracy(case["query"], case["query_labels"])
     else:
-        values = calculator.get_accuracy(case["query"], case["query_labels"], case["reference"],
-                                         case["reference_labels"], case["ref_includes_query"])
+        values = calculator.get_accuracy(
+            case["query"], case["query_labels"], case["reference"], case["reference_labels"], case["ref_includes_query"]
+        )
     return {k: float(v) for k, v in values.items()}, recorded["labels"].numpy()
 
 
@@ -200,8 +225,13 @@ def run_pml0999(case):
     if case["reference"] is None:
         args = (case["query"], case["query"], case["query_labels"], case["query_labels"], True)
     else:
-        args = (case["query"], case["reference"], case["query_labels"], case["reference_labels"],
-                case["ref_includes_query"])
+        args = (
+            case["query"],
+            case["reference"],
+            case["query_labels"],
+            case["reference_labels"],
+            case["ref_includes_query"],
+        )
     return {k: float(v) for k, v in calculator.get_accuracy(*args).items()}
 
 
@@ -211,10 +241,14 @@ def versions() -> dict:
     import sklearn
     import torch
 
-    return {"python": platform.python_version(), "torch": torch.__version__,
-            "pytorch_metric_learning": pytorch_metric_learning.__version__,
-            "faiss": faiss.__version__, "sklearn": sklearn.__version__,
-            "numpy": np.__version__}
+    return {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "pytorch_metric_learning": pytorch_metric_learning.__version__,
+        "faiss": faiss.__version__,
+        "sklearn": sklearn.__version__,
+        "numpy": np.__version__,
+    }
 
 
 def has_foreign_duplicate(case) -> bool:
@@ -274,10 +308,12 @@ def main() -> None:
 
     cases = make_cases()
     legacy = run_legacy()
-    expected = {"versions": {"pml2": versions(), "pml0999": legacy and legacy["versions"]},
-                "kmeans": f"sklearn KMeans(n_clusters=#query labels, n_init={KMEANS_N_INIT}, "
-                          "random_state=seed) on float32 query embeddings",
-                "cases": {}}
+    expected = {
+        "versions": {"pml2": versions(), "pml0999": legacy and legacy["versions"]},
+        "kmeans": f"sklearn KMeans(n_clusters=#query labels, n_init={KMEANS_N_INIT}, "
+        "random_state=seed) on float32 query embeddings",
+        "cases": {},
+    }
     cluster_labels = {}
     for case in cases:
         faiss_values, cluster_labels[case["name"]] = run_pml2(case, "faiss")
@@ -285,10 +321,12 @@ def main() -> None:
         n_reference = len(case["query"] if case["reference"] is None else case["reference"])
         expected["cases"][case["name"]] = {
             "description": case["description"],
-            "n_query": len(case["query"]), "n_reference": n_reference,
+            "n_query": len(case["query"]),
+            "n_reference": n_reference,
             "dim": int(case["query"].shape[1]),
             "leave_one_out": case["reference"] is None,
-            "k": case["k"], "ref_includes_query": case["ref_includes_query"],
+            "k": case["k"],
+            "ref_includes_query": case["ref_includes_query"],
             "seed": case["seed"],
             "pml": faiss_values,
             "pml_torch_topk": topk_values,

@@ -70,70 +70,233 @@ def case_list():
     cases = []
 
     def add(name, loss, embeddings, labels, dtype="float32", label_shape="(b,)", note="", **kw):
-        cases.append((name, loss, kw, np.asarray(embeddings), np.asarray(labels), dtype,
-                      label_shape, note))
+        cases.append((name, loss, kw, np.asarray(embeddings), np.asarray(labels), dtype, label_shape, note))
 
     for loss in ("semihard", "hard"):
         rng = np.random.default_rng(100 if loss == "semihard" else 200)
         extra = {"soft": False} if loss == "hard" else {}
         # Docstring example of TFA (2 points, one class).
-        add(f"{loss}_tfa_docstring", loss, [[0.0, 1.0], [1.0, 0.0]], [0, 0], margin=1.0,
-            distance_metric="L2", note="TFA docstring example", **extra)
-        for seed, (metric, margin) in enumerate(
-            [("L2", 1.0), ("L2", 0.2), ("L2", 2.0), ("squared-L2", 1.0), ("squared-L2", 0.5),
-             ("angular", 0.2), ("angular", 1.0)]
+        add(
+            f"{loss}_tfa_docstring",
+            loss,
+            [[0.0, 1.0], [1.0, 0.0]],
+            [0, 0],
+            margin=1.0,
+            distance_metric="L2",
+            note="TFA docstring example",
+            **extra,
+        )
+        for _seed, (metric, margin) in enumerate(
+            [
+                ("L2", 1.0),
+                ("L2", 0.2),
+                ("L2", 2.0),
+                ("squared-L2", 1.0),
+                ("squared-L2", 0.5),
+                ("angular", 0.2),
+                ("angular", 1.0),
+            ]
         ):
             labels = balanced_labels(rng, 16, 4)
-            add(f"{loss}_{metric}_m{margin}_gaussian", loss, gaussian(rng, 16, 8), labels,
-                margin=margin, distance_metric=metric, **extra)
+            add(
+                f"{loss}_{metric}_m{margin}_gaussian",
+                loss,
+                gaussian(rng, 16, 8),
+                labels,
+                margin=margin,
+                distance_metric=metric,
+                **extra,
+            )
         labels = rng.integers(0, 5, size=20)
-        add(f"{loss}_L2_labels_b1", loss, gaussian(rng, 20, 6), labels, label_shape="(b,1)",
-            margin=1.0, distance_metric="L2", note="labels of shape (b, 1)", **extra)
-        add(f"{loss}_L2_b64", loss, gaussian(rng, 64, 16), balanced_labels(rng, 64, 8),
-            margin=1.0, distance_metric="L2", **extra)
-        add(f"{loss}_L2_single_class", loss, gaussian(rng, 10, 4), np.zeros(10, int),
-            margin=1.0, distance_metric="L2", note="one class: no negatives", **extra)
-        add(f"{loss}_angular_single_class", loss, gaussian(rng, 8, 4), np.full(8, 3),
-            margin=0.5, distance_metric="angular", note="one class: no negatives", **extra)
+        add(
+            f"{loss}_L2_labels_b1",
+            loss,
+            gaussian(rng, 20, 6),
+            labels,
+            label_shape="(b,1)",
+            margin=1.0,
+            distance_metric="L2",
+            note="labels of shape (b, 1)",
+            **extra,
+        )
+        add(
+            f"{loss}_L2_b64",
+            loss,
+            gaussian(rng, 64, 16),
+            balanced_labels(rng, 64, 8),
+            margin=1.0,
+            distance_metric="L2",
+            **extra,
+        )
+        add(
+            f"{loss}_L2_single_class",
+            loss,
+            gaussian(rng, 10, 4),
+            np.zeros(10, int),
+            margin=1.0,
+            distance_metric="L2",
+            note="one class: no negatives",
+            **extra,
+        )
+        add(
+            f"{loss}_angular_single_class",
+            loss,
+            gaussian(rng, 8, 4),
+            np.full(8, 3),
+            margin=0.5,
+            distance_metric="angular",
+            note="one class: no negatives",
+            **extra,
+        )
         labels = np.array([0, 0, 1, 2, 3, 4, 4, 5, 6, 7, 8, 9])
-        add(f"{loss}_L2_singletons", loss, gaussian(rng, 12, 4), labels, margin=1.0,
-            distance_metric="L2", note="mostly singleton classes", **extra)
-        add(f"{loss}_L2_no_positive", loss, gaussian(rng, 6, 4), np.arange(6), margin=1.0,
-            distance_metric="L2", note="every label once: no positive pair", **extra)
+        add(
+            f"{loss}_L2_singletons",
+            loss,
+            gaussian(rng, 12, 4),
+            labels,
+            margin=1.0,
+            distance_metric="L2",
+            note="mostly singleton classes",
+            **extra,
+        )
+        add(
+            f"{loss}_L2_no_positive",
+            loss,
+            gaussian(rng, 6, 4),
+            np.arange(6),
+            margin=1.0,
+            distance_metric="L2",
+            note="every label once: no positive pair",
+            **extra,
+        )
         for metric in ("L2", "squared-L2"):
             labels = balanced_labels(rng, 18, 3)
-            add(f"{loss}_{metric}_grid_ties", loss, grid(rng, 18, 3), labels, margin=1.0,
-                distance_metric=metric, note="integer grid: many tied distances", **extra)
+            add(
+                f"{loss}_{metric}_grid_ties",
+                loss,
+                grid(rng, 18, 3),
+                labels,
+                margin=1.0,
+                distance_metric=metric,
+                note="integer grid: many tied distances",
+                **extra,
+            )
         labels = balanced_labels(rng, 24, 4)
-        add(f"{loss}_L2_oversampled_ties", loss, oversampled(rng, labels, 6), labels,
-            margin=1.0, distance_metric="L2", note="duplicated rows, some across labels", **extra)
+        add(
+            f"{loss}_L2_oversampled_ties",
+            loss,
+            oversampled(rng, labels, 6),
+            labels,
+            margin=1.0,
+            distance_metric="L2",
+            note="duplicated rows, some across labels",
+            **extra,
+        )
         labels = balanced_labels(rng, 24, 4)
-        add(f"{loss}_squared-L2_oversampled_ties", loss, oversampled(rng, labels, 6), labels,
-            margin=0.5, distance_metric="squared-L2", note="duplicated rows", **extra)
-        add(f"{loss}_L2_all_coincident", loss, np.tile(rng.normal(size=(1, 5)), (8, 1)),
-            balanced_labels(rng, 8, 2), margin=1.0, distance_metric="L2",
-            note="all embeddings equal: zero distances", **extra)
+        add(
+            f"{loss}_squared-L2_oversampled_ties",
+            loss,
+            oversampled(rng, labels, 6),
+            labels,
+            margin=0.5,
+            distance_metric="squared-L2",
+            note="duplicated rows",
+            **extra,
+        )
+        add(
+            f"{loss}_L2_all_coincident",
+            loss,
+            np.tile(rng.normal(size=(1, 5)), (8, 1)),
+            balanced_labels(rng, 8, 2),
+            margin=1.0,
+            distance_metric="L2",
+            note="all embeddings equal: zero distances",
+            **extra,
+        )
         embeddings = gaussian(rng, 12, 5)
         embeddings[[1, 4, 7]] = embeddings[0]
-        add(f"{loss}_L2_some_coincident", loss, embeddings, balanced_labels(rng, 12, 3),
-            margin=1.0, distance_metric="L2", note="some embeddings equal", **extra)
-        add(f"{loss}_L2_float16", loss, gaussian(rng, 16, 8), balanced_labels(rng, 16, 4),
-            dtype="float16", margin=1.0, distance_metric="L2", **extra)
-        add(f"{loss}_angular_float16", loss, gaussian(rng, 16, 8), balanced_labels(rng, 16, 4),
-            dtype="float16", margin=0.5, distance_metric="angular", **extra)
-        add(f"{loss}_L2_bfloat16", loss, gaussian(rng, 16, 8), balanced_labels(rng, 16, 4),
-            dtype="bfloat16", margin=1.0, distance_metric="L2", **extra)
-        add(f"{loss}_callable_dot", loss, gaussian(rng, 12, 4), balanced_labels(rng, 12, 3),
-            margin=1.0, distance_metric="callable:dot", note="TFA docstring callable", **extra)
-        add(f"{loss}_callable_manhattan", loss, grid(rng, 14, 3), balanced_labels(rng, 14, 3),
-            margin=1.0, distance_metric="callable:manhattan", **extra)
+        add(
+            f"{loss}_L2_some_coincident",
+            loss,
+            embeddings,
+            balanced_labels(rng, 12, 3),
+            margin=1.0,
+            distance_metric="L2",
+            note="some embeddings equal",
+            **extra,
+        )
+        add(
+            f"{loss}_L2_float16",
+            loss,
+            gaussian(rng, 16, 8),
+            balanced_labels(rng, 16, 4),
+            dtype="float16",
+            margin=1.0,
+            distance_metric="L2",
+            **extra,
+        )
+        add(
+            f"{loss}_angular_float16",
+            loss,
+            gaussian(rng, 16, 8),
+            balanced_labels(rng, 16, 4),
+            dtype="float16",
+            margin=0.5,
+            distance_metric="angular",
+            **extra,
+        )
+        add(
+            f"{loss}_L2_bfloat16",
+            loss,
+            gaussian(rng, 16, 8),
+            balanced_labels(rng, 16, 4),
+            dtype="bfloat16",
+            margin=1.0,
+            distance_metric="L2",
+            **extra,
+        )
+        add(
+            f"{loss}_callable_dot",
+            loss,
+            gaussian(rng, 12, 4),
+            balanced_labels(rng, 12, 3),
+            margin=1.0,
+            distance_metric="callable:dot",
+            note="TFA docstring callable",
+            **extra,
+        )
+        add(
+            f"{loss}_callable_manhattan",
+            loss,
+            grid(rng, 14, 3),
+            balanced_labels(rng, 14, 3),
+            margin=1.0,
+            distance_metric="callable:manhattan",
+            **extra,
+        )
     rng = np.random.default_rng(300)
     for metric in ("L2", "squared-L2", "angular"):
-        add(f"hard_soft_{metric}", "hard", gaussian(rng, 16, 8), balanced_labels(rng, 16, 4),
-            margin=1.0, soft=True, distance_metric=metric, note="soft margin")
+        add(
+            f"hard_soft_{metric}",
+            "hard",
+            gaussian(rng, 16, 8),
+            balanced_labels(rng, 16, 4),
+            margin=1.0,
+            soft=True,
+            distance_metric=metric,
+            note="soft margin",
+        )
     labels = balanced_labels(rng, 18, 3)
-    add("hard_soft_L2_grid_ties", "hard", grid(rng, 18, 3), labels, margin=1.0, soft=True,
-        distance_metric="L2", note="soft margin, tied distances")
+    add(
+        "hard_soft_L2_grid_ties",
+        "hard",
+        grid(rng, 18, 3),
+        labels,
+        margin=1.0,
+        soft=True,
+        distance_metric="L2",
+        note="soft margin, tied distances",
+    )
     return cases
 
 
@@ -169,8 +332,7 @@ def tie_statistics(labels, embeddings, kwargs):
                 chosen = farther.min()
                 tied += int(np.sum(farther == chosen) > 1)
                 at_row_max += int(chosen == distances[anchor].max())
-    return {"semihard_pairs_with_tied_negatives": tied,
-            "semihard_pairs_choosing_row_maximum": at_row_max}
+    return {"semihard_pairs_with_tied_negatives": tied, "semihard_pairs_choosing_row_maximum": at_row_max}
 
 
 def main():
@@ -186,20 +348,29 @@ def main():
         arrays[f"{name}/labels"] = labels
         arrays[f"{name}/value"] = np.float32(tf.cast(value, tf.float32).numpy())
         arrays[f"{name}/grad"] = tf.cast(gradient, tf.float32).numpy()
-        records.append({
-            "name": name, "loss": loss, "kwargs": kwargs, "dtype": dtype,
-            "label_shape": label_shape, "batch_size": int(len(labels)), "note": note,
-            "value_is_finite": bool(np.isfinite(arrays[f"{name}/value"])),
-            **(tie_statistics(labels, arrays[f"{name}/embeddings"], kwargs)
-               if loss == "semihard" else {}),
-        })
+        records.append(
+            {
+                "name": name,
+                "loss": loss,
+                "kwargs": kwargs,
+                "dtype": dtype,
+                "label_shape": label_shape,
+                "batch_size": int(len(labels)),
+                "note": note,
+                "value_is_finite": bool(np.isfinite(arrays[f"{name}/value"])),
+                **(tie_statistics(labels, arrays[f"{name}/embeddings"], kwargs) if loss == "semihard" else {}),
+            }
+        )
         print(f"{name:40s} {float(arrays[f'{name}/value']):.6f}", file=sys.stderr)
     meta = {
         "generated_by": "tests/golden/make_tfa_goldens.py",
-        "versions": {"python": sys.version.split()[0], "tensorflow": tf.__version__,
-                     "tensorflow_addons": tfa.__version__, "numpy": np.__version__},
-        "functions": {"semihard": "tfa.losses.triplet_semihard_loss",
-                      "hard": "tfa.losses.triplet_hard_loss"},
+        "versions": {
+            "python": sys.version.split()[0],
+            "tensorflow": tf.__version__,
+            "tensorflow_addons": tfa.__version__,
+            "numpy": np.__version__,
+        },
+        "functions": {"semihard": "tfa.losses.triplet_semihard_loss", "hard": "tfa.losses.triplet_hard_loss"},
         "cases": records,
     }
     np.savez_compressed(os.path.join(OUT_DIR, f"{STEM}.npz"), **arrays)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from ..data.checks import _check_int, _check_strength  # noqa: F401  (shared with data.shaping)
@@ -28,4 +26,3 @@ def _as_series(x, *, name: str = "x") -> np.ndarray:
     if not np.issubdtype(x.dtype, np.floating):
         raise ValueError(f"{name} must be a floating-point array; got dtype {x.dtype}")
     return x
-

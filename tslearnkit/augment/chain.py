@@ -38,18 +38,13 @@ def _parse_augmentations(augmentations) -> list[tuple[Callable, dict[str, Any]]]
         elif isinstance(spec, Sequence) and len(spec) == 2 and isinstance(spec[1], Mapping):
             name, params = spec
         else:
-            raise ValueError(
-                f"each augmentation must be a name or a (name, params dict) pair; got {spec!r}"
-            )
+            raise ValueError(f"each augmentation must be a name or a (name, params dict) pair; got {spec!r}")
         if name not in transforms.KERNELS:
             raise ValueError(f"unknown augmentation {name!r}; allowed: {', '.join(AUGMENTATIONS)}")
         defaults = _augmentation_defaults(name)
         unknown = sorted(set(params) - set(defaults))
         if unknown:
-            raise ValueError(
-                f"{name} has no parameter(s) {', '.join(unknown)}; it takes "
-                f"{', '.join(defaults)}"
-            )
+            raise ValueError(f"{name} has no parameter(s) {', '.join(unknown)}; it takes {', '.join(defaults)}")
         parsed.append((transforms.KERNELS[name], {**defaults, **params}))
     return parsed
 
@@ -57,10 +52,7 @@ def _parse_augmentations(augmentations) -> list[tuple[Callable, dict[str, Any]]]
 def _is_single_spec(spec) -> bool:
     """``"jitter"`` or ``("jitter", {...})`` given on its own rather than in a list."""
     return isinstance(spec, str) or (
-        isinstance(spec, tuple)
-        and len(spec) == 2
-        and isinstance(spec[0], str)
-        and isinstance(spec[1], Mapping)
+        isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[0], str) and isinstance(spec[1], Mapping)
     )
 
 
@@ -68,9 +60,7 @@ def _is_single_spec(spec) -> bool:
 def _augmentation_defaults(name: str) -> dict[str, Any]:
     """Strength parameters and defaults of an augmentation, read from its NumPy function."""
     signature = inspect.signature(getattr(transforms, name))
-    return {
-        p.name: p.default for p in signature.parameters.values() if p.name not in ("x", "seed")
-    }
+    return {p.name: p.default for p in signature.parameters.values() if p.name not in ("x", "seed")}
 
 
 def apply_augmentations(x, augmentations, *, seed=None) -> np.ndarray:
@@ -118,7 +108,4 @@ def two_views(x, *, seed=None, augmentations=CONTRASTIVE_AUGMENTATIONS):
         ``(view_a, view_b)``, each the shape and dtype of ``x``.
     """
     rng = np.random.default_rng(seed)
-    return apply_augmentations(x, augmentations, seed=rng), apply_augmentations(
-        x, augmentations, seed=rng
-    )
-
+    return apply_augmentations(x, augmentations, seed=rng), apply_augmentations(x, augmentations, seed=rng)

@@ -89,9 +89,7 @@ def _resolve_targets(target, classes: np.ndarray, counts: np.ndarray) -> dict[in
     current = {int(c): int(n) for c, n in zip(classes, counts)}
     if isinstance(target, str):
         if target != "max":
-            raise ValueError(
-                f"target must be 'max', an int or a dict {{class: count}}; got {target!r}"
-            )
+            raise ValueError(f"target must be 'max', an int or a dict {{class: count}}; got {target!r}")
         return dict.fromkeys(current, max(current.values()))
     if isinstance(target, numbers.Integral) and not isinstance(target, bool):
         _check_target_count("target", target)
@@ -99,10 +97,7 @@ def _resolve_targets(target, classes: np.ndarray, counts: np.ndarray) -> dict[in
     if isinstance(target, Mapping):
         unknown = [c for c in target if c not in current]
         if unknown:
-            raise ValueError(
-                f"target names class(es) {unknown} not present in y; classes are "
-                f"{sorted(current)}"
-            )
+            raise ValueError(f"target names class(es) {unknown} not present in y; classes are {sorted(current)}")
         resolved = dict(current)
         for cls, count in target.items():
             _check_target_count(f"target[{cls!r}]", count)
@@ -134,9 +129,7 @@ def _generate_augment(x, members, needed, rng, *, augmentations, **_):
 
 def _generate_reference_walk(x, members, needed, rng, *, time_sd, radius, smooth_window, **_):
     origin = _random_parents(members, needed, rng)
-    synthetic = reference_walk(
-        x[origin], seed=rng, time_sd=time_sd, radius=radius, smooth_window=smooth_window
-    )
+    synthetic = reference_walk(x[origin], seed=rng, time_sd=time_sd, radius=radius, smooth_window=smooth_window)
     return synthetic, origin, np.full(needed, -1)
 
 
@@ -282,8 +275,5 @@ def oversample_dataset(
         ``(new_dataset, result)``: ``new_dataset`` has ``x_train, y_train = result.x,
         result.y`` and the same test arrays; ``result`` says which rows are synthetic.
     """
-    result = oversample(
-        dataset.x_train, dataset.y_train, method=method, target=target, seed=seed, **options
-    )
+    result = oversample(dataset.x_train, dataset.y_train, method=method, target=target, seed=seed, **options)
     return dataset.replace(x_train=result.x, y_train=result.y), result
-

@@ -66,9 +66,7 @@ def tf_apply_augmentations(x, augmentations, *, seed=None):
         raise ValueError(f"x must be a floating-point tensor; got dtype {x.dtype.name}")
     rank = x.shape.rank
     if rank not in (2, 3):
-        raise ValueError(
-            f"x must be (n, timesteps, channels) or (timesteps, channels); got shape {x.shape}"
-        )
+        raise ValueError(f"x must be (n, timesteps, channels) or (timesteps, channels); got shape {x.shape}")
     chain = _parse_augmentations(augmentations)
     _run_chain(np.zeros((1, 2, 1)), chain, seed=0)  # check the strengths now, not in the graph
 
@@ -203,4 +201,3 @@ def make_tf_two_views(seed: int | None = None, augmentations=CONTRASTIVE_AUGMENT
         return (pair, *rest) if rest else pair
 
     return views
-

@@ -172,16 +172,12 @@ def reference_walk(
     _check_int("smooth_window", smooth_window, low=1)
     n, timesteps, channels = references.shape
     if smooth_window > timesteps:
-        raise ValueError(
-            f"smooth_window={smooth_window} is longer than the series ({timesteps} timesteps)"
-        )
+        raise ValueError(f"smooth_window={smooth_window} is longer than the series ({timesteps} timesteps)")
     rng = np.random.default_rng(seed)
     out = np.empty(references.shape, references.dtype)
     for start in range(0, n, _REFERENCE_WALK_CHUNK):
         chunk = slice(start, min(start + _REFERENCE_WALK_CHUNK, n))
-        time_noise, value_noise = _draw_reference_walk_noise(
-            rng, chunk.stop - chunk.start, timesteps, channels
-        )
+        time_noise, value_noise = _draw_reference_walk_noise(rng, chunk.stop - chunk.start, timesteps, channels)
         _reference_walk_from_noise(
             references[chunk],
             time_noise,
@@ -192,4 +188,3 @@ def reference_walk(
             out=out[chunk],
         )
     return out
-

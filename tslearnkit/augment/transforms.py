@@ -59,9 +59,7 @@ def _spline_basis(timesteps: int, knots: int) -> np.ndarray:
     basis = (
         a[:, None] * identity[segment]
         + b[:, None] * identity[segment + 1]
-        + ((a**3 - a)[:, None] * second[segment] + (b**3 - b)[:, None] * second[segment + 1])
-        * spacing**2
-        / 6.0
+        + ((a**3 - a)[:, None] * second[segment] + (b**3 - b)[:, None] * second[segment + 1]) * spacing**2 / 6.0
     )
     basis.setflags(write=False)
     return basis
@@ -155,9 +153,7 @@ def _window_warp(x, rng, *, window_fraction, scales):
     warped = grid + grid * ((scale - 1.0) * width / span)
     inside = start + (warped - start) / scale
     after = warped - (scale - 1.0) * width
-    positions = np.where(
-        warped <= start, warped, np.where(warped <= start + scale * width, inside, after)
-    )
+    positions = np.where(warped <= start, warped, np.where(warped <= start + scale * width, inside, after))
     return _resample(x, positions)
 
 
@@ -289,9 +285,7 @@ def window_slice(x, cut_fraction: float = 0.1, *, seed=None) -> np.ndarray:
     return _run_chain(x, [(_window_slice, {"cut_fraction": cut_fraction})], seed)
 
 
-def window_warp(
-    x, window_fraction: float = 0.1, scales: Sequence[float] = (0.5, 2.0), *, seed=None
-) -> np.ndarray:
+def window_warp(x, window_fraction: float = 0.1, scales: Sequence[float] = (0.5, 2.0), *, seed=None) -> np.ndarray:
     """Speed up or slow down one random window, then resample the series back to full length.
 
     Le Guennec et al. 2016: a window of ``window_fraction * (timesteps - 1)`` steps at a

@@ -18,10 +18,16 @@ Variable-length series (JapaneseVowels has 7 to 29 steps) are padded at the *end
 repeating their last observed value, to the longest length found in either split. The padding
 length is a shape decision only; no value of the test split is used to fit anything.
 Standardisation statistics are computed from the observed (unpadded) training values only.
+
+Where things live
+    ``checks`` (argument checks), ``container`` (:class:`TimeSeriesDataset`), ``preprocess``
+    (standardisation, resampling, padding), ``splits`` (stratified splits), ``shaping``
+    (long-tailed training splits), ``catalogue`` (:func:`list_datasets`, :func:`load_dataset`,
+    ``.ts`` files, downloads) and ``project_csv`` (the study's CSV).
 """
 
-
-from .catalogue import (
+from . import catalogue
+from .catalogue import (  # noqa: F401  (tests, lessons)
     ARCHIVE_HOST,
     DEFAULT_DATASET,
     _aeon_data_dir,
@@ -31,7 +37,11 @@ from .catalogue import (
     list_datasets,
     load_dataset,
 )
-from .checks import _encode_labels, check_labels, check_series
+from .checks import (
+    _encode_labels,  # noqa: F401  (tests)
+    check_labels,
+    check_series,
+)
 from .container import TimeSeriesDataset
 from .preprocess import VARIABLE_LENGTH, ChannelStats, pad_series, resample_series, standardize
 from .project_csv import PROJECT_COLUMNS, PROJECT_DATASET, PROJECT_FILE_STEM, PROJECT_LABEL_COLUMNS, load_project_csv
@@ -39,7 +49,15 @@ from .shaping import STUDY_CLASS_COUNTS, long_tail_ratios, make_imbalanced
 from .splits import stratified_split, stratified_split_indices
 
 __all__ = [
+    "ARCHIVE_HOST",
     "DEFAULT_DATASET",
+    "VARIABLE_LENGTH",
+    "PROJECT_DATASET",
+    "PROJECT_COLUMNS",
+    "PROJECT_FILE_STEM",
+    "PROJECT_LABEL_COLUMNS",
+    "STUDY_CLASS_COUNTS",
+    "catalogue",
     "TimeSeriesDataset",
     "ChannelStats",
     "list_datasets",

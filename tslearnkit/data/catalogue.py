@@ -48,7 +48,8 @@ def _offline_names() -> list[str]:
     return sorted(
         d.name
         for d in root.iterdir()
-        if (d / f"{d.name}_TRAIN.ts").is_file() and (d / f"{d.name}_TEST.ts").is_file()
+        if (d / f"{d.name}_TRAIN.ts").is_file()
+        and (d / f"{d.name}_TEST.ts").is_file()
         and _has_class_labels(d / f"{d.name}_TRAIN.ts")
     )
 
@@ -68,19 +69,21 @@ def list_datasets(data_dir=None) -> dict[str, list[str]]:
         if present in ``dataset/``, and a one-line hint on how to get any other archive name.
     """
     cache = _cache_dir(data_dir)
-    cached = sorted(
-        d.name for d in cache.glob("*")
-        if d.is_dir() and (d / f"{d.name}_TRAIN.ts").is_file() and _has_class_labels(d / f"{d.name}_TRAIN.ts")
-    ) if cache.is_dir() else []
+    cached = (
+        sorted(
+            d.name
+            for d in cache.glob("*")
+            if d.is_dir() and (d / f"{d.name}_TRAIN.ts").is_file() and _has_class_labels(d / f"{d.name}_TRAIN.ts")
+        )
+        if cache.is_dir()
+        else []
+    )
     project = [PROJECT_DATASET] if _find_project_file(None, required=False) else []
     return {
         "offline": _offline_names(),
         "cached": cached,
         "project": project,
-        "download": [
-            "any UCR/UEA archive name, e.g. load_dataset('NATOPS', download=True) "
-            f"(cached under {cache})"
-        ],
+        "download": [f"any UCR/UEA archive name, e.g. load_dataset('NATOPS', download=True) (cached under {cache})"],
     }
 
 
@@ -103,10 +106,7 @@ def _read_ts(path: Path) -> tuple[list[np.ndarray], np.ndarray]:
     series = [np.asarray(s, np.float64).T for s in x]  # aeon is channels-first
     for i, s in enumerate(series):
         if not np.isfinite(s).all():
-            raise ValueError(
-                f"{path.name}: series {i} contains NaN or missing values; "
-                "tslearnkit does not impute"
-            )
+            raise ValueError(f"{path.name}: series {i} contains NaN or missing values; tslearnkit does not impute")
     return series, np.asarray(y)
 
 

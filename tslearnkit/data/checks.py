@@ -23,9 +23,7 @@ def check_series(x, *, name: str = "x") -> np.ndarray:
     x = np.asarray(x)
     if x.ndim != 3:
         hint = " (a univariate batch (n, t) needs x[..., None])" if x.ndim == 2 else ""
-        raise ValueError(
-            f"{name} must be 3-D (n, timesteps, channels); got shape {x.shape}{hint}"
-        )
+        raise ValueError(f"{name} must be 3-D (n, timesteps, channels); got shape {x.shape}{hint}")
     if not np.issubdtype(x.dtype, np.number):
         raise ValueError(f"{name} must be numeric; got dtype {x.dtype}")
     x = x.astype(np.float32, copy=False)
@@ -67,9 +65,7 @@ def _encode_labels(train_labels, test_labels=()) -> tuple[np.ndarray, np.ndarray
     test_labels = np.asarray(test_labels)
     for arr, split in ((train_labels, "train"), (test_labels, "test")):
         if arr.size and arr.dtype.kind not in "iuUSO":
-            raise ValueError(
-                f"{split} labels must be integers or strings; got dtype {arr.dtype}"
-            )
+            raise ValueError(f"{split} labels must be integers or strings; got dtype {arr.dtype}")
     names = [str(v) for v in np.unique(train_labels.astype(str))]
     if all(_is_int(v) for v in names):
         names.sort(key=int)

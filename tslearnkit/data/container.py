@@ -71,8 +71,7 @@ class TimeSeriesDataset:
         train_counts = np.bincount(self.y_train, minlength=self.n_classes)
         test_counts = np.bincount(self.y_test, minlength=self.n_classes)
         lines = [
-            f"{self.name}: {self.n_classes} classes, {self.channels} channels, "
-            f"{self.timesteps} timesteps",
+            f"{self.name}: {self.n_classes} classes, {self.channels} channels, {self.timesteps} timesteps",
             f"  train {self.x_train.shape} {self.x_train.dtype}, test {self.x_test.shape}",
             "  class       train  test",
         ]

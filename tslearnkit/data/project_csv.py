@@ -90,9 +90,7 @@ def load_project_csv(path, label: str = "Label_multi", *, channels: int = 4):
     if not path.is_file():
         raise FileNotFoundError(f"no such project file: {path}")
     if label not in PROJECT_LABEL_COLUMNS:
-        raise ValueError(
-            f"label must be one of {list(PROJECT_LABEL_COLUMNS)}; got {label!r}"
-        )
+        raise ValueError(f"label must be one of {list(PROJECT_LABEL_COLUMNS)}; got {label!r}")
     text = _read_csv_text(path)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
@@ -101,8 +99,7 @@ def load_project_csv(path, label: str = "Label_multi", *, channels: int = 4):
     missing = [c for c in ("ID_TimeSeries", "Values", label) if c not in frame.columns]
     if missing:
         raise ValueError(
-            f"{path.name} lacks column(s) {missing}; found {list(frame.columns)}; "
-            f"expected {list(PROJECT_COLUMNS)}"
+            f"{path.name} lacks column(s) {missing}; found {list(frame.columns)}; expected {list(PROJECT_COLUMNS)}"
         )
     if len(frame) == 0:
         raise ValueError(f"{path.name} has no data rows")
@@ -115,9 +112,7 @@ def load_project_csv(path, label: str = "Label_multi", *, channels: int = 4):
             values = np.array([float(p) for p in parts], np.float64)
         except ValueError:
             bad = next(p for p in parts if not _is_float(p))
-            raise ValueError(
-                f"{path.name} line {row_number}: Values has a non-number {bad!r}"
-            ) from None
+            raise ValueError(f"{path.name} line {row_number}: Values has a non-number {bad!r}") from None
         if not np.isfinite(values).all():
             raise ValueError(f"{path.name} line {row_number}: Values contains NaN or inf")
         if expected_len is None:
@@ -144,8 +139,7 @@ def load_project_csv(path, label: str = "Label_multi", *, channels: int = 4):
         group_labels = set(frame[label].iloc[start:stop])
         if len(group_labels) != 1:
             raise ValueError(
-                f"{path.name}: series {ids[start]!r} has conflicting {label} values "
-                f"{sorted(group_labels)}"
+                f"{path.name}: series {ids[start]!r} has conflicting {label} values {sorted(group_labels)}"
             )
         series.append(np.stack(rows[start:stop], axis=-1))
         labels.append(group_labels.pop())

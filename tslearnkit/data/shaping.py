@@ -30,9 +30,7 @@ def _requested_count(cls: int, name: str, value, available: int) -> int:
     return int(np.floor(value * available + 0.5))
 
 
-def make_imbalanced(
-    dataset: TimeSeriesDataset, counts, *, seed=None, min_count: int = 2
-) -> TimeSeriesDataset:
+def make_imbalanced(dataset: TimeSeriesDataset, counts, *, seed=None, min_count: int = 2) -> TimeSeriesDataset:
     """Carve a long-tailed training split out of a balanced one; the test split is untouched.
 
     ``counts`` gives, per class, either an **int: the number of training series to keep**, or a
@@ -64,20 +62,14 @@ def make_imbalanced(
     y_train = np.asarray(dataset.y_train)
     n_classes = len(dataset.class_names)
     if isinstance(counts, Mapping):
-        unknown = [
-            c for c in counts if not (isinstance(c, numbers.Integral) and 0 <= c < n_classes)
-        ]
+        unknown = [c for c in counts if not (isinstance(c, numbers.Integral) and 0 <= c < n_classes)]
         if unknown:
-            raise ValueError(
-                f"counts names unknown class(es) {unknown}; classes are 0..{n_classes - 1}"
-            )
+            raise ValueError(f"counts names unknown class(es) {unknown}; classes are 0..{n_classes - 1}")
         requested = {int(c): v for c, v in counts.items()}
     else:
         counts = list(counts)
         if len(counts) != n_classes:
-            raise ValueError(
-                f"counts has {len(counts)} entries but the dataset has {n_classes} classes"
-            )
+            raise ValueError(f"counts has {len(counts)} entries but the dataset has {n_classes} classes")
         requested = dict(enumerate(counts))
     rng = np.random.default_rng(seed)
     keep = []
@@ -90,8 +82,7 @@ def make_imbalanced(
         count = _requested_count(cls, name, requested[cls], len(members))
         if count > len(members):
             raise ValueError(
-                f"class {cls} ({name!r}): asked for {count} training series but only "
-                f"{len(members)} are available"
+                f"class {cls} ({name!r}): asked for {count} training series but only {len(members)} are available"
             )
         if count < min_count:
             raise ValueError(
@@ -122,4 +113,3 @@ def long_tail_ratios(n_classes: int, *, smallest: float = 189 / 1113) -> list[fl
     if n_classes == 1:
         return [1.0]
     return [float(smallest ** (i / (n_classes - 1))) for i in range(n_classes)]
-

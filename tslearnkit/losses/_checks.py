@@ -44,8 +44,7 @@ def _embeddings_to_float(y_pred, name="y_pred"):
     y_pred = ops.convert_to_tensor(y_pred)
     if len(y_pred.shape) != 2:
         raise ValueError(
-            f"`{name}` must be 2-D with shape (batch_size, embedding_dim); "
-            f"got shape {tuple(y_pred.shape)}."
+            f"`{name}` must be 2-D with shape (batch_size, embedding_dim); got shape {tuple(y_pred.shape)}."
         )
     input_dtype = keras.backend.standardize_dtype(y_pred.dtype)
     if input_dtype not in ("float32", "float64"):
@@ -78,10 +77,7 @@ def _labels_to_vector(y_true, embeddings):
         )
     n_labels, n_embeddings = labels.shape[0], embeddings.shape[0]
     if n_labels is not None and n_embeddings is not None and n_labels != n_embeddings:
-        raise ValueError(
-            f"`y_true` has {n_labels} labels but `y_pred` has {n_embeddings} embeddings; "
-            "they must match."
-        )
+        raise ValueError(f"`y_true` has {n_labels} labels but `y_pred` has {n_embeddings} embeddings; they must match.")
     return labels
 
 

@@ -41,9 +41,7 @@ def _rowwise_searchsorted(sorted_rows, values, side):
         # `keras.ops.searchsorted` is 1-D only; TF's own op is batched over rows. Going through
         # `vectorized_map` instead re-traces a pfor graph on every eager call.
         return tf.searchsorted(sorted_rows, values, side=side, out_type=tf.int32)
-    indices = ops.vectorized_map(
-        lambda row: ops.searchsorted(row[0], row[1], side=side), (sorted_rows, values)
-    )
+    indices = ops.vectorized_map(lambda row: ops.searchsorted(row[0], row[1], side=side), (sorted_rows, values))
     return ops.cast(indices, "int32")
 
 

@@ -57,12 +57,8 @@ def _batch_all_from_distances(distances, positives, negatives, margin, average):
         # Entries that are not positive pairs / negatives sit at -inf / +inf: never active.
         thresholds = ops.where(positives, distances + margin, -infinity)
         negative_distances = ops.where(negatives, distances, infinity)
-        count_p = _rowwise_searchsorted(
-            ops.sort(negative_distances, axis=1), thresholds, side="left"
-        )
-        count_n = batch_size - _rowwise_searchsorted(
-            ops.sort(thresholds, axis=1), negative_distances, side="right"
-        )
+        count_p = _rowwise_searchsorted(ops.sort(negative_distances, axis=1), thresholds, side="left")
+        count_n = batch_size - _rowwise_searchsorted(ops.sort(thresholds, axis=1), negative_distances, side="right")
         count_p, count_n = ops.cast(count_p, dtype), ops.cast(count_n, dtype)
         total = ops.sum(count_p * ops.where(positives, thresholds, 0.0)) - ops.sum(
             count_n * ops.where(negatives, distances, 0.0)
@@ -134,4 +130,3 @@ def triplet_batch_all_loss(
         embeddings,
     )
     return _cast_back(loss, input_dtype)
-

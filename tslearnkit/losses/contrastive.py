@@ -77,10 +77,7 @@ def nt_xent_loss(z_a, z_b, temperature=0.5, normalize=True):
     z_a, input_dtype = _embeddings_to_float(z_a, name="z_a")
     z_b, _ = _embeddings_to_float(z_b, name="z_b")
     if tuple(z_a.shape) != tuple(z_b.shape):
-        raise ValueError(
-            f"`z_a` and `z_b` must have the same shape; got {tuple(z_a.shape)} and "
-            f"{tuple(z_b.shape)}."
-        )
+        raise ValueError(f"`z_a` and `z_b` must have the same shape; got {tuple(z_a.shape)} and {tuple(z_b.shape)}.")
     if z_a.dtype != z_b.dtype:
         z_b = ops.cast(z_b, z_a.dtype)
     embeddings = ops.concatenate([z_a, z_b], axis=0)
@@ -138,4 +135,3 @@ def supcon_loss(y_true, z, temperature=0.1, normalize=True):
     loss = -ops.sum(ops.where(has_positive, mean_log_probability, 0.0))
     loss = loss / ops.maximum(num_anchors, 1.0)
     return _cast_back(loss, input_dtype)
-

@@ -50,9 +50,7 @@ def _euclidean_distances(embeddings, squared):
                 grad_squared = ops.where(keep, 0.5 * upstream / safe_distances, 0.0)
             norm_weights = ops.sum(grad_squared, axis=1) + ops.sum(grad_squared, axis=0)
             # (G + G^T) x as two products: a transpose folds into the matmul, an add does not.
-            mixed = ops.matmul(grad_squared, embeddings) + ops.matmul(
-                ops.transpose(grad_squared), embeddings
-            )
+            mixed = ops.matmul(grad_squared, embeddings) + ops.matmul(ops.transpose(grad_squared), embeddings)
             return 2.0 * (ops.expand_dims(norm_weights, 1) * embeddings - mixed)
 
         return distances, gradient

@@ -25,4 +25,3 @@ def _gather_from_replicas(*tensors):
         return tensors, 1
     gathered = tuple(context.all_gather(tensor, axis=0) for tensor in tensors)
     return gathered, context.num_replicas_in_sync
-

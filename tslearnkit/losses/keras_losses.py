@@ -99,9 +99,7 @@ class TripletSemiHardLoss(MetricLoss):
 
     def __init__(self, margin=1.0, distance_metric="L2", name="triplet_semihard_loss", **kwargs):
         _check_distance_metric(distance_metric)
-        super().__init__(
-            triplet_semihard_loss, name, margin=margin, distance_metric=distance_metric, **kwargs
-        )
+        super().__init__(triplet_semihard_loss, name, margin=margin, distance_metric=distance_metric, **kwargs)
 
 
 @keras.saving.register_keras_serializable(package="tslearnkit")
@@ -116,9 +114,7 @@ class TripletHardLoss(MetricLoss):
       **kwargs: passed to `keras.losses.Loss`.
     """
 
-    def __init__(
-        self, margin=1.0, soft=False, distance_metric="L2", name="triplet_hard_loss", **kwargs
-    ):
+    def __init__(self, margin=1.0, soft=False, distance_metric="L2", name="triplet_hard_loss", **kwargs):
         _check_distance_metric(distance_metric)
         super().__init__(
             triplet_hard_loss,
@@ -170,14 +166,9 @@ def _nt_xent_of_stacked_views(y_true, y_pred, temperature, normalize):
     """`nt_xent_loss` of `y_pred = [z_a; z_b]`, shape `(2N, d)`; `y_true` is ignored."""
     y_pred = ops.convert_to_tensor(y_pred)
     if len(y_pred.shape) != 2:
-        raise ValueError(
-            f"`y_pred` must be 2-D [z_a; z_b] with shape (2N, d); got {tuple(y_pred.shape)}."
-        )
+        raise ValueError(f"`y_pred` must be 2-D [z_a; z_b] with shape (2N, d); got {tuple(y_pred.shape)}.")
     if y_pred.shape[0] is not None and y_pred.shape[0] % 2:
-        raise ValueError(
-            "`y_pred` must stack two views [z_a; z_b], so an even number of rows; got "
-            f"{y_pred.shape[0]}."
-        )
+        raise ValueError(f"`y_pred` must stack two views [z_a; z_b], so an even number of rows; got {y_pred.shape[0]}.")
     z_a, z_b = ops.split(y_pred, 2, axis=0)
     return nt_xent_loss(z_a, z_b, temperature, normalize)
 
@@ -222,6 +213,4 @@ class SupConLoss(MetricLoss):
 
     def __init__(self, temperature=0.1, normalize=True, name="supcon_loss", **kwargs):
         _check_temperature(temperature)
-        super().__init__(
-            supcon_loss, name, temperature=temperature, normalize=normalize, **kwargs
-        )
+        super().__init__(supcon_loss, name, temperature=temperature, normalize=normalize, **kwargs)

@@ -194,12 +194,9 @@ def triplet_hard_loss(y_true, y_pred, margin=1.0, soft=False, distance_metric="L
     _, positives, negatives = _label_masks(labels)
 
     hardest_negative = _masked_minimum(distances, ops.cast(negatives, dtype))
-    hardest_positive = _masked_maximum(
-        distances, ops.cast(positives, dtype), _row_minimum(distance_metric)
-    )
+    hardest_positive = _masked_maximum(distances, ops.cast(positives, dtype), _row_minimum(distance_metric))
     if soft:
         per_anchor = ops.log1p(ops.exp(hardest_positive - hardest_negative))
     else:
         per_anchor = ops.maximum(hardest_positive - hardest_negative + margin, 0.0)
     return _cast_back(ops.mean(per_anchor), input_dtype)
-

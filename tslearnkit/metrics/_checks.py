@@ -30,8 +30,7 @@ def _check_embeddings(x, name: str) -> np.ndarray:
     if not finite.all():
         row = int(np.flatnonzero(~finite)[0])
         raise ValueError(
-            f"{name} has NaN or infinite values (as float32) in {int((~finite).sum())} row(s), "
-            f"first at row {row}"
+            f"{name} has NaN or infinite values (as float32) in {int((~finite).sum())} row(s), first at row {row}"
         )
     return x
 
@@ -44,9 +43,7 @@ def _check_labels(y, n: int, name: str, embeddings_name: str) -> np.ndarray:
     if y.ndim != 1:
         raise ValueError(f"{name} must be 1-D (n,) or (n, 1); got shape {y.shape}")
     if len(y) != n:
-        raise ValueError(
-            f"{name} has {len(y)} labels but {embeddings_name} has {n} rows; lengths must match"
-        )
+        raise ValueError(f"{name} has {len(y)} labels but {embeddings_name} has {n} rows; lengths must match")
     if y.dtype.kind == "f" and not np.isfinite(y).all():
         raise ValueError(f"{name} has NaN or infinite labels")
     return y
@@ -75,8 +72,7 @@ def _check_reference_prefix(query, query_labels, reference, reference_labels) ->
     if not close.all():
         row = int(np.flatnonzero(~close)[0])
         raise ValueError(
-            "ref_includes_query=True needs reference[:len(query)] equal to query; "
-            f"they differ first at row {row}"
+            f"ref_includes_query=True needs reference[:len(query)] equal to query; they differ first at row {row}"
         )
     same = np.asarray(reference_labels[:n] == query_labels)
     if not same.all():
@@ -116,8 +112,5 @@ def _resolve_k(k, n_relevant_max: int, n_candidates: int) -> int:
     if not _is_positive_int(k):
         raise ValueError(f"k must be None, 'max_bin_count' or an integer >= 1; got {k!r}")
     if k > n_candidates:
-        raise ValueError(
-            f"k={k} exceeds the {n_candidates} references each query can be ranked against"
-        )
+        raise ValueError(f"k={k} exceeds the {n_candidates} references each query can be ranked against")
     return int(k)
-

@@ -50,9 +50,21 @@ def _build_callback_class():
             last_metrics: the most recent ``{name: value}`` (without prefix), or None.
         """
 
-        def __init__(self, query_x, query_y, reference_x=None, reference_y=None, *,
-                     every_n_epochs: int = 1, prefix: str = "val_", embedding_model=None,
-                     batch_size: int = 256, k=None, include=None, seed: int = 0):
+        def __init__(
+            self,
+            query_x,
+            query_y,
+            reference_x=None,
+            reference_y=None,
+            *,
+            every_n_epochs: int = 1,
+            prefix: str = "val_",
+            embedding_model=None,
+            batch_size: int = 256,
+            k=None,
+            include=None,
+            seed: int = 0,
+        ):
             super().__init__()
             if (reference_x is None) != (reference_y is None):
                 raise ValueError("give reference_x and reference_y together (or neither)")
@@ -78,8 +90,7 @@ def _build_callback_class():
             embeddings = model.predict(x, batch_size=self.batch_size, verbose=0)
             if not isinstance(embeddings, np.ndarray):
                 raise ValueError(
-                    "the model returns several outputs; pass embedding_model= a model that "
-                    "returns the embedding alone"
+                    "the model returns several outputs; pass embedding_model= a model that returns the embedding alone"
                 )
             return embeddings.reshape(len(embeddings), -1)
 
@@ -90,8 +101,13 @@ def _build_callback_class():
             query = self._embed(self.query_x)
             reference = None if self.reference_x is None else self._embed(self.reference_x)
             self.last_metrics = retrieval_metrics(
-                query, self.query_y, reference, self.reference_y,
-                k=self.k, seed=self.seed, include=self.include,
+                query,
+                self.query_y,
+                reference,
+                self.reference_y,
+                k=self.k,
+                seed=self.seed,
+                include=self.include,
             )
             if logs is not None:
                 for name, value in self.last_metrics.items():
@@ -110,4 +126,3 @@ def _check_lengths(x, y, name: str) -> None:
     n_y = len(np.asarray(y))
     if n_x != n_y:
         raise ValueError(f"{name}_x has {n_x} samples but {name}_y has {n_y} labels")
-

@@ -22,8 +22,15 @@ def fit_kmeans(embeddings, n_clusters: int, *, seed: int = 0, n_init: int = 1):
         return KMeans(n_clusters=n_clusters, n_init=n_init, random_state=seed).fit(x)
 
 
-def cluster_scores(embeddings, labels, *, n_clusters: int | None = None, seed: int = 0, n_init: int = 1,
-                   return_assignments: bool = False):
+def cluster_scores(
+    embeddings,
+    labels,
+    *,
+    n_clusters: int | None = None,
+    seed: int = 0,
+    n_init: int = 1,
+    return_assignments: bool = False,
+):
     """k-means on ``embeddings`` (as many clusters as classes), scored against ``labels``.
 
     Args:
@@ -73,9 +80,6 @@ def kmeans_cluster_labels(embeddings, n_clusters: int, *, seed: int = 0, n_init:
 def _clustering_metrics(query, query_labels, names, seed, n_init):
     from sklearn.metrics import adjusted_mutual_info_score, normalized_mutual_info_score
 
-    cluster_labels = kmeans_cluster_labels(
-        query, len(np.unique(query_labels)), seed=seed, n_init=n_init
-    )
+    cluster_labels = kmeans_cluster_labels(query, len(np.unique(query_labels)), seed=seed, n_init=n_init)
     scorers = {"NMI": normalized_mutual_info_score, "AMI": adjusted_mutual_info_score}
     return {name: float(scorers[name](query_labels, cluster_labels)) for name in names}
-

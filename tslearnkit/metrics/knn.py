@@ -34,12 +34,9 @@ def knn_accuracy(train_embeddings, train_labels, test_embeddings, test_labels, k
     train_labels = _check_labels(train_labels, len(train), "train_labels", "train_embeddings")
     test_labels = _check_labels(test_labels, len(test), "test_labels", "test_embeddings")
     if train.shape[1] != test.shape[1]:
-        raise ValueError(
-            f"test_embeddings have {test.shape[1]} dimensions but train_embeddings {train.shape[1]}"
-        )
+        raise ValueError(f"test_embeddings have {test.shape[1]} dimensions but train_embeddings {train.shape[1]}")
     if not _is_positive_int(k) or k > len(train):
-        raise ValueError(f"k must be an integer in [1, {len(train)}] (the training size); "
-                         f"got {k!r}")
+        raise ValueError(f"k must be an integer in [1, {len(train)}] (the training size); got {k!r}")
     train_codes, test_codes = _encode_labels(train_labels, test_labels)
     n_codes = int(max(train_codes.max(), test_codes.max())) + 1
 
@@ -62,4 +59,3 @@ def _majority_vote(neighbour_codes: np.ndarray, n_codes: int) -> np.ndarray:
     is_top = votes == votes.max(axis=1, keepdims=True)
     first_top = np.argmax(np.take_along_axis(is_top, neighbour_codes, axis=1), axis=1)
     return neighbour_codes[np.arange(m), first_top]
-

@@ -139,8 +139,7 @@ def _per_query_scores(ranked: np.ndarray, n_relevant: np.ndarray) -> dict[str, n
     }
 
 
-def _knn_metrics(query, query_codes, reference, reference_codes, ref_includes_query, k, names,
-                 chunk_size):
+def _knn_metrics(query, query_codes, reference, reference_codes, ref_includes_query, k, names, chunk_size):
     """Mean of each k-NN metric in ``names`` over the queries whose label has R >= 1."""
     self_count = int(ref_includes_query)
     reference_counts = np.bincount(reference_codes, minlength=query_codes.max() + 1)
@@ -158,11 +157,9 @@ def _knn_metrics(query, query_codes, reference, reference_codes, ref_includes_qu
         rows = valid[start : start + step]
         distances = _squared_distances(query[rows], reference, reference_sq)
         relevant = query_codes[rows, None] == reference_codes[None, :]
-        ranked = _ranked_relevance(distances, relevant, rows if ref_includes_query else None,
-                                   n_ranked)
+        ranked = _ranked_relevance(distances, relevant, rows if ref_includes_query else None, n_ranked)
         del distances, relevant
         scores = _per_query_scores(ranked, n_relevant[rows])
         for name in names:
             sums[name] += float(scores[name].sum())
     return {name: sums[name] / valid.size for name in names}
-

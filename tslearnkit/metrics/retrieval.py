@@ -92,13 +92,9 @@ def retrieval_metrics(
         reference, reference_labels, ref_includes_query = query, query_labels, True
     else:
         reference = _check_embeddings(reference, "reference")
-        reference_labels = _check_labels(
-            reference_labels, len(reference), "reference_labels", "reference"
-        )
+        reference_labels = _check_labels(reference_labels, len(reference), "reference_labels", "reference")
         if reference.shape[1] != query.shape[1]:
-            raise ValueError(
-                f"query has {query.shape[1]} dimensions but reference has {reference.shape[1]}"
-            )
+            raise ValueError(f"query has {query.shape[1]} dimensions but reference has {reference.shape[1]}")
         ref_includes_query = bool(ref_includes_query)
         if ref_includes_query:
             _check_reference_prefix(query, query_labels, reference, reference_labels)
@@ -108,8 +104,9 @@ def retrieval_metrics(
     knn_names = [name for name in names if name in KNN_METRIC_NAMES]
     if knn_names:
         results.update(
-            neighbours._knn_metrics(query, query_codes, reference, reference_codes, ref_includes_query,
-                         k, knn_names, chunk_size)
+            neighbours._knn_metrics(
+                query, query_codes, reference, reference_codes, ref_includes_query, k, knn_names, chunk_size
+            )
         )
     cluster_names = [name for name in names if name in CLUSTERING_METRIC_NAMES]
     if cluster_names:
@@ -157,8 +154,9 @@ def retrieval_metrics_from_distances(distances, query_labels, reference_labels, 
         rows = valid[start : start + step]
         block = np.ascontiguousarray(distances[rows], dtype=np.float32) + 0.0  # -0.0 -> +0.0
         relevant = query_codes[rows, None] == reference_codes[None, :]
-        scores = neighbours._per_query_scores(neighbours._ranked_relevance(block, relevant, None, n_ranked), n_relevant[rows])
+        scores = neighbours._per_query_scores(
+            neighbours._ranked_relevance(block, relevant, None, n_ranked), n_relevant[rows]
+        )
         for name in KNN_METRIC_NAMES:
             sums[name] += float(scores[name].sum())
     return {name: sums[name] / valid.size for name in KNN_METRIC_NAMES}
-
