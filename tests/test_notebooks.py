@@ -123,6 +123,16 @@ def test_failing_lesson_is_named_with_its_cell(tmp_path):
     assert lesson == "99_broken" and "ValueError: boom" in reason and "cell" in reason
 
 
+def test_readme_benchmark_tables_equal_the_committed_benchmark_records():
+    from tslearnkit.benchmark import benchmark_tables
+
+    readme = (ROOT / "README.md").read_text()
+    committed = cli.readme_section(readme, cli.BENCHMARK_MARKERS)
+    assert committed == benchmark_tables(ROOT / "results" / "benchmark"), (
+        "README benchmark tables are stale: run `tslearnkit table --benchmark results/benchmark --readme README.md`"
+    )
+
+
 def test_readme_table_equals_the_committed_records():
     readme = (ROOT / "README.md").read_text()
     if cli.TABLE_START not in readme:

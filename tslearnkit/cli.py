@@ -26,6 +26,7 @@ LESSONS = (
 )
 TABLE_START = "<!-- results-table:start -->"
 TABLE_END = "<!-- results-table:end -->"
+BENCHMARK_MARKERS = ("<!-- benchmark-table:start -->", "<!-- benchmark-table:end -->")
 
 
 def _find_notebooks(explicit: str | None) -> Path:
@@ -134,13 +135,21 @@ def build_table(results_dir: Path, metrics=None) -> str:
     return results.table_markdown(results.results_table(records, metrics), metrics)
 
 
-def update_readme(readme: Path, table: str) -> None:
+def update_readme(readme: Path, table: str, markers: tuple[str, str] = (TABLE_START, TABLE_END)) -> None:
+    """Replace the text between ``markers`` in ``readme`` with ``table``."""
+    start, end = markers
     text = readme.read_text()
-    if TABLE_START not in text or TABLE_END not in text:
-        raise SystemExit(f"{readme} has no {TABLE_START} ... {TABLE_END} markers")
-    head, rest = text.split(TABLE_START, 1)
-    _, tail = rest.split(TABLE_END, 1)
-    readme.write_text(f"{head}{TABLE_START}\n{table}\n{TABLE_END}{tail}")
+    if start not in text or end not in text:
+        raise SystemExit(f"{readme} has no {start} ... {end} markers")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    readme.write_text(f"{head}{start}\n{table}\n{end}{tail}")
+
+
+def readme_section(readme_text: str, markers: tuple[str, str]) -> str:
+    """The text between ``markers`` (stripped); what :func:`update_readme` wrote there."""
+    start, end = markers
+    return readme_text.split(start, 1)[1].split(end, 1)[0].strip()
 
 
 def _cmd_run(args) -> int:
@@ -180,10 +189,17 @@ def _cmd_run(args) -> int:
 
 
 def _cmd_table(args) -> int:
-    table = build_table(Path(args.results), args.metrics)
+    if args.benchmark:
+        from .benchmark import benchmark_tables
+
+        table = benchmark_tables(Path(args.benchmark))
+        markers = BENCHMARK_MARKERS
+    else:
+        table = build_table(Path(args.results), args.metrics)
+        markers = (TABLE_START, TABLE_END)
     print(table)
     if args.readme:
-        update_readme(Path(args.readme), table)
+        update_readme(Path(args.readme), table, markers)
         print(f"\nupdated {args.readme}")
     return 0
 
@@ -244,6 +260,7 @@ def make_parser() -> argparse.ArgumentParser:
     table = sub.add_parser("table", help="rebuild the results table from records")
     table.add_argument("--results", default="results", help="folder of result JSON records (default: results)")
     table.add_argument("--metrics", nargs="+", help="metric keys to show")
+    table.add_argument("--benchmark", metavar="DIR", help="instead: the per-dataset tables of benchmark records in DIR")
     table.add_argument("--readme", help="also write the table between the markers in this README")
     table.set_defaults(func=_cmd_table)
 
