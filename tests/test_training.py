@@ -271,3 +271,30 @@ def test_recipe_must_be_a_recipe(small):
     x, y = small
     with pytest.raises(ValueError, match="recipe must be a tslearnkit.recipe.Recipe"):
         training.fit_embedding(x, y, recipe={"steps": 10})
+
+
+@pytest.mark.parametrize("how", ["nan_learning_rate", "huge_inputs"])
+@pytest.mark.parametrize("helper", ["fit_embedding", "fit_classifier", "fit_contrastive"])
+def test_diverging_training_stops_with_the_kits_error(small, helper, how):
+    from tslearnkit.callbacks import NonFiniteTrainingError
+
+    x, y = small
+    lr = float("nan") if how == "nan_learning_rate" else 1e-3
+    x = x if how == "nan_learning_rate" else x * np.float32(1e30)
+    kwargs = {"encoder": "fcn", "encoder_config": SMALL_FCN, "epochs": 2, "learning_rate": lr, "verbose": 0}
+    if helper == "fit_embedding":
+        kwargs.update(classes_per_batch=4, samples_per_class=3)
+    if helper == "fit_contrastive":
+        kwargs.update(batch_size=16)
+    with pytest.raises(NonFiniteTrainingError, match=r"training stopped at epoch 1: .*learning rate"):
+        getattr(training, helper)(x, y, **kwargs)
+
+
+def test_guard_works_in_plain_model_fit(small):
+    from tslearnkit.callbacks import NonFiniteGuard, NonFiniteTrainingError
+
+    x, y = small
+    model = models.embedding_model(models.build_encoder("fcn", x.shape[1:], **SMALL_FCN))
+    model.compile(optimizer=keras.optimizers.Adam(float("nan")), loss=losses.TripletSemiHardLoss())
+    with pytest.raises(NonFiniteTrainingError, match="epoch 1"):
+        model.fit(x, y, batch_size=16, epochs=3, verbose=0, callbacks=[NonFiniteGuard()])

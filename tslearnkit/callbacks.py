@@ -5,6 +5,9 @@ active triplets.
   (retrieval MAP@R by default), keeps the best weights and restores them when training ends.
 * :class:`ActiveTripletsCallback` — adds ``active_triplets`` (the share of valid triplets
   that still violate the margin, on fixed training batches) to the epoch logs.
+* :class:`NonFiniteGuard` — stops training at the end of the first epoch whose loss or weights
+  are not finite, with :class:`NonFiniteTrainingError` naming the epoch and the likely causes.
+  Every ``tk.training.fit_*`` adds it; add it yourself to a plain ``model.fit``.
 
 ``tk.metrics.RetrievalMetricsCallback`` (metrics in the logs every epoch) lives with the
 metrics it reports. Keras is imported when a class is first asked for, so importing
@@ -18,7 +21,13 @@ import numpy as np
 from . import sampling
 from .data import check_labels, check_series
 
-__all__ = ["BestWeights", "ActiveTripletsCallback", "active_triplet_fraction"]  # noqa: F822  (classes built on first use)
+__all__ = [
+    "BestWeights",
+    "ActiveTripletsCallback",
+    "NonFiniteGuard",
+    "NonFiniteTrainingError",
+    "active_triplet_fraction",
+]  # noqa: F822  (classes built on first use)
 
 
 def active_triplet_fraction(embeddings, labels, *, margin: float, distance_metric: str = "L2") -> float:
@@ -46,8 +55,58 @@ def active_triplet_fraction(embeddings, labels, *, margin: float, distance_metri
     return float(((violation > 0) & valid).sum() / n_valid) if n_valid else 0.0
 
 
+class NonFiniteTrainingError(FloatingPointError):
+    """Training produced a NaN/inf loss or NaN/inf weights (raised by :class:`NonFiniteGuard`)."""
+
+
+def _non_finite_message(epoch, what, model, hint):
+    lr = None
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None:
+        try:
+            lr = float(np.asarray(optimizer.learning_rate))
+        except (TypeError, ValueError):
+            lr = None
+    causes = [
+        f"a learning rate that is too high or not finite (now {lr!r})"
+        if lr is not None
+        else "a learning rate that is too high or not finite",
+        "inputs on a huge scale or with NaN/inf (standardise the series first)",
+        "a loss configuration that cannot learn (e.g. a single class per batch, a negative margin)",
+    ]
+    text = f"training stopped at epoch {epoch}: {what}. Likely causes: " + "; ".join(causes)
+    return f"{text}. {hint}".strip()
+
+
 def _define_classes():
     import keras
+
+    class NonFiniteGuard(keras.callbacks.Callback):
+        """Raise :class:`NonFiniteTrainingError` at the end of an epoch whose loss (or any logged
+        loss) or any weight is NaN/inf — checked on the weights themselves, because a diverged
+        compiled step can still report a finite loss (masked reductions hide NaN embeddings).
+
+        Args:
+            hint: extra text for the error (e.g. the input scale the helper saw).
+        """
+
+        def __init__(self, hint: str = ""):
+            super().__init__()
+            self.hint = hint
+
+        def on_epoch_end(self, epoch, logs=None):
+            for key, value in (logs or {}).items():
+                if "loss" in key and not np.isfinite(np.asarray(value, np.float64)).all():
+                    raise NonFiniteTrainingError(
+                        _non_finite_message(epoch + 1, f"{key} is {float(value)}", self.model, self.hint)
+                    )
+            for weight in self.model.weights:
+                if not np.isfinite(np.asarray(weight)).all():
+                    raise NonFiniteTrainingError(
+                        _non_finite_message(
+                            epoch + 1, f"weight {weight.path!r} holds NaN or inf", self.model, self.hint
+                        )
+                    )
 
     class BestWeights(keras.callbacks.Callback):
         """Keep the weights with the best validation retrieval score; restore them at the end.
@@ -148,13 +207,18 @@ def _define_classes():
             if logs is not None:
                 logs["active_triplets"] = float(np.mean(shares))
 
-    for cls in (BestWeights, ActiveTripletsCallback):
+    classes = {
+        "BestWeights": BestWeights,
+        "ActiveTripletsCallback": ActiveTripletsCallback,
+        "NonFiniteGuard": NonFiniteGuard,
+    }
+    for cls in classes.values():
         cls.__module__ = __name__
-    return {"BestWeights": BestWeights, "ActiveTripletsCallback": ActiveTripletsCallback}
+    return classes
 
 
 def __getattr__(name):
-    if name in ("BestWeights", "ActiveTripletsCallback"):
+    if name in ("BestWeights", "ActiveTripletsCallback", "NonFiniteGuard"):
         classes = _define_classes()
         globals().update(classes)
         return classes[name]

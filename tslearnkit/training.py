@@ -144,6 +144,8 @@ def _make_loss(loss, **loss_config):
 
 
 def _fit(model, dataset, *, epochs, steps_per_epoch, verbose, callbacks, validation_data=None):
+    from .callbacks import NonFiniteGuard
+
     start = time.perf_counter()
     history = model.fit(
         dataset,
@@ -151,7 +153,7 @@ def _fit(model, dataset, *, epochs, steps_per_epoch, verbose, callbacks, validat
         steps_per_epoch=steps_per_epoch,
         shuffle=False,  # batch order is already drawn, seeded, by tslearnkit.sampling
         verbose=resolve_verbose(verbose),
-        callbacks=list(callbacks),
+        callbacks=[NonFiniteGuard(), *callbacks],
         validation_data=validation_data,
     )
     elapsed = time.perf_counter() - start
