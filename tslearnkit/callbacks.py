@@ -27,7 +27,7 @@ __all__ = [
     "NonFiniteGuard",
     "NonFiniteTrainingError",
     "active_triplet_fraction",
-]  # noqa: F822  (classes built on first use)
+]
 
 
 def active_triplet_fraction(embeddings, labels, *, margin: float, distance_metric: str = "L2") -> float:
