@@ -22,20 +22,36 @@ Scores and callbacks live elsewhere (still importable from here): ``embedding_sc
 
 from __future__ import annotations
 
-import dataclasses
-import os
-import sys
-import time
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from . import models, sampling
 from .callbacks import active_triplet_fraction  # noqa: F401  (kept importable from here)
-from .data import check_labels, check_series, stratified_split_indices
+from .data import check_labels, check_series
+from .fitting import (
+    LOSSES,
+    FitOptions,
+    FitResult,
+    _augmenter,
+    _best_epoch,
+    _build_encoder,
+    _check_recipe,
+    _check_train,
+    _fit,
+    _fit_embedding_model,
+    _optimizer,
+    _pick,
+    _retrieval_callback,
+    _seed_everything,
+    _selection_callbacks,
+    _strategy,
+    _validation_split,
+    resolve_verbose,
+)
 from .metrics.clustering import cluster_scores  # noqa: F401  (kept importable from here)
 from .metrics.evaluation import embedding_scores
-from .recipe import BATCH_AUGMENTATIONS, Recipe
+from .recipe import Recipe
 
 __all__ = [
     "FitResult",
@@ -48,256 +64,6 @@ __all__ = [
     "FitOptions",
     "resolve_verbose",
 ]
-
-LOSSES = {
-    "batch_all": "TripletBatchAllLoss",
-    "semihard": "TripletSemiHardLoss",
-    "hard": "TripletHardLoss",
-    "supcon": "SupConLoss",
-    "ntxent": "NTXentLoss",
-}
-
-
-@dataclasses.dataclass
-class FitResult:
-    """What a ``fit_*`` helper returns.
-
-    Attributes:
-        model: the trained model (classifier logits, or embeddings).
-        embedding_model: maps series ``(n, t, c)`` to embeddings ``(n, d)``.
-        history: ``{metric: [value per epoch]}`` from Keras.
-        wall_time_s: seconds spent in ``fit``.
-        epochs: epochs actually run (early stopping may cut them).
-        steps: optimizer steps actually run.
-        best_epoch: with a recipe's validation split, the epoch whose weights were kept
-            (``None`` when the last weights are used).
-    """
-
-    model: object
-    embedding_model: object
-    history: dict
-    wall_time_s: float
-    epochs: int
-    steps: int = 0
-    best_epoch: int | None = None
-
-
-# --------------------------------------------------------------------------- shared pieces
-def resolve_verbose(verbose) -> int:
-    """``"auto"`` → 1 (progress bar) in an interactive session, 2 (a line per epoch) in batch
-    runs (papermill via ``tslearnkit run`` sets ``TSLEARNKIT_BATCH=1``) and when not a TTY."""
-    if verbose != "auto":
-        return int(verbose)
-    if os.environ.get("TSLEARNKIT_BATCH") or os.environ.get("CI"):
-        return 2
-    interactive = sys.stdout.isatty() or "ipykernel" in sys.modules
-    return 1 if interactive else 2
-
-
-def _seed_everything(seed: int) -> None:
-    import keras
-
-    if not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed must be an integer; got {seed!r}")
-    keras.utils.set_random_seed(int(seed))
-
-
-def _strategy(strategy):
-    import tensorflow as tf
-
-    return strategy if strategy is not None else tf.distribute.get_strategy()
-
-
-def _build_encoder(encoder, input_shape, encoder_config):
-    if isinstance(encoder, str):
-        return models.build_encoder(encoder, input_shape, **(encoder_config or {}))
-    if callable(encoder):
-        return encoder(input_shape, **(encoder_config or {}))
-    raise ValueError(
-        f"encoder must be a name in {sorted(models.ENCODERS)} or a function "
-        f"input_shape -> keras.Model; got {type(encoder).__name__}"
-    )
-
-
-def _optimizer(learning_rate: float, total_steps: int, schedule: str):
-    import keras
-
-    if schedule == "cosine":
-        lr = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=max(total_steps, 1), alpha=0.05)
-    elif schedule == "constant":
-        lr = learning_rate
-    else:
-        raise ValueError(f"lr_schedule must be 'cosine' or 'constant'; got {schedule!r}")
-    return keras.optimizers.Adam(lr)
-
-
-def _make_loss(loss, **loss_config):
-    from . import losses
-
-    if isinstance(loss, str):
-        if loss not in LOSSES:
-            raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)} or pass a Loss")
-        return getattr(losses, LOSSES[loss])(**loss_config)
-    if loss_config:
-        raise ValueError("loss_config applies only when loss is given by name")
-    return loss
-
-
-def _fit(model, dataset, *, epochs, steps_per_epoch, verbose, callbacks, validation_data=None):
-    from .callbacks import NonFiniteGuard
-
-    start = time.perf_counter()
-    history = model.fit(
-        dataset,
-        epochs=epochs,
-        steps_per_epoch=steps_per_epoch,
-        shuffle=False,  # batch order is already drawn, seeded, by tslearnkit.sampling
-        verbose=resolve_verbose(verbose),
-        callbacks=[NonFiniteGuard(), *callbacks],
-        validation_data=validation_data,
-    )
-    elapsed = time.perf_counter() - start
-    hist = {k: [float(v) for v in values] for k, values in history.history.items()}
-    n_epochs = len(hist["loss"]) if "loss" in hist else 0
-    return hist, elapsed, n_epochs
-
-
-def _check_train(x, y):
-    x = check_series(x, name="x_train")
-    y = check_labels(y, len(x), name="y_train")
-    if len(np.unique(y)) < 2:
-        raise ValueError("y_train holds a single class; metric learning needs at least two")
-    return x, y
-
-
-def _pick(value, recipe, field, default):
-    """An explicit argument wins, then the recipe's field, then the old fixed default."""
-    if value is not None:
-        return value
-    if recipe is not None:
-        return getattr(recipe, field)
-    return default
-
-
-def _check_recipe(recipe):
-    if recipe is not None and not isinstance(recipe, Recipe):
-        raise ValueError(
-            f"recipe must be a tslearnkit.recipe.Recipe (from tk.recipe.make_recipe); got {type(recipe).__name__}"
-        )
-
-
-def _validation_split(x, y, recipe, seed):
-    """Carve the recipe's stratified validation share out of the training split."""
-    if recipe is None or not recipe.validation_fraction:
-        return (x, y), None
-    kept, held_out = stratified_split_indices(y, recipe.validation_fraction, seed=seed)
-    return (x[kept], y[kept]), (x[held_out], y[held_out])
-
-
-def _augmenter(augment, seed):
-    if not augment:
-        return None
-    from . import augment as augment_module
-
-    transform = augment_module.make_tf_augmenter(list(BATCH_AUGMENTATIONS), seed=seed)
-    return lambda xb, yb: (transform(xb), yb)
-
-
-def _selection_callbacks(selection, reference, embedding_model, epochs):
-    """BestWeights on the held-out part: about ten evaluations in the second half of the fit."""
-    if selection is None:
-        return []
-    from .callbacks import BestWeights
-
-    x_val, y_val = selection
-    return [
-        BestWeights(
-            x_val,
-            y_val,
-            *reference,
-            embedding_model=embedding_model,
-            every_n_epochs=max(1, epochs // 20),
-            start_epoch=max(1, epochs // 2),
-        )
-    ]
-
-
-def _retrieval_callback(validation, reference, every_n_epochs):
-    if validation is None:
-        return []
-    from .metrics import RetrievalMetricsCallback
-
-    x_val, y_val = validation
-    x_ref, y_ref = reference
-    return [RetrievalMetricsCallback(x_val, y_val, x_ref, y_ref, every_n_epochs=every_n_epochs)]
-
-
-def _best_epoch(callbacks):
-    return next((cb.best_epoch for cb in callbacks if hasattr(cb, "best_score")), None)
-
-
-@dataclasses.dataclass(frozen=True)
-class FitOptions:
-    """The arguments every ``fit_*`` helper shares, documented once.
-
-    Attributes:
-        recipe: a :class:`tslearnkit.recipe.Recipe` (``tk.recipe.make_recipe``) or ``None``.
-        encoder: a name from :data:`tslearnkit.models.ENCODERS` or a builder
-            ``input_shape -> keras.Model``; ``encoder_config`` its keyword arguments.
-        learning_rate, lr_schedule: Adam's learning rate, ``"cosine"`` (decayed to 5 % over the
-            fit) or ``"constant"``.
-        validation: optional ``(x_val, y_val)``: retrieval metrics of these queries against the
-            fitted series are logged every epoch as ``val_precision_at_1`` etc. (monitoring only;
-            model selection uses the recipe's held-out share).
-        callbacks: extra Keras callbacks, called after the kit's own.
-        seed: seeds Python, NumPy and TensorFlow; same seed, same result on CPU.
-        verbose: ``"auto"`` (see :func:`resolve_verbose`), 0, 1 or 2.
-        strategy: a ``tf.distribute.Strategy``; the model is built and compiled in its scope.
-    """
-
-    recipe: Recipe | None = None
-    encoder: object = "conv"
-    encoder_config: dict | None = None
-    learning_rate: float = 1e-3
-    lr_schedule: str = "cosine"
-    validation: tuple | None = None
-    callbacks: Sequence = ()
-    seed: int = 0
-    verbose: object = "auto"
-    strategy: object = None
-
-
-def _fit_embedding_model(
-    x_fit,
-    y_fit,
-    dataset,
-    steps_per_epoch,
-    epochs,
-    options: FitOptions,
-    *,
-    embedding_dim,
-    normalize,
-    loss,
-    loss_config,
-    selection,
-) -> FitResult:
-    """Build and compile encoder → embedding inside the strategy's scope, then fit on ``dataset``."""
-    with _strategy(options.strategy).scope():
-        enc = _build_encoder(options.encoder, x_fit.shape[1:], options.encoder_config)
-        model = models.embedding_model(enc, embedding_dim, normalize)
-        optimizer = _optimizer(options.learning_rate, steps_per_epoch * epochs, options.lr_schedule)
-        model.compile(optimizer=optimizer, loss=_make_loss(loss, **(loss_config or {})))
-    extra = _retrieval_callback(options.validation, (x_fit, y_fit), 1)
-    extra += _selection_callbacks(selection, (x_fit, y_fit), None, epochs)
-    history, elapsed, n_epochs = _fit(
-        model,
-        dataset,
-        epochs=epochs,
-        steps_per_epoch=steps_per_epoch,
-        verbose=options.verbose,
-        callbacks=[*extra, *options.callbacks],
-    )
-    return FitResult(model, model, history, elapsed, n_epochs, steps_per_epoch * n_epochs, _best_epoch(extra))
 
 
 # --------------------------------------------------------------------------- classifier
