@@ -102,10 +102,18 @@ def _optimizer(learning_rate: float, total_steps: int, schedule: str):
     return keras.optimizers.Adam(lr)
 
 
-def _make_loss(loss, **loss_config):
+SELF_SUPERVISED = ("ntxent",)
+
+
+def _make_loss(loss, *, supervised=True, **loss_config):
     from . import losses
 
     if isinstance(loss, str):
+        if supervised and loss in SELF_SUPERVISED:
+            raise ValueError(
+                f"loss={loss!r} is self-supervised: it needs two augmented views of each series, which "
+                "fit_embedding does not make; use tk.training.fit_contrastive(x, loss='ntxent')"
+            )
         if loss not in LOSSES:
             raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)} or pass a Loss")
         return getattr(losses, LOSSES[loss])(**loss_config)
@@ -251,13 +259,14 @@ def _fit_embedding_model(
     loss,
     loss_config,
     selection,
+    supervised=True,
 ) -> FitResult:
     """Build and compile encoder → embedding inside the strategy's scope, then fit on ``dataset``."""
     with _strategy(options.strategy).scope():
         enc = _build_encoder(options.encoder, x_fit.shape[1:], options.encoder_config)
         model = models.embedding_model(enc, embedding_dim, normalize)
         optimizer = _optimizer(options.learning_rate, steps_per_epoch * epochs, options.lr_schedule)
-        model.compile(optimizer=optimizer, loss=_make_loss(loss, **(loss_config or {})))
+        model.compile(optimizer=optimizer, loss=_make_loss(loss, supervised=supervised, **(loss_config or {})))
     extra = _retrieval_callback(options.validation, (x_fit, y_fit), 1)
     extra += _selection_callbacks(selection, (x_fit, y_fit), None, epochs)
     history, elapsed, n_epochs = _fit(

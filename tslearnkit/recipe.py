@@ -139,6 +139,9 @@ def make_recipe(y_train, timesteps: int, channels: int = 1, *, quick: bool = Fal
     counts = counts[counts > 0]
     if len(counts) < 2:
         raise ValueError(f"y_train must hold at least two classes; got {len(counts)}")
+    for value, argument in ((timesteps, "timesteps"), (channels, "channels")):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise ValueError(f"{argument} must be an integer; got {value!r}")
     timesteps, channels = int(timesteps), int(channels)
     if timesteps < 1 or channels < 1:
         raise ValueError(f"timesteps and channels must be >= 1; got {timesteps}, {channels}")

@@ -16,6 +16,8 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 __all__ = [
     "REQUIRED_FIELDS",
     "DEFAULT_TABLE_METRICS",
@@ -103,6 +105,8 @@ def save_result(
     """
     from . import environment
 
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"seed must be an integer (it names the record file); got {seed!r}")
     record = {
         "lesson": lesson,
         "method": method,

@@ -44,6 +44,8 @@ def _check_pk(n_classes: int, classes_per_batch: int, samples_per_class: int) ->
     for value, name in ((classes_per_batch, "classes_per_batch"), (samples_per_class, "samples_per_class")):
         if not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    if classes_per_batch < 2:
+        raise ValueError(f"classes_per_batch must be >= 2 so that each batch has negatives; got {classes_per_batch}")
     if classes_per_batch > n_classes:
         raise ValueError(
             f"classes_per_batch={classes_per_batch} is larger than the number of classes in "

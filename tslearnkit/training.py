@@ -314,7 +314,12 @@ def fit_contrastive(
         return tf.concat([view_a, view_b], axis=0), tf.concat([yb, yb], axis=0)
 
     (x_fit, y_fit), selection = _validation_split(x_train, y_train, recipe if supervised else None, seed)
-    batch_size = int(_pick(batch_size, recipe, "contrastive_batch_size", 64))
+    batch_size = _pick(batch_size, recipe, "contrastive_batch_size", 64)
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 2:
+        raise ValueError(
+            f"batch_size must be an integer >= 2 (a batch of one series has no negatives); got {batch_size!r}"
+        )
+    batch_size = int(batch_size)
     drop = len(x_fit) >= batch_size
     steps_per_epoch = sampling.shuffled_steps_per_epoch(len(x_fit), batch_size, drop)
     epochs = int(epochs if epochs is not None else (recipe.epochs_for(steps_per_epoch) if recipe else 50))
@@ -345,6 +350,7 @@ def fit_contrastive(
         loss=loss,
         loss_config=loss_config,
         selection=selection,
+        supervised=False,
     )
 
 

@@ -10,22 +10,38 @@ __all__ = ["check_series", "check_labels"]
 
 
 # --------------------------------------------------------------------------- validation
-def check_series(x, *, name: str = "x") -> np.ndarray:
-    """Validate a batch of series and return it as a ``float32`` array.
+def check_series(x, *, name: str = "x", allow_empty: bool = False) -> np.ndarray:
+    """Validate a batch of series and return it as a ``float32`` array (the input is never changed).
 
     Args:
-        x: array-like ``(n, timesteps, channels)``.
+        x: array-like ``(n, timesteps, channels)`` of real numbers.
         name: how the argument is named in error messages.
+        allow_empty: accept ``n = 0`` (timesteps and channels must still be >= 1).
 
     Raises:
-        ValueError: not 3-D, empty timesteps/channels, or NaN/inf values.
+        ValueError: ragged input, not 3-D, no series, 0 timesteps or channels, a non-real dtype
+            (complex, strings, objects), or NaN/inf values.
     """
-    x = np.asarray(x)
+    try:
+        x = np.asarray(x)
+    except ValueError as err:  # NumPy refuses ragged nested sequences
+        raise ValueError(
+            f"{name} is ragged: its series have different shapes ({err}); make them one length first, "
+            "e.g. tk.data.resample_series(list_of_series)"
+        ) from None
+    if x.dtype == object:
+        raise ValueError(
+            f"{name} must be a numeric array (n, timesteps, channels); got an object array (ragged or mixed types)"
+        )
     if x.ndim != 3:
         hint = " (a univariate batch (n, t) needs x[..., None])" if x.ndim == 2 else ""
         raise ValueError(f"{name} must be 3-D (n, timesteps, channels); got shape {x.shape}{hint}")
-    if not np.issubdtype(x.dtype, np.number):
-        raise ValueError(f"{name} must be numeric; got dtype {x.dtype}")
+    if x.dtype.kind not in "fiub":
+        raise ValueError(f"{name} must hold real numbers; got dtype {x.dtype}")
+    if x.shape[1] == 0 or x.shape[2] == 0:
+        raise ValueError(f"{name} must have at least one timestep and one channel; got shape {x.shape}")
+    if x.shape[0] == 0 and not allow_empty:
+        raise ValueError(f"{name} holds no series (shape {x.shape})")
     x = x.astype(np.float32, copy=False)
     if x.size and not np.isfinite(x).all():
         bad = np.argwhere(~np.isfinite(x))[0]
@@ -56,7 +72,16 @@ def check_labels(y, n: int | None = None, *, name: str = "y") -> np.ndarray:
         )
     if n is not None and len(y) != n:
         raise ValueError(f"{name} has {len(y)} labels but there are {n} series")
-    return y.astype(np.int64, copy=False)
+    y = y.astype(np.int64, copy=False)
+    if y.size and y.min() < 0:
+        raise ValueError(f"{name} must hold class indices >= 0; got {int(y.min())}")
+    if y.size and y.max() > 10 * len(y) + 1000:
+        # Sparse ids (e.g. 10**15) would make every per-class count allocate max(y) slots.
+        raise ValueError(
+            f"{name} holds label {int(y.max())} for {len(y)} series: labels must be class indices "
+            "0..n_classes-1, not ids; map them with np.unique(y, return_inverse=True)"
+        )
+    return y
 
 
 def _encode_labels(train_labels, test_labels=()) -> tuple[np.ndarray, np.ndarray, tuple]:

@@ -21,8 +21,17 @@ class ChannelStats:
     mean: np.ndarray
     std: np.ndarray
 
-    def apply(self, x: np.ndarray) -> np.ndarray:
-        return ((np.asarray(x, np.float32) - self.mean) / self.std).astype(np.float32)
+    def apply(self, x: np.ndarray, *, name: str = "x") -> np.ndarray:
+        """Standardise ``(..., channels)`` values; the channel count must match the statistics."""
+        x = np.asarray(x)
+        if x.ndim < 1 or x.shape[-1] != len(self.mean):
+            raise ValueError(
+                f"{name} has {x.shape[-1] if x.ndim else 0} channel(s) but the statistics were fitted on "
+                f"{len(self.mean)} (shape {x.shape}); both splits need the same channels"
+            )
+        if x.size and not np.isfinite(x).all():
+            raise ValueError(f"{name} contains NaN or inf; clean or impute the data first")
+        return ((x.astype(np.float32) - self.mean) / self.std).astype(np.float32)
 
 
 def _fit_channel_stats(series: Sequence[np.ndarray]) -> ChannelStats:
@@ -57,14 +66,14 @@ def standardize(x_train, x_test=None, *, stats: ChannelStats | None = None):
         else:
             stats = _fit_channel_stats(list(x_train))
 
-    def transform(x):
+    def transform(x, name):
         if x is None:
             return None
         if isinstance(x, np.ndarray):
-            return stats.apply(x)
-        return [stats.apply(s) for s in x]
+            return stats.apply(check_series(x, name=name), name=name)
+        return [stats.apply(s, name=f"{name}[{i}]") for i, s in enumerate(x)]
 
-    return transform(x_train), transform(x_test), stats
+    return transform(x_train, "x_train"), transform(x_test, "x_test"), stats
 
 
 def pad_series(series: Sequence[np.ndarray], length: int | None = None) -> np.ndarray:

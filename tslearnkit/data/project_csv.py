@@ -57,10 +57,22 @@ def _read_csv_text(path: Path) -> str:
                 members = [m for m in archive.getmembers() if m.name.endswith(".csv")]
                 if not members:
                     raise ValueError(f"{path.name} holds no .csv file")
-                return archive.extractfile(members[0]).read().decode("utf-8")
+                raw = archive.extractfile(members[0]).read()
+                try:
+                    return raw.decode("utf-8")
+                except UnicodeDecodeError as err:
+                    raise ValueError(
+                        f"{path.name}: {members[0].name} is not UTF-8 text (offset {err.start}); save it as UTF-8"
+                    ) from None
         except (tarfile.TarError, EOFError, OSError) as err:
             raise ValueError(f"{path.name} is not a readable .tar.xz archive: {err}") from err
-    return path.read_text(encoding="utf-8")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(
+            f"{path} is not UTF-8 text (byte {err.object[err.start]:#04x} at offset {err.start}); "
+            "save it as UTF-8 (e.g. iconv -f latin1 -t utf-8)"
+        ) from None
 
 
 def load_project_csv(path, label: str = "Label_multi", *, channels: int = 4):

@@ -7,6 +7,7 @@ Each public loss calls these first, so invalid inputs raise a `ValueError` namin
 import warnings
 
 import keras
+import numpy as np
 from keras import ops
 
 DISTANCE_METRICS = ("L2", "squared-L2", "angular")
@@ -96,8 +97,21 @@ def _check_choice(argument, value, allowed):
 
 
 def _check_temperature(temperature):
-    if not isinstance(temperature, (int, float)) or not temperature > 0:
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float, np.integer, np.floating)):
         raise ValueError(f"`temperature` must be a positive number; got {temperature!r}.")
+    if not (np.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"`temperature` must be a positive number; got {temperature!r}.")
+
+
+def _check_margin(margin):
+    """A Python or NumPy number must be finite and >= 0; tensors (a schedule, say) pass unchecked."""
+    if isinstance(margin, bool) or isinstance(margin, str):
+        raise ValueError(f"`margin` must be a number >= 0; got {margin!r}.")
+    if isinstance(margin, (int, float, np.integer, np.floating)) and not (np.isfinite(margin) and margin >= 0):
+        raise ValueError(
+            f"`margin` must be a finite number >= 0; got {margin!r} (with a negative margin every "
+            "triplet already satisfies the hinge and nothing is learned)."
+        )
 
 
 def _warn_if(condition, message, reference):

@@ -13,6 +13,7 @@ from ._checks import (
     _cast_back,
     _check_choice,
     _check_distance_metric,
+    _check_margin,
     _embeddings_to_float,
     _labels_to_vector,
     _upstream,
@@ -113,6 +114,7 @@ def triplet_batch_all_loss(
       ValueError: for unknown `average`/`positive_pairs`, and as `triplet_semihard_loss`.
     """
     _check_distance_metric(distance_metric)
+    _check_margin(margin)
     _check_choice("average", average, BATCH_ALL_AVERAGES)
     _check_choice("positive_pairs", positive_pairs, POSITIVE_PAIRS)
     embeddings, input_dtype = _embeddings_to_float(y_pred)

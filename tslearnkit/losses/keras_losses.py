@@ -15,6 +15,7 @@ from ._checks import (
     POSITIVE_PAIRS,
     _check_choice,
     _check_distance_metric,
+    _check_margin,
     _check_temperature,
 )
 from .batch_all import triplet_batch_all_loss
@@ -99,6 +100,7 @@ class TripletSemiHardLoss(MetricLoss):
 
     def __init__(self, margin=1.0, distance_metric="L2", name="triplet_semihard_loss", **kwargs):
         _check_distance_metric(distance_metric)
+        _check_margin(margin)
         super().__init__(triplet_semihard_loss, name, margin=margin, distance_metric=distance_metric, **kwargs)
 
 
@@ -116,6 +118,7 @@ class TripletHardLoss(MetricLoss):
 
     def __init__(self, margin=1.0, soft=False, distance_metric="L2", name="triplet_hard_loss", **kwargs):
         _check_distance_metric(distance_metric)
+        _check_margin(margin)
         super().__init__(
             triplet_hard_loss,
             name,
@@ -149,6 +152,7 @@ class TripletBatchAllLoss(MetricLoss):
         **kwargs,
     ):
         _check_distance_metric(distance_metric)
+        _check_margin(margin)
         _check_choice("average", average, BATCH_ALL_AVERAGES)
         _check_choice("positive_pairs", positive_pairs, POSITIVE_PAIRS)
         super().__init__(

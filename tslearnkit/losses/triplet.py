@@ -10,6 +10,7 @@ from keras import ops
 from ._checks import (
     _cast_back,
     _check_distance_metric,
+    _check_margin,
     _embeddings_to_float,
     _labels_to_vector,
     _warn_if,
@@ -141,6 +142,7 @@ def triplet_semihard_loss(y_true, y_pred, margin=1.0, distance_metric="L2"):
         unknown, or (eagerly) `y_pred` contains NaN.
     """
     _check_distance_metric(distance_metric)
+    _check_margin(margin)
     embeddings, input_dtype = _embeddings_to_float(y_pred)
     labels = _labels_to_vector(y_true, embeddings)
     distances = pairwise_distances(embeddings, distance_metric)
@@ -187,6 +189,7 @@ def triplet_hard_loss(y_true, y_pred, margin=1.0, soft=False, distance_metric="L
       ValueError: as `triplet_semihard_loss`.
     """
     _check_distance_metric(distance_metric)
+    _check_margin(margin)
     embeddings, input_dtype = _embeddings_to_float(y_pred)
     labels = _labels_to_vector(y_true, embeddings)
     distances = pairwise_distances(embeddings, distance_metric)
