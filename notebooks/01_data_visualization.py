@@ -63,6 +63,8 @@ series_per_class = 1 if quick else series_per_class
 
 # %%
 data = tk.data.load_dataset(dataset, standardize=False)
+if quick:  # a small, short copy of the data: quick mode stays quick on any dataset
+    data = tk.data.shrink(data, seed=seed)
 print(data.summary())
 print("one sample:", data.x_train[0].shape, "= (timesteps, channels)")
 

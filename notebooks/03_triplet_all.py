@@ -53,6 +53,8 @@ import tslearnkit as tk
 
 lesson = tk.lesson.start("03_triplet_all", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir)
 data = tk.data.load_dataset(dataset)
+if quick:  # a small, short copy of the data: quick mode stays quick on any dataset
+    data = tk.data.shrink(data, seed=seed)
 print(data.summary())
 recipe = tk.recipe.make_recipe(data.y_train, data.timesteps, data.channels, quick=quick)
 classes_per_batch = classes_per_batch or recipe.classes_per_batch

@@ -53,6 +53,8 @@ import tslearnkit as tk
 lesson = tk.lesson.start("05_triplet_augmentation", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir)
 methods = methods[:1] if quick else methods
 data = tk.data.load_dataset(dataset)
+if quick:  # a small, short copy of the data: quick mode stays quick on any dataset
+    data = tk.data.shrink(data, seed=seed)
 print(data.summary())
 
 # %% [markdown]

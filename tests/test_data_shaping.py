@@ -53,3 +53,20 @@ def test_long_tail_ratios_follow_the_study_from_one_to_its_smallest_ratio():
     assert ratios[0] == 1.0 and ratios[-1] == pytest.approx(189 / 1113)
     assert all(a >= b for a, b in zip(ratios, ratios[1:]))
     assert augment.long_tail_ratios(1) == [1.0]
+
+
+def test_shrink_bounds_series_and_length_and_keeps_every_class():
+    from tslearnkit import data
+
+    long = data.load_dataset("ACSF1")  # 100 + 100 series of 1460 steps, 10 classes
+    small = data.shrink(long, max_series=40, max_timesteps=64, seed=0)
+    assert small.x_train.shape[1:] == (64, 1) and len(small.x_train) <= 40 + long.n_classes
+    assert set(small.y_train) == set(long.y_train) and set(small.y_test) == set(long.y_test)
+    assert np.bincount(small.y_train).min() >= 2
+    assert long.x_train.shape == (100, 1460, 1)  # the input is unchanged
+    again = data.shrink(long, max_series=40, max_timesteps=64, seed=0)
+    np.testing.assert_array_equal(small.x_test, again.x_test)
+    tiny = data.load_dataset("UnitTest")
+    assert data.shrink(tiny) is tiny
+    with pytest.raises(ValueError, match="max_series must be an integer >= 2; got 1"):
+        data.shrink(tiny, max_series=1)

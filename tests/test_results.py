@@ -29,7 +29,7 @@ def _save(folder, seed, p1, method="semi-hard", **extra):
 
 def test_round_trip(tmp_path):
     path = _save(tmp_path, 0, 0.9, note="hello")
-    assert path.name == "04_triplet_semihard__semi-hard__JapaneseVowels__seed0.json"
+    assert path.name.startswith("04_triplet_semihard__semi-hard__JapaneseVowels__seed0__") and path.suffix == ".json"
     (record,) = results.load_results(tmp_path)
     assert record["metrics"]["precision_at_1"] == 0.9
     assert record["note"] == "hello"
@@ -55,10 +55,14 @@ def test_malformed_file_is_named(tmp_path):
     bad = tmp_path / "broken.json"
     bad.write_text('{"lesson": "x", ')
     with pytest.raises(ValueError, match="broken.json: not valid JSON"):
-        results.load_results(tmp_path)
+        results.load_results(tmp_path, on_error="raise")
     bad.write_text(json.dumps({"lesson": "x"}))
     with pytest.raises(ValueError, match="broken.json: missing field 'method'"):
-        results.load_results(tmp_path)
+        results.load_results(tmp_path, on_error="raise")
+    # by default the corrupt file is reported by name and the valid record still loads
+    with pytest.warns(results.CorruptRecordWarning, match="broken.json: missing field 'method'"):
+        (record,) = results.load_results(tmp_path)
+    assert record["metrics"]["precision_at_1"] == 0.9
 
 
 def test_nan_metric_is_rejected_before_writing(tmp_path):
@@ -100,3 +104,73 @@ def test_records_without_table_metrics_are_left_out(tmp_path):
     )
     table = results.results_table(results.load_results(tmp_path))
     assert list(table.index.get_level_values("method")) == ["semi-hard"]
+
+
+def test_methods_that_differ_in_punctuation_keep_their_own_records(tmp_path):
+    a = _save(tmp_path, 0, 0.9, method="semi-hard")
+    b = _save(tmp_path, 0, 0.8, method="semi hard")
+    c = _save(tmp_path, 0, 0.7, method="semi/hard")
+    assert len({a, b, c}) == 3
+    assert sorted(r["method"] for r in results.load_results(tmp_path)) == ["semi hard", "semi-hard", "semi/hard"]
+
+
+def test_a_file_holding_another_run_is_never_overwritten(tmp_path):
+    path = _save(tmp_path, 0, 0.9)
+    record = json.loads(path.read_text())
+    record["method"] = "someone else"
+    path.write_text(json.dumps(record))
+    with pytest.raises(ValueError, match="holds another run .* refusing to overwrite"):
+        _save(tmp_path, 0, 0.5)
+    assert json.loads(path.read_text())["method"] == "someone else"
+
+
+def test_numpy_extras_are_stored_as_json_numbers_and_lists(tmp_path):
+    _save(tmp_path, np.int64(1), np.float32(0.9), n_synthetic=np.int64(7), ratios=np.array([0.5, 0.25]))
+    (record,) = results.load_results(tmp_path)
+    assert record["seed"] == 1 and record["n_synthetic"] == 7 and record["ratios"] == [0.5, 0.25]
+    assert type(record["n_synthetic"]) is int
+
+
+def test_file_permissions_follow_the_umask(tmp_path):
+    import os
+
+    old = os.umask(0o027)
+    try:
+        path = _save(tmp_path, 0, 0.9)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+_WRITER = """
+import sys
+import numpy as np
+from tslearnkit import results
+folder = sys.argv[1]
+print("ready", flush=True)
+i = 0
+while True:
+    results.save_result(folder, lesson="l", method="big", dataset="d", seed=i % 3, metrics={"precision_at_1": 0.5},
+                        epochs=1, wall_time_s=0.0, versions={}, payload=np.arange(200_000).tolist())
+    i += 1
+"""
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.2, 0.5, 1.0])
+def test_killing_a_save_never_leaves_a_readable_partial_record_or_removes_one(tmp_path, delay):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    keep = _save(tmp_path, 0, 0.9)
+    before = keep.read_text()
+    child = subprocess.Popen([sys.executable, "-c", _WRITER, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "ready"
+    time.sleep(delay)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    records = results.load_results(tmp_path, on_error="raise")  # nothing half-written is visible
+    assert keep.read_text() == before
+    assert all(r["method"] in ("semi-hard", "big") for r in records)
+    assert all(len(r["payload"]) == 200_000 for r in records if r["method"] == "big")

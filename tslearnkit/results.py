@@ -1,18 +1,31 @@
 """Result records: one JSON file per run, and the table built from them.
 
 A record holds ``lesson``, ``method``, ``dataset``, ``seed``, ``metrics`` (a flat dict of
-numbers), ``epochs``, ``wall_time_s`` and ``versions``; extra keys are kept. Files are written
-atomically (a temporary file in the same folder, then ``os.replace``), so an interrupted run
-never leaves a truncated record behind and never damages an existing one.
+numbers), ``epochs``, ``wall_time_s`` and ``versions``; extra keys are kept (NumPy values as
+JSON numbers and lists).
+
+Integrity
+    * A record is written to a hidden temporary file (``.<name>.<random>.tmp``) in the same folder,
+      flushed to disk and renamed over its final name in one step (``os.replace``). An interrupted
+      save leaves at most a hidden ``.tmp`` file, which :func:`load_results` never reads, and
+      never damages or removes an existing record. Permissions follow the umask.
+    * The file name holds the lesson, method, dataset and seed, made filesystem-safe, plus the
+      first 8 hex digits of a SHA-256 of the exact strings, so two methods whose names differ only
+      in punctuation get different files. Saving the same run again replaces its record; a file
+      of that name holding a different run is never overwritten. Seeds must be integers.
+    * :func:`load_results` returns every valid record and reports each unreadable or invalid file
+      by name (a warning by default, an error with ``on_error="raise"``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
 import re
 import tempfile
+import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -22,6 +35,8 @@ __all__ = [
     "REQUIRED_FIELDS",
     "DEFAULT_TABLE_METRICS",
     "save_result",
+    "record_filename",
+    "CorruptRecordWarning",
     "load_results",
     "validate_record",
     "results_table",
@@ -82,7 +97,27 @@ def validate_record(record: dict, *, source: str = "record") -> dict:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-.")
+
+
+def record_filename(lesson: str, method: str, dataset: str, seed: int) -> str:
+    """``<lesson>__<method>__<dataset>__seed<seed>__<hash>.json``; the hash (SHA-256 of the exact
+    lesson, method and dataset strings) keeps names that slug the same apart."""
+    digest = hashlib.sha256("\0".join((lesson, method, dataset)).encode("utf-8")).hexdigest()[:8]
+    return f"{_slug(lesson)}__{_slug(method)}__{_slug(dataset)}__seed{int(seed)}__{digest}.json"
+
+
+def _to_json(value):
+    """``json.dump`` hook: NumPy scalars and arrays become JSON numbers and lists."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"a result record field has a value JSON cannot hold: {type(value).__name__} {value!r}")
+
+
+class CorruptRecordWarning(UserWarning):
+    """A file in a results folder is not a readable record (named in the message)."""
 
 
 def save_result(
@@ -119,14 +154,19 @@ def save_result(
         **extra,
     }
     validate_record(record, source=f"result of {lesson}/{method}")
+    record = json.loads(json.dumps(record, default=_to_json))  # NumPy values -> JSON, and proves it serialises
     folder = Path(results_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{_slug(lesson)}__{_slug(method)}__{_slug(dataset)}__seed{int(seed)}.json"
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+    path = folder / record_filename(lesson, method, dataset, int(seed))
+    _refuse_other_run(path, record)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.stem}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w") as handle:
             json.dump(record, handle, indent=2, sort_keys=True)
             handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -135,23 +175,58 @@ def save_result(
     return path
 
 
-def load_results(results_dir) -> list[dict]:
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _refuse_other_run(path: Path, record: dict) -> None:
+    if not path.exists():
+        return
+    try:
+        existing = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return  # an unreadable file of this exact name: the new record repairs it
+    keys = ("lesson", "method", "dataset", "seed")
+    if isinstance(existing, dict) and any(existing.get(k) != record[k] for k in keys):
+        raise ValueError(
+            f"{path} holds another run ({', '.join(f'{k}={existing.get(k)!r}' for k in keys)}); "
+            "refusing to overwrite it"
+        )
+
+
+def load_results(results_dir, *, on_error: str = "warn") -> list[dict]:
     """Read and validate every ``*.json`` record in ``results_dir`` (sorted by file name).
+
+    Hidden files (temporary files of a save in progress) are never read.
+
+    Args:
+        on_error: what an unreadable or invalid file does: ``"warn"`` (a
+            :class:`CorruptRecordWarning` naming it; the valid records are still returned) or
+            ``"raise"`` (``ValueError`` naming it).
 
     Raises:
         FileNotFoundError: the folder does not exist.
-        ValueError: a file that is not valid JSON or not a valid record, naming the file.
+        ValueError: with ``on_error="raise"``, a file that is not valid JSON or not a valid record.
     """
+    if on_error not in ("warn", "raise"):
+        raise ValueError(f"on_error must be 'warn' or 'raise'; got {on_error!r}")
     folder = Path(results_dir)
     if not folder.is_dir():
         raise FileNotFoundError(f"no results folder {folder}")
     records = []
-    for path in sorted(folder.glob("*.json")):
+    for path in sorted(p for p in folder.glob("*.json") if not p.name.startswith(".")):
         try:
-            record = json.loads(path.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
-            raise ValueError(f"{path}: not valid JSON ({err}); delete or re-run it") from err
-        records.append(validate_record(record, source=str(path)))
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+            except (json.JSONDecodeError, UnicodeDecodeError) as err:
+                raise ValueError(f"{path}: not valid JSON ({err}); delete or re-run it") from err
+            records.append(validate_record(record, source=str(path)))
+        except ValueError as err:
+            if on_error == "raise":
+                raise
+            warnings.warn(f"skipped {err}", CorruptRecordWarning, stacklevel=2)
     return records
 
 

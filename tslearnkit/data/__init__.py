@@ -45,7 +45,7 @@ from .checks import (
 from .container import TimeSeriesDataset
 from .preprocess import VARIABLE_LENGTH, ChannelStats, pad_series, resample_series, standardize
 from .project_csv import PROJECT_COLUMNS, PROJECT_DATASET, PROJECT_FILE_STEM, PROJECT_LABEL_COLUMNS, load_project_csv
-from .shaping import STUDY_CLASS_COUNTS, long_tail_ratios, make_imbalanced
+from .shaping import STUDY_CLASS_COUNTS, long_tail_ratios, make_imbalanced, shrink
 from .splits import stratified_split, stratified_split_indices
 
 __all__ = [
@@ -72,4 +72,5 @@ __all__ = [
     "check_labels",
     "make_imbalanced",
     "long_tail_ratios",
+    "shrink",
 ]

@@ -1,5 +1,6 @@
 """Shaping a dataset: long-tailed training splits carved out of balanced ones
-(:func:`make_imbalanced`, :func:`long_tail_ratios`). Also importable as ``tk.augment.X``."""
+(:func:`make_imbalanced`, :func:`long_tail_ratios`; also importable as ``tk.augment.X``), and a
+small, short copy for quick runs (:func:`shrink`)."""
 
 from __future__ import annotations
 
@@ -113,3 +114,42 @@ def long_tail_ratios(n_classes: int, *, smallest: float = 189 / 1113) -> list[fl
     if n_classes == 1:
         return [1.0]
     return [float(smallest ** (i / (n_classes - 1))) for i in range(n_classes)]
+
+
+def shrink(dataset: TimeSeriesDataset, *, max_series: int = 120, max_timesteps: int = 128, seed: int = 0) -> TimeSeriesDataset:
+    """A small, short copy of ``dataset`` for quick (smoke-test) runs.
+
+    Each split keeps at most ``max_series`` series, drawn per class in proportion (seeded; every
+    class keeps at least two training series and one test series where it has them), and series
+    longer than ``max_timesteps`` are resampled to that length by linear interpolation. The same
+    rule applies to both splits; nothing is fitted.
+
+    Returns:
+        A new :class:`TimeSeriesDataset` (the input is unchanged), or ``dataset`` itself when it
+        is already that small.
+    """
+    from .preprocess import resample_series
+
+    for value, argument in ((max_series, "max_series"), (max_timesteps, "max_timesteps")):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 2:
+            raise ValueError(f"{argument} must be an integer >= 2; got {value!r}")
+    rng = np.random.default_rng(seed)
+
+    def pick(y, minimum):
+        if len(y) <= max_series:
+            return np.arange(len(y))
+        keep = []
+        for cls in np.unique(y):
+            members = np.flatnonzero(y == cls)
+            n = max(min(minimum, len(members)), int(round(len(members) * max_series / len(y))))
+            keep.append(rng.choice(members, size=n, replace=False))
+        return np.sort(np.concatenate(keep))
+
+    train, test = pick(dataset.y_train, 2), pick(dataset.y_test, 1)
+    x_train, x_test = dataset.x_train[train], dataset.x_test[test]
+    if dataset.timesteps > max_timesteps:
+        x_train = resample_series(list(x_train), max_timesteps)
+        x_test = resample_series(list(x_test), max_timesteps)
+    if len(train) == len(dataset.y_train) and len(test) == len(dataset.y_test) and dataset.timesteps <= max_timesteps:
+        return dataset
+    return dataset.replace(x_train=x_train, y_train=dataset.y_train[train], x_test=x_test, y_test=dataset.y_test[test])

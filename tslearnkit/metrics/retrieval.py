@@ -99,6 +99,7 @@ def retrieval_metrics(
         if ref_includes_query:
             _check_reference_prefix(query, query_labels, reference, reference_labels)
 
+    query, reference = _common_scale(query, reference, same=reference is query)
     query_codes, reference_codes = _encode_labels(query_labels, reference_labels)
     results = {}
     knn_names = [name for name in names if name in KNN_METRIC_NAMES]
@@ -112,6 +113,19 @@ def retrieval_metrics(
     if cluster_names:
         results.update(clustering._clustering_metrics(query, query_codes, cluster_names, seed, kmeans_n_init))
     return {name: results[name] for name in names}
+
+
+def _common_scale(query, reference, *, same):
+    """Rescale both sets by one power of two when their magnitude would overflow or underflow
+    float32 squared distances (|x| above ~1e15 or below ~1e-15). A power of two is exact and
+    common to both, so every ranking and clustering is unchanged; within that range nothing is
+    touched, so the numbers stay bit-identical to pytorch-metric-learning's."""
+    largest = float(max(np.abs(query).max(initial=0.0), np.abs(reference).max(initial=0.0)))
+    if largest == 0.0 or 1e-15 <= largest <= 1e15:
+        return query, reference
+    factor = np.float32(2.0 ** -np.round(np.log2(largest)))
+    query = (query.astype(np.float64) * float(factor)).astype(np.float32)
+    return query, query if same else (reference.astype(np.float64) * float(factor)).astype(np.float32)
 
 
 def retrieval_metrics_from_distances(distances, query_labels, reference_labels, *, k=None) -> dict:
