@@ -40,3 +40,23 @@ def test_distance_gradient_is_the_closed_form_and_zero_at_coinciding_points(squa
         coupling = np.divide(coupling, distance, out=np.zeros_like(coupling), where=distance > 0)
     expected = (coupling[:, :, None] * difference).sum(axis=1)
     np.testing.assert_allclose(grad.numpy(), expected, rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("scale", [1e-20, 1e20])
+def test_losses_that_should_be_scale_invariant_are_at_extreme_finite_scales(scale):
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(16, 8)).astype(np.float32)
+    y = np.repeat(np.arange(4), 4)
+    big = (z * scale).astype(np.float32)
+    cases = [
+        lambda e: losses.nt_xent_loss(e[:8], e[8:], normalize=True),
+        lambda e: losses.supcon_loss(y, e, normalize=True),
+        lambda e: losses.triplet_semihard_loss(y, e, distance_metric="angular"),
+        lambda e: losses.triplet_hard_loss(y, e, distance_metric="angular"),
+        lambda e: losses.triplet_batch_all_loss(y, e, distance_metric="angular"),
+    ]
+    for loss in cases:
+        assert float(loss(big)) == pytest.approx(float(loss(z)), rel=1e-5)
+    distances = np.asarray(losses.pairwise_distances(big, "L2"))
+    assert np.isfinite(distances).all()
+    np.testing.assert_allclose(distances / scale, np.asarray(losses.pairwise_distances(z, "L2")), rtol=1e-5, atol=1e-6)

@@ -17,8 +17,11 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 
 @FAST
-@given(hnp.arrays(DTYPES, SHAPES, elements=st.none() | VALUES).filter(lambda a: a.dtype != object) if False else
-       st.builds(lambda d, s: (d, s), DTYPES, SHAPES).flatmap(lambda ds: hnp.arrays(ds[0], ds[1])))
+@given(
+    hnp.arrays(DTYPES, SHAPES, elements=st.none() | VALUES).filter(lambda a: a.dtype != object)
+    if False
+    else st.builds(lambda d, s: (d, s), DTYPES, SHAPES).flatmap(lambda ds: hnp.arrays(ds[0], ds[1]))
+)
 def test_check_series_returns_finite_float32_or_says_why(x):
     before = x.copy()
     try:
@@ -32,8 +35,13 @@ def test_check_series_returns_finite_float32_or_says_why(x):
 
 
 @FAST
-@given(hnp.arrays(st.sampled_from([np.int64, np.int8, np.float64, np.bool_]), hnp.array_shapes(max_dims=2, max_side=6),
-                  elements=st.integers(-3, 2**40) if False else None))
+@given(
+    hnp.arrays(
+        st.sampled_from([np.int64, np.int8, np.float64, np.bool_]),
+        hnp.array_shapes(max_dims=2, max_side=6),
+        elements=st.integers(-3, 2**40) if False else None,
+    )
+)
 def test_check_labels_returns_non_negative_ints_or_says_why(y):
     before = y.copy()
     try:
@@ -67,8 +75,9 @@ def test_retrieval_metrics_are_finite_scores_in_unit_interval(n, d, scale, seed)
 
 
 @FAST
-@given(counts=st.lists(st.integers(1, 80), min_size=2, max_size=60), timesteps=st.integers(1, 3000),
-       quick=st.booleans())
+@given(
+    counts=st.lists(st.integers(1, 80), min_size=2, max_size=60), timesteps=st.integers(1, 3000), quick=st.booleans()
+)
 def test_any_label_distribution_gets_a_runnable_recipe(counts, timesteps, quick):
     y = np.repeat(np.arange(len(counts)), counts)
     r = recipe.make_recipe(y, timesteps, 3, quick=quick)

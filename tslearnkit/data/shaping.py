@@ -116,7 +116,9 @@ def long_tail_ratios(n_classes: int, *, smallest: float = 189 / 1113) -> list[fl
     return [float(smallest ** (i / (n_classes - 1))) for i in range(n_classes)]
 
 
-def shrink(dataset: TimeSeriesDataset, *, max_series: int = 120, max_timesteps: int = 128, seed: int = 0) -> TimeSeriesDataset:
+def shrink(
+    dataset: TimeSeriesDataset, *, max_series: int = 120, max_timesteps: int = 128, seed: int = 0
+) -> TimeSeriesDataset:
     """A small, short copy of ``dataset`` for quick (smoke-test) runs.
 
     Each split keeps at most ``max_series`` series, drawn per class in proportion (seeded; every

@@ -29,7 +29,22 @@ def _euclidean_distances(embeddings, squared):
       units when `squared`).
     """
     not_self = ops.logical_not(ops.eye(ops.shape(embeddings)[0], dtype="bool"))
+    # Compute on embeddings divided by a power of two near their magnitude, then scale back:
+    # exact (powers of two only shift exponents), so the result is bit-identical at ordinary
+    # scales, and squares neither overflow near 1e20 nor vanish near 1e-20.
+    scale = ops.stop_gradient(_power_of_two_scale(embeddings))
+    unit = (scale * scale) if squared else scale
+    return unit * _unit_scale_distances(embeddings / scale, squared, not_self)
 
+
+def _power_of_two_scale(embeddings):
+    """``2 ** round(log2(max |x|))`` (1 for an all-zero batch), a scalar."""
+    peak = ops.max(ops.abs(embeddings))
+    safe = ops.where(ops.greater(peak, 0.0), peak, 1.0)
+    return ops.cast(ops.power(2.0, ops.round(ops.log2(ops.cast(safe, "float32")))), embeddings.dtype)
+
+
+def _unit_scale_distances(embeddings, squared, not_self):
     @ops.custom_gradient
     def distances_with_gradient(embeddings):
         squared_norms = ops.sum(ops.square(embeddings), axis=1, keepdims=True)
@@ -59,9 +74,20 @@ def _euclidean_distances(embeddings, squared):
 
 
 def _l2_normalize(embeddings):
-    """Row-wise L2 normalisation with TensorFlow's epsilon (zero rows stay zero, no NaN)."""
-    squared_norms = ops.sum(ops.square(embeddings), axis=1, keepdims=True)
-    return embeddings * ops.rsqrt(ops.maximum(squared_norms, 1e-12))
+    """Row-wise L2 normalisation with TensorFlow's epsilon (zero rows stay zero, no NaN).
+
+    Each row is first divided by a power of two near its largest magnitude (exact, and without
+    gradient: the direction is unchanged), so rows near 1e20 or 1e-20 normalise like any other
+    instead of overflowing or falling under the epsilon.
+    """
+    peak = ops.max(ops.abs(embeddings), axis=1, keepdims=True)
+    safe = ops.where(ops.greater(peak, 0.0), peak, 1.0)
+    scale = ops.stop_gradient(
+        ops.cast(ops.power(2.0, ops.round(ops.log2(ops.cast(safe, "float32")))), embeddings.dtype)
+    )
+    scaled = embeddings / scale
+    squared_norms = ops.sum(ops.square(scaled), axis=1, keepdims=True)
+    return scaled * ops.rsqrt(ops.maximum(squared_norms, 1e-12))
 
 
 def _angular_distances(embeddings):
