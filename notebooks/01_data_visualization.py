@@ -28,7 +28,9 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tslearnkit/tslearnkit"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tslearnkit/tslearnkit"], check=True
+    )
 
 # %% tags=["parameters"]
 dataset = "JapaneseVowels"  # any name from tk.data.list_datasets()
@@ -46,7 +48,9 @@ import numpy as np
 
 import tslearnkit as tk
 
-lesson = tk.lesson.start("01_data_visualization", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir)
+lesson = tk.lesson.start(
+    "01_data_visualization", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir
+)
 series_per_class = 1 if quick else series_per_class
 
 # %% [markdown]

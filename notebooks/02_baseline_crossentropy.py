@@ -30,7 +30,9 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tslearnkit/tslearnkit"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tslearnkit/tslearnkit"], check=True
+    )
 
 # %% tags=["parameters"]
 dataset = "JapaneseVowels"  # any name from tk.data.list_datasets()
@@ -47,7 +49,9 @@ import numpy as np
 
 import tslearnkit as tk
 
-lesson = tk.lesson.start("02_baseline_crossentropy", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir)
+lesson = tk.lesson.start(
+    "02_baseline_crossentropy", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir
+)
 data = tk.data.load_dataset(dataset)
 if quick:  # a small, short copy of the data: quick mode stays quick on any dataset
     data = tk.data.shrink(data, seed=seed)
@@ -76,8 +80,9 @@ print(dtw_plan.describe())
 baselines = {}
 for distance in ("euclidean", "dtw"):
     started = time.perf_counter()
-    scores = tk.baselines.nearest_neighbour_scores(data.x_train, data.y_train, data.x_test, data.y_test,
-                                                   distance=distance, plan=dtw_plan, seed=seed)
+    scores = tk.baselines.nearest_neighbour_scores(
+        data.x_train, data.y_train, data.x_test, data.y_test, distance=distance, plan=dtw_plan, seed=seed
+    )
     name = "1-NN Euclidean (raw)" if distance == "euclidean" else "1-NN DTW (raw)"
     baselines[name] = scores
     extra = {"dtw_plan": dtw_plan.describe()} if distance == "dtw" else {}
@@ -122,11 +127,22 @@ lesson.figure(tk.plots.plot_history(fit.history, title="Cross-entropy training")
 # %%
 logits = fit.model.predict(data.x_test, verbose=0)
 accuracy = float(np.mean(logits.argmax(1) == data.y_test))
-scores = tk.training.evaluate_embedding(fit.embedding_model, data.x_train, data.y_train, data.x_test, data.y_test, seed=seed)
+scores = tk.training.evaluate_embedding(
+    fit.embedding_model, data.x_train, data.y_train, data.x_test, data.y_test, seed=seed
+)
 scores["accuracy"] = accuracy
 print(f"classifier accuracy {accuracy:.3f}")
-for key in ("precision_at_1", "mean_average_precision_at_r", "mean_average_precision", "NMI", "AMI",
-            "knn_accuracy", "knn_accuracy_at_3", "knn_accuracy_at_5", "knn_accuracy_at_10"):
+for key in (
+    "precision_at_1",
+    "mean_average_precision_at_r",
+    "mean_average_precision",
+    "NMI",
+    "AMI",
+    "knn_accuracy",
+    "knn_accuracy_at_3",
+    "knn_accuracy_at_5",
+    "knn_accuracy_at_10",
+):
     print(f"  {key:<30} {scores[key]:.3f}")
 
 # %% [markdown]
@@ -141,8 +157,9 @@ fig = tk.plots.plot_dataset_embeddings(fit.embedding_model, data, method="pca", 
 lesson.figure(fig, "embedding_pca")
 
 # %%
-fig = tk.plots.plot_dataset_embeddings(fit.embedding_model, data, method="tsne", seed=seed,
-                                       title="Cross-entropy embedding, t-SNE")
+fig = tk.plots.plot_dataset_embeddings(
+    fit.embedding_model, data, method="tsne", seed=seed, title="Cross-entropy embedding, t-SNE"
+)
 lesson.figure(fig, "embedding_tsne")
 
 # %% [markdown]

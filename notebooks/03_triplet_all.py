@@ -29,7 +29,9 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tslearnkit/tslearnkit"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tslearnkit/tslearnkit"], check=True
+    )
 
 # %% tags=["parameters"]
 dataset = "JapaneseVowels"  # any name from tk.data.list_datasets()
@@ -79,7 +81,10 @@ print(recipe.describe())
 batches = tk.sampling.balanced_batch_indices(data.y_train, classes_per_batch, samples_per_class, seed=seed)
 first = batches[0]
 print(f"{len(batches)} batches per epoch of {classes_per_batch}×{samples_per_class} = {len(first)} series")
-print("classes in the first batch:", {data.class_names[c]: int(n) for c, n in zip(*np.unique(data.y_train[first], return_counts=True))})
+print(
+    "classes in the first batch:",
+    {data.class_names[c]: int(n) for c, n in zip(*np.unique(data.y_train[first], return_counts=True))},
+)
 n_pos = classes_per_batch * samples_per_class * (samples_per_class - 1)
 n_neg = len(first) - samples_per_class
 print(f"valid triplets in one batch: {n_pos} ordered positive pairs × {n_neg} negatives each = {n_pos * n_neg:,}")
@@ -95,7 +100,13 @@ print(f"valid triplets in one batch: {n_pos} ordered positive pairs × {n_neg} n
 
 # %%
 tracker = tk.callbacks.ActiveTripletsCallback(
-    data.x_train, data.y_train, classes_per_batch, samples_per_class, margin=margin, distance_metric=distance_metric, seed=seed
+    data.x_train,
+    data.y_train,
+    classes_per_batch,
+    samples_per_class,
+    margin=margin,
+    distance_metric=distance_metric,
+    seed=seed,
 )
 fit = tk.training.fit_embedding(
     data.x_train,
@@ -134,15 +145,26 @@ fig = tk.plots.plot_dataset_embeddings(fit.model, data, method="pca", title="Bat
 lesson.figure(fig, "embedding_pca")
 
 # %%
-fig = tk.plots.plot_dataset_embeddings(fit.model, data, method="tsne", seed=seed, title="Batch-all triplet embedding, t-SNE")
+fig = tk.plots.plot_dataset_embeddings(
+    fit.model, data, method="tsne", seed=seed, title="Batch-all triplet embedding, t-SNE"
+)
 lesson.figure(fig, "embedding_tsne")
 
 # %% [markdown]
 # ## Result record
 
 # %%
-lesson.record("triplet batch-all", data.name, scores, epochs=fit.epochs, wall_time_s=fit.wall_time_s,
-              encoder=encoder, margin=margin, distance_metric=distance_metric, positive_pairs=positive_pairs)
+lesson.record(
+    "triplet batch-all",
+    data.name,
+    scores,
+    epochs=fit.epochs,
+    wall_time_s=fit.wall_time_s,
+    encoder=encoder,
+    margin=margin,
+    distance_metric=distance_metric,
+    positive_pairs=positive_pairs,
+)
 lesson.finish()
 
 # %% [markdown]

@@ -33,7 +33,9 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tslearnkit/tslearnkit"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tslearnkit/tslearnkit"], check=True
+    )
 
 # %% tags=["parameters"]
 dataset = "JapaneseVowels"  # any name from tk.data.list_datasets()
@@ -54,7 +56,9 @@ import numpy as np
 
 import tslearnkit as tk
 
-lesson = tk.lesson.start("04_triplet_semihard", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir)
+lesson = tk.lesson.start(
+    "04_triplet_semihard", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir
+)
 data = tk.data.load_dataset(dataset)
 if quick:  # a small, short copy of the data: quick mode stays quick on any dataset
     data = tk.data.shrink(data, seed=seed)
@@ -113,9 +117,19 @@ for loss_name, label in (("semihard", "triplet semi-hard"), ("hard", "triplet ha
     )
     scores = tk.training.evaluate_embedding(fit.model, data.x_train, data.y_train, data.x_test, data.y_test, seed=seed)
     results[label] = (fit, scores)
-    print(f"  P@1 {scores['precision_at_1']:.3f}  MAP@R {scores['mean_average_precision_at_r']:.3f}  NMI {scores['NMI']:.3f}")
-    lesson.record(label, data.name, scores, epochs=fit.epochs, wall_time_s=fit.wall_time_s,
-                  encoder=encoder, margin=margin, distance_metric=distance_metric)
+    print(
+        f"  P@1 {scores['precision_at_1']:.3f}  MAP@R {scores['mean_average_precision_at_r']:.3f}  NMI {scores['NMI']:.3f}"
+    )
+    lesson.record(
+        label,
+        data.name,
+        scores,
+        epochs=fit.epochs,
+        wall_time_s=fit.wall_time_s,
+        encoder=encoder,
+        margin=margin,
+        distance_metric=distance_metric,
+    )
 
 # %%
 import matplotlib.pyplot as plt
@@ -134,13 +148,17 @@ lesson.figure(fig, "history")
 
 # %%
 fit, scores = results["triplet semi-hard"]
-fig = tk.plots.plot_dataset_embeddings(fit.model, data, method="tsne", seed=seed, title="Semi-hard triplet embedding, t-SNE")
+fig = tk.plots.plot_dataset_embeddings(
+    fit.model, data, method="tsne", seed=seed, title="Semi-hard triplet embedding, t-SNE"
+)
 lesson.figure(fig, "embedding_tsne")
 
 # %%
 for label, (_, s) in results.items():
-    print(f"{label:<20} P@1 {s['precision_at_1']:.3f}  MAP@R {s['mean_average_precision_at_r']:.3f}  "
-          f"MAP {s['mean_average_precision']:.3f}  NMI {s['NMI']:.3f}")
+    print(
+        f"{label:<20} P@1 {s['precision_at_1']:.3f}  MAP@R {s['mean_average_precision_at_r']:.3f}  "
+        f"MAP {s['mean_average_precision']:.3f}  NMI {s['NMI']:.3f}"
+    )
 lesson.finish()
 
 # %% [markdown]

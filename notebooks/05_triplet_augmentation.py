@@ -29,7 +29,9 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tslearnkit/tslearnkit"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tslearnkit/tslearnkit"], check=True
+    )
 
 # %% tags=["parameters"]
 dataset = "JapaneseVowels"  # any name from tk.data.list_datasets()
@@ -50,7 +52,9 @@ import numpy as np
 
 import tslearnkit as tk
 
-lesson = tk.lesson.start("05_triplet_augmentation", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir)
+lesson = tk.lesson.start(
+    "05_triplet_augmentation", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir
+)
 methods = methods[:1] if quick else methods
 data = tk.data.load_dataset(dataset)
 if quick:  # a small, short copy of the data: quick mode stays quick on any dataset
@@ -72,9 +76,13 @@ keep = [int(min(n, max(2, round(r * n)))) for r, n in zip(ratios, available)]
 imbalanced = tk.augment.make_imbalanced(data, keep, seed=seed, min_count=1)
 print("training series per class, balanced → long-tailed:", dict(zip(data.class_names, zip(available.tolist(), keep))))
 fig = tk.plots.plot_class_distribution(
-    {"balanced train": np.bincount(data.y_train), "long-tailed train": np.bincount(imbalanced.y_train),
-     "test (untouched)": np.bincount(data.y_test)},
-    data.class_names, title="Training series per class",
+    {
+        "balanced train": np.bincount(data.y_train),
+        "long-tailed train": np.bincount(imbalanced.y_train),
+        "test (untouched)": np.bincount(data.y_test),
+    },
+    data.class_names,
+    title="Training series per class",
 )
 lesson.figure(fig, "class_distribution")
 
@@ -87,14 +95,33 @@ def train_and_score(train, label, dataset_label=f"{data.name} (long-tailed train
     so an oversampled training split gets the same rules as a long-tailed one."""
     recipe = tk.recipe.make_recipe(train.y_train, train.timesteps, train.channels, quick=quick)
     fit = tk.training.fit_embedding(
-        train.x_train, train.y_train, loss=loss, loss_config={"margin": margin}, recipe=recipe, encoder=encoder,
-        epochs=epochs or None, seed=seed, verbose=0,
+        train.x_train,
+        train.y_train,
+        loss=loss,
+        loss_config={"margin": margin},
+        recipe=recipe,
+        encoder=encoder,
+        epochs=epochs or None,
+        seed=seed,
+        verbose=0,
     )
-    scores = tk.training.evaluate_embedding(fit.model, train.x_train, train.y_train, train.x_test, train.y_test, seed=seed)
-    print(f"{label:<40} P@1 {scores['precision_at_1']:.3f}  MAP@R {scores['mean_average_precision_at_r']:.3f}  "
-          f"({len(train.x_train)} training series, {fit.wall_time_s:.0f} s)")
-    lesson.record(label, dataset_label, scores, epochs=fit.epochs, wall_time_s=fit.wall_time_s,
-                  encoder=encoder, loss=loss, **record_extra)
+    scores = tk.training.evaluate_embedding(
+        fit.model, train.x_train, train.y_train, train.x_test, train.y_test, seed=seed
+    )
+    print(
+        f"{label:<40} P@1 {scores['precision_at_1']:.3f}  MAP@R {scores['mean_average_precision_at_r']:.3f}  "
+        f"({len(train.x_train)} training series, {fit.wall_time_s:.0f} s)"
+    )
+    lesson.record(
+        label,
+        dataset_label,
+        scores,
+        epochs=fit.epochs,
+        wall_time_s=fit.wall_time_s,
+        encoder=encoder,
+        loss=loss,
+        **record_extra,
+    )
     return scores
 
 
@@ -119,8 +146,9 @@ for method in methods:
     grown, result = tk.augment.oversample_dataset(imbalanced, method=method, seed=seed)
     oversampled[method] = result
     assert set(result.origin[result.is_synthetic]) <= set(range(len(imbalanced.x_train)))
-    summary[method] = train_and_score(grown, f"long-tailed + oversample ({method})", oversample=method,
-                                      n_synthetic=result.n_synthetic)
+    summary[method] = train_and_score(
+        grown, f"long-tailed + oversample ({method})", oversample=method, n_synthetic=result.n_synthetic
+    )
 
 # %% [markdown]
 # What do synthetic series look like beside their real parents? One channel of the rarest class:
@@ -132,7 +160,9 @@ for ax, (method, result) in zip(axes[0], oversampled.items()):
     synthetic = np.flatnonzero(result.is_synthetic & (result.y == rarest))[:3]
     for i, row in enumerate(synthetic):
         parent = result.origin[row]
-        ax.plot(imbalanced.x_train[parent, :, 0], color=f"C{i}", lw=2, alpha=0.5, label="real parent" if i == 0 else None)
+        ax.plot(
+            imbalanced.x_train[parent, :, 0], color=f"C{i}", lw=2, alpha=0.5, label="real parent" if i == 0 else None
+        )
         ax.plot(result.x[row, :, 0], color=f"C{i}", lw=1, ls="--", label="synthetic" if i == 0 else None)
     ax.set_title(method)
     ax.set_xlabel("time step")
@@ -171,17 +201,27 @@ honest_split, _ = tk.augment.oversample_dataset(
 # 2. leaky: oversample everything, then split (origin says which real series each row came from)
 pooled = tk.augment.oversample(pool.x_train, pool.y_train, method=leak_method, seed=seed)
 train_rows, test_rows = tk.data.stratified_split_indices(pooled.y, test_share, seed=seed)
-leaky_split = data.replace(x_train=pooled.x[train_rows], y_train=pooled.y[train_rows],
-                           x_test=pooled.x[test_rows], y_test=pooled.y[test_rows])
+leaky_split = data.replace(
+    x_train=pooled.x[train_rows], y_train=pooled.y[train_rows], x_test=pooled.x[test_rows], y_test=pooled.y[test_rows]
+)
 shared = np.isin(pooled.origin[test_rows], pooled.origin[train_rows])
-print(f"leaky protocol: {shared.mean():.0%} of the test series have a relative (same real parent) in training, "
-      f"{pooled.is_synthetic[test_rows].mean():.0%} of the test series are synthetic")
+print(
+    f"leaky protocol: {shared.mean():.0%} of the test series have a relative (same real parent) in training, "
+    f"{pooled.is_synthetic[test_rows].mean():.0%} of the test series are synthetic"
+)
 
 pooled_label = f"{data.name} (pooled, 80/20 split)"
-honest_scores = train_and_score(honest_split, f"split, then oversample ({leak_method})", pooled_label,
-                                oversample=leak_method, protocol="honest")
-leaky_scores = train_and_score(leaky_split, f"LEAKY: oversample ({leak_method}), then split", pooled_label,
-                               oversample=leak_method, protocol="leaky", test_with_relative_in_train=float(shared.mean()))
+honest_scores = train_and_score(
+    honest_split, f"split, then oversample ({leak_method})", pooled_label, oversample=leak_method, protocol="honest"
+)
+leaky_scores = train_and_score(
+    leaky_split,
+    f"LEAKY: oversample ({leak_method}), then split",
+    pooled_label,
+    oversample=leak_method,
+    protocol="leaky",
+    test_with_relative_in_train=float(shared.mean()),
+)
 print(f"\nhonest P@1 {honest_scores['precision_at_1']:.3f}  vs  leaky P@1 {leaky_scores['precision_at_1']:.3f}")
 
 # %% [markdown]
@@ -196,7 +236,10 @@ print(f"\nhonest P@1 {honest_scores['precision_at_1']:.3f}  vs  leaky P@1 {leaky
 
 # %%
 labels = list(summary) + ["pooled: honest", "pooled: LEAKY"]
-values = [s["precision_at_1"] for s in summary.values()] + [honest_scores["precision_at_1"], leaky_scores["precision_at_1"]]
+values = [s["precision_at_1"] for s in summary.values()] + [
+    honest_scores["precision_at_1"],
+    leaky_scores["precision_at_1"],
+]
 fig, ax = plt.subplots(figsize=(7, 3.6))
 ax.barh(labels, values, color=["tab:gray"] + ["tab:blue"] * len(methods) + ["tab:green", "tab:red"])
 ax.set_xlim(max(0.0, min(values) - 0.1), 1.0)

@@ -29,7 +29,9 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tslearnkit/tslearnkit"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tslearnkit/tslearnkit"], check=True
+    )
 
 # %% tags=["parameters"]
 dataset = "JapaneseVowels"  # any name from tk.data.list_datasets()
@@ -48,7 +50,9 @@ temperature_supcon = 0.1  # SupCon temperature
 
 import tslearnkit as tk
 
-lesson = tk.lesson.start("06_contrastive_clustering", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir)
+lesson = tk.lesson.start(
+    "06_contrastive_clustering", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir
+)
 data = tk.data.load_dataset(dataset)
 if quick:  # a small, short copy of the data: quick mode stays quick on any dataset
     data = tk.data.shrink(data, seed=seed)
@@ -98,19 +102,41 @@ lesson.record("k-means on raw series", data.name, raw_scores, epochs=0, wall_tim
 
 # %%
 latents = {}
-for loss_name, label, temperature in (("ntxent", "NT-Xent 2-D", temperature_ntxent), ("supcon", "SupCon 2-D", temperature_supcon)):
+for loss_name, label, temperature in (
+    ("ntxent", "NT-Xent 2-D", temperature_ntxent),
+    ("supcon", "SupCon 2-D", temperature_supcon),
+):
     print(f"--- {label}")
     fit = tk.training.fit_contrastive(
-        data.x_train, data.y_train, loss=loss_name, loss_config={"temperature": temperature, "normalize": normalize},
-        recipe=recipe, encoder=encoder, embedding_dim=latent_dim, normalize=normalize, epochs=epochs or None, seed=seed,
+        data.x_train,
+        data.y_train,
+        loss=loss_name,
+        loss_config={"temperature": temperature, "normalize": normalize},
+        recipe=recipe,
+        encoder=encoder,
+        embedding_dim=latent_dim,
+        normalize=normalize,
+        epochs=epochs or None,
+        seed=seed,
     )
     scores = tk.training.evaluate_embedding(fit.model, data.x_train, data.y_train, data.x_test, data.y_test, seed=seed)
     z_test = tk.training.embed(fit.model, data.x_test)
     scores.update(tk.metrics.cluster_scores(z_test, data.y_test, seed=seed))
     latents[label] = z_test
-    print(f"  NMI {scores['NMI']:.3f}  AMI {scores['AMI']:.3f}  ARI {scores['ARI']:.3f}  P@1 {scores['precision_at_1']:.3f}")
-    lesson.record(label, data.name, scores, epochs=fit.epochs, wall_time_s=fit.wall_time_s, encoder=encoder,
-                  latent_dim=latent_dim, normalize=normalize, temperature=temperature)
+    print(
+        f"  NMI {scores['NMI']:.3f}  AMI {scores['AMI']:.3f}  ARI {scores['ARI']:.3f}  P@1 {scores['precision_at_1']:.3f}"
+    )
+    lesson.record(
+        label,
+        data.name,
+        scores,
+        epochs=fit.epochs,
+        wall_time_s=fit.wall_time_s,
+        encoder=encoder,
+        latent_dim=latent_dim,
+        normalize=normalize,
+        temperature=temperature,
+    )
 
 # %% [markdown]
 # The latent plane of the test series: background colours are the k-means regions, points are
@@ -119,8 +145,15 @@ for loss_name, label, temperature in (("ntxent", "NT-Xent 2-D", temperature_ntxe
 # %%
 fig, axes = plt.subplots(1, len(latents), figsize=(7 * len(latents), 5.5), squeeze=False)
 for ax, (label, z) in zip(axes[0], latents.items()):
-    tk.plots.plot_latent_clusters(z, data.y_test, data.class_names, n_clusters=n_clusters, seed=seed, ax=ax,
-                                  title=f"{label}: test series in the latent plane")
+    tk.plots.plot_latent_clusters(
+        z,
+        data.y_test,
+        data.class_names,
+        n_clusters=n_clusters,
+        seed=seed,
+        ax=ax,
+        title=f"{label}: test series in the latent plane",
+    )
 fig.tight_layout()
 lesson.figure(fig, "latent_clusters")
 
@@ -128,9 +161,19 @@ lesson.figure(fig, "latent_clusters")
 # ## Compare with a triplet embedding (128-D, semi-hard)
 
 # %%
-fit = tk.training.fit_embedding(data.x_train, data.y_train, loss="semihard", loss_config={"margin": 0.5},
-                                recipe=recipe, encoder=encoder, seed=seed, verbose=0)
-triplet_scores = tk.training.evaluate_embedding(fit.model, data.x_train, data.y_train, data.x_test, data.y_test, seed=seed)
+fit = tk.training.fit_embedding(
+    data.x_train,
+    data.y_train,
+    loss="semihard",
+    loss_config={"margin": 0.5},
+    recipe=recipe,
+    encoder=encoder,
+    seed=seed,
+    verbose=0,
+)
+triplet_scores = tk.training.evaluate_embedding(
+    fit.model, data.x_train, data.y_train, data.x_test, data.y_test, seed=seed
+)
 triplet_scores.update(tk.metrics.cluster_scores(tk.training.embed(fit.model, data.x_test), data.y_test, seed=seed))
 print(f"triplet semi-hard 128-D: NMI {triplet_scores['NMI']:.3f}  ARI {triplet_scores['ARI']:.3f}")
 lesson.record("triplet semi-hard (k-means)", data.name, triplet_scores, epochs=fit.epochs, wall_time_s=fit.wall_time_s)

@@ -18,9 +18,11 @@ BEFORE_THE_SPLIT = {
     "classifier_model",
     "losses": "DISTANCE_METRICS NTXentLoss SupConLoss TripletBatchAllLoss TripletHardLoss TripletSemiHardLoss "
     "nt_xent_loss pairwise_distances supcon_loss triplet_batch_all_loss triplet_hard_loss triplet_semihard_loss",
-    "metrics": "METRIC_NAMES KNN_METRIC_NAMES CLUSTERING_METRIC_NAMES retrieval_metrics retrieval_metrics_from_distances "
+    "metrics": "METRIC_NAMES KNN_METRIC_NAMES CLUSTERING_METRIC_NAMES retrieval_metrics "
+    "retrieval_metrics_from_distances "
     "knn_accuracy kmeans_cluster_labels RetrievalMetricsCallback",
-    "training": "FitResult LOSSES fit_classifier fit_embedding fit_contrastive embed evaluate_embedding resolve_verbose "
+    "training": "FitResult LOSSES fit_classifier fit_embedding fit_contrastive embed evaluate_embedding "
+    "resolve_verbose "
     "active_triplet_fraction ActiveTripletsCallback cluster_scores embedding_scores",
     "results": "REQUIRED_FIELDS DEFAULT_TABLE_METRICS save_result load_results validate_record results_table "
     "table_markdown",
