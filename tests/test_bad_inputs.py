@@ -143,3 +143,11 @@ def test_numeric_strings_are_refused_clearly():
         recipe.make_recipe(Y, "10")
     with pytest.raises(ValueError, match=r"`margin` must be a number >= 0; got '0.5'"):
         losses.TripletSemiHardLoss(margin="0.5")
+
+
+def test_string_labels_with_stray_whitespace_are_one_class():
+    y_train, y_test, names = data._encode_labels(np.array(["a", " a", "b\t", "b"]), np.array(["a ", "b"]))
+    assert names == ("a", "b")
+    assert y_train.tolist() == [0, 0, 1, 1] and y_test.tolist() == [0, 1]
+    with pytest.raises(ValueError, match="must not be empty or whitespace only"):
+        data._encode_labels(np.array(["a", "  "]))

@@ -85,20 +85,30 @@ def check_labels(y, n: int | None = None, *, name: str = "y") -> np.ndarray:
 
 
 def _encode_labels(train_labels, test_labels=()) -> tuple[np.ndarray, np.ndarray, tuple]:
-    """Map raw labels (strings or integers) to ``0..k-1`` using the training classes."""
+    """Map raw labels (strings or integers) to ``0..k-1`` using the training classes.
+
+    Labels are compared as text with surrounding whitespace removed (``" a"`` and ``"a"`` are one
+    class: a stray space in a CSV cell must not create a class); an empty label is an error.
+    """
     train_labels = np.asarray(train_labels)
     test_labels = np.asarray(test_labels)
     for arr, split in ((train_labels, "train"), (test_labels, "test")):
         if arr.size and arr.dtype.kind not in "iuUSO":
             raise ValueError(f"{split} labels must be integers or strings; got dtype {arr.dtype}")
-    names = [str(v) for v in np.unique(train_labels.astype(str))]
+
+    def text(value) -> str:
+        return str(value).strip()
+
+    names = sorted({text(v) for v in train_labels.ravel()})
+    if "" in names or any(text(v) == "" for v in test_labels.ravel()):
+        raise ValueError("labels must not be empty or whitespace only")
     if all(_is_int(v) for v in names):
         names.sort(key=int)
     index = {name: i for i, name in enumerate(names)}
-    unknown = sorted({str(v) for v in test_labels.astype(str)} - set(index))
+    unknown = sorted({text(v) for v in test_labels.ravel()} - set(index))
     if unknown:
         raise ValueError(f"test labels {unknown} do not occur in the training split")
-    encode = np.vectorize(lambda v: index[str(v)], otypes=[np.int64])
+    encode = np.vectorize(lambda v: index[text(v)], otypes=[np.int64])
     y_train = encode(train_labels) if train_labels.size else train_labels.astype(np.int64)
     y_test = encode(test_labels) if test_labels.size else np.zeros(0, np.int64)
     return y_train, y_test, tuple(names)
