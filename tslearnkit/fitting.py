@@ -158,6 +158,13 @@ def _pick(value, recipe, field, default):
     return default
 
 
+def _epochs(epochs, recipe, steps_per_epoch, *, default):
+    """An explicit epoch count wins, then the recipe's step budget, then the old fixed default."""
+    if epochs is not None:
+        return int(epochs)
+    return recipe.epochs_for(steps_per_epoch) if recipe is not None else default
+
+
 def _check_recipe(recipe):
     if recipe is not None and not isinstance(recipe, Recipe):
         raise ValueError(

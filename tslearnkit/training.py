@@ -38,6 +38,7 @@ from .fitting import (
     _build_encoder,
     _check_recipe,
     _check_train,
+    _epochs,
     _fit,
     _fit_embedding_model,
     _optimizer,
@@ -119,7 +120,7 @@ def fit_classifier(
     batch_size = int(_pick(batch_size, recipe, "batch_size", 32))
     batch_size = min(batch_size, len(x_fit))
     steps_per_epoch = sampling.shuffled_steps_per_epoch(len(x_fit), batch_size)
-    epochs = int(epochs if epochs is not None else (recipe.epochs_for(steps_per_epoch) if recipe else 30))
+    epochs = _epochs(epochs, recipe, steps_per_epoch, default=30)
     with _strategy(strategy).scope():
         enc = _build_encoder(encoder, x_train.shape[1:], encoder_config)
         model = models.classifier_model(enc, n_classes)
@@ -211,7 +212,7 @@ def fit_embedding(
     p = int(_pick(classes_per_batch, recipe, "classes_per_batch", 4))
     k = int(_pick(samples_per_class, recipe, "samples_per_class", 10))
     steps_per_epoch = sampling.steps_per_epoch(y_fit, p, k)
-    epochs = int(epochs if epochs is not None else (recipe.epochs_for(steps_per_epoch) if recipe else 30))
+    epochs = _epochs(epochs, recipe, steps_per_epoch, default=30)
     transform = _chain(_augmenter(_pick(augment, recipe, "augment", False), seed), batch_transform)
     dataset = sampling.balanced_batches(x_fit, y_fit, p, k, seed=seed, epochs=epochs, transform=transform)
     options = FitOptions(
@@ -322,7 +323,7 @@ def fit_contrastive(
     batch_size = int(batch_size)
     drop = len(x_fit) >= batch_size
     steps_per_epoch = sampling.shuffled_steps_per_epoch(len(x_fit), batch_size, drop)
-    epochs = int(epochs if epochs is not None else (recipe.epochs_for(steps_per_epoch) if recipe else 50))
+    epochs = _epochs(epochs, recipe, steps_per_epoch, default=50)
     dataset = sampling.shuffled_batches(
         x_fit, y_fit, batch_size, seed=seed, epochs=epochs, drop_remainder=drop, transform=to_views
     )

@@ -132,9 +132,8 @@ def shrink(
     """
     from .preprocess import resample_series
 
-    for value, argument in ((max_series, "max_series"), (max_timesteps, "max_timesteps")):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 2:
-            raise ValueError(f"{argument} must be an integer >= 2; got {value!r}")
+    _check_int("max_series", max_series, low=2)
+    _check_int("max_timesteps", max_timesteps, low=2)
     rng = np.random.default_rng(seed)
 
     def pick(y, minimum):
