@@ -4,7 +4,7 @@ and the words of its message: the argument, the value, what is allowed."""
 import numpy as np
 import pytest
 
-from tslearnkit import data, losses, recipe, results, sampling, training
+from tslearnkit import augment, data, losses, metrics, models, recipe, results, sampling, training
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(20, 10, 2)).astype(np.float32)
@@ -145,9 +145,138 @@ def test_numeric_strings_are_refused_clearly():
         losses.TripletSemiHardLoss(margin="0.5")
 
 
+def test_quick_must_be_a_bool():
+    with pytest.raises(ValueError, match=r"quick must be True or False; got 'yes'"):
+        recipe.make_recipe(Y, 10, 2, quick="yes")
+
+
 def test_string_labels_with_stray_whitespace_are_one_class():
     y_train, y_test, names = data._encode_labels(np.array(["a", " a", "b\t", "b"]), np.array(["a ", "b"]))
     assert names == ("a", "b")
     assert y_train.tolist() == [0, 0, 1, 1] and y_test.tolist() == [0, 1]
     with pytest.raises(ValueError, match="must not be empty or whitespace only"):
         data._encode_labels(np.array(["a", "  "]))
+
+
+ENCODER = {"encoder": "fcn", "encoder_config": SMALL_FCN, "epochs": 1, "verbose": 0}
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: augment.jitter(X, seed=1.5), r"seed must be None, an integer >= 0 .*; got 1.5"),
+        (lambda: augment.oversample(X, Y, method="random", seed=-1), r"seed must be None, an integer >= 0 .*; got -1"),
+        (lambda: sampling.balanced_batch_indices(Y, 2, 2, seed=1.5), r"seed must be an integer >= 0; got 1.5"),
+        (lambda: sampling.shuffled_batches(X, Y, 4, epochs=0), r"epochs must be a positive integer; got 0"),
+        (lambda: sampling.balanced_batches(X, Y, 2, 2, transform=3), r"transform must be a function"),
+        (lambda: metrics.fit_kmeans(X[:, 0], 0), r"n_clusters must be an integer >= 1; got 0"),
+        (lambda: metrics.cluster_scores(X[:, 0], Y, n_clusters=0), r"n_clusters must be an integer >= 1; got 0"),
+        (lambda: metrics.fit_kmeans(X[:, 0], 30), r"n_clusters=30 is more than the 20 embeddings"),
+    ],
+    ids=[
+        "augment-seed",
+        "oversample-seed",
+        "sampling-seed",
+        "no-epochs",
+        "transform",
+        "kmeans-0",
+        "scores-0",
+        "kmeans-n",
+    ],
+)
+def test_bad_seeds_epochs_and_cluster_counts(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda: models.build_encoder("resnet", (10, 2), filters=(0, 4)),
+            r"filters must be a non-empty .*got \(0, 4\)",
+        ),
+        (lambda: models.build_encoder("fcn", (10, 2), kernel_sizes="835"), r"kernel_sizes must be a non-empty"),
+        (lambda: models.build_encoder("conv", (10, 2), dropout=2.0), r"dropout must be a number in \[0, 1\); got 2.0"),
+        (lambda: models.build_encoder("inception", (10, 2), depth=0), r"depth must be an integer >= 1; got 0"),
+        (lambda: models.build_encoder("fcn", (0, 2)), r"timesteps >= 1 \(or None for any length\); got \(0, 2\)"),
+        (
+            lambda: models.embedding_model(models.build_encoder("fcn", (10, 2), **SMALL_FCN), dim=0),
+            r"dim must be an integer >= 1; got 0",
+        ),
+        (lambda: models.embedding_model(models.build_encoder("fcn", (10, 2), **SMALL_FCN), dim=1.5), r"got 1.5"),
+    ],
+    ids=["zero-filters", "kernel-string", "dropout", "depth", "no-timesteps", "dim-0", "dim-float"],
+)
+def test_bad_model_configurations(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_series_that_do_not_fit_the_model_are_refused_before_keras_sees_them():
+    model = models.embedding_model(models.build_encoder("conv", (10, 2)))
+    with pytest.raises(ValueError, match=r"shape \(timesteps, channels\) = \(10, 1\) but the model takes \(10, 2\)"):
+        training.embed(model, X[..., :1])
+    with pytest.raises(ValueError, match=r"x_test|shape \(timesteps, channels\) = \(5, 2\)"):
+        training.evaluate_embedding(model, X, Y, X[:, :5], Y)
+    with pytest.raises(ValueError, match=r"batch_size must be an integer >= 1; got 0"):
+        training.embed(model, X, batch_size=0)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda: training.fit_contrastive(X, Y, loss="semihard", batch_size=8, **ENCODER),
+            r"fit_contrastive takes loss 'ntxent' or 'supcon' .*got 'semihard', a triplet loss",
+        ),
+        (lambda: training.fit_contrastive(X, views=3, batch_size=8, **ENCODER), r"views must be a function"),
+        (
+            lambda: training.fit_classifier(X, Y, **{**ENCODER, "verbose": "loud"}),
+            r"verbose must be 'auto', 0 \(silent\), 1 \(progress bar\) or 2 .*; got 'loud'",
+        ),
+        (lambda: training.fit_classifier(X, Y, learning_rate=-1e-3, **ENCODER), r"learning_rate must be a positive"),
+        (lambda: training.fit_classifier(X, Y, learning_rate="1e-3", **ENCODER), r"learning_rate .*got '1e-3'"),
+    ],
+    ids=["triplet-in-contrastive", "views", "verbose", "negative-lr", "string-lr"],
+)
+def test_bad_training_arguments(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_non_finite_embeddings_are_named_eagerly(value):
+    embeddings = X[:, 0].copy()
+    embeddings[3, 1] = value
+    for function in (losses.triplet_hard_loss, losses.triplet_semihard_loss, losses.triplet_batch_all_loss):
+        with pytest.raises(ValueError, match=r"`y_pred` contains NaN or inf"):
+            function(Y, embeddings)
+    with pytest.raises(ValueError, match=r"`z` contains NaN or inf"):
+        losses.supcon_loss(Y, embeddings)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"lesson": ""}, r"lesson must be a non-empty string .*got ''"),
+        ({"method": None}, r"method must be a non-empty string"),
+        ({"metrics": {"map": "0.5"}}, r"metrics\['map'\] must be a number; got '0.5'"),
+        ({"metrics": [0.5]}, r"metrics must be a dict"),
+        ({"epochs": -1}, r"epochs must be an integer >= 0; got -1"),
+        ({"wall_time_s": float("nan")}, r"wall_time_s must be a finite number of seconds >= 0; got nan"),
+    ],
+    ids=["empty-lesson", "no-method", "string-metric", "metrics-list", "negative-epochs", "nan-time"],
+)
+def test_records_with_bad_fields_are_refused_before_writing(tmp_path, kwargs, message):
+    fields = dict(lesson="l", method="m", dataset="d", seed=0, metrics={"map": 0.5}, epochs=1, wall_time_s=0.1)
+    with pytest.raises(ValueError, match=message):
+        results.save_result(tmp_path, **{**fields, **kwargs})
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_results_dir_that_is_a_file_is_named(tmp_path):
+    target = tmp_path / "results"
+    target.write_text("not a folder")
+    with pytest.raises(ValueError, match=r"results_dir '.*results' is a file, not a folder"):
+        results.save_result(target, lesson="l", method="m", dataset="d", seed=0, metrics={}, epochs=1, wall_time_s=0.0)

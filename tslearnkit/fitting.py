@@ -7,6 +7,7 @@ documented once), :class:`FitResult`, and the plumbing that applies a
 from __future__ import annotations
 
 import dataclasses
+import numbers
 import os
 import sys
 import time
@@ -58,6 +59,10 @@ def resolve_verbose(verbose) -> int:
     """``"auto"`` → 1 (progress bar) in an interactive session, 2 (a line per epoch) in batch
     runs (papermill via ``tslearnkit run`` sets ``TSLEARNKIT_BATCH=1``) and when not a TTY."""
     if verbose != "auto":
+        if isinstance(verbose, bool) or verbose not in (0, 1, 2):
+            raise ValueError(
+                f"verbose must be 'auto', 0 (silent), 1 (progress bar) or 2 (a line per epoch); got {verbose!r}"
+            )
         return int(verbose)
     if os.environ.get("TSLEARNKIT_BATCH") or os.environ.get("CI"):
         return 2
@@ -93,6 +98,18 @@ def _build_encoder(encoder, input_shape, encoder_config):
 def _optimizer(learning_rate: float, total_steps: int, schedule: str):
     import keras
 
+    # NaN is let through on purpose: NonFiniteGuard stops that run at its first epoch and names
+    # the learning rate (the issue's "diverging run"); everything else wrong is refused here.
+    if (
+        isinstance(learning_rate, bool)
+        or not isinstance(learning_rate, numbers.Real)
+        or learning_rate <= 0
+        or learning_rate == float("inf")
+    ):
+        raise ValueError(
+            f"learning_rate must be a positive number (Adam's step size, e.g. 1e-3); got {learning_rate!r}"
+        )
+
     if schedule == "cosine":
         lr = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=max(total_steps, 1), alpha=0.05)
     elif schedule == "constant":
@@ -103,6 +120,7 @@ def _optimizer(learning_rate: float, total_steps: int, schedule: str):
 
 
 SELF_SUPERVISED = ("ntxent",)
+CONTRASTIVE = ("ntxent", "supcon")
 
 
 def _make_loss(loss, *, supervised=True, **loss_config):
@@ -113,6 +131,11 @@ def _make_loss(loss, *, supervised=True, **loss_config):
             raise ValueError(
                 f"loss={loss!r} is self-supervised: it needs two augmented views of each series, which "
                 "fit_embedding does not make; use tk.training.fit_contrastive(x, loss='ntxent')"
+            )
+        if not supervised and loss in LOSSES and loss not in CONTRASTIVE:
+            raise ValueError(
+                f"fit_contrastive takes loss 'ntxent' or 'supcon' (or a Loss object); got {loss!r}, "
+                "a triplet loss: use tk.training.fit_embedding(x, y, loss=...)"
             )
         if loss not in LOSSES:
             raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)} or pass a Loss")

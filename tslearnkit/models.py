@@ -13,6 +13,7 @@ global average pooling, so they accept any series length.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Sequence
 
 import keras
@@ -47,9 +48,30 @@ def _check_input_shape(input_shape) -> tuple[int | None, int]:
     if len(shape) != 2:
         raise ValueError(f"input_shape must be (timesteps, channels); got {shape}. Pass dataset.x_train.shape[1:].")
     timesteps, channels = shape
-    if channels is None or channels < 1:
+    if not _is_int(channels) or channels < 1:
         raise ValueError(f"input_shape needs a positive channel count; got {shape}")
+    if timesteps is not None and (not _is_int(timesteps) or timesteps < 1):
+        raise ValueError(f"input_shape needs timesteps >= 1 (or None for any length); got {shape}")
     return timesteps, channels
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _check_units(name: str, value) -> None:
+    if not _is_int(value) or value < 1:
+        raise ValueError(f"{name} must be an integer >= 1; got {value!r}")
+
+
+def _check_sizes(name: str, values) -> tuple[int, ...]:
+    """A non-empty sequence of integers >= 1 (filter counts, kernel sizes)."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
+        raise ValueError(f"{name} must be a non-empty sequence of integers >= 1; got {values!r}")
+    for v in values:
+        if not _is_int(v) or v < 1:
+            raise ValueError(f"{name} must be a non-empty sequence of integers >= 1; got {values!r}")
+    return tuple(int(v) for v in values)
 
 
 def conv_encoder(
@@ -77,6 +99,10 @@ def conv_encoder(
             f"the conv encoder flattens its feature map, so it needs a fixed length >= 8; "
             f"got timesteps={timesteps}. Use 'fcn', 'resnet' or 'inception' for variable lengths."
         )
+    for arg, value in (("filters", filters), ("hidden_units", hidden_units), ("output_units", output_units)):
+        _check_units(arg, value)
+    if not isinstance(dropout, numbers.Real) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a number in [0, 1); got {dropout!r}")
     inputs = keras.Input((timesteps, channels), name="series")
     h = layers.Conv1D(filters, 3, padding="same")(inputs)
     h = layers.ReLU()(h)
@@ -113,6 +139,7 @@ def fcn_encoder(
         A model ``(batch, timesteps, channels) -> (batch, filters[-1])``; any length works.
     """
     timesteps, channels = _check_input_shape(input_shape)
+    filters, kernel_sizes = _check_sizes("filters", filters), _check_sizes("kernel_sizes", kernel_sizes)
     if len(filters) != len(kernel_sizes):
         raise ValueError(f"filters {filters} and kernel_sizes {kernel_sizes} differ in length")
     inputs = keras.Input((timesteps, channels), name="series")
@@ -139,6 +166,7 @@ def resnet_encoder(
         A model ``(batch, timesteps, channels) -> (batch, filters[-1])``.
     """
     timesteps, channels = _check_input_shape(input_shape)
+    filters, kernel_sizes = _check_sizes("filters", filters), _check_sizes("kernel_sizes", kernel_sizes)
     inputs = keras.Input((timesteps, channels), name="series")
     h = inputs
     width = channels
@@ -188,6 +216,11 @@ def inception_encoder(
         A model ``(batch, timesteps, channels) -> (batch, 4 * filters)``.
     """
     timesteps, channels = _check_input_shape(input_shape)
+    _check_units("filters", filters)
+    _check_units("depth", depth)
+    kernel_sizes = _check_sizes("kernel_sizes", kernel_sizes)
+    if not _is_int(bottleneck) or bottleneck < 0:
+        raise ValueError(f"bottleneck must be an integer >= 0 (0: none); got {bottleneck!r}")
     inputs = keras.Input((timesteps, channels), name="series")
     h = shortcut = inputs
     for d in range(depth):
@@ -248,6 +281,8 @@ def embedding_model(
         A model ``(batch, timesteps, channels) -> (batch, dim)`` whose output layer is named
         ``"embedding"``.
     """
+    if dim is not None:
+        _check_units("dim", dim)
     inputs = keras.Input(encoder.input_shape[1:], name="series")
     h = encoder(inputs)
     if dim is not None:
@@ -266,7 +301,7 @@ def classifier_model(encoder: keras.Model, n_classes: int, *, name: str = "class
         A model ``(batch, timesteps, channels) -> (batch, n_classes)`` of logits; its
         penultimate layer (``model.get_layer(encoder.name)``) gives the embedding.
     """
-    if not isinstance(n_classes, int) or n_classes < 2:
+    if not _is_int(n_classes) or n_classes < 2:
         raise ValueError(f"n_classes must be an integer >= 2; got {n_classes!r}")
     inputs = keras.Input(encoder.input_shape[1:], name="series")
     logits = layers.Dense(n_classes, name="logits")(encoder(inputs))

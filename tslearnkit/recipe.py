@@ -142,6 +142,8 @@ def make_recipe(y_train, timesteps: int, channels: int = 1, *, quick: bool = Fal
     for value, argument in ((timesteps, "timesteps"), (channels, "channels")):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
             raise ValueError(f"{argument} must be an integer; got {value!r}")
+    if not isinstance(quick, (bool, np.bool_)):
+        raise ValueError(f"quick must be True or False; got {quick!r}")
     timesteps, channels = int(timesteps), int(channels)
     if timesteps < 1 or channels < 1:
         raise ValueError(f"timesteps and channels must be >= 1; got {timesteps}, {channels}")

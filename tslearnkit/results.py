@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import numbers
 import os
 import re
 import tempfile
@@ -142,6 +143,21 @@ def save_result(
 
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise ValueError(f"seed must be an integer (it names the record file); got {seed!r}")
+    for field, value in (("lesson", lesson), ("method", method), ("dataset", dataset)):
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{field} must be a non-empty string (it names the record file); got {value!r}")
+    if not isinstance(metrics, dict):
+        raise ValueError(f"metrics must be a dict {{name: number}}; got {type(metrics).__name__}")
+    for name, value in metrics.items():
+        if isinstance(value, (bool, str, bytes)) or not isinstance(value, (numbers.Real, np.ndarray)) or np.ndim(value):
+            raise ValueError(f"metrics[{name!r}] must be a number; got {value!r}")
+    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 0:
+        raise ValueError(f"epochs must be an integer >= 0; got {epochs!r}")
+    if isinstance(wall_time_s, bool) or not isinstance(wall_time_s, numbers.Real) or not 0 <= wall_time_s < math.inf:
+        raise ValueError(f"wall_time_s must be a finite number of seconds >= 0; got {wall_time_s!r}")
+    folder = Path(results_dir)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"results_dir {str(folder)!r} is a file, not a folder")
     record = {
         "lesson": lesson,
         "method": method,
@@ -155,7 +171,6 @@ def save_result(
     }
     validate_record(record, source=f"result of {lesson}/{method}")
     record = json.loads(json.dumps(record, default=_to_json))  # NumPy values -> JSON, and proves it serialises
-    folder = Path(results_dir)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / record_filename(lesson, method, dataset, int(seed))
     _refuse_other_run(path, record)

@@ -26,6 +26,7 @@ import math
 import numpy as np
 
 from .data import check_labels, check_series
+from .data.checks import _check_int
 
 __all__ = [
     "balanced_batches",
@@ -54,6 +55,15 @@ def _check_pk(n_classes: int, classes_per_batch: int, samples_per_class: int) ->
     if samples_per_class < 2:
         raise ValueError(
             f"samples_per_class must be >= 2 so that each batch has positive pairs; got {samples_per_class}"
+        )
+
+
+def _check_epochs_and_transform(epochs, transform) -> None:
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise ValueError(f"epochs must be a positive integer; got {epochs!r}")
+    if transform is not None and not callable(transform):
+        raise ValueError(
+            f"transform must be a function (x_batch, y_batch) -> (x_batch, y_batch) or None; got {transform!r}"
         )
 
 
@@ -87,6 +97,8 @@ def balanced_batch_indices(
     members = _class_members(y)
     classes = np.array(sorted(members))
     _check_pk(len(classes), classes_per_batch, samples_per_class)
+    _check_int("seed", seed, low=0)
+    _check_int("epoch", epoch, low=0)
     rng = np.random.default_rng([seed, epoch])
     steps = steps_per_epoch(y, classes_per_batch, samples_per_class)
 
@@ -175,8 +187,7 @@ def balanced_batches(
     """
     x = check_series(x)
     y = check_labels(y, len(x))
-    if not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer; got {epochs!r}")
+    _check_epochs_and_transform(epochs, transform)
     index_batches = [
         row
         for epoch in range(epochs)
@@ -197,6 +208,8 @@ def shuffled_batches(
     x = check_series(x)
     y = check_labels(y, len(x))
     steps = shuffled_steps_per_epoch(len(x), batch_size, drop_remainder)
+    _check_int("seed", seed, low=0)
+    _check_epochs_and_transform(epochs, transform)
     index_batches = []
     for epoch in range(epochs):
         order = np.random.default_rng([seed, epoch]).permutation(len(x))

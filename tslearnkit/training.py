@@ -29,6 +29,7 @@ import numpy as np
 from . import models, sampling
 from .callbacks import active_triplet_fraction  # noqa: F401  (kept importable from here)
 from .data import check_labels, check_series
+from .data.checks import _check_int
 from .fitting import (
     LOSSES,
     FitOptions,
@@ -309,6 +310,8 @@ def fit_contrastive(
         from . import augment
 
         views = augment.make_tf_two_views(seed)
+    elif not callable(views):
+        raise ValueError(f"views must be a function x_batch -> (view_a, view_b) of tensors, or None; got {views!r}")
 
     def to_views(xb, yb):
         view_a, view_b = views(xb)
@@ -359,6 +362,13 @@ def fit_contrastive(
 def embed(model, x, *, batch_size: int = 256) -> np.ndarray:
     """Embeddings of ``x`` (``(n, t, c)``) as a float32 ``(n, d)`` array (inference mode)."""
     x = check_series(x)
+    _check_int("batch_size", batch_size, low=1)
+    expected = tuple(getattr(model, "input_shape", (None, None, None))[1:])
+    if len(expected) == 2 and any(e is not None and e != got for e, got in zip(expected, x.shape[1:])):
+        raise ValueError(
+            f"x has series of shape (timesteps, channels) = {x.shape[1:]} but the model takes {expected}; "
+            "preprocess the series the way the training split was (same dataset, resampling and channels)"
+        )
     # Fixed-size chunks through Keras's cached compiled predict step: it traces at most twice
     # (full chunk, last chunk) and runs about 2x faster than eager calls (bench/train.py).
     chunks = [np.asarray(model.predict_on_batch(x[i : i + batch_size])) for i in range(0, len(x), batch_size)]

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import transforms
+from ._checks import _rng
 
 AUGMENTATIONS = tuple(transforms.KERNELS)
 """Names accepted in an augmentation chain (see :func:`apply_augmentations`)."""
@@ -107,5 +108,5 @@ def two_views(x, *, seed=None, augmentations=CONTRASTIVE_AUGMENTATIONS):
     Returns:
         ``(view_a, view_b)``, each the shape and dtype of ``x``.
     """
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     return apply_augmentations(x, augmentations, seed=rng), apply_augmentations(x, augmentations, seed=rng)

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..data import TimeSeriesDataset
-from ._checks import _as_series, _check_int, _check_strength
+from ._checks import _as_series, _check_int, _check_strength, _rng
 from .chain import _parse_augmentations, apply_augmentations
 from .reference_walk import reference_walk
 
@@ -74,13 +74,6 @@ def _check_training_arrays(x, y) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"x has {len(x)} series but y has {len(y)} labels")
     if len(x) == 0:
         raise ValueError("x is empty: there is nothing to oversample")
-    finite = np.isfinite(x).all(axis=(1, 2))
-    if not finite.all():
-        rows = np.flatnonzero(~finite)
-        raise ValueError(
-            f"x contains NaN or inf values (series {rows[:5].tolist()}"
-            f"{' ...' if len(rows) > 5 else ''}); clean or impute the data first"
-        )
     return x, y
 
 
@@ -230,7 +223,7 @@ def oversample(
         _check_int("smooth_window", smooth_window, low=1)
     classes, counts = np.unique(y, return_counts=True)
     targets = _resolve_targets(target, classes, counts)
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     options = dict(
         k_neighbors=k_neighbors,
         augmentations=augmentations,

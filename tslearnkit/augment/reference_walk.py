@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import _as_series, _check_int, _check_strength
+from ._checks import _as_series, _check_int, _check_strength, _rng
 
 # reference_walk processes this many series at a time: intermediate arrays stay in cache and
 # memory stays bounded.
@@ -173,7 +173,7 @@ def reference_walk(
     n, timesteps, channels = references.shape
     if smooth_window > timesteps:
         raise ValueError(f"smooth_window={smooth_window} is longer than the series ({timesteps} timesteps)")
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     out = np.empty(references.shape, references.dtype)
     for start in range(0, n, _REFERENCE_WALK_CHUNK):
         chunk = slice(start, min(start + _REFERENCE_WALK_CHUNK, n))

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._checks import _as_series, _check_int, _check_scales, _check_strength
+from ._checks import _as_series, _check_finite, _check_int, _check_scales, _check_strength, _rng
 
 # Lowest relative speed time_warp allows, so warped time always moves forward.
 _MIN_TIME_WARP_SPEED = 0.05
@@ -181,11 +181,15 @@ KERNELS = {
 def _run_chain(x, chain, seed) -> np.ndarray:
     """Check ``x``, apply ``[(kernel, params), ...]`` in order in float64, cast back once."""
     x = _as_series(x)
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     out = x.astype(np.float64)
     for kernel, params in chain:
         out = kernel(out, rng, **params)
-    return out.astype(x.dtype, copy=False)
+    with np.errstate(over="ignore"):
+        out = out.astype(x.dtype, copy=False)
+    # A finite input can leave the dtype's range (float16 tops out at 65504, float32 at 3.4e38).
+    _check_finite(out, "the augmented x", f" outside the range of {x.dtype}; standardize the series first")
+    return out
 
 
 def jitter(x, sigma: float = 0.03, *, seed=None) -> np.ndarray:

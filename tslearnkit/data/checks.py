@@ -63,7 +63,8 @@ def check_labels(y, n: int | None = None, *, name: str = "y") -> np.ndarray:
         y = y[:, 0]
     if y.ndim != 1:
         raise ValueError(f"{name} must be 1-D (n,); got shape {y.shape}")
-    if y.dtype.kind == "f" and y.size and np.all(np.isfinite(y)) and np.all(y == np.round(y)):
+    whole = y.dtype.kind == "f" and y.size and np.all(np.isfinite(y)) and np.all(y == np.round(y))
+    if whole and np.abs(y).max() < 2**53:  # beyond that a float no longer holds one integer exactly
         y = y.astype(np.int64)
     if y.dtype.kind not in "iub":
         raise ValueError(

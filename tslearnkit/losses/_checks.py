@@ -52,8 +52,8 @@ def _embeddings_to_float(y_pred, name="y_pred"):
         y_pred = ops.cast(y_pred, "float32")
         if "float" not in input_dtype:
             input_dtype = "float32"
-    if _is_eager(y_pred) and bool(ops.any(ops.isnan(y_pred))):
-        raise ValueError(f"`{name}` contains NaN; the model diverged upstream of the loss.")
+    if _is_eager(y_pred) and not bool(ops.all(ops.isfinite(y_pred))):
+        raise ValueError(f"`{name}` contains NaN or inf; the model diverged upstream of the loss.")
     return y_pred, input_dtype
 
 
@@ -121,6 +121,11 @@ def _warn_if(condition, message, reference):
 
 
 def _cast_back(loss, input_dtype):
+    """The float32 loss in the embeddings' dtype, as TFA returns it.
+
+    A float16 loss above 65504 becomes inf here (the computation itself ran in float32); the
+    Keras loss classes (`keras_losses`) return the float32 value instead, as Keras losses do.
+    """
     return loss if loss.dtype == input_dtype else ops.cast(loss, input_dtype)
 
 

@@ -61,8 +61,9 @@ def _batch_all_from_distances(distances, positives, negatives, margin, average):
         count_p = _rowwise_searchsorted(ops.sort(negative_distances, axis=1), thresholds, side="left")
         count_n = batch_size - _rowwise_searchsorted(ops.sort(thresholds, axis=1), negative_distances, side="right")
         count_p, count_n = ops.cast(count_p, dtype), ops.cast(count_n, dtype)
-        total = ops.sum(count_p * ops.where(positives, thresholds, 0.0)) - ops.sum(
-            count_n * ops.where(negatives, distances, 0.0)
+        # Only counted entries contribute: 0 * an overflowed (inf) distance would be NaN.
+        total = ops.sum(ops.where(count_p > 0, count_p * thresholds, 0.0)) - ops.sum(
+            ops.where(count_n > 0, count_n * distances, 0.0)
         )
         num_triplets = num_valid if average == "all" else ops.sum(count_p)
         scale = 1.0 / ops.maximum(num_triplets, 1.0)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..data import check_labels
+from ..data.checks import _check_int
+from ._checks import _check_embeddings
 
 
 def fit_kmeans(embeddings, n_clusters: int, *, seed: int = 0, n_init: int = 1):
@@ -17,7 +19,12 @@ def fit_kmeans(embeddings, n_clusters: int, *, seed: int = 0, n_init: int = 1):
     from sklearn.cluster import KMeans
     from threadpoolctl import threadpool_limits
 
-    x = np.asarray(embeddings, dtype=np.float32)
+    x = _check_embeddings(embeddings, "embeddings")
+    _check_int("n_clusters", n_clusters, low=1)
+    _check_int("n_init", n_init, low=1)
+    _check_int("seed", seed, low=0)
+    if n_clusters > len(x):
+        raise ValueError(f"n_clusters={n_clusters} is more than the {len(x)} embeddings to cluster")
     with threadpool_limits(limits=1, user_api="openmp"):
         return KMeans(n_clusters=n_clusters, n_init=n_init, random_state=seed).fit(x)
 
@@ -46,7 +53,7 @@ def cluster_scores(
     from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score, normalized_mutual_info_score
 
     labels = check_labels(labels, len(embeddings), name="labels")
-    n_clusters = n_clusters or len(np.unique(labels))
+    n_clusters = len(np.unique(labels)) if n_clusters is None else n_clusters
     assigned = fit_kmeans(embeddings, n_clusters, seed=seed, n_init=n_init).labels_
     scores = {
         "NMI": float(normalized_mutual_info_score(labels, assigned)),
