@@ -33,15 +33,14 @@ if "google.colab" in sys.modules:
     )
 
 # %% tags=["parameters"]
-dataset = "JapaneseVowels"  # any name from tk.data.list_datasets()
-seed = 0  # seeds the random picks and the validation split
-epochs = 0  # this lesson trains nothing; kept so every lesson takes the same parameters
-quick = False  # True: smaller plots for CI smoke runs
-results_dir = "../results"  # where the result record (JSON) goes
-figures_dir = "../figures"  # where figures (PNG) go
-series_per_class = 3  # how many example series to draw for each class
-validation_fraction = 0.2  # share of the training split held out for validation
-
+dataset: str = "JapaneseVowels"  # any name from tk.data.list_datasets()
+seed: int = 0  # seeds the random picks and the validation split
+epochs: int = 0  # this lesson trains nothing; kept so every lesson takes the same parameters
+quick: bool = False  # True: smaller plots for CI smoke runs
+results_dir: str = "runs/results"  # result records (JSON); `tslearnkit run` passes its own folder
+figures_dir: str = "runs/figures"  # figures (PNG); the committed results/ and figures/ are never touched by default
+series_per_class: int = 3  # how many example series to draw for each class
+validation_fraction: float = 0.2  # share of the training split held out for validation
 # %%
 import matplotlib.pyplot as plt
 import numpy as np

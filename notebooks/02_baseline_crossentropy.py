@@ -35,15 +35,14 @@ if "google.colab" in sys.modules:
     )
 
 # %% tags=["parameters"]
-dataset = "JapaneseVowels"  # any name from tk.data.list_datasets()
-seed = 0  # seeds weights, shuffling and k-means
-epochs = 0  # 0: set by the recipe's step budget (tk.recipe); > 0 overrides it
-quick = False  # True: a tiny run for CI
-results_dir = "../results"  # where result records (JSON) go
-figures_dir = "../figures"  # where figures (PNG) go
-encoder = "fcn"  # conv (the study's CNN), fcn, resnet or inception
-learning_rate = 1e-3  # Adam, cosine-decayed to 5 % over training
-
+dataset: str = "JapaneseVowels"  # any name from tk.data.list_datasets()
+seed: int = 0  # seeds weights, shuffling and k-means
+epochs: int = 0  # 0: set by the recipe's step budget (tk.recipe); > 0 overrides it
+quick: bool = False  # True: a tiny run for CI
+results_dir: str = "runs/results"  # result records (JSON); `tslearnkit run` passes its own folder
+figures_dir: str = "runs/figures"  # figures (PNG); the committed results/ and figures/ are never touched by default
+encoder: str = "fcn"  # conv (the study's CNN), fcn, resnet or inception
+learning_rate: float = 1e-3  # Adam, cosine-decayed to 5 % over training
 # %%
 import numpy as np
 

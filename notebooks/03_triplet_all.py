@@ -34,20 +34,19 @@ if "google.colab" in sys.modules:
     )
 
 # %% tags=["parameters"]
-dataset = "JapaneseVowels"  # any name from tk.data.list_datasets()
-seed = 0  # seeds weights, batch sampling and k-means
-epochs = 0  # 0: set by the recipe's step budget (tk.recipe); > 0 overrides it
-quick = False  # True: a tiny run for CI
-results_dir = "../results"  # where result records (JSON) go
-figures_dir = "../figures"  # where figures (PNG) go
-encoder = "fcn"  # conv (the study's CNN), fcn, resnet or inception
-classes_per_batch = 0  # P, distinct classes per batch (the study: 4); 0: from the data (tk.recipe)
-samples_per_class = 0  # K, series of each class per batch (the study: 10); 0: from the data
-margin = 0.5  # hinge margin; embeddings are unit-length, so distances lie in [0, 2]
-distance_metric = "L2"  # L2, squared-L2 (the study's) or angular
-positive_pairs = "ordered"  # ordered, or combinations (the study's itertools convention)
-learning_rate = 1e-3  # Adam, cosine-decayed to 5 % over training
-
+dataset: str = "JapaneseVowels"  # any name from tk.data.list_datasets()
+seed: int = 0  # seeds weights, batch sampling and k-means
+epochs: int = 0  # 0: set by the recipe's step budget (tk.recipe); > 0 overrides it
+quick: bool = False  # True: a tiny run for CI
+results_dir: str = "runs/results"  # result records (JSON); `tslearnkit run` passes its own folder
+figures_dir: str = "runs/figures"  # figures (PNG); the committed results/ and figures/ are never touched by default
+encoder: str = "fcn"  # conv (the study's CNN), fcn, resnet or inception
+classes_per_batch: int = 0  # P, distinct classes per batch (the study: 4); 0: from the data (tk.recipe)
+samples_per_class: int = 0  # K, series of each class per batch (the study: 10); 0: from the data
+margin: float = 0.5  # hinge margin; embeddings are unit-length, so distances lie in [0, 2]
+distance_metric: str = "L2"  # L2, squared-L2 (the study's) or angular
+positive_pairs: str = "ordered"  # ordered, or combinations (the study's itertools convention)
+learning_rate: float = 1e-3  # Adam, cosine-decayed to 5 % over training
 # %%
 import numpy as np
 

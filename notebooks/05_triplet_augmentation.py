@@ -34,19 +34,18 @@ if "google.colab" in sys.modules:
     )
 
 # %% tags=["parameters"]
-dataset = "JapaneseVowels"  # any name from tk.data.list_datasets()
-seed = 0  # seeds the imbalance, oversampling, weights and batches
-epochs = 0  # training epochs per run; 0: set by the recipe's step budget (tk.recipe)
-quick = False  # True: a tiny run for CI
-results_dir = "../results"  # where result records (JSON) go
-figures_dir = "../figures"  # where figures (PNG) go
-encoder = "fcn"  # conv (the study's CNN), fcn, resnet or inception
-loss = "batch_all"  # batch_all (the study's all-triplet) or semihard
-margin = 0.5  # triplet margin
-smallest_ratio = 0.17  # smallest class keeps this share of its series (the study: 189 / 1113)
-methods = ["random", "interpolate", "augment", "reference_walk"]  # oversampling methods to compare
-budget_share = 0.5  # share of the recipe's step budget each model gets (this lesson trains seven)
-
+dataset: str = "JapaneseVowels"  # any name from tk.data.list_datasets()
+seed: int = 0  # seeds the imbalance, oversampling, weights and batches
+epochs: int = 0  # training epochs per run; 0: set by the recipe's step budget (tk.recipe)
+quick: bool = False  # True: a tiny run for CI
+results_dir: str = "runs/results"  # result records (JSON); `tslearnkit run` passes its own folder
+figures_dir: str = "runs/figures"  # figures (PNG); the committed results/ and figures/ are never touched by default
+encoder: str = "fcn"  # conv (the study's CNN), fcn, resnet or inception
+loss: str = "batch_all"  # batch_all (the study's all-triplet) or semihard
+margin: float = 0.5  # triplet margin
+smallest_ratio: float = 0.17  # smallest class keeps this share of its series (the study: 189 / 1113)
+methods: list = ["random", "interpolate", "augment", "reference_walk"]  # oversampling methods to compare
+budget_share: float = 0.5  # share of the recipe's step budget each model gets (this lesson trains seven)
 # %%
 import dataclasses
 

@@ -34,18 +34,17 @@ if "google.colab" in sys.modules:
     )
 
 # %% tags=["parameters"]
-dataset = "JapaneseVowels"  # any name from tk.data.list_datasets()
-seed = 0  # seeds views, weights, batches and k-means
-epochs = 0  # contrastive training epochs; 0: set by the recipe's step budget (tk.recipe)
-quick = False  # True: a tiny run for CI
-results_dir = "../results"  # where result records (JSON) go
-figures_dir = "../figures"  # where figures (PNG) go
-encoder = "fcn"  # conv, fcn, resnet or inception
-latent_dim = 2  # the talk clusters directly in a 2-D latent plane
-normalize = False  # the talk uses the latent without L2 normalisation
-temperature_ntxent = 0.5  # NT-Xent temperature
-temperature_supcon = 0.1  # SupCon temperature
-
+dataset: str = "JapaneseVowels"  # any name from tk.data.list_datasets()
+seed: int = 0  # seeds views, weights, batches and k-means
+epochs: int = 0  # contrastive training epochs; 0: set by the recipe's step budget (tk.recipe)
+quick: bool = False  # True: a tiny run for CI
+results_dir: str = "runs/results"  # result records (JSON); `tslearnkit run` passes its own folder
+figures_dir: str = "runs/figures"  # figures (PNG); the committed results/ and figures/ are never touched by default
+encoder: str = "fcn"  # conv, fcn, resnet or inception
+latent_dim: int = 2  # the talk clusters directly in a 2-D latent plane
+normalize: bool = False  # the talk uses the latent without L2 normalisation
+temperature_ntxent: float = 0.5  # NT-Xent temperature
+temperature_supcon: float = 0.1  # SupCon temperature
 # %%
 
 import tslearnkit as tk

@@ -53,11 +53,35 @@ def test_one_parameters_cell_with_commented_simple_values(script):
     for line in source.splitlines():
         if not line.strip():
             continue
-        assert re.match(r"^\w+ = .+  # \S", line), f"parameter line needs `name = value  # comment`: {line!r}"
+        assert re.match(r"^\w+: \w+ = .+  # \S", line), (
+            f"parameter line needs `name: type = value  # comment`: {line!r}"
+        )
         node = ast.parse(line).body[0]
-        ast.literal_eval(node.value)  # plain literals only: nothing derived in the parameters cell
-        names.add(node.targets[0].id)
+        value = ast.literal_eval(node.value)  # plain literals only: nothing derived in the parameters cell
+        assert type(value).__name__ == node.annotation.id, f"{line!r}: the annotation is not the value's type"
+        names.add(node.target.id)
     assert REQUIRED_PARAMETERS <= names, f"missing parameters: {REQUIRED_PARAMETERS - names}"
+
+
+@pytest.mark.parametrize("script", _lesson_paths(), ids=lambda p: p.stem)
+def test_papermill_reads_every_parameters_type_and_help(script):
+    papermill = pytest.importorskip("papermill")
+    inferred = papermill.inspect_notebook(str(script.with_suffix(".ipynb")))
+    for name, info in inferred.items():
+        assert info["inferred_type_name"] in {"int", "float", "str", "bool", "list"}, (name, info)
+        assert info["help"], f"{name} has no help text"
+
+
+@pytest.mark.parametrize("script", _lesson_paths(), ids=lambda p: p.stem)
+def test_opening_a_lesson_by_hand_never_writes_into_the_committed_results(script):
+    nb = json.loads(script.with_suffix(".ipynb").read_text())
+    source = "".join(next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))["source"])
+    defaults = dict(re.findall(r"^(results_dir|figures_dir): str = \"([^\"]+)\"", source, flags=re.M))
+    for folder in defaults.values():  # relative to notebooks/, where Jupyter runs the lesson
+        resolved = (NOTEBOOKS / folder).resolve()
+        for committed in (ROOT / "results", ROOT / "figures"):
+            assert not resolved.is_relative_to(committed), f"{script.name} writes into {committed} by default"
+        assert "runs" in resolved.parts, f"{script.name}: default output {folder!r} is not a run folder"
 
 
 @pytest.mark.parametrize("script", _lesson_paths(), ids=lambda p: p.stem)

@@ -20,6 +20,7 @@ _SUBMODULES = (
     "metrics",
     "recipe",
     "callbacks",
+    "progress",
     "training",
     "results",
     "plots",
@@ -31,8 +32,15 @@ _SUBMODULES = (
 __all__ = [*_SUBMODULES, "__version__", "environment"]
 
 
+_WITHOUT_TENSORFLOW = ("data", "recipe", "results", "cli")
+
+
 def __getattr__(name: str):
     if name in _SUBMODULES:
+        if name not in _WITHOUT_TENSORFLOW:
+            from ._quiet import import_tensorflow_quietly
+
+            import_tensorflow_quietly()
         module = importlib.import_module(f".{name}", __name__)
         globals()[name] = module
         return module

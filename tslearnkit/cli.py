@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import sys
 import time
@@ -73,16 +75,25 @@ def run_lessons(
     notebooks: Path,
     cell_timeout: int = 1800,
 ) -> list[tuple[str, int, str]]:
-    """Execute each lesson for each seed; return the failures as ``(lesson, seed, reason)``."""
+    """Execute each lesson for each seed; return the failures as ``(lesson, seed, reason)``.
+
+    A progress bar per lesson counts its cells and the time so far. What the kernels write to
+    their own stderr (Jupyter's start-up warnings, TensorFlow's native logs) goes to
+    ``OUT/logs/<lesson>__seed<seed>.log``, not the terminal. Each lesson's wall time is added
+    to ``OUT/timings.json``.
+    """
     import papermill as pm
 
-    os.environ["TSLEARNKIT_BATCH"] = "1"  # kernels print one line per epoch, not progress bars
+    os.environ["TSLEARNKIT_BATCH"] = "1"  # kernels print a few summary lines per fit, not progress bars
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # kernels inherit it: no C++ log noise
     results_dir = (results if results is not None else out / "results").resolve()
     executed_dir = (out / "notebooks").resolve()
+    logs_dir = (out / "logs").resolve()
     executed_dir.mkdir(parents=True, exist_ok=True)
+    logs_dir.mkdir(parents=True, exist_ok=True)
     failures = []
     durations: dict[int, float] = {}
+    timings = _read_timings(out / "timings.json")
     total = len(lessons) * len(seeds)
     step = 0
     for lesson in lessons:
@@ -99,19 +110,21 @@ def run_lessons(
             }
             if dataset:
                 params["dataset"] = dataset
-            print(f"[{step}/{total}] {lesson} seed={seed}{' (quick)' if quick else ''} ...", flush=True)
+            label = f"[{step}/{total}] {lesson} seed {seed}{' (quick)' if quick else ''}"
+            bar = {"desc": label, "file": sys.stdout, "mininterval": 0.5 if sys.stdout.isatty() else 30}
             start = time.perf_counter()
             try:
-                pm.execute_notebook(
-                    str(notebooks / f"{lesson}.ipynb"),
-                    str(executed_dir / f"{lesson}__seed{seed}.ipynb"),
-                    parameters=params,
-                    kernel_name="python3",
-                    cwd=str(notebooks),
-                    execution_timeout=cell_timeout,
-                    progress_bar=False,
-                    log_output=False,
-                )
+                with _stderr_to(logs_dir / f"{lesson}__seed{seed}.log"):
+                    pm.execute_notebook(
+                        str(notebooks / f"{lesson}.ipynb"),
+                        str(executed_dir / f"{lesson}__seed{seed}.ipynb"),
+                        parameters=params,
+                        kernel_name="python3",
+                        cwd=str(notebooks),
+                        execution_timeout=cell_timeout,
+                        progress_bar=bar,
+                        log_output=False,
+                    )
             except Exception as err:  # papermill wraps kernel errors; report and go on
                 reason = _describe_failure(err)
                 failures.append((lesson, seed, reason))
@@ -119,10 +132,34 @@ def run_lessons(
                 continue
             elapsed = time.perf_counter() - start
             durations[seed] = durations.get(seed, 0.0) + elapsed
-            print(f"    done in {elapsed:.0f} s", flush=True)
+            timings.setdefault(lesson, {})["quick" if quick else "full"] = round(elapsed, 1)
+            print(f"    {lesson} seed {seed}: done in {elapsed:.0f} s", flush=True)
+    (out / "timings.json").write_text(json.dumps(timings, indent=2, sort_keys=True) + "\n")
     for seed, seconds in durations.items():
         print(f"seed {seed}: {len(lessons)} lesson(s) in {seconds / 60:.1f} min", flush=True)
     return failures
+
+
+def _read_timings(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+@contextlib.contextmanager
+def _stderr_to(path: Path):
+    """Point file descriptor 2 (inherited by the kernel process) at ``path`` for the block."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "ab") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def build_table(results_dir: Path, metrics=None) -> str:
@@ -172,11 +209,21 @@ def _cmd_run(args) -> int:
     )
     elapsed = time.perf_counter() - start
     print(f"\nran {len(lessons)} lesson(s) × {len(args.seeds)} seed(s) in {elapsed / 60:.1f} min")
+    written = [("executed notebooks", out / "notebooks"), ("result records", results_dir)]
     if results_dir.is_dir() and any(results_dir.glob("*.json")):
         table = build_table(results_dir)
         out.mkdir(parents=True, exist_ok=True)
         (out / "results_table.md").write_text(table + "\n")
-        print(f"\n{table}\n\nrecords: {results_dir}  table: {out / 'results_table.md'}")
+        print(f"\n{table}\n")
+        written.append(("results table", out / "results_table.md"))
+    written += [
+        ("figures", figures or out / "figures"),
+        ("lesson times", out / "timings.json"),
+        ("kernel logs", out / "logs"),
+    ]
+    print("written:")
+    for what, where in written:
+        print(f"  {what:<20} {where}")
     if failures:
         print("\nFAILED lessons:", file=sys.stderr)
         for lesson, seed, reason in failures:

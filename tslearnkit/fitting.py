@@ -56,12 +56,13 @@ class FitResult:
 
 # --------------------------------------------------------------------------- shared pieces
 def resolve_verbose(verbose) -> int:
-    """``"auto"`` → 1 (progress bar) in an interactive session, 2 (a line per epoch) in batch
-    runs (papermill via ``tslearnkit run`` sets ``TSLEARNKIT_BATCH=1``) and when not a TTY."""
+    """``verbose`` of the ``fit_*`` helpers as 0 (silent), 1 (one progress bar) or 2 (a few
+    summary lines); ``"auto"`` is 1 in an interactive session, 2 in batch runs (papermill via
+    ``tslearnkit run`` sets ``TSLEARNKIT_BATCH=1``; CI sets ``CI``) and when not a TTY."""
     if verbose != "auto":
         if isinstance(verbose, bool) or verbose not in (0, 1, 2):
             raise ValueError(
-                f"verbose must be 'auto', 0 (silent), 1 (progress bar) or 2 (a line per epoch); got {verbose!r}"
+                f"verbose must be 'auto', 0 (silent), 1 (progress bar) or 2 (summary lines); got {verbose!r}"
             )
         return int(verbose)
     if os.environ.get("TSLEARNKIT_BATCH") or os.environ.get("CI"):
@@ -147,15 +148,17 @@ def _make_loss(loss, *, supervised=True, **loss_config):
 
 def _fit(model, dataset, *, epochs, steps_per_epoch, verbose, callbacks, validation_data=None):
     from .callbacks import NonFiniteGuard
+    from .progress import ProgressBar
 
+    progress = ProgressBar(("off", "bar", "lines")[resolve_verbose(verbose)], desc=model.name)
     start = time.perf_counter()
     history = model.fit(
         dataset,
         epochs=epochs,
         steps_per_epoch=steps_per_epoch,
         shuffle=False,  # batch order is already drawn, seeded, by tslearnkit.sampling
-        verbose=resolve_verbose(verbose),
-        callbacks=[NonFiniteGuard(), *callbacks],
+        verbose=0,  # ProgressBar shows one bar per fit (Keras would print a line per epoch in batch runs)
+        callbacks=[NonFiniteGuard(), *callbacks, progress],
         validation_data=validation_data,
     )
     elapsed = time.perf_counter() - start
