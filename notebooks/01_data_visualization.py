@@ -99,6 +99,21 @@ fig = tk.plots.plot_class_distribution(counts, data.class_names, title=f"{data.n
 lesson.figure(fig, "class_distribution")
 
 # %% [markdown]
+# ### Exercise 1.1 — Count the classes yourself
+# *Practises: labels as class indices; the balance of a split.*
+#
+# Set `train_counts` to an array whose entry `c` is the number of **training** series of class
+# `c` (one entry per class, `data.n_classes` in all). The check compares it with the figure above.
+
+# %% tags=["solution"]
+### BEGIN SOLUTION
+train_counts = np.bincount(data.y_train, minlength=data.n_classes)
+### END SOLUTION
+
+# %% tags=["check"]
+tk.exercises.lesson01.check_class_counts(train_counts, data)
+
+# %% [markdown]
 # ## Standardising channels — with training statistics only
 #
 # The channels live on different scales. We shift and scale each channel by its mean and standard
@@ -122,6 +137,27 @@ print("test-split channel means after standardisation (not exactly 0 — and tha
 print(np.round(x_test_std.reshape(-1, data.channels).mean(0), 2))
 
 # %% [markdown]
+# ### Exercise 1.2 — Standardise without leaking the test split
+# *Practises: statistics from the training split only.*
+#
+# Write `standardize_like_train(x_train, x_test)`: compute each channel's mean and standard
+# deviation over the training series and all their time steps (axes 0 and 1), and return both
+# splits shifted and scaled by those numbers, as `(x_train_std, x_test_std)`.
+
+
+# %% tags=["solution"]
+def standardize_like_train(x_train, x_test):
+    ### BEGIN SOLUTION
+    mean = x_train.mean(axis=(0, 1), keepdims=True)
+    std = x_train.std(axis=(0, 1), keepdims=True)
+    return (x_train - mean) / std, (x_test - mean) / std
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+tk.exercises.lesson01.check_standardize(standardize_like_train, data)
+
+# %% [markdown]
 # How far apart are two utterances of the same speaker, compared with two different speakers?
 # A quick look with plain Euclidean distance on the standardised series (this is the "no learning"
 # baseline that later lessons try to beat).
@@ -137,6 +173,24 @@ ax.set_xlabel("Euclidean distance between standardised series")
 ax.set_ylabel("density")
 ax.legend()
 lesson.figure(fig, "distance_histogram")
+
+# %% [markdown]
+# ### Exercise 1.3 — The no-learning baseline, with the kit's metrics
+# *Practises: `tk.metrics.knn_accuracy`; series as flat vectors.*
+#
+# Flatten each standardised series into one vector (`x.reshape(len(x), -1)`), then use
+# `tk.metrics.knn_accuracy(train_vectors, y_train, test_vectors, y_test, k=1)` to get the share
+# of test series whose nearest training series has the right speaker. Store it in `raw_knn`.
+
+# %% tags=["solution"]
+### BEGIN SOLUTION
+raw_knn = tk.metrics.knn_accuracy(
+    x_train_std.reshape(len(x_train_std), -1), data.y_train, x_test_std.reshape(len(x_test_std), -1), data.y_test, k=1
+)
+### END SOLUTION
+
+# %% tags=["check"]
+tk.exercises.lesson01.check_raw_knn(raw_knn, x_train_std, x_test_std, data)
 
 # %% [markdown]
 # ## Result record
@@ -167,7 +221,7 @@ lesson.finish()
 # - Standardise per channel with training statistics only; per-series normalisation would throw
 #   away speaker information.
 #
-# ## Exercises
+# ## More to explore
 # 1. Load `BasicMotions` (`dataset="BasicMotions"`) and compare its distance histogram with this one.
 #    Why will every method score ≈100 % on it?
 # 2. Replace the per-channel standardisation with per-series z-normalisation and recompute the 1-NN

@@ -114,6 +114,47 @@ fit = tk.training.fit_classifier(
 lesson.figure(tk.plots.plot_history(fit.history, title="Cross-entropy training"), "history")
 
 # %% [markdown]
+# `tk.training.fit_classifier` did three things for you: it built the model from `tk.models`,
+# compiled it, and called `model.fit` with the recipe's batch size, epochs and learning-rate
+# schedule. The next two exercises do the first two by hand, the Keras way.
+#
+# ### Exercise 2.1 — Build a classifier with `tk.models`
+# *Practises: `tk.models.build_encoder`, `tk.models.classifier_model`.*
+#
+# Build `my_classifier`: an encoder named `encoder` (the lesson's parameter) for inputs of shape
+# `data.x_train.shape[1:]`, followed by one logit per class (`data.n_classes`).
+
+# %% tags=["solution"]
+### BEGIN SOLUTION
+my_encoder = tk.models.build_encoder(encoder, data.x_train.shape[1:])
+my_classifier = tk.models.classifier_model(my_encoder, data.n_classes)
+### END SOLUTION
+
+# %% tags=["check"]
+tk.exercises.lesson02.check_classifier(my_classifier, data)
+
+# %% [markdown]
+# ### Exercise 2.2 — Compile it
+# *Practises: `model.compile` with an optimizer and a loss that matches the outputs.*
+#
+# Compile `my_classifier` with `keras.optimizers.Adam(learning_rate)` and the cross-entropy loss
+# for integer labels and logits (outputs without a softmax).
+
+# %% tags=["solution"]
+import keras
+
+### BEGIN SOLUTION
+my_classifier.compile(
+    optimizer=keras.optimizers.Adam(learning_rate),
+    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    metrics=["accuracy"],
+)
+### END SOLUTION
+
+# %% tags=["check"]
+tk.exercises.lesson02.check_compiled(my_classifier)
+
+# %% [markdown]
 # ## Step 3 — evaluate the classifier and its embedding
 #
 # - **accuracy**: the classifier's own predictions on the test split;
@@ -143,6 +184,27 @@ for key in (
     "knn_accuracy_at_10",
 ):
     print(f"  {key:<30} {scores[key]:.3f}")
+
+# %% [markdown]
+# ### Exercise 2.3 — Precision@1 by hand
+# *Practises: what a retrieval metric measures.*
+#
+# Write `precision_at_1(queries, query_labels, reference, reference_labels)` in NumPy: for each
+# query (a row of `queries`), find the closest row of `reference` by Euclidean distance and
+# compare its label with the query's; return the share of matches.
+
+
+# %% tags=["solution"]
+def precision_at_1(queries, query_labels, reference, reference_labels):
+    ### BEGIN SOLUTION
+    distances = np.linalg.norm(queries[:, None, :] - reference[None, :, :], axis=-1)
+    nearest = distances.argmin(axis=1)
+    return float(np.mean(reference_labels[nearest] == query_labels))
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+tk.exercises.lesson02.check_precision_at_1(precision_at_1)
 
 # %% [markdown]
 # ## Step 4 — look at the embedding
@@ -177,7 +239,7 @@ lesson.finish()
 # - We evaluate embeddings as retrieval: test queries against the training reference.
 # - Raw-series nearest neighbours (Euclidean, DTW) are the no-learning bar to beat.
 #
-# ## Exercises
+# ## More to explore
 # 1. Switch `encoder` to `"conv"` (the study's network) and `"resnet"`. Which embedding retrieves best?
 # 2. Train for 5 epochs only (`epochs = 5`). Does accuracy or Precision@1 fall first?
 # 3. DTW is much slower than Euclidean distance. Time both; how does the gap grow with series length?

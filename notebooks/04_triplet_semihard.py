@@ -95,7 +95,56 @@ for a in range(len(batch)):
 print("negatives per category, untrained model:", counts)
 
 # %% [markdown]
+# ### Exercise 4.1 — The masked maximum of hard mining
+# *Practises: the masked reductions inside every mining loss.*
+#
+# Hard mining takes, for each anchor, its *farthest* positive: a maximum over only some entries of
+# a row of the distance matrix. Write `masked_maximum(distances, mask)` returning, for each row,
+# the largest `distances` entry where `mask` is True (use NumPy or `keras.ops`; every row has at
+# least one True entry). Hint: move the masked-out entries below every kept value first.
+
+
+# %% tags=["solution"]
+def masked_maximum(distances, mask):
+    ### BEGIN SOLUTION
+    lowest = distances.min(axis=1, keepdims=True)
+    return np.where(mask, distances - lowest, 0.0).max(axis=1) + lowest[:, 0]
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+tk.exercises.lesson04.check_masked_maximum(masked_maximum)
+
+# %% [markdown]
+# ### Exercise 4.2 — Which negative does semi-hard mining pick?
+# *Practises: FaceNet's semi-hard rule.*
+#
+# Write `semihard_negative(d_ap, d_an)`: given one anchor's distance to its positive `d_ap` and
+# an array `d_an` of its distances to the negatives, return the index of the negative semi-hard
+# mining trains on — the closest negative that is **strictly farther** than the positive, or, if
+# there is none, the farthest negative.
+
+
+# %% tags=["solution"]
+def semihard_negative(d_ap, d_an):
+    ### BEGIN SOLUTION
+    d_an = np.asarray(d_an)
+    farther = np.flatnonzero(d_an > d_ap)
+    if len(farther) == 0:
+        return int(np.argmax(d_an))
+    return int(farther[np.argmin(d_an[farther])])
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+tk.exercises.lesson04.check_semihard_negative(semihard_negative)
+
+# %% [markdown]
 # ## Train with both mining strategies
+#
+# `tk.training.fit_embedding` builds the embedding model, compiles it with the loss named by
+# `loss`, draws P×K batches with `tk.sampling.balanced_batches` and calls `model.fit` with the
+# recipe's epochs and learning-rate schedule — what lesson 3 wrote out by hand.
 
 # %%
 results = {}
@@ -143,6 +192,26 @@ ax.legend()
 lesson.figure(fig, "history")
 
 # %% [markdown]
+# ### Exercise 4.3 — Soft-margin hard mining, in your own Keras code
+# *Practises: compiling a Keras model with a `tk.losses` class.*
+#
+# Build `soft_model`, an embedding model (`tk.models.embedding_model` of a `tk.models` encoder
+# for this data), and compile it with Adam and `tk.losses.TripletHardLoss(soft=True)`: hard
+# mining with a smooth `log(1 + exp(d_ap − d_an))` in place of the hinge and its margin. (No need
+# to fit it here: `soft_model.fit(tk.sampling.balanced_batches(...))` would.)
+
+# %% tags=["solution"]
+import keras
+
+### BEGIN SOLUTION
+soft_model = tk.models.embedding_model(tk.models.build_encoder(encoder, data.x_train.shape[1:]))
+soft_model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=tk.losses.TripletHardLoss(soft=True))
+### END SOLUTION
+
+# %% tags=["check"]
+tk.exercises.lesson04.check_soft_model(soft_model)
+
+# %% [markdown]
 # ## The semi-hard embedding
 
 # %%
@@ -166,7 +235,7 @@ lesson.finish()
 # - Hard mining trains each anchor on its hardest positive and negative: strong signal, more noise.
 # - The margin sets the scale: with unit-length embeddings L2 distances lie in [0, 2].
 #
-# ## Exercises
+# ## More to explore
 # 1. Try `margin` in {0.1, 0.5, 1.0}. Which works best here, and why might a margin near 2 fail?
 # 2. Switch `distance_metric` to `"angular"`. Is the result different from `"L2"` on unit vectors?
 # 3. Use `TripletHardLoss(soft=True)` through `loss_config={"soft": True}`: the soft-margin variant.

@@ -88,6 +88,22 @@ fig = tk.plots.plot_class_distribution(
 )
 lesson.figure(fig, "class_distribution")
 
+# %% [markdown]
+# ### Exercise 5.1 — How imbalanced is it?
+# *Practises: describing a long tail with one number.*
+#
+# Set `imbalance_ratio` to the number of series of the largest class divided by that of the
+# smallest, in the long-tailed training split `imbalanced.y_train`.
+
+# %% tags=["solution"]
+### BEGIN SOLUTION
+class_sizes = np.bincount(imbalanced.y_train)
+imbalance_ratio = class_sizes.max() / class_sizes[class_sizes > 0].min()
+### END SOLUTION
+
+# %% tags=["check"]
+tk.exercises.lesson05.check_imbalance_ratio(imbalance_ratio, imbalanced.y_train)
+
 
 # %%
 def train_and_score(train, label, dataset_label=f"{data.name} (long-tailed train)", **record_extra):
@@ -144,6 +160,22 @@ summary = {"no oversampling": train_and_score(imbalanced, "long-tailed, no overs
 # - `reference_walk`: the study's generator — follow a reference series, sampling its values at
 #   jittered time indices, accumulating the step-to-step differences, then smoothing.
 
+# %% [markdown]
+# ### Exercise 5.2 — Oversample with the kit
+# *Practises: `tk.augment.oversample` and its provenance record.*
+#
+# Call `tk.augment.oversample` on the long-tailed training split (`imbalanced.x_train`,
+# `imbalanced.y_train`) with `method="random"` and `seed=seed`, and keep the result in `balanced`.
+# Then look at `balanced.is_synthetic` and `balanced.origin`: which rows are new, and whose copies?
+
+# %% tags=["solution"]
+### BEGIN SOLUTION
+balanced = tk.augment.oversample(imbalanced.x_train, imbalanced.y_train, method="random", seed=seed)
+### END SOLUTION
+
+# %% tags=["check"]
+tk.exercises.lesson05.check_oversampled(balanced, imbalanced.x_train, imbalanced.y_train)
+
 # %%
 oversampled = {}
 for method in methods:
@@ -175,6 +207,22 @@ axes[0, 0].legend()
 fig.suptitle(f"Synthetic series of class {data.class_names[rarest]} (dashed) beside their parents")
 fig.tight_layout()
 lesson.figure(fig, "synthetic_series")
+
+# %% [markdown]
+# ### Exercise 5.3 — How strong is the jitter?
+# *Practises: `tk.augment` transforms and their strength parameters.*
+#
+# `tk.augment.jitter(x, sigma=..., seed=...)` adds Gaussian noise to every step of every channel.
+# Find the `sigma` that adds noise with a standard deviation of 0.05 to the training series, and
+# store it in `jitter_sigma`.
+
+# %% tags=["solution"]
+### BEGIN SOLUTION
+jitter_sigma = 0.05
+### END SOLUTION
+
+# %% tags=["check"]
+tk.exercises.lesson05.check_jitter_sigma(jitter_sigma, imbalanced.x_train)
 
 # %% [markdown]
 # ## The mistake to avoid: oversampling before the split
@@ -234,7 +282,7 @@ print(f"\nhonest P@1 {honest_scores['precision_at_1']:.3f}  vs  leaky P@1 {leaky
 # rows were near-copies, so a leaked sibling in training all but guaranteed a correct nearest
 # neighbour. On short series the same jitter distorts much more, and where retrieval is already
 # near its ceiling the leak shows less in Precision@1 than in NMI (the README table has the
-# three-seed numbers on the default dataset). Exercise 3 uses exact duplicates, the extreme case.
+# three-seed numbers on the default dataset). The last question under *More to explore* tries exact duplicates, the extreme case.
 # Either way the leaky number answers a different question — "can the model recognise variants of
 # series it has already seen?" — not "does it generalise to new series?".
 
@@ -244,11 +292,22 @@ values = [s["precision_at_1"] for s in summary.values()] + [
     honest_scores["precision_at_1"],
     leaky_scores["precision_at_1"],
 ]
-fig, ax = plt.subplots(figsize=(7, 3.6))
+from matplotlib.patches import Patch
+
+colours = {
+    "tab:gray": "long-tailed training split, no oversampling",
+    "tab:blue": "training split oversampled (honest)",
+    "tab:green": "pooled data, split first, then oversampled (honest)",
+    "tab:red": "pooled data, oversampled before the split (leaky)",
+}
+fig, ax = plt.subplots(figsize=(8, 4.2))
 ax.barh(labels, values, color=["tab:gray"] + ["tab:blue"] * len(methods) + ["tab:green", "tab:red"])
-ax.set_xlim(max(0.0, min(values) - 0.1), 1.0)
-ax.set_xlabel("Precision@1 on the test split")
-ax.set_title("Oversampling the training split vs. before the split (red: leaky)")
+left = max(0.0, np.floor((min(values) - 0.05) * 10) / 10)
+ax.set_xlim(left, 1.0)
+ax.set_xlabel(f"Precision@1 on the test split (one seed; the axis starts at {left:.1f}, not 0)")
+ax.invert_yaxis()
+ax.legend(handles=[Patch(color=c, label=t) for c, t in colours.items()], loc="lower left", fontsize=8, framealpha=0.9)
+ax.set_title("Oversampling the training split vs. before the split")
 fig.tight_layout()
 lesson.figure(fig, "oversampling_comparison")
 lesson.finish()
@@ -259,7 +318,7 @@ lesson.finish()
 # - Synthetic series are marked and traceable to their training parents.
 # - Oversampling before splitting leaks near-copies of test series into training and inflates scores.
 #
-# ## Exercises
+# ## More to explore
 # 1. Is oversampling needed at all with P×K batches, which already balance classes per batch? Compare
 #    "no oversampling" with the methods above across three seeds.
 # 2. Raise `smallest_ratio` to 0.5. Which gap shrinks?

@@ -93,8 +93,8 @@ def test_lesson_reads_like_a_lesson(script):
         "colab-badge",
         "google.colab",
         "import tslearnkit as tk",
+        "### Exercise",
         "## Summary",
-        "## Exercises",
         "lesson.record(",
         "lesson.finish()",
     ):
@@ -104,11 +104,16 @@ def test_lesson_reads_like_a_lesson(script):
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
+    """Every lesson's *instructor* notebook (the lesson with its answers, as `tslearnkit workshop`
+    writes it), executed in quick mode the way `tslearnkit run` does."""
     pytest.importorskip("papermill")
+    from tslearnkit.workshop import build_workshop
+
     out = tmp_path_factory.mktemp("quick")
     figures = out / "figs"
+    instructor = build_workshop(out / "workshop", NOTEBOOKS, cli.LESSONS)["instructor"][0].parent
     failures = cli.run_lessons(
-        list(cli.LESSONS), seeds=[0], quick=True, out=out, figures=figures, notebooks=NOTEBOOKS, cell_timeout=600
+        list(cli.LESSONS), seeds=[0], quick=True, out=out, figures=figures, notebooks=instructor, cell_timeout=600
     )
     return out, figures, failures
 
@@ -116,6 +121,58 @@ def quick_run(tmp_path_factory):
 def test_every_lesson_runs_in_quick_mode(quick_run):
     _, _, failures = quick_run
     assert failures == [], "\n".join(f"{lesson}: {reason}" for lesson, _, reason in failures)
+
+
+def _executed(quick_run, lesson):
+    nbformat = pytest.importorskip("nbformat")
+    out, _, _ = quick_run
+    return nbformat.read(out / "notebooks" / f"{lesson}__seed0.ipynb", as_version=4)
+
+
+def _output_text(cell):
+    return "".join(
+        o.get("text", "") + "".join(o.get("data", {}).get("text/plain", "")) for o in cell.get("outputs", [])
+    )
+
+
+@pytest.mark.parametrize("lesson", cli.LESSONS)
+def test_every_instructor_answer_passes_its_check(quick_run, lesson):
+    checks = [c for c in _executed(quick_run, lesson).cells if "check" in c.metadata.get("tags", [])]
+    assert len(checks) >= 3
+    for cell in checks:
+        assert _output_text(cell).startswith("✓"), f"{lesson}: check `{cell.source}` printed {_output_text(cell)!r}"
+
+
+NOISE = {
+    "TensorFlow C++ log line": r"^[IWEF]\d{4} \d\d:\d\d:\d\d",
+    "absl start-up warning": r"absl::InitializeLog",
+    "cuInit error": r"cuInit",
+    "CUDA driver message": r"cuda drivers|cudart",
+    "oneDNN notice": r"oneDNN custom operations",
+    "Jupyter TCP warning": r"Kernel is running over TCP",
+    "tf.function retracing": r"retracing",
+    "deprecation noise": r"(Deprecation|Future|Pending\w*)Warning",
+    "Keras epoch line": r"^Epoch \d+/\d+",
+    "progress-bar redraws": r"\r.*\r.*\r",
+}
+
+
+@pytest.mark.parametrize("lesson", cli.LESSONS)
+def test_executed_quick_notebooks_hold_no_noise(quick_run, lesson):
+    import re
+
+    for cell in _executed(quick_run, lesson).cells:
+        text = _output_text(cell)
+        for what, pattern in NOISE.items():
+            assert not re.search(pattern, text, flags=re.M), f"{lesson}: {what} in the output of `{cell.source[:60]}`"
+
+
+def test_kernel_stderr_goes_to_the_run_logs_not_the_terminal(quick_run):
+    out, _, _ = quick_run
+    logs = sorted((out / "logs").glob("*.log"))
+    assert [p.stem for p in logs] == [f"{lesson}__seed0" for lesson in cli.LESSONS]
+    timings = json.loads((out / "timings.json").read_text())
+    assert set(timings) == set(cli.LESSONS) and all(t["quick"] > 0 for t in timings.values())
 
 
 @pytest.mark.parametrize("lesson", cli.LESSONS)

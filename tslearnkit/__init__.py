@@ -26,13 +26,14 @@ _SUBMODULES = (
     "plots",
     "baselines",
     "lesson",
+    "exercises",
     "cli",
 )
 
 __all__ = [*_SUBMODULES, "__version__", "environment"]
 
 
-_WITHOUT_TENSORFLOW = ("data", "recipe", "results", "cli")
+_WITHOUT_TENSORFLOW = ("data", "recipe", "results", "cli", "exercises")
 
 
 def __getattr__(name: str):

@@ -4,6 +4,7 @@
 ``tslearnkit table``     rebuild the results table from records (optionally into README.md)
 ``tslearnkit datasets``  what ``load_dataset`` can load here
 ``tslearnkit benchmark`` every method on several datasets and seeds, one table per dataset
+``tslearnkit workshop``  student and instructor notebooks of every lesson, and an agenda
 """
 
 from __future__ import annotations
@@ -282,6 +283,19 @@ def _cmd_benchmark(args) -> int:
     return 0
 
 
+def _cmd_workshop(args) -> int:
+    from .workshop import build_workshop
+
+    written = build_workshop(
+        Path(args.out), _find_notebooks(args.notebooks), _resolve_lessons(args.lessons), timings=args.timings
+    )
+    print(f"wrote {len(written['student'])} student and {len(written['instructor'])} instructor notebooks")
+    for kind in ("student", "instructor"):
+        print(f"  {kind:<11} {Path(args.out) / kind}")
+    print(f"  agenda      {written['agenda'][0]}")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tslearnkit", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -324,6 +338,17 @@ def make_parser() -> argparse.ArgumentParser:
     bench.add_argument("--quick", action="store_true", help="tiny step budget (a smoke run)")
     bench.add_argument("--data-dir", help="download cache folder")
     bench.set_defaults(func=_cmd_benchmark)
+
+    workshop = sub.add_parser("workshop", help="student and instructor notebooks of every lesson, and an agenda")
+    workshop.add_argument("--out", required=True, help="output folder (student/, instructor/, AGENDA.md)")
+    workshop.add_argument("--lessons", nargs="+", metavar="NAME", help="lessons (default: all; prefixes work)")
+    workshop.add_argument("--notebooks", help="folder with the lessons' .py sources (default: ./notebooks)")
+    workshop.add_argument(
+        "--timings",
+        default=str(Path(__file__).resolve().parent.parent / "bench" / "lesson_times.json"),
+        help="lesson run times from `tslearnkit run` (OUT/timings.json; default: bench/lesson_times.json)",
+    )
+    workshop.set_defaults(func=_cmd_workshop)
 
     datasets = sub.add_parser("datasets", help="list the datasets that load here")
     datasets.add_argument("--data-dir", help="download cache folder")

@@ -82,6 +82,12 @@ def start(
     from . import environment
 
     keras.utils.set_random_seed(int(seed))
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        # A lesson embeds with several models, one after another: TensorFlow's "retracing" notice
+        # is meant for code that rebuilds tf.functions by mistake, and is noise here.
+        tf.get_logger().setLevel("ERROR")
     plt.rcParams.update({"figure.dpi": 90, "axes.grid": True, "grid.alpha": 0.3})
     lesson = Lesson(name, int(seed), bool(quick), Path(results_dir), Path(figures_dir))
     lesson.results_dir.mkdir(parents=True, exist_ok=True)

@@ -62,6 +62,7 @@ from .oversample import (
 )
 from .pipeline import (
     make_tf_augmenter,
+    make_tf_stacked_views,
     make_tf_two_views,
     tf_apply_augmentations,
     tf_jitter,
@@ -123,6 +124,7 @@ __all__ = [
     "tf_two_views",
     "make_tf_augmenter",
     "make_tf_two_views",
+    "make_tf_stacked_views",
     "reference_walk",
     "oversample",
     "oversample_dataset",

@@ -201,3 +201,19 @@ def make_tf_two_views(seed: int | None = None, augmentations=CONTRASTIVE_AUGMENT
         return (pair, *rest) if rest else pair
 
     return views
+
+
+def make_tf_stacked_views(seed: int | None = None, augmentations=CONTRASTIVE_AUGMENTATIONS) -> Callable:
+    """A ``transform`` for :func:`tslearnkit.sampling.balanced_batches` (or ``dataset.map``):
+    ``(x, y) -> ([view_a; view_b], [y; y])``, the two views of a batch of ``n`` series stacked
+    into one batch of ``2n`` — the layout ``tk.losses.SupConLoss`` and ``NTXentLoss`` take in a
+    plain ``model.fit``. Seeding as in :func:`make_tf_augmenter`."""
+    import tensorflow as tf
+
+    two_views = make_tf_two_views(seed, augmentations)
+
+    def stacked(x, y):
+        view_a, view_b = two_views(x)
+        return tf.concat([view_a, view_b], axis=0), tf.concat([y, y], axis=0)
+
+    return stacked
