@@ -78,9 +78,16 @@ def plot_series(x, y, class_names: Sequence[str], *, per_class: int = 3, seed: i
     classes = list(range(min(len(class_names), max_classes)))
     channels = x.shape[2]
     fig, axes = plt.subplots(
-        len(classes), per_class, figsize=(3.2 * per_class, 1.6 * len(classes)), sharex=True, sharey=True, squeeze=False
+        len(classes),
+        per_class,
+        figsize=(3.2 * per_class + 1.2, 1.6 * len(classes)),
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
     )
-    colors = plt.get_cmap("viridis")(np.linspace(0, 1, channels))
+    cmap = plt.get_cmap("viridis")
+    colors = cmap(np.linspace(0, 1, channels))
     for row, cls in enumerate(classes):
         members = np.flatnonzero(y == cls)
         picks = rng.choice(members, size=min(per_class, len(members)), replace=False) if len(members) else []
@@ -94,8 +101,14 @@ def plot_series(x, y, class_names: Sequence[str], *, per_class: int = 3, seed: i
                 ax.set_ylabel(f"class {class_names[cls]}", fontsize=9)
             if row == len(classes) - 1:
                 ax.set_xlabel("time step")
-    fig.suptitle(f"{per_class} series per class, every channel a line (colour = channel 1..{channels})")
-    fig.tight_layout()
+    fig.suptitle(f"{per_class} series per class (one row per class, #: index in the split), every channel a line")
+    if channels > 1:  # the colour scale says which line is which channel
+        from matplotlib.cm import ScalarMappable
+        from matplotlib.colors import BoundaryNorm
+
+        norm = BoundaryNorm(np.arange(0.5, channels + 1.5), cmap.N)
+        ticks = np.unique(np.linspace(1, channels, min(channels, 6)).round().astype(int))
+        fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=axes, ticks=ticks, label="channel", shrink=0.8)
     return fig
 
 
@@ -120,7 +133,7 @@ def plot_class_distribution(
     ax.set_xlabel("class")
     ax.set_ylabel("number of series")
     ax.set_title(title)
-    ax.legend()
+    ax.legend(title="split")
     fig.tight_layout()
     return fig
 
