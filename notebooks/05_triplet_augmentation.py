@@ -300,13 +300,20 @@ colours = {
     "tab:green": "pooled data, split first, then oversampled (honest)",
     "tab:red": "pooled data, oversampled before the split (leaky)",
 }
-fig, ax = plt.subplots(figsize=(8, 4.2))
+fig, ax = plt.subplots(figsize=(8, 4.8))
 ax.barh(labels, values, color=["tab:gray"] + ["tab:blue"] * len(methods) + ["tab:green", "tab:red"])
 left = max(0.0, np.floor((min(values) - 0.05) * 10) / 10)
 ax.set_xlim(left, 1.0)
 ax.set_xlabel(f"Precision@1 on the test split (one seed; the axis starts at {left:.1f}, not 0)")
 ax.invert_yaxis()
-ax.legend(handles=[Patch(color=c, label=t) for c, t in colours.items()], loc="lower left", fontsize=8, framealpha=0.9)
+ax.legend(
+    handles=[Patch(color=c, label=t) for c, t in colours.items()],
+    loc="upper center",
+    bbox_to_anchor=(0.5, -0.18),
+    ncol=2,
+    fontsize=8,
+    frameon=False,
+)
 ax.set_title("Oversampling the training split vs. before the split")
 fig.tight_layout()
 lesson.figure(fig, "oversampling_comparison")

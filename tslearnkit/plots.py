@@ -333,3 +333,49 @@ def plot_dataset_embeddings(model, dataset, *, method: str = "pca", seed: int = 
     return plot_train_test_embeddings(
         train_emb, dataset.y_train, test_emb, dataset.y_test, dataset.class_names, method=method, seed=seed, title=title
     )
+
+
+def plot_search_results(
+    x_query, y_query, x_gallery, neighbours, class_names: Sequence[str], *, rows: int = 3, seed: int = 0
+):
+    """Query series (left column) beside their nearest gallery series, nearest first.
+
+    Args:
+        x_query: ``(n, timesteps, channels)`` queries; y_query: ``(n,)`` their labels.
+        x_gallery: ``(m, timesteps, channels)``, the gallery the neighbours index into.
+        neighbours: a :class:`tslearnkit.search.Neighbours` of the queries (``indices``,
+            ``distances`` and ``labels``, each ``(n, k)``).
+        class_names: names of the label values.
+        rows: how many queries to show (drawn at random with ``seed``).
+
+    Each panel draws every channel as a line (colour = channel, as in :func:`plot_series`); a
+    match's title gives its class and its embedding distance to the query, green when the class
+    is the query's and red when it is not.
+    """
+    plt = _plt()
+    rng = np.random.default_rng(seed)
+    picks = np.sort(rng.choice(len(x_query), size=min(rows, len(x_query)), replace=False))
+    k = neighbours.indices.shape[1]
+    channels = x_query.shape[2]
+    colors = plt.get_cmap("viridis")(np.linspace(0, 1, channels))
+    fig, axes = plt.subplots(
+        len(picks), k + 1, figsize=(2.1 * (k + 1), 1.9 * len(picks)), sharex=True, sharey=True, squeeze=False
+    )
+    for row, q in enumerate(picks):
+        panels = [(x_query[q], f"query: {class_names[y_query[q]]}", "black")]
+        for j in range(k):
+            label = neighbours.labels[q, j]
+            colour = "tab:green" if label == y_query[q] else "tab:red"
+            title = f"#{j + 1} {class_names[label]}  d={neighbours.distances[q, j]:.2f}"
+            panels.append((x_gallery[neighbours.indices[q, j]], title, colour))
+        for col, (series, title, colour) in enumerate(panels):
+            ax = axes[row, col]
+            for c in range(channels):
+                ax.plot(series[:, c], color=colors[c], lw=0.8)
+            ax.set_title(title, fontsize=8, color=colour, fontweight="bold" if col == 0 else "normal")
+            ax.tick_params(labelsize=7)
+            if row == len(picks) - 1:
+                ax.set_xlabel("time step", fontsize=8)
+    fig.suptitle(f"Search by example: each query and its {k} nearest gallery series (green: same class, red: another)")
+    fig.tight_layout()
+    return fig

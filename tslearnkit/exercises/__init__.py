@@ -16,7 +16,7 @@ import importlib
 
 from ._core import NotYet, YourTurn, passed
 
-__all__ = ["NotYet", "YourTurn", "passed", *(f"lesson0{i}" for i in range(1, 7))]
+__all__ = ["NotYet", "YourTurn", "passed", *(f"lesson0{i}" for i in range(1, 8))]
 
 
 def __getattr__(name: str):
