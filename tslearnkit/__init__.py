@@ -24,6 +24,7 @@ _SUBMODULES = (
     "results",
     "plots",
     "baselines",
+    "search",
     "lesson",
     "cli",
 )
