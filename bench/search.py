@@ -5,13 +5,14 @@ One command (the numbers in bench/README.md; about 40 minutes on 2 cores, most o
 the 1M graphs)::
 
     python bench/search.py --sizes 10000 100000 1000000 --out bench/search_results.json
+    python bench/search.py --table bench/search_results.json      # the markdown tables
 
 For each gallery size and data kind it measures, with ``--queries`` queries that are not in the
 gallery:
 
 * build time (s): embeddings into the index (for exact: the copy and the squared norms);
 * batch throughput (queries/s): all queries in one call;
-* single-query latency (ms): median over ``--single`` calls of one query each;
+* single-query latency (ms): median over ``--single`` calls of one query each, on one thread;
 * recall@k against the kit's exact search (k = 10): the share of the true k nearest neighbours
   found, averaged over queries;
 * memory per vector (bytes): the index's own size divided by the gallery size (faiss: its
@@ -84,10 +85,15 @@ def timed(function, *args):
 
 
 def latency_ms(search, queries, single: int) -> float:
+    """Median time of one query, on one thread (BLAS and OpenMP pools limited to 1): a lone
+    query gains little from threads, and pool wake-ups on a busy 2-core machine cost more."""
+    from threadpoolctl import threadpool_limits
+
     times = []
-    for row in queries[:single]:
-        _, seconds = timed(search, row[None, :])
-        times.append(seconds)
+    with threadpool_limits(limits=1):
+        for row in queries[:single]:
+            _, seconds = timed(search, row[None, :])
+            times.append(seconds)
     return float(np.median(times) * 1e3)
 
 
@@ -208,6 +214,32 @@ def run_size(args, kind, n, rng, basis):
     return rows
 
 
+def markdown_table(rows) -> str:
+    """The rows of one or more ``--out`` files as a markdown table, in run order."""
+    header = (
+        "| data | n | method | M | ef_c | ef_s | build s | queries/s | × exact | 1 query ms | recall@10 | B/vector |"
+    )
+    lines = [header, "|" + "---|" * (header.count("|") - 1)]
+    exact_qps = {(r["data"], r["n"]): r["batch_qps"] for r in rows if r["method"].startswith("exact")}
+    for r in rows:
+        cells = [
+            r["data"],
+            f"{r['n']:,}",
+            r["method"],
+            str(r.get("m", "–")),
+            str(r.get("ef_construction", "–")),
+            str(r.get("ef_search", "–")),
+            f"{r['build_s']:.1f}",
+            f"{r['batch_qps']:,.0f}",
+            f"{r['batch_qps'] / exact_qps[r['data'], r['n']]:.1f}",
+            f"{r['single_ms']:.2f}",
+            f"{r['recall']:.3f}",
+            f"{r['bytes_per_vector']:.0f}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter
@@ -225,7 +257,13 @@ def main(argv=None):
     parser.add_argument("--big", nargs="+", default=["32:200"], help="M:ef_construction pairs built at >= 1M")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=None, help="write every row to this JSON file")
+    parser.add_argument(
+        "--table", type=Path, nargs="+", default=None, help="print --out files as markdown; run nothing"
+    )
     args = parser.parse_args(argv)
+    if args.table:
+        print(markdown_table([row for path in args.table for row in json.loads(path.read_text())["rows"]]))
+        return
     args.big_configs = {tuple(int(v) for v in pair.split(":")) for pair in args.big}
 
     import faiss

@@ -126,7 +126,7 @@ def test_hnsw_finds_the_exact_neighbours_of_a_small_gallery():
     np.testing.assert_array_equal(np.sort(found.indices, axis=1), np.sort(exact_found.indices, axis=1))
     np.testing.assert_allclose(found.distances, exact_found.distances, atol=1e-3)
     np.testing.assert_array_equal(found.labels, labels[found.indices])
-    assert hnsw._search.options == {"m": 32, "ef_construction": 200, "ef_search": 200}
+    assert hnsw._search.options == {"m": 32, "ef_construction": 100, "ef_search": 200}
 
 
 def test_hnsw_without_faiss_names_the_extra(monkeypatch):
