@@ -1,11 +1,14 @@
 """Nearest-neighbour search over embeddings: the kit's exact search, brute-force NumPy, and HNSW
 from faiss (the kit's ``backend="hnsw"``) and usearch, on the same random embeddings.
 
-One command (the numbers in bench/README.md; about 40 minutes on 2 cores, most of it building
-the 1M graphs)::
+One command runs everything (every size, both data kinds, both libraries; at >= 1M only the
+``--big`` M:ef_construction pairs are built)::
 
     python bench/search.py --sizes 10000 100000 1000000 --out bench/search_results.json
     python bench/search.py --table bench/search_results.json      # the markdown tables
+
+On 2 cores a 1M graph takes 6 to 9 minutes to build, so bench/README.md lists the narrower
+commands its numbers came from (10k/100k in one run, 1M with faiss only in another).
 
 For each gallery size and data kind it measures, with ``--queries`` queries that are not in the
 gallery:
