@@ -25,6 +25,7 @@ _SUBMODULES = (
     "results",
     "plots",
     "baselines",
+    "search",
     "lesson",
     "exercises",
     "cli",

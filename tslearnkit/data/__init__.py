@@ -21,7 +21,8 @@ Standardisation statistics are computed from the observed (unpadded) training va
 
 Where things live
     ``checks`` (argument checks), ``container`` (:class:`TimeSeriesDataset`), ``preprocess``
-    (standardisation, resampling, padding), ``splits`` (stratified splits), ``shaping``
+    (standardisation, resampling, padding), ``splits`` (stratified splits), ``open_set`` (splits by
+    class: seen classes to train on, unseen classes to search among), ``shaping``
     (long-tailed training splits), ``catalogue`` (:func:`list_datasets`, :func:`load_dataset`,
     ``.ts`` files, downloads) and ``project_csv`` (the study's CSV).
 """
@@ -43,6 +44,7 @@ from .checks import (
     check_series,
 )
 from .container import TimeSeriesDataset
+from .open_set import OpenSetSplit, open_set_split
 from .preprocess import VARIABLE_LENGTH, ChannelStats, pad_series, resample_series, standardize
 from .project_csv import PROJECT_COLUMNS, PROJECT_DATASET, PROJECT_FILE_STEM, PROJECT_LABEL_COLUMNS, load_project_csv
 from .shaping import STUDY_CLASS_COUNTS, long_tail_ratios, make_imbalanced, shrink
@@ -73,4 +75,6 @@ __all__ = [
     "make_imbalanced",
     "long_tail_ratios",
     "shrink",
+    "OpenSetSplit",
+    "open_set_split",
 ]
