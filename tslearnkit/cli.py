@@ -26,6 +26,7 @@ LESSONS = (
     "04_triplet_semihard",
     "05_triplet_augmentation",
     "06_contrastive_clustering",
+    "07_search_unseen",
 )
 TABLE_START = "<!-- results-table:start -->"
 TABLE_END = "<!-- results-table:end -->"

@@ -146,11 +146,11 @@ def _make_loss(loss, *, supervised=True, **loss_config):
     return loss
 
 
-def _fit(model, dataset, *, epochs, steps_per_epoch, verbose, callbacks, validation_data=None):
+def _fit(model, dataset, *, epochs, steps_per_epoch, verbose, callbacks, validation_data=None, desc=None):
     from .callbacks import NonFiniteGuard
     from .progress import ProgressBar
 
-    progress = ProgressBar(("off", "bar", "lines")[resolve_verbose(verbose)], desc=model.name)
+    progress = ProgressBar(("off", "bar", "lines")[resolve_verbose(verbose)], desc=desc or model.name)
     start = time.perf_counter()
     history = model.fit(
         dataset,
@@ -309,5 +309,6 @@ def _fit_embedding_model(
         steps_per_epoch=steps_per_epoch,
         verbose=options.verbose,
         callbacks=[*extra, *options.callbacks],
+        desc=loss if isinstance(loss, str) else getattr(loss, "name", None),
     )
     return FitResult(model, model, history, elapsed, n_epochs, steps_per_epoch * n_epochs, _best_epoch(extra))

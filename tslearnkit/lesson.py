@@ -3,7 +3,7 @@
 lesson = tk.lesson.start("03_triplet_all", seed=seed, quick=quick,
                          results_dir=results_dir, figures_dir=figures_dir)
 ...
-lesson.figure(fig, "embeddings")          # save into figures_dir, return the figure
+lesson.figure(fig, "embeddings")          # save into figures_dir (Jupyter shows it)
 lesson.record("batch-all", dataset, metrics, epochs=..., wall_time_s=...)
 """
 
@@ -32,12 +32,15 @@ class Lesson:
         """``full`` epochs normally, ``quick`` in quick mode (CI smoke runs)."""
         return quick if self.quick else full
 
-    def figure(self, fig, name: str):
-        """Save ``fig`` as ``<figures_dir>/<lesson>__<name>.png``; return it for display."""
+    def figure(self, fig, name: str) -> None:
+        """Save ``fig`` as ``<figures_dir>/<lesson>__<name>.png``.
+
+        Returns nothing on purpose: Jupyter's inline backend already shows every figure a cell
+        made, and a returned figure would be shown a second time as the cell's value.
+        """
         from .plots import save_figure
 
         save_figure(fig, self.figures_dir, f"{self.name}__{name}")
-        return fig
 
     def record(self, method: str, dataset: str, metrics: dict, *, epochs: int, wall_time_s: float, **extra) -> Path:
         """Write one result record (see :mod:`tslearnkit.results`) and remember its path."""

@@ -153,6 +153,7 @@ def fit_classifier(
         verbose=verbose,
         callbacks=[*extra, *callbacks],
         validation_data=val_data,
+        desc="cross-entropy",
     )
     return FitResult(model, enc, history, elapsed, n_epochs, steps_per_epoch * n_epochs, _best_epoch(extra))
 
