@@ -362,11 +362,11 @@ def plot_search_results(
         len(picks), k + 1, figsize=(2.1 * (k + 1), 1.9 * len(picks)), sharex=True, sharey=True, squeeze=False
     )
     for row, q in enumerate(picks):
-        panels = [(x_query[q], f"query: {class_names[y_query[q]]}", "black")]
+        panels = [(x_query[q], f"query · class {class_names[y_query[q]]}", "black")]
         for j in range(k):
             label = neighbours.labels[q, j]
             colour = "tab:green" if label == y_query[q] else "tab:red"
-            title = f"#{j + 1} {class_names[label]}  d={neighbours.distances[q, j]:.2f}"
+            title = f"#{j + 1} · class {class_names[label]} · d={neighbours.distances[q, j]:.2f}"
             panels.append((x_gallery[neighbours.indices[q, j]], title, colour))
         for col, (series, title, colour) in enumerate(panels):
             ax = axes[row, col]
