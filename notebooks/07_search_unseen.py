@@ -189,7 +189,7 @@ for name, s in unseen.items():
 import matplotlib.pyplot as plt
 
 names = list(unseen)
-fig, ax = plt.subplots(figsize=(8, 0.55 * len(names) + 1.4))
+fig, ax = plt.subplots(figsize=(8, 0.55 * len(names) + 1.9))
 rows = np.arange(len(names))
 ax.barh(
     rows - 0.2,
@@ -205,7 +205,7 @@ ax.set_yticks(rows, names)
 ax.invert_yaxis()
 ax.set_xlim(0, 1)
 ax.set_xlabel("Precision@1 (the axis starts at 0); raw series have no training, so no closed-set bar")
-ax.legend(loc="lower right", fontsize=8)
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, fontsize=8, frameon=False)
 ax.set_title(f"Retrieval on classes seen in training vs. never seen ({data.name}, seed {seed})")
 fig.tight_layout()
 lesson.figure(fig, "seen_vs_unseen")
