@@ -80,7 +80,7 @@ print(recipe.describe())
 
 untrained = tk.models.embedding_model(tk.models.build_encoder(encoder, data.x_train.shape[1:]))
 batch = tk.sampling.balanced_batch_indices(data.y_train, classes_per_batch, samples_per_class, seed=seed)[0]
-dist = np.asarray(tk.losses.pairwise_distances(untrained(data.x_train[batch], training=False), distance_metric))
+dist = np.asarray(tk.losses.pairwise_distances(tk.training.embed(untrained, data.x_train[batch]), distance_metric))
 labels = data.y_train[batch]
 same = labels[:, None] == labels[None, :]
 counts = {"easy": 0, "semi-hard": 0, "hard": 0}
