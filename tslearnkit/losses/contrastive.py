@@ -11,6 +11,7 @@ from keras import ops
 from ._checks import (
     _cast_back,
     _check_temperature,
+    _clip_below,
     _embeddings_to_float,
     _labels_to_vector,
     _warn_if,
@@ -34,7 +35,7 @@ def _similarity_logits(embeddings, temperature, normalize):
         squared_distances = (squared_norms + ops.transpose(squared_norms)) - 2.0 * ops.matmul(
             centred, ops.transpose(centred)
         )
-        similarity = -ops.maximum(squared_distances, 0.0)
+        similarity = -_clip_below(squared_distances)
     return similarity / temperature
 
 

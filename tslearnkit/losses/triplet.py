@@ -11,6 +11,7 @@ from ._checks import (
     _cast_back,
     _check_distance_metric,
     _check_margin,
+    _clip_below,
     _embeddings_to_float,
     _labels_to_vector,
     _warn_if,
@@ -159,7 +160,7 @@ def triplet_semihard_loss(y_true, y_pred, margin=1.0, distance_metric="L2"):
         "the loss is 0 (TFA would return NaN). Sample several examples per class.",
         embeddings,
     )
-    loss = ops.sum(ops.maximum(hinge * positives, 0.0)) / ops.maximum(num_positives, 1.0)
+    loss = ops.sum(_clip_below(hinge * positives)) / ops.maximum(num_positives, 1.0)
     return _cast_back(loss, input_dtype)
 
 
@@ -201,5 +202,5 @@ def triplet_hard_loss(y_true, y_pred, margin=1.0, soft=False, distance_metric="L
     if soft:
         per_anchor = ops.log1p(ops.exp(hardest_positive - hardest_negative))
     else:
-        per_anchor = ops.maximum(hardest_positive - hardest_negative + margin, 0.0)
+        per_anchor = _clip_below(hardest_positive - hardest_negative + margin)
     return _cast_back(ops.mean(per_anchor), input_dtype)
