@@ -11,6 +11,10 @@ from tslearnkit import _backend, losses
 
 BACKEND = keras.backend.backend()
 tensorflow_only = pytest.mark.skipif(BACKEND != "tensorflow", reason="inspects TensorFlow graphs or tf.distribute")
+needs_float64 = pytest.mark.skipif(
+    BACKEND == "torch",
+    reason="Keras' torch backend computes float64 matmul and cumsum in float32 (keras.backend.result_type)",
+)
 
 
 def value_and_grad(function, *args, **kwargs):

@@ -4,7 +4,7 @@ through the losses' goldens in test_losses_triplet.py)."""
 import numpy as np
 import pytest
 from keras import ops
-from losses_helpers import squared_distances_np, value_and_grad
+from losses_helpers import needs_float64, squared_distances_np, value_and_grad
 
 from tslearnkit import losses
 
@@ -21,6 +21,7 @@ def test_pairwise_distances_match_numpy(metric):
         assert np.all(np.diag(got) == 0.0)
 
 
+@needs_float64
 @pytest.mark.parametrize("squared", [True, False])
 def test_distance_gradient_is_the_closed_form_and_zero_at_coinciding_points(squared):
     rng = np.random.default_rng(5)

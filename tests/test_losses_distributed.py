@@ -3,9 +3,11 @@
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 from keras import ops
-from losses_helpers import LOSS_OBJECTS, small_model
+from losses_helpers import BACKEND, LOSS_OBJECTS, small_model
+
+if BACKEND == "tensorflow":
+    import tensorflow as tf
 
 
 def one_sgd_step(loss, strategy, x, y):

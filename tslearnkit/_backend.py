@@ -9,6 +9,7 @@ backend (`KERAS_BACKEND=tensorflow|jax|torch`). What `keras.ops` does not offer 
   1-D only), and whether XLA compiles the TensorFlow function being traced;
 * `gather_from_replicas`: the all-gather of a `tf.distribute` replica context (JAX's
   `keras.distribution` and single-device torch see the global batch already);
+* `synchronized_batch_norm`: whether BatchNorm must synchronise replicas (TensorFlow only);
 * `distribution_scope`: the scope a model is built and compiled in: a `tf.distribute.Strategy`'s
   on TensorFlow; on JAX a `keras.distribution.Distribution` (e.g. `DataParallel`) is made
   Keras' distribution, which `fit`, `evaluate` and `predict` read when they run;
@@ -106,6 +107,16 @@ def gather_from_replicas(*tensors):
         return tensors, 1
     gathered = tuple(context.all_gather(tensor, axis=0) for tensor in tensors)
     return gathered, context.num_replicas_in_sync
+
+
+def synchronized_batch_norm():
+    """Whether `BatchNormalization` needs `synchronized=True` to use the global batch's statistics.
+
+    Only TensorFlow: each `tf.distribute` replica sees its own shard, while a JAX
+    `keras.distribution` step is one program over the global batch (and Keras accepts the flag
+    on TensorFlow only).
+    """
+    return name() == "tensorflow"
 
 
 def distribution_scope(strategy=None):

@@ -117,6 +117,12 @@ def _cast_back(loss, input_dtype):
     return loss if loss.dtype == input_dtype else ops.cast(loss, input_dtype)
 
 
+def _mean(x, axis=None, keepdims=False):
+    """`sum / count`: `ops.mean` computes float64 in float32 on JAX and torch (Keras' rule)."""
+    count = ops.size(x) if axis is None else ops.shape(x)[axis]  # a tensor if the shape is unknown
+    return ops.sum(x, axis=axis, keepdims=keepdims) / ops.cast(count, x.dtype)
+
+
 def _clip_below(x, floor=0.0):
     """`maximum(x, floor)` with TensorFlow's gradient where `x == floor`: all of it to `x`.
 

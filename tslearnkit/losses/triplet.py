@@ -14,6 +14,7 @@ from ._checks import (
     _clip_below,
     _embeddings_to_float,
     _labels_to_vector,
+    _mean,
     _warn_if,
 )
 from ._search import _rowwise_searchsorted
@@ -203,4 +204,4 @@ def triplet_hard_loss(y_true, y_pred, margin=1.0, soft=False, distance_metric="L
         per_anchor = ops.log1p(ops.exp(hardest_positive - hardest_negative))
     else:
         per_anchor = _clip_below(hardest_positive - hardest_negative + margin)
-    return _cast_back(ops.mean(per_anchor), input_dtype)
+    return _cast_back(_mean(per_anchor), input_dtype)
