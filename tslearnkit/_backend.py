@@ -4,7 +4,8 @@ The losses, metrics and models are written on `keras.ops` and run unchanged on e
 backend (`KERAS_BACKEND=tensorflow|jax|torch`). What `keras.ops` does not offer lives here:
 
 * `is_concrete`: whether a tensor holds values (eager) or is being traced, so that input checks
-  and warnings that need values run only when they can;
+  and warnings that need values run only when they can (`suspend_value_checks` turns them off
+  in a training batch);
 * `batched_searchsorted`: a row-wise `searchsorted` where the backend has one (`keras.ops` is
   1-D only), and whether XLA compiles the TensorFlow function being traced;
 * `gather_from_replicas`: the all-gather of a `tf.distribute` replica context (JAX's
@@ -33,12 +34,28 @@ def name():
     return keras.backend.backend()
 
 
+_value_checks = {"suspended": False}
+
+
+def suspend_value_checks(suspended):
+    """Turns the losses' checks of values (NaN inputs, batches without positives) off or on.
+
+    `tslearnkit.callbacks.NonFiniteGuard` turns them off for each training batch: torch runs
+    Keras' train step eagerly, where the losses could check values, but the guard reports a
+    diverged model at the epoch's end with its own error, as on TensorFlow and JAX (whose steps
+    are traced, so the checks never run in `fit`).
+    """
+    _value_checks["suspended"] = bool(suspended)
+
+
 def is_concrete(x):
     """True when `x` holds concrete values: not inside a TF graph, nor a traced JAX function.
 
     Under `jax.grad` without `jit` the values are known and the checks run, as under TF's eager
-    `GradientTape`.
+    `GradientTape`. False while `suspend_value_checks(True)` holds.
     """
+    if _value_checks["suspended"]:
+        return False
     backend = name()
     if backend == "tensorflow":
         import tensorflow as tf
