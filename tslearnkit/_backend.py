@@ -156,7 +156,7 @@ def distribution_scope(strategy=None):
 
             return tf.distribute.get_strategy().scope()
         return contextlib.nullcontext()
-    if isinstance(strategy, keras.distribution.Distribution):
+    if isinstance(strategy, (keras.distribution.DataParallel, keras.distribution.ModelParallel)):
         if name() != "jax":
             raise ValueError(f"a keras.distribution.{type(strategy).__name__} needs KERAS_BACKEND=jax; got {name()}")
         keras.distribution.set_distribution(strategy)
