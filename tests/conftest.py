@@ -44,3 +44,23 @@ def mirrored_strategy():
     if len(LOGICAL_CPUS) < 2:
         pytest.skip("needs two logical CPU devices")
     return tf.distribute.MirroredStrategy(LOGICAL_CPUS[:2])
+
+
+@pytest.fixture
+def two_device_strategy(request):
+    """Data parallelism over two CPU devices, the backend's way: the session's MirroredStrategy on
+    TensorFlow, `keras.distribution.DataParallel` on JAX (reset to one device afterwards)."""
+    backend = os.environ["KERAS_BACKEND"]
+    if backend == "tensorflow":
+        yield request.getfixturevalue("mirrored_strategy")
+        return
+    if backend != "jax":
+        pytest.skip(f"no multi-device data parallelism tested on {backend}")
+    import jax
+    import keras
+
+    devices = jax.devices("cpu")
+    if len(devices) < 2:
+        pytest.skip("needs two JAX CPU devices (XLA_FLAGS=--xla_force_host_platform_device_count=2)")
+    yield keras.distribution.DataParallel(devices=devices[:2])
+    keras.distribution.set_distribution(None)
