@@ -8,6 +8,11 @@ Run from the repository root, in the project environment (one command, about 30 
 Options: `--batch-sizes 40 128 512 1024`, `--dim 128`, `--memory-cap-gib 8`, `--json out.json`,
 `--losses batch_all` (a subset).
 
+Per Keras backend (issue 17; needs the `jax`/`torch` extras): `--backends tensorflow jax torch`
+times only our losses, forward+backward, each backend compiling as Keras compiles its train
+step (`tf.function`, `jax.jit`; torch eagerly), one fresh subprocess per case with
+`KERAS_BACKEND` set, `--rounds` times interleaved, best of the rounds.
+
 What is measured, for b in {40, 128, 512, 1024} embeddings of dimension d = 128 (8 balanced
 classes; NT-Xent gets b views, i.e. two halves of b/2):
 
@@ -191,14 +196,19 @@ def _make_step(function, mode):
 def _time_calls(step, labels, embeddings, budget_s=2.0, min_calls=3, max_calls=100):
     """Best wall time (ms) of repeated calls, after one warm-up call; also the loss value."""
     value, gradient = step(labels, embeddings)
-    float(value), gradient.numpy()
+    float(value), _as_numpy(gradient)
     times, started = [], time.perf_counter()
     while len(times) < max_calls and (len(times) < min_calls or time.perf_counter() - started < budget_s):
         begin = time.perf_counter()
         value, gradient = step(labels, embeddings)
-        float(value), gradient.numpy()  # wait for the result
+        float(value), _as_numpy(gradient)  # wait for the result
         times.append(time.perf_counter() - begin)
     return 1000 * min(times), float(value)
+
+
+def _as_numpy(gradient):
+    """A TF tensor's values (waits for them); a NumPy array (the `--backends` worker's) as is."""
+    return gradient.numpy() if hasattr(gradient, "numpy") else gradient
 
 
 def run_worker(args):
@@ -240,6 +250,57 @@ def run_worker(args):
     print("RESULT " + json.dumps(result), flush=True)
 
 
+def run_backend_worker(args):
+    """One loss at one b on the Keras backend in KERAS_BACKEND: forward+backward, compiled as
+    Keras compiles a train step there (`tf.function`, `jax.jit`; torch eagerly)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    sys.path.insert(0, str(REPO_ROOT))
+    import keras
+    from keras import ops
+
+    from tslearnkit import _backend, losses
+
+    function = {
+        "semihard": losses.triplet_semihard_loss,
+        "hard": losses.triplet_hard_loss,
+        "batch_all": lambda y, x: losses.triplet_batch_all_loss(y, x, MARGIN, "squared-L2"),
+        "nt_xent": lambda y, x: losses.nt_xent_loss(*ops.split(x, 2, axis=0)),
+        "supcon": losses.supcon_loss,
+    }[args.loss]
+
+    def step(labels, embeddings):
+        return _backend.value_and_grad(lambda x: function(labels, x), embeddings)
+
+    step = _backend.compile_function(step)
+
+    def timed(labels, embeddings):
+        value, gradient = step(labels, embeddings)
+        return value, _backend.to_numpy(gradient)  # waits for the result (JAX dispatches async)
+
+    small_labels, small_embeddings = _inputs(16, args.dim, seed=1)
+    timed(ops.convert_to_tensor(small_labels), ops.convert_to_tensor(small_embeddings))
+    labels, embeddings = (ops.convert_to_tensor(a) for a in _inputs(args.batch_size, args.dim))
+    baseline = _rss_bytes()
+    _reset_peak_rss()
+    result = {"implementation": "backend", "backend": keras.backend.backend(), "loss": args.loss}
+    result["batch_size"] = args.batch_size
+    result["ms"], result["value"] = _time_calls(timed, labels, embeddings)
+    result["peak_mib"] = (_rss_bytes("VmHWM") - baseline) / 2**20
+    result["versions"] = {"keras": keras.__version__, keras.backend.backend(): _backend_version()}
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+def _backend_version():
+    import importlib
+
+    import keras
+
+    return importlib.import_module(keras.backend.backend()).__version__
+
+
 # ------------------------------------------------------------------------------------------
 # Driver side (no TensorFlow import)
 # ------------------------------------------------------------------------------------------
@@ -266,9 +327,13 @@ def estimated_bytes(implementation, loss, batch_size, dim):
     return 0
 
 
-def run_case(python, implementation, loss, batch_size, args):
-    """Runs one case in a fresh subprocess under a memory watchdog; returns its result dict."""
+def run_case(python, implementation, loss, batch_size, args, backend=None):
+    """Runs one case in a fresh subprocess under a memory watchdog; returns its result dict.
+
+    `backend`: the Keras backend of a `--backends` comparison (implementation "backend")."""
     case = {"implementation": implementation, "loss": loss, "batch_size": batch_size}
+    if backend:
+        case["backend"] = backend
     estimate = estimated_bytes(implementation, loss, batch_size, args.dim)
     if estimate > args.memory_cap_gib * GIB:
         return {**case, "skipped": f"skipped: needs ~{estimate / GIB:.0f} GiB > cap {args.memory_cap_gib} GiB"}
@@ -285,6 +350,8 @@ def run_case(python, implementation, loss, batch_size, args):
         str(args.dim),
     ]
     environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "CUDA_VISIBLE_DEVICES": "", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    if backend:
+        environment.update(KERAS_BACKEND=backend, JAX_PLATFORMS="cpu")
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
     started, killed = time.monotonic(), None
     while process.poll() is None:
@@ -420,6 +487,44 @@ def check_targets(results, batch_sizes):
     return "\n".join(lines)
 
 
+def compare_backends(args):
+    """`--backends`: every (backend, loss, b) in a fresh subprocess, `--rounds` times interleaved;
+    the best of the rounds, as a table of ms per backend."""
+    losses = [loss for loss in OURS_LOSSES if loss in args.losses]
+    results = []
+    for batch_size in args.batch_sizes:
+        rounds = {}
+        for round_number in range(args.rounds):
+            for loss in losses:
+                for backend in args.backends:
+                    result = run_case(sys.executable, "backend", loss, batch_size, args, backend=backend)
+                    rounds.setdefault((backend, loss), []).append(result)
+                    shown = result.get("skipped") or f"{result['ms']:.1f} ms, {result['peak_mib']:.0f} MiB"
+                    label = f"b={batch_size:5d} {backend:10s} {loss:10s} round {round_number + 1}"
+                    print(f"{label}: {shown}", file=sys.stderr)
+        for (backend, _loss), case_rounds in rounds.items():
+            timed = [r for r in case_rounds if "ms" in r]
+            best = min(timed, key=lambda r: r["ms"]) if timed else case_rounds[-1]
+            results.append({**best, "backend": backend, "rounds_ms": [r.get("ms") for r in case_rounds]})
+    print(format_backend_table(results, args.backends, args.batch_sizes))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
+
+
+def format_backend_table(results, backends, batch_sizes):
+    index = {(r["backend"], r["loss"], r["batch_size"]): r for r in results}
+    header = "| loss | b | " + " | ".join(f"{backend} ms" for backend in backends) + " |"
+    lines = [header, "|" + "---|" * (len(backends) + 2)]
+    for loss in OURS_LOSSES:
+        for batch_size in batch_sizes:
+            row = [index.get((backend, loss, batch_size)) for backend in backends]
+            if not any(row):
+                continue
+            cells = [f"{r['ms']:.1f}" if r and "ms" in r else (r or {}).get("skipped", "-") for r in row]
+            lines.append(f"| {loss} | {batch_size} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[40, 128, 512, 1024])
@@ -440,12 +545,24 @@ def main():
         default=list(OURS_LOSSES),
         help="only these losses (with their references)",
     )
-    parser.add_argument("--worker", choices=["ours", "tfa", "study"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--backends",
+        nargs="+",
+        choices=["tensorflow", "jax", "torch"],
+        help="instead: our losses' forward+backward time on each of these Keras backends",
+    )
+    parser.add_argument("--worker", choices=["ours", "tfa", "study", "backend"], help=argparse.SUPPRESS)
     parser.add_argument("--loss", help=argparse.SUPPRESS)
     parser.add_argument("--batch-size", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker == "backend":
+        run_backend_worker(args)
+        return
     if args.worker:
         run_worker(args)
+        return
+    if args.backends:
+        compare_backends(args)
         return
 
     plan = [(sys.executable, "ours", loss) for loss in OURS_LOSSES if loss in args.losses]

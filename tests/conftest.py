@@ -3,6 +3,11 @@
 The suite runs on CPU only, and the CPU is split into two *logical* devices so that
 `tf.distribute.MirroredStrategy` tests can compare one replica against two. Logical devices
 must be configured before TensorFlow initialises its runtime, hence this runs at import time.
+
+Other Keras backends: `KERAS_BACKEND=jax` (or `torch`) runs the backend-neutral tests on it.
+JAX gets two virtual CPU devices (for `keras.distribution.DataParallel`) and float64 (the
+NumPy-reference and finite-difference tests compute in float64, as on TensorFlow); both must be
+set before JAX initialises.
 """
 
 import os
@@ -10,6 +15,10 @@ import os
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")  # hide any GPU: tests must pass without one
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+if os.environ["KERAS_BACKEND"] == "jax":
+    os.environ.setdefault("XLA_FLAGS", "--xla_force_host_platform_device_count=2")
+    os.environ.setdefault("JAX_ENABLE_X64", "1")
+    os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
 import tensorflow as tf  # noqa: E402
 
@@ -31,6 +40,28 @@ import pytest  # noqa: E402
 def mirrored_strategy():
     """One MirroredStrategy over the two logical CPUs for the whole session: a second strategy's
     collectives (e.g. synchronized BatchNorm) can clash with the first's instance keys."""
+    if os.environ["KERAS_BACKEND"] != "tensorflow":
+        pytest.skip("tf.distribute needs KERAS_BACKEND=tensorflow")
     if len(LOGICAL_CPUS) < 2:
         pytest.skip("needs two logical CPU devices")
     return tf.distribute.MirroredStrategy(LOGICAL_CPUS[:2])
+
+
+@pytest.fixture
+def two_device_strategy(request):
+    """Data parallelism over two CPU devices, the backend's way: the session's MirroredStrategy on
+    TensorFlow, `keras.distribution.DataParallel` on JAX (reset to one device afterwards)."""
+    backend = os.environ["KERAS_BACKEND"]
+    if backend == "tensorflow":
+        yield request.getfixturevalue("mirrored_strategy")
+        return
+    if backend != "jax":
+        pytest.skip(f"no multi-device data parallelism tested on {backend}")
+    import jax
+    import keras
+
+    devices = jax.devices("cpu")
+    if len(devices) < 2:
+        pytest.skip("needs two JAX CPU devices (XLA_FLAGS=--xla_force_host_platform_device_count=2)")
+    yield keras.distribution.DataParallel(devices=devices[:2])
+    keras.distribution.set_distribution(None)

@@ -4,20 +4,37 @@ import itertools
 
 import keras
 import numpy as np
-import tensorflow as tf
+import pytest
 from keras import ops
 
-from tslearnkit import losses
+from tslearnkit import _backend, losses
+
+BACKEND = keras.backend.backend()
+tensorflow_only = pytest.mark.skipif(BACKEND != "tensorflow", reason="inspects TensorFlow graphs or tf.distribute")
+needs_float64 = pytest.mark.skipif(
+    BACKEND == "torch",
+    reason="Keras' torch backend computes float64 matmul and cumsum in float32 (keras.backend.result_type)",
+)
 
 
 def value_and_grad(function, *args, **kwargs):
-    """Loss value and its gradient w.r.t. the last positional argument (the embeddings)."""
+    """Loss value (a backend tensor) and its gradient w.r.t. the last positional argument (the
+    embeddings), as a NumPy array (float16/bfloat16 gradients as float32), on any backend."""
     *leading, embeddings = args
-    embeddings = tf.convert_to_tensor(embeddings)
-    with tf.GradientTape() as tape:
-        tape.watch(embeddings)
-        value = function(*leading, embeddings, **kwargs)
-    return value, tape.gradient(value, embeddings)
+    value, grad = _backend.value_and_grad(lambda x: function(*leading, x, **kwargs), embeddings)
+    return value, _backend.to_numpy(grad)
+
+
+def compiled_value_and_grad(function, *args, **kwargs):
+    """`value_and_grad` inside the backend's compiled step (`tf.function`, `jax.jit`; torch as is)."""
+    *leading, embeddings = args
+    leading = [ops.convert_to_tensor(a) for a in leading]
+
+    def step(embeddings, *leading):
+        return _backend.value_and_grad(lambda x: function(*leading, x, **kwargs), embeddings)
+
+    value, grad = _backend.compile_function(step)(ops.convert_to_tensor(embeddings), *leading)
+    return value, _backend.to_numpy(grad)
 
 
 def random_batch(seed, batch_size=16, dim=4, num_classes=4, dtype="float32"):

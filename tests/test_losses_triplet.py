@@ -9,9 +9,8 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 from keras import ops
-from losses_helpers import value_and_grad
+from losses_helpers import BACKEND, compiled_value_and_grad, value_and_grad
 
 from tslearnkit import losses
 
@@ -27,10 +26,15 @@ GOLDEN_ARRAYS = dict(np.load(GOLDEN_DIR / "tfa_triplet_goldens.npz"))
 GOLDEN_CASES = {case["name"]: case for case in GOLDEN_META["cases"]}
 
 
+def _abs_with_tf_gradient(x):
+    """|x| whose gradient at 0 is TensorFlow's, 0 (JAX's `abs` has gradient 1 there)."""
+    return ops.sign(x) * x
+
+
 # The goldens' callable metrics, rebuilt with keras.ops (same formulas as in the generator).
 CALLABLE_METRICS = {
     "callable:dot": lambda x: ops.matmul(x, ops.transpose(x)),
-    "callable:manhattan": lambda x: ops.sum(ops.abs(x[:, None, :] - x[None, :, :]), axis=-1),
+    "callable:manhattan": lambda x: ops.sum(_abs_with_tf_gradient(x[:, None, :] - x[None, :, :]), axis=-1),
 }
 
 
@@ -46,6 +50,17 @@ LOW_PRECISION_TOLERANCES = {
 }
 # Goldens that need more than the float32 tolerance, with why (see the comment at each).
 GRAD_ATOL_SCALE_OVERRIDES = {}
+# (backend, mode or None for both, name): value rtol, for L2 goldens with coinciding points only.
+# Their distance is sqrt(|a|^2 + |b|^2 - 2ab), the square root of a rounding residual that
+# depends on the summation order of a backend's kernels: TFA's goldens hold TensorFlow's (0 for
+# some pairs, ~1e-7 for others), which TensorFlow and eager JAX reproduce. Under jax.jit, XLA
+# fuses the norms' reduction and rounds |x|^2 one ulp away from the matmul's x.x (distance 1e-3
+# where TFA has 0: value 1e-4 off); torch's kernels leave other residuals (2e-5 off). The
+# gradients still meet the float32 tolerance.
+VALUE_RTOL_OVERRIDES = {
+    ("jax", "function", "hard_L2_some_coincident"): 2e-4,
+    ("torch", None, "hard_L2_oversampled_ties"): 5e-5,
+}
 
 
 TRIPLET_FUNCTIONS = {
@@ -76,7 +91,7 @@ def test_matches_tfa_goldens(name, mode):
     kwargs = dict(case["kwargs"])
     kwargs["distance_metric"] = CALLABLE_METRICS.get(kwargs["distance_metric"], kwargs["distance_metric"])
     labels = GOLDEN_ARRAYS[f"{name}/labels"]
-    embeddings = tf.cast(GOLDEN_ARRAYS[f"{name}/embeddings"], case["dtype"])
+    embeddings = ops.cast(ops.convert_to_tensor(GOLDEN_ARRAYS[f"{name}/embeddings"]), case["dtype"])
     expected_value = GOLDEN_ARRAYS[f"{name}/value"]
     expected_grad = GOLDEN_ARRAYS[f"{name}/grad"]
     function = TRIPLET_FUNCTIONS[case["loss"]]
@@ -84,8 +99,8 @@ def test_matches_tfa_goldens(name, mode):
     def compute():
         if mode == "eager":
             return value_and_grad(function, labels, embeddings, **kwargs)
-        # Keras trains inside tf.function, where grappler rewrites the graph.
-        return tf.function(lambda y, x: value_and_grad(function, y, x, **kwargs))(tf.constant(labels), embeddings)
+        # Keras trains inside tf.function (where grappler rewrites the graph) or jax.jit.
+        return compiled_value_and_grad(function, labels, embeddings, **kwargs)
 
     if not case["value_is_finite"]:
         # TFA's semi-hard loss divides 0 by 0 without positive pairs; ours returns 0 by design
@@ -94,21 +109,24 @@ def test_matches_tfa_goldens(name, mode):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             value, grad = compute()
-        assert any("no positive pair" in str(w.message) for w in caught) == (mode == "eager")
+        # torch has no graph mode: its "function" is eager too.
+        assert any("no positive pair" in str(w.message) for w in caught) == (mode == "eager" or BACKEND == "torch")
         assert float(value) == 0.0
-        np.testing.assert_array_equal(grad.numpy(), 0.0)
+        np.testing.assert_array_equal(grad, 0.0)
         return
 
     value, grad = compute()
     assert keras.backend.standardize_dtype(value.dtype) == case["dtype"]
-    grad = tf.cast(grad, tf.float32).numpy()
     if case["dtype"] in LOW_PRECISION_TOLERANCES:
         rtol, atol = LOW_PRECISION_TOLERANCES[case["dtype"]]["value"]
         np.testing.assert_allclose(float(value), float(expected_value), rtol=rtol, atol=atol)
         rtol, atol = LOW_PRECISION_TOLERANCES[case["dtype"]]["grad"]
         np.testing.assert_allclose(grad, expected_grad, rtol=rtol, atol=atol)
         return
-    np.testing.assert_allclose(float(value), float(expected_value), rtol=VALUE_RTOL, atol=0)
+    value_rtol = VALUE_RTOL_OVERRIDES.get(
+        (BACKEND, mode, name), VALUE_RTOL_OVERRIDES.get((BACKEND, None, name), VALUE_RTOL)
+    )
+    np.testing.assert_allclose(float(value), float(expected_value), rtol=value_rtol, atol=0)
     atol_scale = GRAD_ATOL_SCALE_OVERRIDES.get(name, GRAD_ATOL_SCALE)
     atol = atol_scale * max(1.0, float(np.abs(expected_grad).max()))
     np.testing.assert_allclose(grad, expected_grad, rtol=GRAD_RTOL, atol=atol)

@@ -59,9 +59,10 @@ def test_classifier_is_deterministic_and_reports_accuracy(small):
     assert training.embed(a.embedding_model, x).shape == (len(x), 16)
 
 
-@pytest.fixture(scope="module")
-def mirrored(mirrored_strategy):
-    return mirrored_strategy
+@pytest.fixture
+def mirrored(two_device_strategy):
+    # tf.distribute.MirroredStrategy on TensorFlow, keras.distribution.DataParallel on JAX.
+    return two_device_strategy
 
 
 @pytest.mark.parametrize("fit", ["embedding", "classifier"])
@@ -99,6 +100,8 @@ def test_mirrored_strategy_over_two_devices_matches_one_device(small, fit, mirro
         )
 
     one, two = run(None), run(mirrored)
+    if keras.backend.backend() == "jax":  # the weights really are replicated over two devices
+        assert len(two.model.weights[0].value.sharding.device_set) == 2
     np.testing.assert_allclose(one.history["loss"], two.history["loss"], rtol=1e-4)
     for a, b in zip(_weights(one.model), _weights(two.model)):
         np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-5)

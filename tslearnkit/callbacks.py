@@ -81,6 +81,8 @@ def _non_finite_message(epoch, what, model, hint):
 def _define_classes():
     import keras
 
+    from . import _backend
+
     class NonFiniteGuard(keras.callbacks.Callback):
         """Raise :class:`NonFiniteTrainingError` at the end of an epoch whose loss (or any logged
         loss) or any weight is NaN/inf — checked on the weights themselves, because a diverged
@@ -94,7 +96,16 @@ def _define_classes():
             super().__init__()
             self.hint = hint
 
+        # The guard reports divergence, not the losses' own eager NaN checks (which torch's
+        # eager train step would otherwise run; see _backend.suspend_value_checks).
+        def on_train_batch_begin(self, batch, logs=None):
+            _backend.suspend_value_checks(True)
+
+        def on_train_batch_end(self, batch, logs=None):
+            _backend.suspend_value_checks(False)
+
         def on_epoch_end(self, epoch, logs=None):
+            _backend.suspend_value_checks(False)
             for key, value in (logs or {}).items():
                 if "loss" in key and not np.isfinite(np.asarray(value, np.float64)).all():
                     raise NonFiniteTrainingError(
@@ -197,7 +208,7 @@ def _define_classes():
         def on_epoch_end(self, epoch, logs=None):
             shares = [
                 active_triplet_fraction(
-                    np.asarray(self.model(xb, training=False)),
+                    keras.ops.convert_to_numpy(self.model(xb, training=False)),
                     yb,
                     margin=self.margin,
                     distance_metric=self.distance_metric,

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import models
+from . import _backend, models
 from .data import check_labels, check_series, stratified_split_indices
 from .recipe import BATCH_AUGMENTATIONS, Recipe
 
@@ -80,9 +80,8 @@ def _seed_everything(seed: int) -> None:
 
 
 def _strategy(strategy):
-    import tensorflow as tf
-
-    return strategy if strategy is not None else tf.distribute.get_strategy()
+    """The context to build and compile in: see :func:`tslearnkit._backend.distribution_scope`."""
+    return _backend.distribution_scope(strategy)
 
 
 def _build_encoder(encoder, input_shape, encoder_config):
@@ -265,6 +264,7 @@ class FitOptions:
         seed: seeds Python, NumPy and TensorFlow; same seed, same result on CPU.
         verbose: ``"auto"`` (see :func:`resolve_verbose`), 0, 1 or 2.
         strategy: a ``tf.distribute.Strategy``; the model is built and compiled in its scope.
+            On JAX, a ``keras.distribution.DataParallel`` instead (set as Keras' distribution).
     """
 
     recipe: Recipe | None = None
@@ -295,7 +295,7 @@ def _fit_embedding_model(
     supervised=True,
 ) -> FitResult:
     """Build and compile encoder → embedding inside the strategy's scope, then fit on ``dataset``."""
-    with _strategy(options.strategy).scope():
+    with _strategy(options.strategy):
         enc = _build_encoder(options.encoder, x_fit.shape[1:], options.encoder_config)
         model = models.embedding_model(enc, embedding_dim, normalize)
         optimizer = _optimizer(options.learning_rate, steps_per_epoch * epochs, options.lr_schedule)

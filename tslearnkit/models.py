@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 import keras
 from keras import layers
 
+from . import _backend
+
 __all__ = [
     "ENCODERS",
     "build_encoder",
@@ -36,11 +38,12 @@ BATCH_NORM_MOMENTUM = 0.9
 
 def _batch_norm():
     # Synchronized across replicas under a tf.distribute strategy, so N replicas normalise with
-    # the statistics of the global batch, exactly like one device; identical on one device.
+    # the statistics of the global batch, exactly like one device; identical on one device (JAX's
+    # keras.distribution sees the global batch already: see _backend.synchronized_batch_norm).
     # Momentum 0.9, not Keras's 0.99: small datasets train for a few hundred steps, too few for
     # 0.99's moving statistics to converge (measured on ArrowHead: after 160 steps at 0.99 the
     # inference-mode features were nearly constant and the classifier predicted one class).
-    return layers.BatchNormalization(synchronized=True, momentum=BATCH_NORM_MOMENTUM)
+    return layers.BatchNormalization(synchronized=_backend.synchronized_batch_norm(), momentum=BATCH_NORM_MOMENTUM)
 
 
 def _check_input_shape(input_shape) -> tuple[int | None, int]:

@@ -106,6 +106,7 @@ def fit_classifier(
         seed: seeds Python, NumPy and TensorFlow; same seed, same result on CPU.
         verbose: ``"auto"``, 0, 1 or 2.
         strategy: a ``tf.distribute.Strategy``; ``None`` uses the default (one device).
+            On JAX, a ``keras.distribution.DataParallel`` instead (set as Keras' distribution).
 
     Returns:
         :class:`FitResult`; ``embedding_model`` is the encoder (the classifier's penultimate
@@ -122,7 +123,7 @@ def fit_classifier(
     batch_size = min(batch_size, len(x_fit))
     steps_per_epoch = sampling.shuffled_steps_per_epoch(len(x_fit), batch_size)
     epochs = _epochs(epochs, recipe, steps_per_epoch, default=30)
-    with _strategy(strategy).scope():
+    with _strategy(strategy):
         enc = _build_encoder(encoder, x_train.shape[1:], encoder_config)
         model = models.classifier_model(enc, n_classes)
         model.compile(

@@ -10,6 +10,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from .. import _backend
+
 DISTANCE_METRICS = ("L2", "squared-L2", "angular")
 """Names accepted by `distance_metric` (a callable is accepted too)."""
 
@@ -19,16 +21,7 @@ POSITIVE_PAIRS = ("ordered", "combinations")
 
 def _is_eager(x):
     """True when `x` holds concrete values (not a graph or a JAX trace)."""
-    backend = keras.backend.backend()
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        return tf.executing_eagerly()
-    if backend == "jax":
-        import jax
-
-        return not isinstance(x, jax.core.Tracer)
-    return True
+    return _backend.is_concrete(x)
 
 
 def _embeddings_to_float(y_pred, name="y_pred"):
@@ -127,6 +120,21 @@ def _cast_back(loss, input_dtype):
     Keras loss classes (`keras_losses`) return the float32 value instead, as Keras losses do.
     """
     return loss if loss.dtype == input_dtype else ops.cast(loss, input_dtype)
+
+
+def _mean(x, axis=None, keepdims=False):
+    """`sum / count`: `ops.mean` computes float64 in float32 on JAX and torch (Keras' rule)."""
+    count = ops.size(x) if axis is None else ops.shape(x)[axis]  # a tensor if the shape is unknown
+    return ops.sum(x, axis=axis, keepdims=keepdims) / ops.cast(count, x.dtype)
+
+
+def _clip_below(x, floor=0.0):
+    """`maximum(x, floor)` with TensorFlow's gradient where `x == floor`: all of it to `x`.
+
+    `ops.maximum` splits the gradient of a tie 0.5/0.5 on JAX and torch; TFA's losses (and
+    their goldens) were written on TensorFlow's convention, which `where` gives on every backend.
+    """
+    return ops.where(x >= floor, x, floor)
 
 
 def _upstream(args, upstream):

@@ -1,22 +1,19 @@
 """Row-wise binary search in sorted rows, shared by the semi-hard and batch-all losses.
 
-TensorFlow's batched `tf.searchsorted` is used where it is cheap; under XLA (which lowers it to a
-(b, q, m) comparison) a loop of halving steps in O(b q) memory replaces it.
+The backend's batched search (`tf.searchsorted`, `torch.searchsorted`; see `tslearnkit._backend`)
+is used where it is cheap; on JAX and under TensorFlow's XLA (which lowers its op to a (b, q, m)
+comparison) a loop of halving steps in O(b q) memory replaces it.
 """
 
-import keras
 import numpy as np
 from keras import ops
+
+from .. import _backend
 
 
 def _in_xla_context():
     """True while tracing a TensorFlow function that XLA compiles (`jit_compile=True`)."""
-    try:
-        from tensorflow.python.framework import ops as tf_ops
-        from tensorflow.python.ops import control_flow_util
-    except ImportError:  # private modules moved: fall back to TensorFlow's own op
-        return False
-    return bool(control_flow_util.GraphOrParentsInXlaContext(tf_ops.get_default_graph()))
+    return _backend.in_xla_context()
 
 
 def _rowwise_searchsorted(sorted_rows, values, side):
@@ -32,17 +29,11 @@ def _rowwise_searchsorted(sorted_rows, values, side):
     """
     sorted_rows = ops.stop_gradient(sorted_rows)
     values = ops.stop_gradient(values)
-    if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        if _in_xla_context() and sorted_rows.shape[1] is not None:
-            # XLA lowers tf.searchsorted to a (b, q, m) comparison: 9 GiB at b = q = m = 1024.
-            return _binary_search_rows(sorted_rows, values, side)
-        # `keras.ops.searchsorted` is 1-D only; TF's own op is batched over rows. Going through
-        # `vectorized_map` instead re-traces a pfor graph on every eager call.
-        return tf.searchsorted(sorted_rows, values, side=side, out_type=tf.int32)
-    indices = ops.vectorized_map(lambda row: ops.searchsorted(row[0], row[1], side=side), (sorted_rows, values))
-    return ops.cast(indices, "int32")
+    native = _backend.batched_searchsorted(sorted_rows, values, side)
+    if native is not None:
+        return native
+    # JAX (and TensorFlow under XLA): `keras.ops.searchsorted` is 1-D only.
+    return _binary_search_rows(sorted_rows, values, side)
 
 
 def _binary_search_rows(sorted_rows, values, side):

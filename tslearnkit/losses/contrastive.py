@@ -11,8 +11,10 @@ from keras import ops
 from ._checks import (
     _cast_back,
     _check_temperature,
+    _clip_below,
     _embeddings_to_float,
     _labels_to_vector,
+    _mean,
     _warn_if,
 )
 from .distances import _l2_normalize, _label_masks
@@ -29,12 +31,12 @@ def _similarity_logits(embeddings, temperature, normalize):
         normalized = _l2_normalize(embeddings)
         similarity = ops.matmul(normalized, ops.transpose(normalized))
     else:
-        centred = embeddings - ops.mean(embeddings, axis=0, keepdims=True)
+        centred = embeddings - _mean(embeddings, axis=0, keepdims=True)
         squared_norms = ops.sum(ops.square(centred), axis=1, keepdims=True)
         squared_distances = (squared_norms + ops.transpose(squared_norms)) - 2.0 * ops.matmul(
             centred, ops.transpose(centred)
         )
-        similarity = -ops.maximum(squared_distances, 0.0)
+        similarity = -_clip_below(squared_distances)
     return similarity / temperature
 
 
@@ -86,7 +88,7 @@ def nt_xent_loss(z_a, z_b, temperature=0.5, normalize=True):
     not_self = ops.logical_not(ops.eye(num_views, dtype="bool"))
     partner = (ops.arange(num_views) + num_views // 2) % num_views
     positive_logits = ops.take_along_axis(logits, ops.expand_dims(partner, 1), axis=1)
-    loss = ops.mean(_masked_logsumexp(logits, not_self) - positive_logits)
+    loss = _mean(_masked_logsumexp(logits, not_self) - positive_logits)
     return _cast_back(loss, input_dtype)
 
 

@@ -6,7 +6,7 @@ matrix, `_label_masks` tells which entries are positive pairs and which are nega
 
 from keras import ops
 
-from ._checks import _check_distance_metric, _upstream
+from ._checks import _check_distance_metric, _clip_below, _upstream
 
 
 def _euclidean_distances(embeddings, squared):
@@ -93,7 +93,7 @@ def _l2_normalize(embeddings):
 def _angular_distances(embeddings):
     """TFA's `angular_distance`: 1 - cosine similarity, clamped at 0 (diagonal not forced to 0)."""
     normalized = _l2_normalize(embeddings)
-    return ops.maximum(1.0 - ops.matmul(normalized, ops.transpose(normalized)), 0.0)
+    return _clip_below(1.0 - ops.matmul(normalized, ops.transpose(normalized)))
 
 
 def pairwise_distances(embeddings, distance_metric="L2"):

@@ -6,7 +6,7 @@ gather `y_true`/`y_pred` from all replicas, mine on the global batch and divide 
 replicas, so that N replicas give the same gradients as one device.
 """
 
-import keras
+from .. import _backend
 
 
 def _gather_from_replicas(*tensors):
@@ -16,12 +16,4 @@ def _gather_from_replicas(*tensors):
       `(tensors, num_replicas)`; unchanged tensors and 1 outside such a context (and on the
       JAX/torch backends, whose data parallelism already sees the global batch).
     """
-    if keras.backend.backend() != "tensorflow":
-        return tensors, 1
-    import tensorflow as tf
-
-    context = tf.distribute.get_replica_context()
-    if context is None or context.num_replicas_in_sync == 1:
-        return tensors, 1
-    gathered = tuple(context.all_gather(tensor, axis=0) for tensor in tensors)
-    return gathered, context.num_replicas_in_sync
+    return _backend.gather_from_replicas(*tensors)

@@ -11,8 +11,10 @@ from ._checks import (
     _cast_back,
     _check_distance_metric,
     _check_margin,
+    _clip_below,
     _embeddings_to_float,
     _labels_to_vector,
+    _mean,
     _warn_if,
 )
 from ._search import _rowwise_searchsorted
@@ -159,7 +161,7 @@ def triplet_semihard_loss(y_true, y_pred, margin=1.0, distance_metric="L2"):
         "the loss is 0 (TFA would return NaN). Sample several examples per class.",
         embeddings,
     )
-    loss = ops.sum(ops.maximum(hinge * positives, 0.0)) / ops.maximum(num_positives, 1.0)
+    loss = ops.sum(_clip_below(hinge * positives)) / ops.maximum(num_positives, 1.0)
     return _cast_back(loss, input_dtype)
 
 
@@ -201,5 +203,5 @@ def triplet_hard_loss(y_true, y_pred, margin=1.0, soft=False, distance_metric="L
     if soft:
         per_anchor = ops.log1p(ops.exp(hardest_positive - hardest_negative))
     else:
-        per_anchor = ops.maximum(hardest_positive - hardest_negative + margin, 0.0)
-    return _cast_back(ops.mean(per_anchor), input_dtype)
+        per_anchor = _clip_below(hardest_positive - hardest_negative + margin)
+    return _cast_back(_mean(per_anchor), input_dtype)
