@@ -44,13 +44,14 @@ from .checks import (
     check_series,
 )
 from .container import TimeSeriesDataset
-from .open_set import OpenSetSplit, open_set_split
+from .open_set import MIN_OPEN_SET_CLASSES, OpenSetSplit, open_set_split
 from .preprocess import VARIABLE_LENGTH, ChannelStats, pad_series, resample_series, standardize
 from .project_csv import PROJECT_COLUMNS, PROJECT_DATASET, PROJECT_FILE_STEM, PROJECT_LABEL_COLUMNS, load_project_csv
 from .shaping import STUDY_CLASS_COUNTS, long_tail_ratios, make_imbalanced, shrink
 from .splits import stratified_split, stratified_split_indices
 
 __all__ = [
+    "MIN_OPEN_SET_CLASSES",
     "ARCHIVE_HOST",
     "DEFAULT_DATASET",
     "VARIABLE_LENGTH",

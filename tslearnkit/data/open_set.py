@@ -42,7 +42,10 @@ import numpy as np
 from .container import TimeSeriesDataset
 from .preprocess import standardize
 
-__all__ = ["OpenSetSplit", "open_set_split"]
+__all__ = ["MIN_OPEN_SET_CLASSES", "OpenSetSplit", "open_set_split"]
+
+MIN_OPEN_SET_CLASSES = 4
+"""Classes an open-set split needs: at least two to train on and two the model never sees."""
 
 _PARTS = ("train", "seen_test", "query", "gallery")
 
