@@ -269,25 +269,27 @@ tk.exercises.lesson07.check_recall_at_k(recall_at_k, found, split.y_query)
 
 # %% [markdown]
 # ### Exercise 7.3 — Add a new class without retraining
-# *Practises: `SearchIndex.add` — a new class is just new gallery items.*
+# *Practises: `tk.search.SearchIndex` and `add` — a new class is just new gallery items.*
 #
 # `new_class` below is a seen class whose test series (`split.x_seen_test`, where
-# `split.y_seen_test == new_class`) the index has never held. Add the first half of them to
-# `reloaded` with their labels, then query with the second half and store in `new_class_hits`
-# the share of those queries whose nearest neighbour has that class.
+# `split.y_seen_test == new_class`) no index has held. Build `grown`, a `tk.search.SearchIndex`
+# with the reloaded model (`reloaded.model`) over the unseen gallery, add the first half of the
+# new class's test series to it with their labels, then query with the second half and store in
+# `new_class_hits` the share of those queries whose nearest neighbour has that class.
 
 # %% tags=["solution"]
 new_class = int(np.bincount(split.y_seen_test).argmax())  # the seen class with the most test series
 ### BEGIN SOLUTION
+grown = tk.search.SearchIndex(reloaded.model, split.x_gallery, split.y_gallery)
 members = np.flatnonzero(split.y_seen_test == new_class)
 half = len(members) // 2
-reloaded.add(split.x_seen_test[members[:half]], split.y_seen_test[members[:half]])
-nearest = reloaded.query(split.x_seen_test[members[half:]], k=1)
+grown.add(split.x_seen_test[members[:half]], split.y_seen_test[members[:half]])
+nearest = grown.query(split.x_seen_test[members[half:]], k=1)
 new_class_hits = float(np.mean(nearest.labels[:, 0] == new_class))
 ### END SOLUTION
 
 # %% tags=["check"]
-tk.exercises.lesson07.check_new_class(new_class_hits, reloaded, split)
+tk.exercises.lesson07.check_new_class(new_class_hits, grown, split)
 lesson.finish()
 
 # %% [markdown]

@@ -30,6 +30,16 @@ def _solution_lines(notebook):
     return lines
 
 
+def _solution_blocks(notebook):
+    """The text of every answer block (between the markers)."""
+    blocks = []
+    for cell in notebook.cells:
+        if workshop.SOLUTION_TAG in cell.metadata.get("tags", []):
+            for part in cell.source.split(workshop.BEGIN)[1:]:
+                blocks.append(part.split(workshop.END)[0])
+    return blocks
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("workshop")
@@ -64,12 +74,16 @@ def test_no_solution_code_reaches_a_student_notebook(built, name):
     out, _ = built
     student = nbformat.read(out / "student" / f"{name}.ipynb", as_version=4)
     text = "\n".join(cell.source for cell in student.cells)
-    answers = _solution_lines(_lesson(name))
+    answers = [line for line in _solution_lines(_lesson(name)) if len(line.strip("()[]{},:")) > 3]
     assert answers
-    leaked = [line for line in answers if any(line == s.strip() for s in text.splitlines())]
-    assert not leaked, f"answer lines in the student notebook of {name}: {leaked}"
-    assert workshop.BEGIN not in text and workshop.END not in text
     tagged = [c for c in student.cells if workshop.STUDENT_TAG in c.metadata.get("tags", [])]
+    in_exercises = "\n".join(c.source for c in tagged).splitlines()
+    leaked = [line for line in answers if any(line == s.strip() for s in in_exercises)]
+    assert not leaked, f"answer lines in the exercise cells of {name}'s student notebook: {leaked}"
+    squeeze = lambda source: "".join(source.split())  # noqa: E731  (whitespace-free, to find a whole block)
+    for block in _solution_blocks(_lesson(name)):
+        assert squeeze(block) not in squeeze(text), f"a whole answer of {name} reaches its student notebook"
+    assert workshop.BEGIN not in text and workshop.END not in text
     assert len(tagged) >= 3 and all("raise tk.exercises.YourTurn(" in c.source for c in tagged)
     assert not any(workshop.SOLUTION_TAG in c.metadata.get("tags", []) for c in student.cells)
 
