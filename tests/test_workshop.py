@@ -19,15 +19,12 @@ def _lesson(name):
 
 def _solution_lines(notebook):
     """The answer lines of every solution block (code, not comments or blanks)."""
-    lines = []
-    for cell in notebook.cells:
-        if workshop.SOLUTION_TAG in cell.metadata.get("tags", []):
-            block = cell.source.split(workshop.BEGIN)[1:]
-            for part in block:
-                for line in part.split(workshop.END)[0].splitlines():
-                    if line.strip() and not line.strip().startswith("#"):
-                        lines.append(line.strip())
-    return lines
+    return [
+        line.strip()
+        for block in _solution_blocks(notebook)
+        for line in block.splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
 
 
 def _solution_blocks(notebook):
