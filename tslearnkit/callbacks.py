@@ -218,7 +218,48 @@ def _define_classes():
             if logs is not None:
                 logs["active_triplets"] = float(np.mean(shares))
 
+    class StopWhenIdle(keras.callbacks.Callback):
+        """Stops training once the loss has stayed below ``fraction`` of its first epoch's value
+        for ``patience_steps`` optimizer steps.
+
+        A hinge loss (the triplet losses) is zero on a batch when every triplet of it already
+        satisfies the margin: the batch has no gradient and teaches nothing. With on-the-fly
+        augmentation a few triplets flicker back now and then, so the loss is rarely exactly
+        zero; a thousandth of where it started is "nothing left to learn" in practice. Never fires
+        for losses that stay far from zero (SupCon, NT-Xent, whose floor is the log of the
+        positives per anchor).
+
+        Attributes:
+            stopped_epoch: 1-based epoch after which training stopped (``None`` if it did not).
+        """
+
+        def __init__(self, patience_steps: int, steps_per_epoch: int, *, fraction: float = 1e-3):
+            super().__init__()
+            if patience_steps < 1 or steps_per_epoch < 1 or not 0 <= fraction < 1:
+                raise ValueError(
+                    "patience_steps and steps_per_epoch must be >= 1 and fraction in [0, 1); got "
+                    f"{patience_steps}, {steps_per_epoch}, {fraction}"
+                )
+            self.patience_epochs = max(1, -(-int(patience_steps) // int(steps_per_epoch)))
+            self.fraction = float(fraction)
+            self.stopped_epoch = None
+            self._first = None
+            self._idle = 0
+
+        def on_epoch_end(self, epoch, logs=None):
+            loss = (logs or {}).get("loss")
+            if loss is None:
+                return
+            loss = float(loss)
+            if self._first is None:
+                self._first = loss
+            self._idle = self._idle + 1 if loss <= self.fraction * self._first else 0
+            if self._idle >= self.patience_epochs:
+                self.stopped_epoch = epoch + 1
+                self.model.stop_training = True
+
     classes = {
+        "StopWhenIdle": StopWhenIdle,
         "BestWeights": BestWeights,
         "ActiveTripletsCallback": ActiveTripletsCallback,
         "NonFiniteGuard": NonFiniteGuard,
@@ -229,7 +270,7 @@ def _define_classes():
 
 
 def __getattr__(name):
-    if name in ("BestWeights", "ActiveTripletsCallback", "NonFiniteGuard"):
+    if name in ("BestWeights", "ActiveTripletsCallback", "NonFiniteGuard", "StopWhenIdle"):
         classes = _define_classes()
         globals().update(classes)
         return classes[name]

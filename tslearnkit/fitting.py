@@ -43,6 +43,8 @@ class FitResult:
         steps: optimizer steps actually run.
         best_epoch: with a recipe's validation split, the epoch whose weights were kept
             (``None`` when the last weights are used).
+        idle_stop_epoch: the epoch after which training stopped because the loss had been zero
+            (no active triplet) for ``stop_when_idle`` steps; ``None`` when the budget ran out.
     """
 
     model: object
@@ -52,6 +54,7 @@ class FitResult:
     epochs: int
     steps: int = 0
     best_epoch: int | None = None
+    idle_stop_epoch: int | None = None
 
 
 # --------------------------------------------------------------------------- shared pieces
@@ -293,6 +296,7 @@ def _fit_embedding_model(
     loss_config,
     selection,
     supervised=True,
+    stop_when_idle=None,
 ) -> FitResult:
     """Build and compile encoder → embedding inside the strategy's scope, then fit on ``dataset``."""
     with _strategy(options.strategy):
@@ -302,6 +306,8 @@ def _fit_embedding_model(
         model.compile(optimizer=optimizer, loss=_make_loss(loss, supervised=supervised, **(loss_config or {})))
     extra = _retrieval_callback(options.validation, (x_fit, y_fit), 1)
     extra += _selection_callbacks(selection, (x_fit, y_fit), None, epochs)
+    idle = _idle_callback(stop_when_idle, steps_per_epoch)
+    extra += idle
     history, elapsed, n_epochs = _fit(
         model,
         dataset,
@@ -311,4 +317,18 @@ def _fit_embedding_model(
         callbacks=[*extra, *options.callbacks],
         desc=loss if isinstance(loss, str) else getattr(loss, "name", None),
     )
-    return FitResult(model, model, history, elapsed, n_epochs, steps_per_epoch * n_epochs, _best_epoch(extra))
+    stopped = idle[0].stopped_epoch if idle else None
+    return FitResult(model, model, history, elapsed, n_epochs, steps_per_epoch * n_epochs, _best_epoch(extra), stopped)
+
+
+def _idle_callback(stop_when_idle, steps_per_epoch):
+    from .callbacks import StopWhenIdle
+
+    if stop_when_idle is None:
+        return []
+    if isinstance(stop_when_idle, bool) or not isinstance(stop_when_idle, (int, np.integer)) or stop_when_idle < 1:
+        raise ValueError(
+            f"stop_when_idle must be None (train the whole budget) or a number of optimizer steps >= 1; "
+            f"got {stop_when_idle!r}"
+        )
+    return [StopWhenIdle(int(stop_when_idle), steps_per_epoch)]

@@ -21,6 +21,8 @@ __all__ = [
     "plot_history",
     "plot_latent_clusters",
     "plot_results",
+    "plot_distance_distributions",
+    "plot_nn_confusion",
     "project_2d",
 ]
 
@@ -67,16 +69,35 @@ def save_figure(fig, figures_dir, name: str, *, dpi: int = 110) -> Path:
     return path
 
 
-def plot_series(x, y, class_names: Sequence[str], *, per_class: int = 3, seed: int = 0, max_classes: int = 9):
-    """A grid: one row per class, ``per_class`` random series per row, every channel a line.
+def plot_series(
+    x,
+    y,
+    class_names: Sequence[str],
+    *,
+    per_class: int = 3,
+    seed: int = 0,
+    max_classes: int = 9,
+    channels: Sequence[int] | None = None,
+):
+    """A grid: one row per class, ``per_class`` random series per row, one line per drawn channel.
 
     Args:
         x: ``(n, timesteps, channels)``; y: ``(n,)`` int labels.
+        channels: 0-based indices of the channels to draw (a few stay readable; twelve lines per
+            panel do not). ``None`` draws every channel.
     """
     plt = _plt()
     rng = np.random.default_rng(seed)
     classes = list(range(min(len(class_names), max_classes)))
-    channels = x.shape[2]
+    if channels is None:
+        channels = range(x.shape[2])
+    channels = [int(c) for c in channels]
+    bad = [c for c in channels if not 0 <= c < x.shape[2]]
+    if not channels or bad:
+        raise ValueError(f"channels must be indices in [0, {x.shape[2] - 1}]; got {list(channels)}")
+    x = x[:, :, channels]
+    channel_ids = channels
+    channels = len(channel_ids)
     fig, axes = plt.subplots(
         len(classes),
         per_class,
@@ -101,8 +122,14 @@ def plot_series(x, y, class_names: Sequence[str], *, per_class: int = 3, seed: i
                 ax.set_ylabel(f"class {class_names[cls]}", fontsize=9)
             if row == len(classes) - 1:
                 ax.set_xlabel("time step")
-    fig.suptitle(f"{per_class} series per class (one row per class, #: index in the split), every channel a line")
-    if channels > 1:  # the colour scale says which line is which channel
+    drawn = "every channel a line" if channels == x.shape[2] and channel_ids == list(range(channels)) else ""
+    fig.suptitle(
+        f"{per_class} series per class (one row per class, #: index in the split)" + (f", {drawn}" if drawn else "")
+    )
+    if channels > 1 and channels <= 6:  # a legend names each drawn channel (1-based, as people count)
+        handles = [plt.Line2D([], [], color=colors[i], lw=1.5) for i in range(channels)]
+        fig.legend(handles, [f"channel {c + 1}" for c in channel_ids], loc="outside right upper", fontsize=8)
+    elif channels > 6:  # the colour scale says which line is which channel
         from matplotlib.cm import ScalarMappable
         from matplotlib.colors import BoundaryNorm
 
@@ -206,16 +233,25 @@ def plot_embeddings(
 def plot_train_test_embeddings(
     train_emb, y_train, test_emb, y_test, class_names, *, method: str = "pca", seed: int = 0, title: str = ""
 ):
-    """Train and test embeddings side by side, in one projection (PCA fitted on train)."""
+    """Train and test embeddings side by side, in one projection: PCA fitted on train and applied
+    to test; t-SNE fitted once on train and test together (it has no out-of-sample transform),
+    so both panels share one map and their axes."""
     plt = _plt()
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), sharex=method != "tsne", sharey=method != "tsne")
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), sharex=True, sharey=True)
+    train_emb, test_emb = np.asarray(train_emb, np.float64), np.asarray(test_emb, np.float64)
+    if method == "tsne":
+        both, _ = project_2d(np.concatenate([train_emb, test_emb]), method="tsne", seed=seed)
+        train_emb, test_emb, method = both[: len(train_emb)], both[len(train_emb) :], "direct"
+        used = "t-SNE of train and test together"
+    else:
+        used = None
     reference = train_emb if method == "pca" else None
-    plot_embeddings(
-        train_emb, y_train, class_names, method=method, ax=axes[0], title="train", seed=seed, reference=reference
-    )
-    plot_embeddings(
-        test_emb, y_test, class_names, method=method, ax=axes[1], title="test", seed=seed, reference=reference
-    )
+    for ax, emb, labels, split in ((axes[0], train_emb, y_train, "train"), (axes[1], test_emb, y_test, "test")):
+        plot_embeddings(emb, labels, class_names, method=method, ax=ax, title=split, seed=seed, reference=reference)
+        if used:
+            ax.set_xlabel("t-SNE 1")
+            ax.set_ylabel("t-SNE 2")
+            ax.set_title(f"{split} ({used})", fontsize=9)
     class_legend(axes[1], len(class_names))
     if title:
         fig.suptitle(title)
@@ -280,23 +316,22 @@ def plot_latent_clusters(
     fig = None
     if ax is None:
         fig, ax = plt.subplots(figsize=(6, 5))
-    ax.contourf(
-        gx,
-        gy,
-        regions,
-        levels=np.arange(n_clusters + 1) - 0.5,
-        cmap="Pastel2" if n_clusters <= 8 else "tab20",
-        alpha=0.35,
-    )
+    # Regions in alternating greys with black borders and a number each: the colours stay the
+    # classes', so a point is never tinted by a cluster it is not in.
+    levels = np.arange(n_clusters + 1) - 0.5
+    ax.contourf(gx, gy, regions % 2, levels=[-0.5, 0.5, 1.5], colors=["#f2f2f2", "#d9d9d9"])
+    ax.contour(gx, gy, regions, levels=levels, colors="k", linewidths=0.6)
     colors = _colors(len(class_names))
     for cls, name in enumerate(class_names):
         mask = np.asarray(labels) == cls
         if mask.any():
             ax.scatter(z[mask, 0], z[mask, 1], s=10, color=colors[cls], label=str(name), edgecolor="k", linewidth=0.2)
     ax.scatter(*km.cluster_centers_.T, marker="x", s=80, c="k", label="k-means centres")
+    for j, (cx, cy) in enumerate(km.cluster_centers_):
+        ax.annotate(f"k{j}", (cx, cy), xytext=(4, 4), textcoords="offset points", fontsize=8, fontweight="bold")
     ax.set_xlabel("z1")
     ax.set_ylabel("z2")
-    ax.set_title(title or f"2-D latent plane, {n_clusters} k-means regions")
+    ax.set_title(title or f"2-D latent plane: {n_clusters} k-means regions (grey, k0…), points coloured by class")
     class_legend(ax, len(class_names) + 1)
     return (fig if fig is not None else ax.figure), km.labels_
 
@@ -379,3 +414,111 @@ def plot_search_results(
     fig.suptitle(f"Search by example: each query and its {k} nearest gallery series (green: same class, red: another)")
     fig.tight_layout()
     return fig
+
+
+def _pairwise_euclidean(a, b):
+    sq = (a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2.0 * a @ b.T
+    return np.sqrt(np.maximum(sq, 0.0))
+
+
+def plot_distance_distributions(
+    embeddings: Mapping[str, np.ndarray], labels, *, bins: int = 40, max_points: int = 600, seed: int = 0, title=""
+):
+    """Same-class vs different-class Euclidean distances, one panel per method.
+
+    A good embedding puts the two histograms apart; their overlap is where retrieval fails.
+    Each panel's distances are divided by that method's median distance, so raw series and
+    unit-length embeddings share one axis.
+
+    Args:
+        embeddings: ``{method name: (n, d) array}``, all of the same ``n`` series (e.g. the
+            test split, raw series flattened or embedded).
+        labels: ``(n,)`` class labels.
+        max_points: at most this many series (a seeded, uniform subsample) enter the pairs.
+
+    Returns:
+        ``(figure, separation)``: ``separation[name]`` is the probability that a random
+        same-class pair is closer than a random different-class pair (ROC AUC; 0.5 = no
+        separation, 1.0 = every same-class pair closer).
+    """
+    from sklearn.metrics import roc_auc_score
+
+    plt = _plt()
+    labels = np.asarray(labels)
+    if not embeddings:
+        raise ValueError("embeddings must map at least one method name to an (n, d) array; got an empty mapping")
+    rng = np.random.default_rng(seed)
+    keep = np.sort(rng.choice(len(labels), size=min(max_points, len(labels)), replace=False))
+    same = labels[keep][:, None] == labels[keep][None, :]
+    upper = np.triu(np.ones_like(same), k=1).astype(bool)
+    fig, axes = plt.subplots(1, len(embeddings), figsize=(3.4 * len(embeddings), 3.0), sharey=True, squeeze=False)
+    separation = {}
+    for ax, (name, emb) in zip(axes[0], embeddings.items()):
+        emb = np.asarray(emb, np.float64).reshape(len(labels), -1)[keep]
+        if len(emb) != len(keep):
+            raise ValueError(f"embeddings[{name!r}] has {len(emb)} rows; labels has {len(labels)}")
+        dist = _pairwise_euclidean(emb, emb)[upper]
+        pos = same[upper]
+        scale = float(np.median(dist)) or 1.0
+        separation[name] = float(roc_auc_score(pos, -dist)) if 0 < pos.sum() < len(pos) else float("nan")
+        edges = np.linspace(0, float(np.percentile(dist / scale, 99.5)) + 1e-9, bins + 1)
+        ax.hist(dist[pos] / scale, bins=edges, density=True, alpha=0.6, color="tab:green", label="same class")
+        ax.hist(dist[~pos] / scale, bins=edges, density=True, alpha=0.6, color="tab:red", label="different classes")
+        ax.set_title(f"{name}\nseparation (AUC) {separation[name]:.2f}", fontsize=9)
+        ax.set_xlabel("distance / median distance")
+    axes[0, 0].set_ylabel("density")
+    axes[0, -1].legend(fontsize=8)
+    fig.suptitle(title or "Distances between series: same class vs different classes")
+    fig.tight_layout()
+    return fig, separation
+
+
+def plot_nn_confusion(
+    query_embeddings, query_labels, reference_embeddings, reference_labels, class_names, *, ax=None, title=""
+):
+    """Nearest-neighbour confusion matrix: for each query, the class of its nearest reference.
+
+    Rows are true classes, columns the nearest neighbour's class; each row is normalised to 1,
+    so the diagonal is per-class P@1 (1-NN accuracy) and an off-diagonal cell says which class
+    a query is mistaken for.
+
+    Args:
+        query_embeddings: ``(n, d)``; query_labels: ``(n,)`` ints indexing ``class_names``.
+        reference_embeddings: ``(m, d)``; reference_labels: ``(m,)``.
+
+    Returns:
+        ``(figure, matrix)`` with ``matrix`` the ``(n_classes, n_classes)`` row-normalised counts.
+    """
+    plt = _plt()
+    q = np.asarray(query_embeddings, np.float64).reshape(len(query_labels), -1)
+    r = np.asarray(reference_embeddings, np.float64).reshape(len(reference_labels), -1)
+    if q.shape[1] != r.shape[1]:
+        raise ValueError(f"query and reference embeddings differ in width: {q.shape[1]} vs {r.shape[1]}")
+    predicted = np.asarray(reference_labels)[np.argmin(_pairwise_euclidean(q, r), axis=1)]
+    n = len(class_names)
+    counts = np.zeros((n, n))
+    np.add.at(counts, (np.asarray(query_labels), predicted), 1)
+    matrix = counts / np.maximum(counts.sum(1, keepdims=True), 1)
+    fig = None
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(1.0 + 0.38 * n, 0.8 + 0.38 * n))
+    ax.imshow(matrix, cmap="Blues", vmin=0, vmax=1)
+    if n <= 15:
+        for i in range(n):
+            for j in range(n):
+                if counts[i, j]:
+                    ax.text(
+                        j,
+                        i,
+                        f"{matrix[i, j]:.2f}",
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if matrix[i, j] > 0.5 else "black",
+                    )
+        ax.set_xticks(range(n), [str(c) for c in class_names], rotation=90, fontsize=7)
+        ax.set_yticks(range(n), [str(c) for c in class_names], fontsize=7)
+    ax.set_xlabel("class of the nearest neighbour")
+    ax.set_ylabel("true class")
+    ax.set_title(title or "1-NN confusion (rows sum to 1)", fontsize=9)
+    return (fig if fig is not None else ax.figure), matrix

@@ -55,7 +55,11 @@ from .metrics.clustering import cluster_scores  # noqa: F401  (kept importable f
 from .metrics.evaluation import embedding_scores
 from .recipe import Recipe
 
+# Optimizer steps of (near-)zero loss after which fit_embedding stops (bench/stop_when_idle.py measures it).
+STOP_WHEN_IDLE_STEPS = 50
+
 __all__ = [
+    "STOP_WHEN_IDLE_STEPS",
     "FitResult",
     "LOSSES",
     "fit_classifier",
@@ -183,6 +187,7 @@ def fit_embedding(
     seed: int = 0,
     verbose="auto",
     strategy=None,
+    stop_when_idle: int | None = STOP_WHEN_IDLE_STEPS,
 ) -> FitResult:
     """Train an embedding with a metric loss on class-balanced P×K batches.
 
@@ -204,9 +209,15 @@ def fit_embedding(
             the training set are added to the logs as ``val_precision_at_1`` etc.
         epochs, learning_rate, lr_schedule, callbacks, seed, verbose, strategy: as in
             :func:`fit_classifier`. An epoch covers every training series at least once.
+        stop_when_idle: stop once the training loss has stayed below a thousandth of its first
+            epoch's value for this many optimizer steps (rounded up to whole epochs): every
+            triplet of (nearly) every batch already satisfies the margin, so the batches have no
+            gradient left (:class:`tslearnkit.callbacks.StopWhenIdle`). ``None`` trains the whole
+            budget. Only hinge losses (the triplet losses) ever reach zero.
 
     Returns:
-        :class:`FitResult` whose ``model`` and ``embedding_model`` are the same model.
+        :class:`FitResult` whose ``model`` and ``embedding_model`` are the same model;
+        ``idle_stop_epoch`` says when the idle rule stopped it.
     """
     x_train, y_train = _check_train(x_train, y_train)
     _check_recipe(recipe)
@@ -242,6 +253,7 @@ def fit_embedding(
         loss=loss,
         loss_config=loss_config,
         selection=selection,
+        stop_when_idle=stop_when_idle,
     )
 
 
