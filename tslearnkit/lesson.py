@@ -61,6 +61,35 @@ class Lesson:
         self.records.append(path)
         return path
 
+    def seed_spread(self, dataset: str, metric: str = "precision_at_1") -> dict:
+        """Mean ± std of ``metric`` per method over every seed this lesson has records of in
+        ``results_dir`` for ``dataset`` (quick and full runs are never mixed).
+
+        A conclusion cell prints the spread when a multi-seed run (``tslearnkit run --seeds 0 1
+        2``) left several seeds' records beside this one; with one seed there is no spread to give.
+
+        Returns:
+            ``{method: (mean, std, n_seeds)}`` for methods with records of at least two seeds.
+        """
+        import numpy as np
+
+        from .results import load_results
+
+        values = {}
+        for record in load_results(self.results_dir, on_error="raise"):
+            if (
+                record["lesson"] == self.name
+                and record["dataset"] == dataset
+                and bool(record.get("quick")) == self.quick
+                and metric in record["metrics"]
+            ):
+                values.setdefault(record["method"], {})[record["seed"]] = record["metrics"][metric]
+        return {
+            method: (float(np.mean(list(v.values()))), float(np.std(list(v.values()), ddof=1)), len(v))
+            for method, v in values.items()
+            if len(v) >= 2
+        }
+
     def finish(self) -> None:
         """Print what was written and how long the lesson took."""
         print(
