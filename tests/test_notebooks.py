@@ -102,6 +102,50 @@ def test_lesson_reads_like_a_lesson(script):
     assert "tensorflow_addons" not in text and "import torch" not in text
 
 
+# A metric value typed into prose: a number with three or more decimals, or a "±" figure.
+TYPED_METRIC = re.compile(r"\d\.\d{3}|±")
+
+
+def _cells(script):
+    jupytext = pytest.importorskip("jupytext")
+    return jupytext.reads(script.read_text(), fmt="py:percent").cells
+
+
+@pytest.mark.parametrize("script", _lesson_paths(), ids=lambda p: p.stem)
+def test_no_metric_value_is_typed_into_markdown(script):
+    for cell in _cells(script):
+        if cell.cell_type == "markdown":
+            found = TYPED_METRIC.search(cell.source)
+            assert not found, (
+                f"{script.name}: markdown states a metric value ({found.group()!r} in "
+                f"{cell.source[max(0, found.start() - 60) : found.end() + 20]!r}); print it from the run instead"
+            )
+
+
+def test_the_metric_pattern_catches_typed_results():
+    for prose in ("P@1 0.980 on unseen speakers", "MAP@R 0.60 ± 0.19", "NMI 0.9824"):
+        assert TYPED_METRIC.search(prose), prose
+    for prose in ("margins in {0.1, 0.5, 1.0}", "L2 distances lie in [0, 2]", "a 20 % share"):
+        assert not TYPED_METRIC.search(prose), prose
+
+
+@pytest.mark.parametrize("script", _lesson_paths(), ids=lambda p: p.stem)
+def test_every_lesson_ends_on_a_conclusion_computed_from_its_run(script):
+    cells = _cells(script)
+    heading = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and "What this run shows" in c.source]
+    assert heading, f"{script.name} has no 'What this run shows' cell"
+    code = next((c for c in cells[heading[0] + 1 :] if c.cell_type == "code"), None)
+    assert code is not None, f"{script.name}: no code cell after 'What this run shows'"
+    assert "print(" in code.source and re.search(r"f\"|f'|\.format\(", code.source), (
+        f"{script.name}: the conclusion cell must print sentences formatted from the run's variables"
+    )
+    assert not TYPED_METRIC.search(re.sub(r"\{[^}]*\}", "", code.source)), (
+        f"{script.name}: the conclusion cell types a metric value instead of formatting one"
+    )
+    summary = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and "## Summary" in c.source]
+    assert summary and summary[0] > heading[0], f"{script.name}: the Summary comes after the conclusion"
+
+
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
     """Every lesson's *instructor* notebook (the lesson with its answers, as `tslearnkit workshop`
@@ -165,6 +209,38 @@ def test_executed_quick_notebooks_hold_no_noise(quick_run, lesson):
         text = _output_text(cell)
         for what, pattern in NOISE.items():
             assert not re.search(pattern, text, flags=re.M), f"{lesson}: {what} in the output of `{cell.source[:60]}`"
+
+
+# Bare values a cell echoes instead of saying something: paths, arrays, figure objects.
+ECHO = re.compile(r"^(Posix|Windows)?Path\(|^array\(|^<(Figure|matplotlib|keras)|^\[<matplotlib")
+NUMBER = re.compile(r"(?<![\w.])-?\d+(\.\d+)?(e[-+]?\d+)?")
+MAX_NUMBERS_PER_OUTPUT = 60
+
+
+def _outputs(cell):
+    for output in cell.get("outputs", []):
+        yield output, output.get("text", "") + "".join(output.get("data", {}).get("text/plain", ""))
+
+
+@pytest.mark.parametrize("lesson", cli.LESSONS)
+def test_executed_quick_notebooks_are_quiet_and_readable(quick_run, lesson):
+    for cell in _executed(quick_run, lesson).cells:
+        for output, text in _outputs(cell):
+            where = f"{lesson}: output of `{cell.source[:60]}`"
+            assert "Warning" not in text, f"{where} holds a warning: {text[:300]!r}"
+            if output.get("output_type") == "execute_result":
+                assert not ECHO.search(text.strip()), f"{where} echoes a bare value: {text[:120]!r}"
+            count = len(NUMBER.findall(text))
+            assert count <= MAX_NUMBERS_PER_OUTPUT, (
+                f"{where} prints {count} numbers (a plot or a short table reads better)"
+            )
+
+
+def test_the_quiet_output_rules_catch_what_they_are_for():
+    assert ECHO.search("PosixPath('runs/figures/x.png')") and ECHO.search("array([1, 2, 3])")
+    assert not ECHO.search("P@1 of the CE embedding: 0.98")
+    assert len(NUMBER.findall(str([round(0.1 * i, 3) for i in range(120)]))) > MAX_NUMBERS_PER_OUTPUT
+    assert len(NUMBER.findall("epoch 12 of 120: loss 3.1e-04, P@1 0.97")) == 5  # 12, 120, 3.1e-04, 1, 0.97
 
 
 def test_kernel_stderr_goes_to_the_run_logs_not_the_terminal(quick_run):
