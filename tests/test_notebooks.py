@@ -298,3 +298,11 @@ def test_readme_table_equals_the_committed_records():
     assert committed == cli.build_table(ROOT / "results"), (
         "README table is stale: run `tslearnkit table --readme README.md`"
     )
+
+
+def test_readme_findings_equal_the_sentences_computed_from_the_records():
+    readme = (ROOT / "README.md").read_text()
+    assert cli.FINDINGS_MARKERS[0] in readme, "README.md has no findings markers"
+    assert cli.readme_section(readme, cli.FINDINGS_MARKERS) == cli.build_findings(ROOT / "results").strip(), (
+        "README findings are stale: run `tslearnkit table --readme README.md`"
+    )

@@ -174,3 +174,42 @@ def test_killing_a_save_never_leaves_a_readable_partial_record_or_removes_one(tm
     assert keep.read_text() == before
     assert all(r["method"] in ("semi-hard", "big") for r in records)
     assert all(len(r["payload"]) == 200_000 for r in records if r["method"] == "big")
+
+
+def _record(method, dataset, seed, p1, map_r, lesson="02_x"):
+    return {
+        "lesson": lesson,
+        "method": method,
+        "dataset": dataset,
+        "seed": seed,
+        "metrics": {"precision_at_1": p1, "mean_average_precision_at_r": map_r},
+        "epochs": 1,
+        "wall_time_s": 1.0,
+        "versions": {},
+    }
+
+
+def test_findings_say_where_learning_did_not_beat_the_raw_series():
+    records = []
+    for seed, jitter in enumerate((0.0, 0.01, -0.01)):
+        records += [
+            _record("1-NN DTW (raw)", "D", seed, 0.90, 0.70),
+            _record("cross-entropy", "D", seed, 0.80 + jitter, 0.75 + jitter),
+            _record("triplet", "D", seed, 0.81 + jitter, 0.60 + jitter),
+            _record("LEAKY: oversample", "D", seed, 0.99, 0.99),
+        ]
+    (line,) = results.findings(results.results_table(records))
+    assert "best MAP@R cross-entropy 0.750 ± 0.010" in line
+    assert "below it by more than one std: triplet (-0.150)" in line
+    assert "against 1-NN DTW (raw): P@1 did not beat (-0.100), MAP@R beat (+0.050)" in line
+    assert "leaky protocol (LEAKY: oversample) against it: P@1 +0.190, MAP@R +0.240" in line
+
+
+def test_findings_call_a_gap_inside_one_std_a_tie():
+    records = [
+        _record(method, "D", seed, 0.5 + d + n, 0.5 + d + n)
+        for seed, n in enumerate((0.0, 0.05, -0.05))
+        for method, d in (("a", 0.01), ("b", 0.0))
+    ]
+    (line,) = results.findings(results.results_table(records))
+    assert "best MAP@R a" in line and "within one std of it: b (-0.010)" in line

@@ -30,6 +30,7 @@ LESSONS = (
 )
 TABLE_START = "<!-- results-table:start -->"
 TABLE_END = "<!-- results-table:end -->"
+FINDINGS_MARKERS = ("<!-- findings:start -->", "<!-- findings:end -->")
 BENCHMARK_MARKERS = ("<!-- benchmark-table:start -->", "<!-- benchmark-table:end -->")
 
 
@@ -174,6 +175,15 @@ def build_table(results_dir: Path, metrics=None) -> str:
     return results.table_markdown(results.results_table(records, metrics), metrics)
 
 
+def build_findings(results_dir: Path) -> str:
+    """The README's "what the numbers say" bullets, computed from the records (see
+    :func:`tslearnkit.results.findings`)."""
+    from . import results
+
+    records = results.load_results(results_dir)
+    return results.findings_markdown(results.results_table(records))
+
+
 def update_readme(readme: Path, table: str, markers: tuple[str, str] = (TABLE_START, TABLE_END)) -> None:
     """Replace the text between ``markers`` in ``readme`` with ``table``."""
     start, end = markers
@@ -249,6 +259,8 @@ def _cmd_table(args) -> int:
     print(table)
     if args.readme:
         update_readme(Path(args.readme), table, markers)
+        if not args.benchmark and FINDINGS_MARKERS[0] in Path(args.readme).read_text():
+            update_readme(Path(args.readme), build_findings(Path(args.results)), FINDINGS_MARKERS)
         print(f"\nupdated {args.readme}")
     return 0
 

@@ -42,6 +42,8 @@ __all__ = [
     "validate_record",
     "results_table",
     "table_markdown",
+    "findings",
+    "findings_markdown",
 ]
 
 REQUIRED_FIELDS = {
@@ -292,3 +294,77 @@ def table_markdown(table, metrics: Sequence[str] = DEFAULT_TABLE_METRICS, *, dig
                 cells.append(f"{mean:.{digits}f}")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _cell(row, metric: str) -> str:
+    mean, std, n = row[f"{metric}_mean"], row[f"{metric}_std"], int(row["n_seeds"])
+    return f"{mean:.3f} ± {std:.3f}" if n > 1 else f"{mean:.3f}"
+
+
+def _gap(a, b, metric: str) -> tuple[float, bool]:
+    """``a − b`` of the means, and whether it exceeds the larger of the two stds (a real gap)."""
+    diff = float(a[f"{metric}_mean"] - b[f"{metric}_mean"])
+    return diff, abs(diff) > max(float(a[f"{metric}_std"]), float(b[f"{metric}_std"]))
+
+
+def findings(table) -> list[str]:
+    """Sentences that state what a :func:`results_table` shows, computed from it.
+
+    For every dataset label (lessons that share one are compared together): the method with the
+    best MAP@R, how far each other method is from it (and whether the gap exceeds one standard
+    deviation over seeds), and, where raw-series baselines (methods whose name ends in
+    ``(raw)``) are in the group, whether the best learned embedding beat each of them. Nothing
+    is typed: every number and every "did / did not" comes from the table.
+    """
+    lines = []
+    if len(table) == 0:
+        return lines
+    frame = table.reset_index()
+    metric_names = {"precision_at_1": "P@1", "mean_average_precision_at_r": "MAP@R"}
+    for dataset, group in frame.groupby("dataset", sort=True):
+        group = group[~group["precision_at_1_mean"].isna()]
+        if len(group) < 2:
+            continue
+        raw = group[group["method"].str.endswith("(raw)")]
+        leaky = group[group["method"].str.startswith("LEAKY")]
+        learned = group[~group["method"].str.endswith("(raw)") & ~group["method"].str.startswith("LEAKY")]
+        if learned.empty:
+            continue
+        seeds = int(group["n_seeds"].max())
+        best = learned.sort_values("mean_average_precision_at_r_mean", ascending=False).iloc[0]
+        lessons = ", ".join(sorted(group["lesson"].unique()))
+        parts = [
+            f"**{dataset}** ({lessons}; {seeds} seed{'s' if seeds > 1 else ''}): best MAP@R "
+            f"{best['method']} {_cell(best, 'mean_average_precision_at_r')}"
+        ]
+        close, behind = [], []
+        for _, other in learned.iterrows():
+            if other["method"] == best["method"]:
+                continue
+            diff, real = _gap(best, other, "mean_average_precision_at_r")
+            (behind if real else close).append(f"{other['method']} ({-diff:+.3f})")
+        if close:
+            parts.append("within one std of it: " + ", ".join(close))
+        if behind:
+            parts.append("below it by more than one std: " + ", ".join(behind))
+        for _, baseline in raw.iterrows():
+            verdicts = []
+            for metric, label in metric_names.items():
+                diff, real = _gap(best, baseline, metric)
+                word = "beat" if diff > 0 and real else "did not beat" if diff <= 0 else "tied (within one std)"
+                verdicts.append(f"{label} {word} ({diff:+.3f})")
+            parts.append(f"against {baseline['method']}: " + ", ".join(verdicts))
+        for _, bad in leaky.iterrows():  # a protocol error shown on purpose: never "the best"
+            verdicts = []
+            for metric, label in (*metric_names.items(), ("NMI", "NMI")):
+                if not math.isnan(bad[f"{metric}_mean"]) and not math.isnan(best[f"{metric}_mean"]):
+                    diff, real = _gap(bad, best, metric)
+                    verdicts.append(f"{label} {diff:+.3f}{'' if real else ' (within one std)'}")
+            parts.append(f"the leaky protocol ({bad['method']}) against it: " + ", ".join(verdicts))
+        lines.append("; ".join(parts) + ".")
+    return lines
+
+
+def findings_markdown(table) -> str:
+    """:func:`findings` as a Markdown bullet list."""
+    return "\n".join(f"- {line}" for line in findings(table))

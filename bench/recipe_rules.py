@@ -1,0 +1,95 @@
+"""Measure two recipe rules on a validation share of the *training* split (never the test split).
+
+Run from the repository root::
+
+    .venv/bin/python bench/recipe_rules.py [--datasets JapaneseVowels ArrowHead] [--seeds 0 1 2]
+
+For each dataset and seed the training split is cut, stratified and seeded, into a development
+part (80 %) and a development evaluation share (20 %); the test split is never loaded into any
+fit or score here. Queries are the evaluation share, references the development part, scores
+pytorch-metric-learning's P@1 and MAP@R (``tk.metrics.retrieval_metrics``).
+
+Rules measured:
+
+* ``validation``: a recipe that holds out 20 % of the development part for best-weights
+  selection (``validation_fraction=0.2``) against one that trains on all of it with the fixed
+  budget (the recipe's rule below :data:`tslearnkit.recipe.MIN_PER_CLASS_FOR_VALIDATION`
+  series per class). Semi-hard loss, the recipe's encoder.
+* ``idle stop``: ``fit_embedding(stop_when_idle=50)`` (the default) against ``None`` (the whole
+  step budget), for batch-all, semi-hard and hard mining: scores and fit seconds.
+
+Writes ``bench/recipe_rules.json`` (every run) and prints a table of mean ± std over seeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+
+import tslearnkit as tk
+
+ENCODER = "fcn"
+
+
+def _scores(model, x_ref, y_ref, x_query, y_query):
+    ref, query = tk.training.embed(model, x_ref), tk.training.embed(model, x_query)
+    s = tk.metrics.retrieval_metrics(query, y_query, ref, y_ref)
+    return {"precision_at_1": s["precision_at_1"], "mean_average_precision_at_r": s["mean_average_precision_at_r"]}
+
+
+def run(dataset: str, seed: int) -> list[dict]:
+    data = tk.data.load_dataset(dataset)
+    x_dev, y_dev, x_eval, y_eval = tk.data.stratified_split(data.x_train, data.y_train, 0.2, seed=seed)
+    recipe = tk.recipe.make_recipe(y_dev, data.timesteps, data.channels)
+    rows = []
+
+    def fit(rule, setting, loss, recipe, **kwargs):
+        f = tk.training.fit_embedding(
+            x_dev, y_dev, loss=loss, recipe=recipe, encoder=ENCODER, seed=seed, verbose=0, **kwargs
+        )
+        row = {"dataset": dataset, "seed": seed, "rule": rule, "setting": setting, "loss": loss}
+        row.update(_scores(f.model, x_dev, y_dev, x_eval, y_eval), fit_s=f.wall_time_s, epochs=f.epochs)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+
+    held = dataclasses.replace(recipe, validation_fraction=0.2)
+    whole = dataclasses.replace(recipe, validation_fraction=0.0)
+    fit("validation", "hold out 20 % for best weights", "semihard", held, stop_when_idle=None)
+    fit("validation", "train on all, fixed budget", "semihard", whole, stop_when_idle=None)
+    for loss in ("batch_all", "semihard", "hard"):
+        fit("idle stop", "whole budget", loss, whole, stop_when_idle=None)
+        fit("idle stop", "stop_when_idle=50", loss, whole, stop_when_idle=50)
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["dataset"], r["rule"], r["loss"], r["setting"]), []).append(r)
+    lines = ["| dataset | rule | loss | setting | seeds | P@1 | MAP@R | fit s |", "|---|---|---|---|---|---|---|---|"]
+    for (dataset, rule, loss, setting), g in groups.items():
+        cells = []
+        for key, digits in (("precision_at_1", 3), ("mean_average_precision_at_r", 3), ("fit_s", 1)):
+            v = np.array([r[key] for r in g])
+            cells.append(f"{v.mean():.{digits}f} ± {v.std(ddof=1) if len(v) > 1 else 0:.{digits}f}")
+        lines.append(f"| {dataset} | {rule} | {loss} | {setting} | {len(g)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", nargs="+", default=["JapaneseVowels", "ArrowHead"])
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--out", default=str(Path(__file__).with_name("recipe_rules.json")))
+    args = parser.parse_args()
+    rows = [row for dataset in args.datasets for seed in args.seeds for row in run(dataset, seed)]
+    Path(args.out).write_text(json.dumps(rows, indent=1) + "\n")
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
