@@ -301,3 +301,51 @@ def test_guard_works_in_plain_model_fit(small):
     model.compile(optimizer=keras.optimizers.Adam(float("nan")), loss=losses.TripletSemiHardLoss())
     with pytest.raises(NonFiniteTrainingError, match="epoch 1"):
         model.fit(x, y, batch_size=16, epochs=3, verbose=0, callbacks=[NonFiniteGuard()])
+
+
+def test_fit_stops_once_the_loss_has_stayed_near_zero(small):
+    """Two easy classes: the hinge loss reaches zero early; the idle rule stops the fit there,
+    and stop_when_idle=None trains the whole budget."""
+    x, y = small
+    keep = y < 2
+    kwargs = dict(
+        loss="batch_all",
+        encoder="fcn",
+        encoder_config=SMALL_FCN,
+        embedding_dim=8,
+        classes_per_batch=2,
+        samples_per_class=6,
+        epochs=60,
+        learning_rate=3e-3,
+        seed=0,
+        verbose=0,
+    )
+    stopped = training.fit_embedding(x[keep], y[keep], stop_when_idle=4, **kwargs)
+    full = training.fit_embedding(x[keep], y[keep], stop_when_idle=None, **kwargs)
+    assert full.epochs == 60 and full.idle_stop_epoch is None
+    assert stopped.idle_stop_epoch is not None and stopped.epochs == stopped.idle_stop_epoch < 60
+    tail = stopped.history["loss"][-2:]  # 4 steps at 2 steps per epoch: the last two epochs
+    assert all(v <= 1e-3 * stopped.history["loss"][0] for v in tail)
+    with pytest.raises(ValueError, match="stop_when_idle must be None"):
+        training.fit_embedding(x[keep], y[keep], stop_when_idle=0, **kwargs)
+
+
+def test_a_fit_whose_loss_did_not_fall_says_so(small, capsys):
+    x, y = small
+    fit = training.fit_embedding(
+        x,
+        y,
+        loss="semihard",
+        encoder="fcn",
+        encoder_config=SMALL_FCN,
+        embedding_dim=8,
+        classes_per_batch=4,
+        samples_per_class=4,
+        epochs=3,
+        learning_rate=1e-12,  # no step moves the weights: the loss cannot fall
+        seed=0,
+        verbose=2,
+    )
+    assert fit.learned is False
+    assert "did NOT learn" in fit.learning_report()
+    assert "did NOT learn" in capsys.readouterr().out

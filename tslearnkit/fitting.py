@@ -19,7 +19,12 @@ from . import _backend, models
 from .data import check_labels, check_series, stratified_split_indices
 from .recipe import BATCH_AUGMENTATIONS, Recipe
 
-__all__ = ["FitOptions", "FitResult", "LOSSES", "resolve_verbose"]
+__all__ = ["FitOptions", "FitResult", "LOSSES", "resolve_verbose", "LEARNED_BELOW"]
+
+LEARNED_BELOW = 0.9
+"""A fit *learned* when its last epoch's mean training loss is below this fraction of its first
+epoch's. A flat loss (the issue's long-series fit stayed at 0.44 from first report to last)
+means the embedding is little better than an untrained one; the fit says so."""
 
 LOSSES = {
     "batch_all": "TripletBatchAllLoss",
@@ -55,6 +60,28 @@ class FitResult:
     steps: int = 0
     best_epoch: int | None = None
     idle_stop_epoch: int | None = None
+
+    @property
+    def learned(self) -> bool | None:
+        """Whether the training loss fell below :data:`LEARNED_BELOW` of its first epoch's value
+        (``None`` with fewer than two epochs: nothing to compare)."""
+        loss = self.history.get("loss") or []
+        if len(loss) < 2:
+            return None
+        return bool(loss[-1] < LEARNED_BELOW * loss[0])
+
+    def learning_report(self) -> str:
+        """One sentence on whether the loss fell: what a lesson prints beside its scores."""
+        loss = self.history.get("loss") or []
+        if self.learned is None:
+            return "one epoch only: too short to tell whether the model learned."
+        change = f"the training loss went from {loss[0]:.3g} (first epoch) to {loss[-1]:.3g} (last)"
+        if self.learned:
+            return f"{change}: the model learned."
+        return (
+            f"{change}, less than a {1 - LEARNED_BELOW:.0%} fall: this model did NOT learn, and its embedding is "
+            "close to an untrained one (try more steps, a larger learning rate or shorter series)."
+        )
 
 
 # --------------------------------------------------------------------------- shared pieces
@@ -166,6 +193,9 @@ def _fit(model, dataset, *, epochs, steps_per_epoch, verbose, callbacks, validat
     elapsed = time.perf_counter() - start
     hist = {k: [float(v) for v in values] for k, values in history.history.items()}
     n_epochs = len(hist["loss"]) if "loss" in hist else 0
+    probe = FitResult(None, None, hist, elapsed, n_epochs)
+    if probe.learned is False and resolve_verbose(verbose):  # said at once, in the fit's own output
+        print(f"{desc or model.name}: {probe.learning_report()}")
     return hist, elapsed, n_epochs
 
 
