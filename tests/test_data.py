@@ -62,8 +62,9 @@ def test_default_dataset_is_real_multivariate_offline(default_dataset):
     ds = default_dataset
     assert ds.name == "JapaneseVowels"
     assert ds.x_train.dtype == np.float32 and ds.x_test.dtype == np.float32
-    assert ds.x_train.shape == (270, 29, 12)
-    assert ds.x_test.shape == (370, 29, 12)
+    # Resampled to the longest *training* series (26 steps; the test split holds up to 29).
+    assert ds.x_train.shape == (270, 26, 12)
+    assert ds.x_test.shape == (370, 26, 12)
     assert ds.y_train.dtype == np.int64
     assert ds.class_names == tuple(str(i) for i in range(1, 10))
     # 30 utterances per speaker in train; the test split is unbalanced (24..88).
@@ -78,9 +79,9 @@ def test_standardisation_uses_training_statistics_only(default_dataset):
     observed = np.concatenate(std_train)
     np.testing.assert_allclose(observed.mean(0), 0, atol=1e-5)  # observed steps, not padding
     np.testing.assert_allclose(observed.std(0), 1, atol=1e-4)
-    # The shipped dataset is exactly these standardised series, stretched to 29 steps (the
-    # default), or edge-padded with variable_length="pad".
-    np.testing.assert_allclose(default_dataset.x_train, data.resample_series(std_train, 29), atol=1e-6)
+    # The shipped dataset is exactly these standardised series, stretched to the longest training
+    # series (the default), or edge-padded to the longest of either split with variable_length="pad".
+    np.testing.assert_allclose(default_dataset.x_train, data.resample_series(std_train, 26), atol=1e-6)
     padded = data.load_dataset(variable_length="pad")
     np.testing.assert_allclose(padded.x_train, data.pad_series(std_train, 29), atol=1e-6)
     # Changing the test split must not change how the training split is transformed.
@@ -133,7 +134,7 @@ def test_regression_sets_are_not_offered_and_fail_clearly():
 
 def test_summary_mentions_counts(default_dataset):
     text = default_dataset.summary()
-    assert "9 classes, 12 channels, 29 timesteps" in text
+    assert "9 classes, 12 channels, 26 timesteps" in text
 
 
 # --------------------------------------------------------------------------- UCR/UEA cache

@@ -45,7 +45,15 @@ from .checks import (
 )
 from .container import TimeSeriesDataset
 from .open_set import MIN_OPEN_SET_CLASSES, OpenSetSplit, open_set_split
-from .preprocess import VARIABLE_LENGTH, ChannelStats, pad_series, resample_series, standardize
+from .preprocess import (
+    MAX_LENGTH,
+    VARIABLE_LENGTH,
+    ChannelStats,
+    downsample_series,
+    pad_series,
+    resample_series,
+    standardize,
+)
 from .project_csv import PROJECT_COLUMNS, PROJECT_DATASET, PROJECT_FILE_STEM, PROJECT_LABEL_COLUMNS, load_project_csv
 from .shaping import STUDY_CLASS_COUNTS, long_tail_ratios, make_imbalanced, shrink
 from .splits import stratified_split, stratified_split_indices
@@ -55,6 +63,8 @@ __all__ = [
     "ARCHIVE_HOST",
     "DEFAULT_DATASET",
     "VARIABLE_LENGTH",
+    "MAX_LENGTH",
+    "downsample_series",
     "PROJECT_DATASET",
     "PROJECT_COLUMNS",
     "PROJECT_FILE_STEM",

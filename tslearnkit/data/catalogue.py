@@ -11,7 +11,7 @@ import numpy as np
 
 from .checks import _encode_labels
 from .container import TimeSeriesDataset
-from .preprocess import VARIABLE_LENGTH, pad_series, resample_series, standardize
+from .preprocess import MAX_LENGTH, VARIABLE_LENGTH, downsample_series, pad_series, resample_series, standardize
 from .project_csv import PROJECT_DATASET, _find_project_file, _load_project_dataset
 
 __all__ = ["DEFAULT_DATASET", "list_datasets", "load_dataset"]
@@ -110,21 +110,23 @@ def _read_ts(path: Path) -> tuple[list[np.ndarray], np.ndarray]:
     return series, np.asarray(y)
 
 
-def _from_split_files(name: str, train_path: Path, test_path: Path, standardize_: bool, variable_length: str):
+def _from_split_files(
+    name: str, train_path: Path, test_path: Path, standardize_: bool, variable_length: str, max_length
+):
     train_series, train_raw = _read_ts(train_path)
     test_series, test_raw = _read_ts(test_path)
     y_train, y_test, class_names = _encode_labels(train_raw, test_raw)
     if standardize_:
         train_series, test_series, _ = standardize(train_series, test_series)
-    length = max(max(len(s) for s in train_series), max(len(s) for s in test_series))
-    equalise = resample_series if variable_length == "resample" else pad_series
+    if variable_length == "resample":  # the length is chosen from the training split alone
+        length, equalise = max(len(s) for s in train_series), resample_series
+    else:  # padding never cuts a series: the longest of either split (a shape, not a statistic)
+        length, equalise = max(max(len(s) for s in train_series), max(len(s) for s in test_series)), pad_series
+    x_train, x_test = equalise(train_series, length), equalise(test_series, length)
+    if max_length is not None:
+        x_train, x_test = downsample_series(x_train, max_length), downsample_series(x_test, max_length)
     return TimeSeriesDataset(
-        name=name,
-        x_train=equalise(train_series, length),
-        y_train=y_train,
-        x_test=equalise(test_series, length),
-        y_test=y_test,
-        class_names=class_names,
+        name=name, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test, class_names=class_names
     )
 
 
@@ -162,6 +164,7 @@ def load_dataset(
     download: bool = False,
     standardize: bool = True,
     variable_length: str = "resample",
+    max_length: int | None = MAX_LENGTH,
     label: str = "Label_multi",
     test_size: float = 0.25,
     seed: int = 0,
@@ -177,9 +180,13 @@ def load_dataset(
         download: allow fetching a UCR/UEA dataset that is neither shipped nor cached.
         standardize: per-channel standardisation with training statistics (recommended).
         variable_length: how series of different lengths become one array: ``"resample"``
-            (default; each series stretched to the longest length by linear interpolation, see
-            :func:`resample_series`) or ``"pad"`` (repeat the last value, see
-            :func:`pad_series`). Equal-length datasets are unaffected.
+            (default; each series stretched to the longest *training* length by linear
+            interpolation, see :func:`resample_series`) or ``"pad"`` (repeat the last value to
+            the longest series of either split, see :func:`pad_series`). Equal-length datasets
+            are unaffected.
+        max_length: series longer than this many steps are reduced by piecewise aggregate
+            approximation (:func:`downsample_series`; default :data:`MAX_LENGTH`); ``None``
+            keeps every step.
         label: for ``"project"`` only, the label column (``Label_multi`` or ``Label_binary``).
         test_size: for ``"project"`` only (it has no official split): stratified test fraction.
         seed: for ``"project"`` only, the seed of that split.
@@ -193,6 +200,10 @@ def load_dataset(
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"dataset name must be a non-empty string; got {name!r}")
+    if max_length is not None and (
+        isinstance(max_length, bool) or not isinstance(max_length, (int, np.integer)) or max_length < 8
+    ):
+        raise ValueError(f"max_length must be None (keep every step) or an integer >= 8; got {max_length!r}")
     if variable_length not in VARIABLE_LENGTH:
         raise ValueError(f"variable_length must be one of {list(VARIABLE_LENGTH)}; got {variable_length!r}")
     if name == PROJECT_DATASET:
@@ -202,7 +213,7 @@ def load_dataset(
     if name in offline or (_aeon_data_dir() / name / f"{name}_TRAIN.ts").is_file():
         folder = _aeon_data_dir() / name
         return _from_split_files(
-            name, folder / f"{name}_TRAIN.ts", folder / f"{name}_TEST.ts", standardize, variable_length
+            name, folder / f"{name}_TRAIN.ts", folder / f"{name}_TEST.ts", standardize, variable_length, max_length
         )
 
     cache = _cache_dir(data_dir)
@@ -218,4 +229,4 @@ def load_dataset(
                 "any other UCR/UEA name loads with download=True."
             )
         _download_archive(name, cache)
-    return _from_split_files(name, train_path, test_path, standardize, variable_length)
+    return _from_split_files(name, train_path, test_path, standardize, variable_length, max_length)

@@ -10,7 +10,21 @@ import numpy as np
 
 from .checks import check_series
 
-__all__ = ["ChannelStats", "standardize", "pad_series", "resample_series", "VARIABLE_LENGTH"]
+__all__ = [
+    "ChannelStats",
+    "standardize",
+    "pad_series",
+    "resample_series",
+    "downsample_series",
+    "VARIABLE_LENGTH",
+    "MAX_LENGTH",
+]
+
+MAX_LENGTH = 512
+"""Longest series :func:`tslearnkit.data.load_dataset` keeps by default: longer ones are reduced
+by piecewise aggregate approximation (:func:`downsample_series`). A fit's cost grows with the
+length while its step budget must stay fixed for a lesson's time; at 1,460 steps (ACSF1) the
+recipe could afford only its floor of steps and the loss barely moved."""
 
 
 # --------------------------------------------------------------------------- preprocessing
@@ -130,3 +144,27 @@ def resample_series(series: Sequence[np.ndarray], length: int | None = None) -> 
 
 
 VARIABLE_LENGTH = ("resample", "pad")
+
+
+def downsample_series(x, max_length: int) -> np.ndarray:
+    """Piecewise aggregate approximation: ``(n, t, c)`` → ``(n, L, c)`` with ``L = ceil(t / f)``
+    for the smallest integer factor ``f`` that makes ``L <= max_length``; each output step is the
+    mean of ``f`` consecutive input steps (the last segment may be shorter). Series already no
+    longer than ``max_length`` are returned unchanged (as ``float32``).
+
+    Averaging, not picking every f-th step, keeps the series' level and removes the fastest
+    wiggles instead of aliasing them.
+    """
+    x = np.asarray(x, np.float32)
+    if x.ndim != 3:
+        raise ValueError(f"x must be (n, timesteps, channels); got shape {x.shape}")
+    if isinstance(max_length, bool) or not isinstance(max_length, (int, np.integer)) or max_length < 1:
+        raise ValueError(f"max_length must be an integer >= 1; got {max_length!r}")
+    t = x.shape[1]
+    if t <= max_length:
+        return x
+    factor = -(-t // int(max_length))
+    starts = np.arange(0, t, factor)
+    sums = np.add.reduceat(x, starts, axis=1)
+    counts = np.diff(np.append(starts, t)).astype(np.float32)
+    return (sums / counts[None, :, None]).astype(np.float32)
