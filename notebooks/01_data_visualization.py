@@ -16,7 +16,9 @@
 # **What you will learn**
 # - what one sample of a multivariate time series is, and how it is stored (`(n, timesteps, channels)`);
 # - how the classes are distributed in the training and test splits, and after a stratified validation split;
-# - why we standardise each channel with statistics from the training split only.
+# - why we standardise each channel with statistics from the training split only;
+# - how far plain Euclidean distance between raw series already tells the classes apart, scored
+#   honestly (no query in its own reference).
 #
 # **Runtime:** under a minute on a laptop CPU. No training happens here.
 
@@ -61,8 +63,9 @@ series_per_class = 1 if quick else series_per_class
 # is therefore a small matrix: time steps × 12 channels. The task is to recognise the **speaker** —
 # the time-series cousin of face verification, where metric learning first became popular.
 #
-# Utterances last 7 to 29 frames. The loader pads shorter ones at the end by repeating their last
-# frame, so the whole split fits in one array.
+# Utterances differ in length. The loader pads shorter ones at the end by repeating their last
+# frame, so the whole split fits in one array. The lesson runs on any dataset of the kit
+# (`dataset="ArrowHead"`, ...); the table below is always the one of the dataset loaded.
 
 # %%
 data = tk.data.load_dataset(dataset, standardize=False)
@@ -72,20 +75,66 @@ print(data.summary())
 print("one sample:", data.x_train[0].shape, "= (timesteps, channels)")
 
 # %% [markdown]
-# Each row below is one speaker, each panel one utterance; the coloured lines are the channels.
-# Look for what stays the same within a row and changes between rows: that is what an
-# embedding will have to capture.
+# ## A few series of each class
+#
+# Twelve lines in one small panel are a tangle, so we draw three channels, chosen by a rule that
+# works on any dataset: the channels whose **class means differ most on the training split**. For
+# each channel we average the series of each class (one mean curve per class), measure how far
+# apart those curves are (their standard deviation across classes, averaged over time) and divide
+# by the channel's overall spread, so a channel with large values does not win just for its scale.
+# Only training series enter the rule: the test split stays unseen.
 
 # %%
-fig = tk.plots.plot_series(data.x_train, data.y_train, data.class_names, per_class=series_per_class, seed=seed)
+class_means = np.stack([data.x_train[data.y_train == c].mean(axis=0) for c in np.unique(data.y_train)])
+channel_score = class_means.std(axis=0).mean(axis=0) / (data.x_train.std(axis=(0, 1)) + 1e-12)
+channels_to_draw = np.sort(np.argsort(channel_score)[::-1][:3])
+others = np.delete(channel_score, channels_to_draw)
+print(
+    "channels drawn:",
+    ", ".join(f"{c + 1} (score {channel_score[c]:.2f})" for c in channels_to_draw),
+    f"| the other channels score {others.min():.2f} to {others.max():.2f}" if len(others) else "| the only channel(s)",
+)
+
+# %% [markdown]
+# Each row below is one class, each panel one series; the coloured lines are the chosen channels
+# (numbered from 1, as in the line above). Look for what stays the same within a row and changes
+# between rows: that is what an embedding will have to capture.
+
+# %%
+fig = tk.plots.plot_series(
+    data.x_train, data.y_train, data.class_names, per_class=series_per_class, seed=seed, channels=channels_to_draw
+)
 lesson.figure(fig, "series_per_class")
 
 # %% [markdown]
 # ## How the classes are distributed
 #
-# The training split is balanced (30 utterances per speaker); the test split is not (24 to 88).
-# When we hold out a validation set from the training split, a **stratified** split keeps the
-# class proportions the same in both parts.
+# The table above counts the series of each class in the training and the test split. Later
+# lessons hold out part of the training split for **validation** (to choose epochs and settings
+# without looking at the test split). A **stratified** split holds out the same share of every
+# class, so the validation part has the class proportions of the training split.
+#
+# ### Exercise 1.1 — Predict the validation split
+# *Practises: what a stratified split keeps the same in both parts.*
+#
+# The cell after the check holds out a share `validation_fraction` (a parameter of this lesson) of
+# the training split, stratified by class. Before you run it, predict how many series of each
+# class the validation part will get: set `predicted_validation_counts` to an array with one entry
+# per class (entry `c` for the class with index `c`), from the counts printed above and the
+# parameter — not from the split itself. The check makes the split and compares, allowing one
+# series of rounding per class.
+
+# %% tags=["solution"]
+### BEGIN SOLUTION
+train_counts = np.bincount(data.y_train, minlength=data.n_classes)
+predicted_validation_counts = np.round(validation_fraction * train_counts)
+### END SOLUTION
+
+# %% tags=["check"]
+tk.exercises.lesson01.check_validation_counts(predicted_validation_counts, data, validation_fraction, seed)
+
+# %% [markdown]
+# Here is the split, and every part's class counts side by side.
 
 # %%
 x_fit, y_fit, x_val, y_val = tk.data.stratified_split(data.x_train, data.y_train, validation_fraction, seed=seed)
@@ -99,21 +148,6 @@ fig = tk.plots.plot_class_distribution(counts, data.class_names, title=f"{data.n
 lesson.figure(fig, "class_distribution")
 
 # %% [markdown]
-# ### Exercise 1.1 — Count the classes yourself
-# *Practises: labels as class indices; the balance of a split.*
-#
-# Set `train_counts` to an array whose entry `c` is the number of **training** series of class
-# `c` (one entry per class, `data.n_classes` in all). The check compares it with the figure above.
-
-# %% tags=["solution"]
-### BEGIN SOLUTION
-train_counts = np.bincount(data.y_train, minlength=data.n_classes)
-### END SOLUTION
-
-# %% tags=["check"]
-tk.exercises.lesson01.check_class_counts(train_counts, data)
-
-# %% [markdown]
 # ## Standardising channels — with training statistics only
 #
 # The channels live on different scales. We shift and scale each channel by its mean and standard
@@ -125,7 +159,10 @@ tk.exercises.lesson01.check_class_counts(train_counts, data)
 # %%
 x_train_std, x_test_std, stats = tk.data.standardize(data.x_train, data.x_test)
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.5), sharey=False)
-for ax, values, title in ((axes[0], data.x_train, "raw"), (axes[1], x_train_std, "standardised (train statistics)")):
+for ax, values, title in (
+    (axes[0], data.x_train, "as loaded"),
+    (axes[1], x_train_std, "standardised (train statistics)"),
+):
     ax.boxplot(values.reshape(-1, data.channels), showfliers=False)
     ax.set_xlabel("channel")
     ax.set_ylabel("value")
@@ -133,16 +170,19 @@ for ax, values, title in ((axes[0], data.x_train, "raw"), (axes[1], x_train_std,
 fig.suptitle("Per-channel value ranges in the training split")
 fig.tight_layout()
 lesson.figure(fig, "standardisation")
-print("test-split channel means after standardisation (not exactly 0 — and that is fine):")
-print(np.round(x_test_std.reshape(-1, data.channels).mean(0), 2))
+test_channel_means = x_test_std.reshape(-1, data.channels).mean(axis=0)
+print(
+    f"test-split channel means after standardisation: from {test_channel_means.min():.2f} "
+    f"to {test_channel_means.max():.2f} (not exactly 0: the test split has its own mean, and that is fine)"
+)
 
 # %% [markdown]
 # ### Exercise 1.2 — Standardise without leaking the test split
 # *Practises: statistics from the training split only.*
 #
 # Write `standardize_like_train(x_train, x_test)`: compute each channel's mean and standard
-# deviation over the training series and all their time steps (axes 0 and 1), and return both
-# splits shifted and scaled by those numbers, as `(x_train_std, x_test_std)`.
+# deviation over all training series and all their time steps, and return both splits shifted and
+# scaled by those numbers, as `(x_train_std, x_test_std)`.
 
 
 # %% tags=["solution"]
@@ -158,51 +198,80 @@ def standardize_like_train(x_train, x_test):
 tk.exercises.lesson01.check_standardize(standardize_like_train, data)
 
 # %% [markdown]
-# How far apart are two utterances of the same speaker, compared with two different speakers?
-# A quick look with plain Euclidean distance on the standardised series (this is the "no learning"
-# baseline that later lessons try to beat).
+# ## How far apart are same-class series?
+#
+# Before any learning: is a series already closer to series of its own class than to the others?
+# Below, for all pairs of test series, plain Euclidean distances between the flattened series,
+# same-class pairs in green and different-class pairs in red — once on the series as loaded and
+# once standardised. Each panel divides its distances by its median, so the two share one axis.
+# The **separation** in each title is the probability that a random same-class pair is closer than
+# a random different-class pair (the ROC AUC): 0.5 means the distance knows nothing about the
+# classes, 1.0 that every same-class pair is closer than every different-class pair. This is the
+# "no learning" baseline that later lessons try to beat.
+
 
 # %%
-dist = tk.baselines.raw_distances(x_train_std, x_train_std)  # (n, n) Euclidean, via a Gram matrix
-same = data.y_train[:, None] == data.y_train[None, :]
-off_diagonal = ~np.eye(len(dist), dtype=bool)
-fig, ax = plt.subplots(figsize=(6, 3.5))
-ax.hist(dist[same & off_diagonal], bins=40, alpha=0.6, density=True, label="same class")
-ax.hist(dist[~same], bins=40, alpha=0.6, density=True, label="different classes")
-ax.set_xlabel("Euclidean distance between standardised series")
-ax.set_ylabel("density")
-ax.legend()
+def flat(x):
+    """One vector per series: (n, timesteps, channels) -> (n, timesteps * channels)."""
+    return x.reshape(len(x), -1)
+
+
+fig, separation = tk.plots.plot_distance_distributions(
+    {"as loaded": flat(data.x_test), "standardised": flat(x_test_std)}, data.y_test, seed=seed
+)
 lesson.figure(fig, "distance_histogram")
 
 # %% [markdown]
-# ### Exercise 1.3 — The no-learning baseline, with the kit's metrics
-# *Practises: `tk.metrics.knn_accuracy`; series as flat vectors.*
+# ### Exercise 1.3 — A query that is also in the reference
+# *Practises: why the series we score are never in the reference they are searched against.*
 #
-# Flatten each standardised series into one vector (`x.reshape(len(x), -1)`), then use
-# `tk.metrics.knn_accuracy(train_vectors, y_train, test_vectors, y_test, k=1)` to get the share
-# of test series whose nearest training series has the right speaker. Store it in `raw_knn`.
+# Suppose we scored the no-learning baseline the lazy way: every standardised **training** series
+# is a query, and the reference it is searched against is the whole training split — the query
+# itself included. First, without computing anything, write the 1-nearest-neighbour accuracy you
+# expect in `predicted_self_match` (a number in [0, 1]). Then verify it: compute that accuracy in
+# `self_match` with the kit's k-nearest-neighbour accuracy (series flattened to vectors, as above).
 
 # %% tags=["solution"]
 ### BEGIN SOLUTION
-raw_knn = tk.metrics.knn_accuracy(
-    x_train_std.reshape(len(x_train_std), -1), data.y_train, x_test_std.reshape(len(x_test_std), -1), data.y_test, k=1
-)
+predicted_self_match = 1.0  # each series finds itself, at distance 0
+self_match = tk.metrics.knn_accuracy(flat(x_train_std), data.y_train, flat(x_train_std), data.y_train, k=1)
 ### END SOLUTION
 
 # %% tags=["check"]
-tk.exercises.lesson01.check_raw_knn(raw_knn, x_train_std, x_test_std, data)
+tk.exercises.lesson01.check_self_match(predicted_self_match, self_match, x_train_std, data)
+
+# %% [markdown]
+# So the honest ways to score are: each **test** series against the training split (what every
+# lesson reports), or **leave-one-out** within the training split (each series searched against
+# all the others). Nearest-neighbour accuracy is called **Precision@1** in retrieval: the share of
+# queries whose nearest reference has their class. Below, both, on the standardised series and on
+# the series as loaded, beside the accuracy of guessing at random in the training split's class
+# proportions (the score of a method that learned nothing about the series).
+
+# %%
+leave_one_out = tk.metrics.retrieval_metrics(flat(x_train_std), data.y_train, include=["precision_at_1"])
+raw_scores = tk.baselines.nearest_neighbour_scores(x_train_std, data.y_train, x_test_std, data.y_test)
+unscaled_scores = tk.baselines.nearest_neighbour_scores(data.x_train, data.y_train, data.x_test, data.y_test)
+train_share = np.bincount(data.y_train, minlength=data.n_classes) / len(data.y_train)
+test_share = np.bincount(data.y_test, minlength=data.n_classes) / len(data.y_test)
+chance_accuracy = float(np.sum(train_share * test_share))  # P(guess == true class) for independent draws
+one_nn = {
+    "leave-one-out, training split (standardised)": leave_one_out["precision_at_1"],
+    "test vs training split (standardised)": raw_scores["knn_accuracy"],
+    "test vs training split (as loaded)": unscaled_scores["knn_accuracy"],
+    "random guess in the training proportions": chance_accuracy,
+}
+for name, value in one_nn.items():
+    print(f"{name:<46} {value:.3f}")
 
 # %% [markdown]
 # ## Result record
 #
-# Every lesson ends by writing a small JSON record; `tslearnkit run` collects them. This lesson
-# trains nothing, so its record describes the data and how well plain Euclidean distance already
-# retrieves the right speaker (1-NN accuracy of test against train) — lesson 2 puts this number in
-# the results table beside DTW.
+# Every lesson writes small JSON records; `tslearnkit run` collects them. This lesson trains
+# nothing, so its record describes the data and how well plain Euclidean distance already
+# retrieves the right class (1-NN accuracy of test against train) — lesson 2 puts this beside DTW.
 
 # %%
-raw_scores = tk.baselines.nearest_neighbour_scores(x_train_std, data.y_train, x_test_std, data.y_test)
-print(f"raw-series 1-NN accuracy: {raw_scores['knn_accuracy']:.3f}")
 summary = {
     "n_train": len(data.x_train),
     "n_test": len(data.x_test),
@@ -210,20 +279,92 @@ summary = {
     "timesteps": data.timesteps,
     "channels": data.channels,
     "raw_1nn_accuracy": raw_scores["knn_accuracy"],
+    "raw_separation_auc": separation["standardised"],
 }
 lesson.record("dataset summary", data.name, summary, epochs=0, wall_time_s=0.0)
 lesson.finish()
 
 # %% [markdown]
+# ## What this run shows
+#
+# The sentences below are computed from this run's numbers, so they hold for whatever dataset and
+# seed you ran.
+
+
+# %%
+def describe_balance(split_counts, split):
+    """One sentence on how balanced a split is (classes without series are named apart)."""
+    present = split_counts[split_counts > 0]
+    empty = [data.class_names[c] for c in np.flatnonzero(split_counts == 0)]
+    if present.min() == present.max():
+        sentence = f"The {split} split is balanced: {present.min()} series in every class"
+    else:
+        smallest = data.class_names[np.flatnonzero(split_counts == present.min())[0]]
+        largest = data.class_names[split_counts.argmax()]
+        sentence = (
+            f"The {split} split is imbalanced: from {present.min()} series (class {smallest}) to "
+            f"{present.max()} (class {largest}), a ratio of {present.max() / present.min():.1f}"
+        )
+    return sentence + (f"; no series of class {', '.join(map(str, empty))}." if len(empty) else ".")
+
+
+print(describe_balance(counts["train (all)"], "training"))
+print(describe_balance(counts["test"], "test"))
+auc = separation["standardised"]
+print(
+    f"On standardised test series, a same-class pair is closer than a different-class pair with "
+    f"probability {auc:.2f} (0.5 = no separation, 1 = complete)"
+    + (
+        f"; as loaded, {separation['as loaded']:.2f}."
+        if abs(separation["as loaded"] - auc) >= 0.005
+        else ", as loaded too."
+    )
+)
+test_accuracy = raw_scores["knn_accuracy"]
+gain = test_accuracy - chance_accuracy
+if gain > 0:
+    print(
+        f"Raw Euclidean 1-NN finds the right class for {test_accuracy:.3f} of the test series, "
+        f"{gain:.3f} above a random guess in the training proportions ({chance_accuracy:.3f})."
+    )
+else:
+    print(
+        f"Raw Euclidean 1-NN ({test_accuracy:.3f}) does NOT beat a random guess in the training "
+        f"proportions ({chance_accuracy:.3f}): raw distance tells these classes apart badly."
+    )
+effect = test_accuracy - unscaled_scores["knn_accuracy"]
+if effect > 0:
+    print(f"Standardising the channels raised test 1-NN accuracy by {effect:.3f}.")
+elif effect < 0:
+    print(f"Standardising the channels did NOT help 1-NN here: test accuracy fell by {-effect:.3f}.")
+else:
+    print("Standardising the channels left test 1-NN accuracy unchanged.")
+drop = leave_one_out["precision_at_1"] - test_accuracy
+print(
+    f"Leave-one-out within the training split scores {leave_one_out['precision_at_1']:.3f}: "
+    + (f"the test queries are harder, by {drop:.3f}." if drop > 0 else "the test queries are not harder.")
+)
+spread = lesson.seed_spread(data.name, "raw_1nn_accuracy")
+for mean, std, n_seeds in spread.values():
+    print(
+        f"Over the records of {n_seeds} seeds, raw 1-NN accuracy is {mean:.3f} ± {std:.3f}"
+        + (" (the same for every seed: nothing random enters it)." if std == 0 else ".")
+    )
+
+# %% [markdown]
 # ## Summary
 # - A multivariate sample is a `(timesteps, channels)` matrix; a split is `(n, timesteps, channels)`.
-# - The test split is imbalanced; stratified splits keep class proportions.
-# - Standardise per channel with training statistics only; per-series normalisation would throw
-#   away speaker information.
+# - A few channels chosen by a stated rule (class means apart, on training data only) make a plot
+#   readable; all channels in one panel do not.
+# - Stratified splits keep each class's share; standardise per channel with training statistics
+#   only. Per-series normalisation would throw away information about the class.
+# - Score a baseline with queries that are not in their own reference: test against train, or
+#   leave-one-out. The distance distributions and the 1-NN accuracy say how much raw distance
+#   already knows about the classes — the bar for every learned embedding.
 #
 # ## More to explore
-# 1. Load `BasicMotions` (`dataset="BasicMotions"`) and compare its distance histogram with this one.
-#    Why will every method score ≈100 % on it?
+# 1. Load `BasicMotions` (`dataset="BasicMotions"`) and compare its distance distributions with
+#    these. What do you expect every method to score on it, and why?
 # 2. Replace the per-channel standardisation with per-series z-normalisation and recompute the 1-NN
 #    accuracy. What happens, and why?
-# 3. Which channels differ most between speakers? Plot the mean of each channel per class.
+# 3. Draw the three channels with the *lowest* score instead. Can you still tell the classes apart?

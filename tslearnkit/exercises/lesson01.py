@@ -1,4 +1,5 @@
-"""Checks for lesson 1 (the data): class counts, leak-free standardisation, the raw 1-NN baseline."""
+"""Checks for lesson 1 (the data): a stratified split predicted, leak-free standardisation, and
+why a query must not be in its own reference."""
 
 from __future__ import annotations
 
@@ -7,23 +8,46 @@ import numpy as np
 from ._core import call, close, defined, passed, require
 
 
-def check_class_counts(train_counts, data) -> None:
-    """Exercise 1.1: ``train_counts[c]`` is the number of training series of class ``c``."""
-    counts = np.asarray(defined(train_counts, "train_counts"))
-    expected = np.bincount(data.y_train, minlength=data.n_classes)
+def check_validation_counts(predicted_validation_counts, data, validation_fraction, seed) -> None:
+    """Exercise 1.1: the per-class sizes of a stratified validation split, predicted before it is made.
+
+    Within one series per class of the split :func:`tslearnkit.data.stratified_split` makes
+    (its rounding and its at-least-one rule are details, not the idea).
+    """
+    from ..data import stratified_split_indices
+
+    predicted = np.asarray(defined(predicted_validation_counts, "predicted_validation_counts"), dtype=float)
     require(
-        counts.shape == expected.shape,
-        f"`train_counts` needs one entry per class: shape {expected.shape}, got {counts.shape}.",
+        predicted.shape == (data.n_classes,),
+        f"`predicted_validation_counts` needs one entry per class, {data.n_classes} in all; got shape {predicted.shape}.",
+    )
+    _, held_out = stratified_split_indices(data.y_train, validation_fraction, seed=seed)
+    actual = np.bincount(data.y_train[held_out], minlength=data.n_classes)
+    train_counts = np.bincount(data.y_train, minlength=data.n_classes)
+    off = np.abs(predicted - actual)
+    if off.max() <= 1:
+        sizes = f"{actual.min()}" if actual.min() == actual.max() else f"{actual.min()} to {actual.max()}"
+        passed(
+            f"the validation part holds {sizes} series per class ({len(held_out)} in all): "
+            f"every class gives up the same share of its series, {validation_fraction:.0%}."
+        )
+        return
+    require(
+        not close(predicted, train_counts - actual, atol=1.0),
+        "those are the series each class *keeps* for fitting; the validation part is the share held out.",
     )
     require(
-        counts.sum() == len(data.y_train),
-        "the counts should add up to the number of training series; count data.y_train, not data.y_test.",
+        predicted.sum() <= len(data.y_train),
+        f"your counts add up to {predicted.sum():.0f}, more than the {len(data.y_train)} training series: "
+        "the validation part is a share of each class's training series.",
     )
+    worst = int(off.argmax())
     require(
-        np.array_equal(counts, expected),
-        "some classes are off: np.bincount(labels, minlength=n_classes) counts each class index.",
+        False,
+        f"class {data.class_names[worst]}: you predicted {predicted[worst]:.0f}, the split holds {actual[worst]}. "
+        "Look at how many training series that class has: a stratified split takes the same share of every "
+        "class, so classes of different sizes give up different numbers of series.",
     )
-    passed(f"{data.n_classes} classes, from {expected.min()} to {expected.max()} training series each.")
 
 
 def check_standardize(standardize_like_train, data) -> None:
@@ -35,7 +59,8 @@ def check_standardize(standardize_like_train, data) -> None:
     x_train_std, x_test_std, _ = standardize(data.x_train, data.x_test)
     require(
         close(got[0], x_train_std, atol=1e-4),
-        "the training split is not standardised per channel: mean and std over axes (0, 1).",
+        "the training split is not standardised per channel: one mean and one std per channel, taken over "
+        "every series and every time step (the first two axes).",
     )
     require(
         close(got[1], x_test_std, atol=1e-4),
@@ -44,16 +69,26 @@ def check_standardize(standardize_like_train, data) -> None:
     passed("per-channel standardisation with training statistics only — no test leakage.")
 
 
-def check_raw_knn(raw_knn, x_train_std, x_test_std, data) -> None:
-    """Exercise 1.3: 1-NN accuracy of flattened standardised test series against the training split."""
+def check_self_match(predicted_self_match, self_match, x_train_std, data) -> None:
+    """Exercise 1.3: 1-NN accuracy when the queries are part of the reference — predicted, then computed."""
     from ..metrics import knn_accuracy
 
-    value = float(defined(raw_knn, "raw_knn"))
-    flat = lambda x: x.reshape(len(x), -1)  # noqa: E731
-    expected = knn_accuracy(flat(x_train_std), data.y_train, flat(x_test_std), data.y_test, k=1)
-    require(0.0 <= value <= 1.0, f"an accuracy lies in [0, 1]; got {value}.")
+    prediction = float(defined(predicted_self_match, "predicted_self_match"))
+    value = float(defined(self_match, "self_match"))
+    flat = x_train_std.reshape(len(x_train_std), -1)
+    expected = knn_accuracy(flat, data.y_train, flat, data.y_train, k=1)
+    require(0.0 <= prediction <= 1.0, f"an accuracy lies in [0, 1]; you predicted {prediction}.")
     require(
         abs(value - expected) < 1e-6,
-        "not quite: flatten each series to one vector, train as reference, test as queries, k=1.",
+        f"your `self_match` is {value:.3f}, but with the training series as queries *and* as the reference "
+        f"the kit gives {expected:.3f}: pass the same flattened training series (and labels) twice, k=1.",
     )
-    passed(f"raw-series 1-NN accuracy {value:.3f} — the bar every learned embedding must clear.")
+    require(
+        abs(prediction - expected) <= 0.02,
+        f"you predicted {prediction:.3f}; the run gives {expected:.3f}. What is the distance from a series to "
+        "itself, and which reference is therefore nearest to each query?",
+    )
+    passed(
+        f"{expected:.3f}: every series finds itself at distance 0, so this score says nothing about the data. "
+        "That is why queries are scored against a reference that does not contain them."
+    )
