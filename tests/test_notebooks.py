@@ -306,3 +306,11 @@ def test_readme_findings_equal_the_sentences_computed_from_the_records():
     assert cli.readme_section(readme, cli.FINDINGS_MARKERS) == cli.build_findings(ROOT / "results").strip(), (
         "README findings are stale: run `tslearnkit table --readme README.md`"
     )
+
+
+def test_readme_benchmark_findings_equal_the_sentences_computed_from_the_records():
+    readme = (ROOT / "README.md").read_text()
+    assert (
+        cli.readme_section(readme, cli.BENCHMARK_FINDINGS_MARKERS)
+        == cli.build_findings(ROOT / "results" / "benchmark").strip()
+    ), "README benchmark findings are stale: run `tslearnkit table --benchmark results/benchmark --readme README.md`"

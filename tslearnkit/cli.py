@@ -31,6 +31,7 @@ LESSONS = (
 TABLE_START = "<!-- results-table:start -->"
 TABLE_END = "<!-- results-table:end -->"
 FINDINGS_MARKERS = ("<!-- findings:start -->", "<!-- findings:end -->")
+BENCHMARK_FINDINGS_MARKERS = ("<!-- benchmark-findings:start -->", "<!-- benchmark-findings:end -->")
 BENCHMARK_MARKERS = ("<!-- benchmark-table:start -->", "<!-- benchmark-table:end -->")
 
 
@@ -259,8 +260,11 @@ def _cmd_table(args) -> int:
     print(table)
     if args.readme:
         update_readme(Path(args.readme), table, markers)
-        if not args.benchmark and FINDINGS_MARKERS[0] in Path(args.readme).read_text():
-            update_readme(Path(args.readme), build_findings(Path(args.results)), FINDINGS_MARKERS)
+        source, found = (
+            (args.benchmark, BENCHMARK_FINDINGS_MARKERS) if args.benchmark else (args.results, FINDINGS_MARKERS)
+        )
+        if found[0] in Path(args.readme).read_text():
+            update_readme(Path(args.readme), build_findings(Path(source)), found)
         print(f"\nupdated {args.readme}")
     return 0
 
