@@ -8,8 +8,11 @@ Run from the repository root with the project's venv::
 Each lesson runs through papermill exactly as ``tslearnkit run`` runs it (full length, one
 kernel per lesson, start-up included). As a reference measured in the same run, the script also
 times one fixed piece of work, a 1-NN DTW baseline on the same dataset, so that a reader can
-tell a slow machine from a slow lesson. Prints a Markdown table; writes nothing else but the
-executed notebooks and records under ``--out`` (default ``runs/bench-lessons``).
+tell a slow machine from a slow lesson. Prints a Markdown table; writes the executed notebooks
+and records under ``--out`` (default ``runs/bench-lessons``). With ``--write`` it also makes these
+times the course's one source of run times: ``bench/lesson_times.json``, the "Runtime" line of
+every lesson header and the README's run-time table (``tslearnkit.runtimes``). Run it with nothing
+else on the machine.
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ def main() -> None:
     parser.add_argument("--lessons", nargs="+")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="runs/bench-lessons")
+    parser.add_argument("--write", action="store_true", help="write bench/lesson_times.json, headers and README")
     args = parser.parse_args()
+    load = os.getloadavg()[0]
 
     import tslearnkit as tk
     from tslearnkit import cli
@@ -57,6 +62,41 @@ def main() -> None:
     print("| lesson | full run s | ratio to the DTW reference | status |\n|---|---|---|---|")
     for lesson, seconds, status in rows:
         print(f"| {lesson} | {seconds:.0f} | {seconds / reference:.0f}x | {status} |")
+    if args.write:
+        write(rows, args, load, reference)
+
+
+def write(rows, args, load, reference) -> None:
+    """Make the measured times the one source: JSON, lesson headers, README table."""
+    import datetime
+    import json
+    import subprocess
+    import sys
+
+    from tslearnkit import cli, runtimes
+
+    root = Path(__file__).resolve().parent.parent
+    path = root / "bench" / "lesson_times.json"
+    times = runtimes.load_times(path) if path.is_file() else {}
+    for lesson, seconds, status in rows:
+        if status == "ok":
+            times[lesson] = {"full": round(seconds, 1)}
+    times["_machine"] = {
+        "when": datetime.date.today().isoformat(),
+        "cpus": os.cpu_count(),
+        "load": round(load, 2),
+        "dataset": args.dataset,
+        "seed": args.seed,
+        "dtw_reference_s": round(reference, 1),
+    }
+    path.write_text(json.dumps(times, indent=2) + "\n")
+    for lesson in cli.LESSONS:
+        script = root / "notebooks" / f"{lesson}.py"
+        seconds = times.get(lesson, {}).get("full")
+        script.write_text(runtimes.HEADER.sub(runtimes.header_line(seconds), script.read_text(), count=1))
+        subprocess.run([sys.executable, "-m", "jupytext", "--quiet", "--to", "notebook", str(script)], check=True)
+    cli.update_readme(root / "README.md", runtimes.times_markdown(times), runtimes.README_MARKERS)
+    print(f"wrote {path}, the lesson headers and the README's run-time table")
 
 
 if __name__ == "__main__":
