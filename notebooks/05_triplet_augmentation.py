@@ -17,7 +17,8 @@
 # - what a long-tailed training set does to a triplet embedding;
 # - four ways to oversample the minority classes — duplicates, interpolation, augmentation and the
 #   study's "reference walk" generator — applied to the **training split only**;
-# - why oversampling *before* splitting (what the study did) inflates the scores, shown with numbers.
+# - why oversampling *before* splitting (what the study did) is a leak, and what it did to the scores
+#   of this run.
 #
 # **Runtime:** about three minutes on a 2-core CPU (quick mode: under a minute).
 
@@ -104,14 +105,34 @@ imbalance_ratio = class_sizes.max() / class_sizes[class_sizes > 0].min()
 # %% tags=["check"]
 tk.exercises.lesson05.check_imbalance_ratio(imbalance_ratio, imbalanced.y_train)
 
+# %% [markdown]
+# ## The baseline: train on the long tail as it is
+#
+# Every model in this lesson is the same triplet embedding (the `loss` and `encoder` parameters),
+# trained by `tk.training.fit_embedding` on class-balanced P×K batches and scored with the test
+# series as queries against the training series as reference:
+#
+# - **P@1** (Precision@1) is 1-NN accuracy: the share of test series whose nearest training series
+#   has the same class;
+# - **MAP@R** ranks all R training series of the query's class;
+# - **NMI** clusters the test embeddings with k-means, k = the number of classes, and measures how
+#   much the clusters tell about the classes (1: clusters = classes; 0: unrelated).
+#
+# A triplet loss reaches zero on a batch when every triplet in it already satisfies the margin: the
+# batch has no gradient left and teaches nothing. `fit_embedding` stops once the loss has stayed
+# below a thousandth of its first epoch for 50 optimizer steps; each line below says whether that
+# happened (`idle_stop_epoch`) or the step budget ran out.
+
 
 # %%
 def train_and_score(train, label, dataset_label=f"{data.name} (long-tailed train)", **record_extra):
-    """Train the lesson's triplet embedding on `train` and score it on the real test split.
+    """Train the lesson's triplet embedding on `train` and score it on `train`'s test split.
 
     The recipe (P×K, step budget, validation share, augmentation) is made from `train` itself,
     so an oversampled training split gets the same rules as a long-tailed one; each of the seven
-    models gets `budget_share` of its step budget, so the lesson fits in a few minutes on a CPU."""
+    models gets `budget_share` of its step budget, so the lesson fits in its time on a CPU.
+
+    Returns the scores, plus the per-class P@1 (1-NN accuracy of each class's test series)."""
     recipe = tk.recipe.make_recipe(train.y_train, train.timesteps, train.channels, quick=quick)
     recipe = dataclasses.replace(recipe, steps=max(1, round(recipe.steps * budget_share)))
     fit = tk.training.fit_embedding(
@@ -125,12 +146,21 @@ def train_and_score(train, label, dataset_label=f"{data.name} (long-tailed train
         seed=seed,
         verbose=0,
     )
-    scores = tk.training.evaluate_embedding(
-        fit.model, train.x_train, train.y_train, train.x_test, train.y_test, seed=seed
+    train_embeddings = tk.training.embed(fit.model, train.x_train)
+    test_embeddings = tk.training.embed(fit.model, train.x_test)
+    scores = tk.metrics.embedding_scores(train_embeddings, train.y_train, test_embeddings, train.y_test, seed=seed)
+    # 1-NN per class: the nearest training series of every test series, right or wrong
+    # (|a - b|² = |a|² + |b|² - 2 a·b; |a|² is the same for every candidate b, so it drops out)
+    squared = (train_embeddings**2).sum(axis=1) - 2 * test_embeddings @ train_embeddings.T
+    correct = train.y_train[squared.argmin(axis=1)] == train.y_test
+    per_class = np.array(
+        [correct[train.y_test == c].mean() if np.any(train.y_test == c) else np.nan for c in range(data.n_classes)]
     )
+    stop = f"idle stop after epoch {fit.idle_stop_epoch}" if fit.idle_stop_epoch else "whole budget"
     print(
-        f"{label:<40} P@1 {scores['precision_at_1']:.3f}  MAP@R {scores['mean_average_precision_at_r']:.3f}  "
-        f"({len(train.x_train)} training series, {fit.wall_time_s:.0f} s)"
+        f"{label:<44} P@1 {scores['precision_at_1']:.3f}  MAP@R {scores['mean_average_precision_at_r']:.3f}  "
+        f"NMI {scores['NMI']:.3f}  ({len(train.x_train)} training series, epochs {fit.epochs}: {stop}, "
+        f"{fit.wall_time_s:.0f} s)"
     )
     lesson.record(
         label,
@@ -140,9 +170,10 @@ def train_and_score(train, label, dataset_label=f"{data.name} (long-tailed train
         wall_time_s=fit.wall_time_s,
         encoder=encoder,
         loss=loss,
+        idle_stop_epoch=fit.idle_stop_epoch,
         **record_extra,
     )
-    return scores
+    return {**scores, "per_class_precision_at_1": per_class}
 
 
 summary = {"no oversampling": train_and_score(imbalanced, "long-tailed, no oversampling")}
@@ -161,12 +192,22 @@ summary = {"no oversampling": train_and_score(imbalanced, "long-tailed, no overs
 #   jittered time indices, accumulating the step-to-step differences, then smoothing.
 
 # %% [markdown]
-# ### Exercise 5.2 — Oversample with the kit
-# *Practises: `tk.augment.oversample` and its provenance record.*
+# ### Exercise 5.2 — What does a copy add?
+# *Practises: predicting what oversampling adds to a class, then verifying it with the kit's provenance record.*
 #
-# Call `tk.augment.oversample` on the long-tailed training split (`imbalanced.x_train`,
-# `imbalanced.y_train`) with `method="random"` and `seed=seed`, and keep the result in `balanced`.
-# Then look at `balanced.is_synthetic` and `balanced.origin`: which rows are new, and whose copies?
+# Take the rarest class of the long-tailed training split. After `random` oversampling it will
+# have as many rows as the largest class. **Before running anything**, predict how many
+# *different* series it will then hold, and write the number into `predicted_distinct`.
+
+# %% tags=["solution"]
+### BEGIN SOLUTION
+predicted_distinct = np.bincount(imbalanced.y_train).min()
+### END SOLUTION
+
+# %% [markdown]
+# Now verify: oversample the long-tailed training split (`imbalanced.x_train`, `imbalanced.y_train`)
+# with the kit's `random` method, seeded with `seed`, and keep what it returns in `balanced`. The
+# check counts the different series of the rarest class in `balanced`.
 
 # %% tags=["solution"]
 ### BEGIN SOLUTION
@@ -174,14 +215,19 @@ balanced = tk.augment.oversample(imbalanced.x_train, imbalanced.y_train, method=
 ### END SOLUTION
 
 # %% tags=["check"]
-tk.exercises.lesson05.check_oversampled(balanced, imbalanced.x_train, imbalanced.y_train)
+tk.exercises.lesson05.check_distinct_after_random(predicted_distinct, balanced, imbalanced.x_train, imbalanced.y_train)
+
+# %% [markdown]
+# Now every method, each on the same long-tailed training split, each scored on the same real
+# test split:
 
 # %%
 oversampled = {}
 for method in methods:
     grown, result = tk.augment.oversample_dataset(imbalanced, method=method, seed=seed)
     oversampled[method] = result
-    assert set(result.origin[result.is_synthetic]) <= set(range(len(imbalanced.x_train)))
+    if not set(result.origin[result.is_synthetic]) <= set(range(len(imbalanced.x_train))):
+        raise RuntimeError(f"{method}: a synthetic series does not come from a training series")
     summary[method] = train_and_score(
         grown, f"long-tailed + oversample ({method})", oversample=method, n_synthetic=result.n_synthetic
     )
@@ -209,33 +255,48 @@ fig.tight_layout()
 lesson.figure(fig, "synthetic_series")
 
 # %% [markdown]
-# ### Exercise 5.3 — How strong is the jitter?
-# *Practises: `tk.augment` transforms and their strength parameters.*
-#
-# `tk.augment.jitter(x, sigma=..., seed=...)` adds Gaussian noise to every step of every channel.
-# Find the `sigma` that adds noise with a standard deviation of 0.05 to the training series, and
-# store it in `jitter_sigma`.
+# Oversampling is meant to help the rare classes. Did it? Each test series' nearest training
+# series, right or wrong, per class — the classes ordered from the largest training class to the
+# smallest:
 
-# %% tags=["solution"]
-### BEGIN SOLUTION
-jitter_sigma = 0.05
-### END SOLUTION
-
-# %% tags=["check"]
-tk.exercises.lesson05.check_jitter_sigma(jitter_sigma, imbalanced.x_train)
+# %%
+by_size = np.argsort(-np.bincount(imbalanced.y_train, minlength=data.n_classes), kind="stable")
+fig, ax = plt.subplots(figsize=(8, 3.8))
+for i, (name, scores) in enumerate(summary.items()):
+    ax.plot(
+        range(data.n_classes),
+        scores["per_class_precision_at_1"][by_size],
+        marker="o",
+        lw=2.5 if name == "no oversampling" else 1.2,
+        color="k" if name == "no oversampling" else f"C{i - 1}",
+        label=name,
+    )
+ax.set_xticks(
+    range(data.n_classes),
+    [f"{data.class_names[c]}\n({np.sum(imbalanced.y_train == c)})" for c in by_size],
+)
+ax.set_xlabel("class (real training series in the long-tailed split)")
+ax.set_ylabel("P@1 of the class's test series")
+ax.set_title("Per-class 1-NN accuracy on the real test split, largest class → rarest")
+ax.legend(fontsize=8, loc="lower left")
+fig.tight_layout()
+lesson.figure(fig, "per_class_precision")
 
 # %% [markdown]
 # ## The mistake to avoid: oversampling before the split
 #
 # The study generated synthetic series from the *whole* dataset and split afterwards. Then a
 # synthetic copy of a test series can sit in the training set, and the test set is partly
-# synthetic: the model is tested on near-copies of what it trained on.
+# synthetic: the model is tested on variants of what it trained on.
 #
 # To see the effect on the same data, we pool all real series (the long-tailed training split and
 # the test split) and compare two protocols with the same split sizes and the same generator:
 #
 # 1. **honest** — split the real pool first, oversample the training part only, test on real series;
-# 2. **leaky** (the study's order) — oversample the whole pool, then split.
+# 2. **leaky** (the study's order) — oversample the whole pool, then split 80 / 20, stratified by class.
+#
+# Both test on a fifth of the *pool*, not on the dataset's test split: their scores compare with
+# each other, not with the models above.
 
 # %%
 leak_method = "reference_walk" if "reference_walk" in methods else methods[0]
@@ -244,7 +305,31 @@ pool = data.replace(
     y_train=np.concatenate([imbalanced.y_train, data.y_test]),
 )
 test_share = 0.2  # the study's 80 / 20 split
+print("real series per class in the pool:", dict(zip(data.class_names, np.bincount(pool.y_train).tolist())))
 
+# %% [markdown]
+# ### Exercise 5.3 — How much of the leaky test set is real?
+# *Practises: reasoning about what a split after oversampling puts into the test set.*
+#
+# The leaky protocol grows every class of the pool to the largest class's count, then splits.
+# **Before running the protocols**, predict the share of the leaky *test* series that will be
+# synthetic (a fraction between 0 and 1) and write it into `synthetic_share_predicted`.
+
+# %% tags=["solution"]
+### BEGIN SOLUTION
+pool_counts = np.bincount(pool.y_train)
+synthetic_share_predicted = 1 - pool_counts.sum() / (len(pool_counts) * pool_counts.max())
+### END SOLUTION
+
+# %% tags=["check"]
+tk.exercises.lesson05.check_leaky_synthetic_share(synthetic_share_predicted, pool.y_train)
+
+# %% [markdown]
+# Now both protocols. The leaky split is audited with the provenance record: `pooled.origin` names
+# the real series each row came from, so a test row whose real parent (or sibling) sits in the
+# training part is a leak.
+
+# %%
 # 1. honest: split, then oversample the training part
 x_tr, y_tr, x_te, y_te = tk.data.stratified_split(pool.x_train, pool.y_train, test_share, seed=seed)
 honest_split, _ = tk.augment.oversample_dataset(
@@ -256,10 +341,11 @@ train_rows, test_rows = tk.data.stratified_split_indices(pooled.y, test_share, s
 leaky_split = data.replace(
     x_train=pooled.x[train_rows], y_train=pooled.y[train_rows], x_test=pooled.x[test_rows], y_test=pooled.y[test_rows]
 )
-shared = np.isin(pooled.origin[test_rows], pooled.origin[train_rows])
+related_in_training = np.isin(pooled.origin[test_rows], pooled.origin[train_rows])
+leaky_test_synthetic = pooled.is_synthetic[test_rows].mean()
 print(
-    f"leaky protocol: {shared.mean():.0%} of the test series have a relative (same real parent) in training, "
-    f"{pooled.is_synthetic[test_rows].mean():.0%} of the test series are synthetic"
+    f"leaky protocol: {leaky_test_synthetic:.0%} of the test series are synthetic, and "
+    f"{related_in_training.mean():.0%} have a relative (same real parent) in training"
 )
 
 pooled_label = f"{data.name} (pooled, 80/20 split)"
@@ -272,58 +358,129 @@ leaky_scores = train_and_score(
     pooled_label,
     oversample=leak_method,
     protocol="leaky",
-    test_with_relative_in_train=float(shared.mean()),
+    test_with_relative_in_train=float(related_in_training.mean()),
 )
-print(f"\nhonest P@1 {honest_scores['precision_at_1']:.3f}  vs  leaky P@1 {leaky_scores['precision_at_1']:.3f}")
 
 # %% [markdown]
 # How big the gap is depends on how close synthetic series are to their parents. In the study,
 # series had 1007 steps and the generator's time jitter (sd 3.3 steps) barely moved them: synthetic
 # rows were near-copies, so a leaked sibling in training all but guaranteed a correct nearest
-# neighbour. On short series the same jitter distorts much more, and where retrieval is already
-# near its ceiling the leak shows less in Precision@1 than in NMI (the README table has the
-# three-seed numbers on the default dataset). The last question under *More to explore* tries exact duplicates, the extreme case.
-# Either way the leaky number answers a different question — "can the model recognise variants of
-# series it has already seen?" — not "does it generalise to new series?".
+# neighbour. On short series the same jitter distorts much more. The leak can show differently in
+# P@1 (one nearest neighbour) and in NMI (how the whole test set clusters); the conclusion below
+# prints both. Either way the leaky number answers a different question — "can the model
+# recognise variants of series it has already seen?" — not "does it generalise to new series?".
+#
+# The comparison, one panel per test set — the two panels do not share a test set, so compare
+# bars within a panel only:
 
 # %%
-labels = list(summary) + ["pooled: honest", "pooled: LEAKY"]
-values = [s["precision_at_1"] for s in summary.values()] + [
-    honest_scores["precision_at_1"],
-    leaky_scores["precision_at_1"],
-]
-from matplotlib.patches import Patch
-
-colours = {
-    "tab:gray": "long-tailed training split, no oversampling",
-    "tab:blue": "training split oversampled (honest)",
-    "tab:green": "pooled data, split first, then oversampled (honest)",
-    "tab:red": "pooled data, oversampled before the split (leaky)",
+panels = {
+    f"real test split ({len(data.x_test)} series)\nlong-tailed training split": summary,
+    f"a fifth of the pooled series ({len(test_rows)} rows)\nleaky: {leaky_test_synthetic:.0%} of them synthetic": {
+        "split, then oversample": honest_scores,
+        "LEAKY: oversample, then split": leaky_scores,
+    },
 }
-fig, ax = plt.subplots(figsize=(8, 4.8))
-ax.barh(labels, values, color=["tab:gray"] + ["tab:blue"] * len(methods) + ["tab:green", "tab:red"])
-left = max(0.0, np.floor((min(values) - 0.05) * 10) / 10)
-ax.set_xlim(left, 1.0)
-ax.set_xlabel(f"Precision@1 on the test split (one seed; the axis starts at {left:.1f}, not 0)")
-ax.invert_yaxis()
-ax.legend(
-    handles=[Patch(color=c, label=t) for c, t in colours.items()],
-    loc="upper center",
-    bbox_to_anchor=(0.5, -0.18),
-    ncol=2,
-    fontsize=8,
-    frameon=False,
-)
-ax.set_title("Oversampling the training split vs. before the split")
-fig.tight_layout()
+metrics = {"precision_at_1": "P@1", "mean_average_precision_at_r": "MAP@R", "NMI": "NMI (k-means, k = classes)"}
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [len(summary), 2]})
+for ax, (test_set, runs) in zip(axes, panels.items()):
+    names = list(runs)
+    positions = np.arange(len(names))
+    for j, (metric, metric_label) in enumerate(metrics.items()):
+        values = [runs[n][metric] for n in names]
+        bars = ax.bar(positions + (j - 1) * 0.27, values, width=0.27, label=metric_label, color=f"C{j}")
+        ax.bar_label(bars, fmt="%.2f", fontsize=6, padding=1)
+    lowest = min(runs[n][m] for n in names for m in metrics)
+    ax.set_ylim(max(0.0, np.floor((lowest - 0.05) * 10) / 10), 1.02)
+    ax.set_xticks(positions, [n.replace(", then", ",\nthen") for n in names], fontsize=8, rotation=20, ha="right")
+    ax.set_title(f"test: {test_set}", fontsize=9)
+axes[0].set_ylabel("score (one seed; the axis does not start at 0)")
+handles, labels = axes[0].get_legend_handles_labels()
+fig.legend(handles, labels, loc="lower center", ncol=len(metrics), fontsize=8, frameon=False)
+fig.suptitle("Oversampling the training split (left) vs. oversampling before the split (right)")
+fig.tight_layout(rect=(0, 0.06, 1, 1))
 lesson.figure(fig, "oversampling_comparison")
+
+# %% [markdown]
+# ## What this run shows
+
+# %%
+base = summary["no oversampling"]
+rare = [c for c in by_size[::-1] if np.any(data.y_test == c)][:3]  # the three smallest training classes
+print(
+    f"No oversampling on the long-tailed split: P@1 {base['precision_at_1']:.3f}, "
+    f"MAP@R {base['mean_average_precision_at_r']:.3f}, NMI {base['NMI']:.3f} "
+    f"(NMI: k-means with k = {data.n_classes} clusters, one per class, on the test embeddings)."
+)
+for metric, name in metrics.items():
+    gains = {m: summary[m][metric] - base[metric] for m in methods}
+    helped = [m for m in methods if gains[m] > 0]
+    not_helped = [m for m in methods if gains[m] <= 0]
+    detail = ", ".join(f"{m} {gains[m]:+.3f}" for m in methods)
+    if len(methods) == 1:
+        verdict = f"{methods[0]} {'beat' if helped else 'did not beat'} no oversampling ({detail})"
+    elif not helped:
+        verdict = f"none of the {len(methods)} oversampling methods beat no oversampling ({detail})"
+    elif not not_helped:
+        verdict = f"all {len(methods)} oversampling methods beat no oversampling ({detail})"
+    else:
+        verdict = (
+            f"{len(helped)} of {len(methods)} methods beat no oversampling ({', '.join(helped)}); "
+            f"{', '.join(not_helped)} did not ({detail})"
+        )
+    print(f"{name.split(' (')[0]}: {verdict}.")
+rare_names = ", ".join(str(data.class_names[c]) for c in rare)
+base_rare = base["per_class_precision_at_1"][rare].mean()
+rare_gains = {m: summary[m]["per_class_precision_at_1"][rare].mean() - base_rare for m in methods}
+print(
+    f"On the rarest training classes ({rare_names}), P@1 without oversampling is {base_rare:.3f}; "
+    + ", ".join(f"{m} {rare_gains[m]:+.3f}" for m in methods)
+    + (
+        ": oversampling helped the rare classes with every method."
+        if all(g > 0 for g in rare_gains.values())
+        else ": not every method helped even the rare classes."
+        if any(g > 0 for g in rare_gains.values())
+        else ": no method helped the rare classes."
+    )
+)
+leak = {m: leaky_scores[m] - honest_scores[m] for m in metrics}
+print(
+    f"Leak ({leak_method}, tested on a fifth of the pooled series, {leaky_test_synthetic:.0%} of the leaky test "
+    "set synthetic): "
+    + "; ".join(
+        f"{name.split(' (')[0]} honest {honest_scores[m]:.3f} vs leaky {leaky_scores[m]:.3f} ({leak[m]:+.3f})"
+        for m, name in metrics.items()
+    )
+    + "."
+)
+if max(leak.values()) <= 0:
+    print("Here the leaky protocol did not score higher on any metric: the leak did not inflate this run.")
+else:
+    largest = max(leak, key=leak.get)
+    print(f"The leak inflated this run's scores most in {metrics[largest].split(' (')[0]} ({leak[largest]:+.3f}).")
+spread = lesson.seed_spread(data.name, "precision_at_1")
+if spread:
+    print("P@1 over the seeds recorded in results_dir (mean ± std, seeds):")
+    for method, (mean, std, n_seeds) in spread.items():
+        print(f"  {method:<46} {mean:.3f} ± {std:.3f}  ({n_seeds} seeds)")
+else:
+    print(
+        "One seed only: there is no spread to weigh these differences against "
+        "(`tslearnkit run --seeds 0 1 2` records three seeds, and this cell then prints their spread)."
+    )
 lesson.finish()
 
 # %% [markdown]
 # ## Summary
 # - Oversample the **training split only**; evaluate on untouched real test series.
-# - Synthetic series are marked and traceable to their training parents.
-# - Oversampling before splitting leaks near-copies of test series into training and inflates scores.
+# - P×K batches already show every class equally often; whether synthetic series add anything
+#   beyond that is a question each run answers for itself (the cell above), per metric and per class.
+# - `random` oversampling repeats series; it adds no new series to a class.
+# - Synthetic series are marked and traceable to their training parents, which is also how a
+#   split is audited for leaks.
+# - Oversampling before splitting puts synthetic relatives of test series into training and
+#   synthetic series into the test set: the score then measures recognition of variants, not
+#   generalisation.
 #
 # ## More to explore
 # 1. Is oversampling needed at all with P×K batches, which already balance classes per batch? Compare
