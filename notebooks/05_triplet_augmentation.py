@@ -156,10 +156,10 @@ def train_and_score(train, label, dataset_label=f"{data.name} (long-tailed train
     per_class = np.array(
         [correct[train.y_test == c].mean() if np.any(train.y_test == c) else np.nan for c in range(data.n_classes)]
     )
-    stop = f"idle stop after epoch {fit.idle_stop_epoch}" if fit.idle_stop_epoch else "whole budget"
+    stop = "idle stop" if fit.idle_stop_epoch else "the whole step budget"
     print(
         f"{label:<44} P@1 {scores['precision_at_1']:.3f}  MAP@R {scores['mean_average_precision_at_r']:.3f}  "
-        f"NMI {scores['NMI']:.3f}  ({len(train.x_train)} training series, epochs {fit.epochs}: {stop}, "
+        f"NMI {scores['NMI']:.3f}  ({len(train.x_train)} training series, {fit.epochs} epoch(s), {stop}, "
         f"{fit.wall_time_s:.0f} s)"
     )
     lesson.record(
@@ -412,36 +412,30 @@ print(
     f"MAP@R {base['mean_average_precision_at_r']:.3f}, NMI {base['NMI']:.3f} "
     f"(NMI: k-means with k = {data.n_classes} clusters, one per class, on the test embeddings)."
 )
+
+
+def against_no_oversampling(gains, did="beat no oversampling", did_not="did not beat no oversampling"):
+    """A computed sentence: which methods gained over no oversampling, which did not, by how much."""
+
+    def listed(names):
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+    helped = [m for m in gains if gains[m] > 0]
+    not_helped = [m for m in gains if gains[m] <= 0]
+    parts = [f"{listed(helped)} {did}"] if helped else []
+    parts += [f"{listed(not_helped)} {'did not' if helped else did_not}"] if not_helped else []
+    return "; ".join(parts) + " (" + ", ".join(f"{m} {gains[m]:+.3f}" for m in gains) + ")"
+
+
 for metric, name in metrics.items():
     gains = {m: summary[m][metric] - base[metric] for m in methods}
-    helped = [m for m in methods if gains[m] > 0]
-    not_helped = [m for m in methods if gains[m] <= 0]
-    detail = ", ".join(f"{m} {gains[m]:+.3f}" for m in methods)
-    if len(methods) == 1:
-        verdict = f"{methods[0]} {'beat' if helped else 'did not beat'} no oversampling ({detail})"
-    elif not helped:
-        verdict = f"none of the {len(methods)} oversampling methods beat no oversampling ({detail})"
-    elif not not_helped:
-        verdict = f"all {len(methods)} oversampling methods beat no oversampling ({detail})"
-    else:
-        verdict = (
-            f"{len(helped)} of {len(methods)} methods beat no oversampling ({', '.join(helped)}); "
-            f"{', '.join(not_helped)} did not ({detail})"
-        )
-    print(f"{name.split(' (')[0]}: {verdict}.")
+    print(f"{name.split(' (')[0]}: {against_no_oversampling(gains)}.")
 rare_names = ", ".join(str(data.class_names[c]) for c in rare)
 base_rare = base["per_class_precision_at_1"][rare].mean()
 rare_gains = {m: summary[m]["per_class_precision_at_1"][rare].mean() - base_rare for m in methods}
 print(
-    f"On the rarest training classes ({rare_names}), P@1 without oversampling is {base_rare:.3f}; "
-    + ", ".join(f"{m} {rare_gains[m]:+.3f}" for m in methods)
-    + (
-        ": oversampling helped the rare classes with every method."
-        if all(g > 0 for g in rare_gains.values())
-        else ": not every method helped even the rare classes."
-        if any(g > 0 for g in rare_gains.values())
-        else ": no method helped the rare classes."
-    )
+    f"The rarest training classes ({rare_names}): mean per-class P@1 {base_rare:.3f} without oversampling; "
+    f"{against_no_oversampling(rare_gains, 'helped them', 'did not help them')}."
 )
 leak = {m: leaky_scores[m] - honest_scores[m] for m in metrics}
 print(
