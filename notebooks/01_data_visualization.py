@@ -77,8 +77,9 @@ print("one sample:", data.x_train[0].shape, "= (timesteps, channels)")
 # %% [markdown]
 # ## A few series of each class
 #
-# Twelve lines in one small panel are a tangle, so we draw three channels, chosen by a rule that
-# works on any dataset: the channels whose **class means differ most on the training split**. For
+# All twelve channels of JapaneseVowels in one small panel are a tangle, so we draw at most three,
+# chosen by a rule that works on any dataset: the channels whose **class means differ most on the
+# training split**. For
 # each channel we average the series of each class (one mean curve per class), measure how far
 # apart those curves are (their standard deviation across classes, averaged over time) and divide
 # by the channel's overall spread, so a channel with large values does not win just for its scale.
@@ -88,12 +89,12 @@ print("one sample:", data.x_train[0].shape, "= (timesteps, channels)")
 class_means = np.stack([data.x_train[data.y_train == c].mean(axis=0) for c in np.unique(data.y_train)])
 channel_score = class_means.std(axis=0).mean(axis=0) / (data.x_train.std(axis=(0, 1)) + 1e-12)
 channels_to_draw = np.sort(np.argsort(channel_score)[::-1][:3])
-others = np.delete(channel_score, channels_to_draw)
-print(
-    "channels drawn:",
-    ", ".join(f"{c + 1} (score {channel_score[c]:.2f})" for c in channels_to_draw),
-    f"| the other channels score {others.min():.2f} to {others.max():.2f}" if len(others) else "| the only channel(s)",
-)
+drawn = ", ".join(f"{c + 1} (score {channel_score[c]:.2f})" for c in channels_to_draw)
+if data.channels > len(channels_to_draw):
+    others = np.delete(channel_score, channels_to_draw)
+    print(f"channels drawn: {drawn}; the other {len(others)} score {others.min():.2f} to {others.max():.2f}")
+else:
+    print(f"every channel is drawn (the dataset has {data.channels}): {drawn}")
 
 # %% [markdown]
 # Each row below is one class, each panel one series; the coloured lines are the chosen channels
@@ -173,7 +174,7 @@ lesson.figure(fig, "standardisation")
 test_channel_means = x_test_std.reshape(-1, data.channels).mean(axis=0)
 print(
     f"test-split channel means after standardisation: from {test_channel_means.min():.2f} "
-    f"to {test_channel_means.max():.2f} (not exactly 0: the test split has its own mean, and that is fine)"
+    f"to {test_channel_means.max():.2f} (the training split's are 0 by construction; the test split's need not be)"
 )
 
 # %% [markdown]
