@@ -17,7 +17,10 @@
 # - what a triplet is and what the triplet loss asks of an embedding;
 # - why metric learning needs class-balanced **P×K batches**;
 # - the *batch-all* strategy (the study's "all-triplet"): average the loss over every valid triplet
-#   in the batch — and how the number of *active* triplets falls as training progresses.
+#   in the batch — and how the number of *active* triplets falls as training progresses;
+# - what zero active triplets means (the batch teaches nothing), and how the kit stops training then;
+# - how to tell whether the embedding learned anything: against the raw series and the same
+#   network untrained.
 #
 # **Runtime:** about a minute on a 2-core CPU (quick mode: seconds).
 
@@ -79,35 +82,43 @@ print(recipe.describe())
 # %%
 batches = tk.sampling.balanced_batch_indices(data.y_train, classes_per_batch, samples_per_class, seed=seed)
 first = batches[0]
-print(f"{len(batches)} batches per epoch of {classes_per_batch}×{samples_per_class} = {len(first)} series")
+print(f"{len(batches)} batches per epoch of P×K = {classes_per_batch}×{samples_per_class} = {len(first)} series")
 print(
     "classes in the first batch:",
     {data.class_names[c]: int(n) for c, n in zip(*np.unique(data.y_train[first], return_counts=True))},
 )
-n_pos = classes_per_batch * samples_per_class * (samples_per_class - 1)
-n_neg = len(first) - samples_per_class
-print(f"valid triplets in one batch: {n_pos} ordered positive pairs × {n_neg} negatives each = {n_pos * n_neg:,}")
 
 # %% [markdown]
-# ### Exercise 3.1 — Count the valid triplets of any batch
-# *Practises: what batch-all averages over.*
+# ### Exercise 3.1 — How many triplets does one batch hold?
+# *Practises: what batch-all averages over — predicted before it is counted.*
 #
-# Write `count_valid_triplets(labels)`: the number of triplets (a, p, n) of a batch with labels
-# `labels` where a ≠ p share a label and n has another one (ordered pairs, as above). The check
-# compares it with a brute-force enumeration on batches that are not P×K.
-
+# Before the next cells count them, predict how many **valid** triplets (a, p, n) the first batch
+# holds, from the two numbers P and K printed above. A valid triplet has a ≠ p of the same class
+# and n of another class; the loss counts (a, p) and (p, a) as two triplets. Store your number in
+# `predicted_valid_triplets` (an expression of `classes_per_batch` and `samples_per_class` is
+# fine). The check counts them on the batch's labels.
 
 # %% tags=["solution"]
-def count_valid_triplets(labels):
-    ### BEGIN SOLUTION
-    labels = np.asarray(labels)
-    _, counts = np.unique(labels, return_counts=True)
-    return int(sum(c * (c - 1) * (len(labels) - c) for c in counts))
-    ### END SOLUTION
-
+### BEGIN SOLUTION
+anchor_positive_pairs = classes_per_batch * samples_per_class * (samples_per_class - 1)
+negatives_per_anchor = (classes_per_batch - 1) * samples_per_class
+predicted_valid_triplets = anchor_positive_pairs * negatives_per_anchor
+### END SOLUTION
 
 # %% tags=["check"]
-tk.exercises.lesson03.check_valid_triplets(count_valid_triplets)
+tk.exercises.lesson03.check_valid_triplets(predicted_valid_triplets, data.y_train[first])
+
+# %% [markdown]
+# The loss finds them with two boolean masks of the batch's labels: positive pairs (same label,
+# not on the diagonal) and negatives (another label). A triplet is valid where both hold.
+
+# %%
+first_labels = data.y_train[first]
+same_class = first_labels[:, None] == first_labels[None, :]
+is_positive = same_class & ~np.eye(len(first), dtype=bool)
+is_negative = ~same_class
+valid_triplets = int((is_positive[:, :, None] & is_negative[:, None, :]).sum())
+print(f"valid triplets in the first batch: {valid_triplets:,} of {len(first) ** 3:,} (a, p, n) index triples")
 
 # %% [markdown]
 # ### Exercise 3.2 — The distance matrix, in `keras.ops`
@@ -133,18 +144,39 @@ def pairwise_l2(embeddings):
 tk.exercises.lesson03.check_pairwise_l2(pairwise_l2)
 
 # %% [markdown]
+# ## Two baselines before any training
+#
+# A learned embedding is worth its training only if it beats what we get for free. Two free
+# embeddings: the **raw series** (1-NN with the Euclidean distance between whole series, as in
+# lesson 2) and the **same network, untrained** (random weights already map similar inputs to
+# nearby points). The embedding model is an encoder from `tk.models` followed by a 128-unit
+# projection, normalised to unit length. Test series are the queries, training series the
+# reference; P@1 is the share of queries whose nearest neighbour has their class (1-NN accuracy).
+
+# %%
+import keras
+
+model = tk.models.embedding_model(tk.models.build_encoder(encoder, data.x_train.shape[1:]), dim=128)
+baselines = {
+    "raw series": tk.baselines.nearest_neighbour_scores(data.x_train, data.y_train, data.x_test, data.y_test),
+    "untrained network": tk.training.evaluate_embedding(
+        model, data.x_train, data.y_train, data.x_test, data.y_test, seed=seed
+    ),
+}
+untrained_test_embeddings = tk.training.embed(model, data.x_test)
+for name, scores in baselines.items():
+    print(f"{name:<18} P@1 {scores['precision_at_1']:.3f}  MAP@R {scores['mean_average_precision_at_r']:.3f}")
+
+# %% [markdown]
 # ## Train, the Keras way
 #
-# The embedding model is an encoder from `tk.models` followed by a 128-unit projection,
-# normalised to unit length. We compile it with the kit's `tk.losses.TripletBatchAllLoss` and
-# fit it on `tk.sampling.balanced_batches` — a `tf.data.Dataset` of P×K batches — like any Keras
-# model. The recipe sets the number of epochs from a budget of optimizer steps and, for small
-# training sets, adds on-the-fly augmentation to each batch.
+# We compile the model with the kit's `tk.losses.TripletBatchAllLoss` and fit it on
+# `tk.sampling.balanced_batches` — a `tf.data.Dataset` of P×K batches — like any Keras model.
+# The recipe sets the number of epochs from a budget of optimizer steps and, for small training
+# sets, adds on-the-fly augmentation to each batch.
 
 # %%
 import time
-
-import keras
 
 steps = tk.sampling.steps_per_epoch(data.y_train, classes_per_batch, samples_per_class)
 epochs = epochs or recipe.epochs_for(steps)
@@ -158,21 +190,23 @@ batches = tk.sampling.balanced_batches(
     epochs=epochs,
     transform=(lambda x, y: (augmenter(x), y)) if augmenter else None,
 )
-model = tk.models.embedding_model(tk.models.build_encoder(encoder, data.x_train.shape[1:]), dim=128)
 schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps * epochs, alpha=0.05)
 model.compile(
     optimizer=keras.optimizers.Adam(schedule),
     loss=tk.losses.TripletBatchAllLoss(margin=margin, distance_metric=distance_metric, positive_pairs=positive_pairs),
 )
-print(f"embedding model: {model.count_params():,} weights; {epochs} epochs of {steps} P×K batches")
+print(f"embedding model: {model.count_params():,} weights; a budget of {epochs} epochs of {steps} P×K batches")
 
 # %% [markdown]
-# Three callbacks watch the fit. `ActiveTripletsCallback` logs, every epoch, the share of
+# Four callbacks watch the fit. `ActiveTripletsCallback` logs, every epoch, the share of
 # triplets that still violate the margin on a fixed set of training batches (the loss only
-# learns from those). `NonFiniteGuard` stops a run whose loss or weights turn NaN and says why.
+# learns from those). `StopWhenIdle` ends the fit once the training loss has stayed below a
+# thousandth of its first epoch for `tk.training.STOP_WHEN_IDLE_STEPS` optimizer steps: by then
+# every triplet of (nearly) every batch already satisfies the margin, so the batches have no
+# gradient left. `NonFiniteGuard` stops a run whose loss or weights turn NaN and says why.
 # `ProgressBar` shows one bar for the whole fit (`verbose=0` silences Keras's own line per epoch).
-# `tk.training.fit_embedding` does all of this in one call, and also holds out a validation
-# share to keep the best weights when every class is large enough; the next lessons use it.
+# `tk.training.fit_embedding` does all of this in one call (it stops when idle by default and
+# reports the epoch as `FitResult.idle_stop_epoch`); the next lessons use it.
 
 # %%
 tracker = tk.callbacks.ActiveTripletsCallback(
@@ -184,6 +218,7 @@ tracker = tk.callbacks.ActiveTripletsCallback(
     distance_metric=distance_metric,
     seed=seed,
 )
+idle_stop = tk.callbacks.StopWhenIdle(tk.training.STOP_WHEN_IDLE_STEPS, steps)
 started = time.perf_counter()
 history = model.fit(
     batches,
@@ -191,29 +226,74 @@ history = model.fit(
     steps_per_epoch=steps,
     shuffle=False,  # tk.sampling already drew the batch order, seeded
     verbose=0,
-    callbacks=[tracker, tk.callbacks.NonFiniteGuard(), tk.progress.ProgressBar(desc="batch-all")],
+    callbacks=[tracker, idle_stop, tk.callbacks.NonFiniteGuard(), tk.progress.ProgressBar(desc="batch-all")],
 )
 fit_seconds = time.perf_counter() - started
-lesson.figure(tk.plots.plot_history(history.history, title="Batch-all triplet training"), "history")
+epochs_run = len(history.history["loss"])
 
 # %% [markdown]
-# After the first epoch a good share of the triplets still violates the margin; as the embedding
-# improves, fewer and fewer do, until almost none are left. The *average over all triplets* is then
-# diluted by the many easy ones, so the gradient fades — one reason the next lesson mines harder
-# triplets.
+# ## When the batches stop teaching
+#
+# A triplet is *active* while its negative is not yet `margin` farther from the anchor than its
+# positive. As the embedding improves, fewer and fewer are: the *average over all triplets* is
+# diluted by the many easy ones and the gradient fades — one reason the next lesson mines harder
+# triplets. When the share of active triplets reaches **zero**, every triplet already satisfies
+# the margin: the loss and its gradient are zero and the batch teaches nothing. Training on after
+# that only spends time. Both curves can fall by several decades, so they are drawn on a log
+# scale (a value of exactly zero has no place on it: those epochs are marked along the bottom edge).
 
 # %%
-print("active triplets (share of all valid triplets), per epoch:")
-print(np.round(history.history["active_triplets"], 3))
+import matplotlib.pyplot as plt
+
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
+for ax, key, ylabel in (
+    (axes[0], "loss", "training loss (log scale)"),
+    (axes[1], "active_triplets", "share of active triplets (log scale)"),
+):
+    values = np.asarray(history.history[key])
+    epoch_numbers = np.arange(1, len(values) + 1)
+    ax.plot(epoch_numbers, np.where(values > 0, values, np.nan), marker=".")
+    if np.any(values == 0):  # at the bottom edge of the axes (y = 0 in axes coordinates)
+        at_zero = epoch_numbers[values == 0]
+        ax.plot(
+            at_zero, np.zeros(len(at_zero)), "x", color="tab:red", transform=ax.get_xaxis_transform(), label="exactly 0"
+        )
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    if idle_stop.stopped_epoch:
+        ax.axvline(idle_stop.stopped_epoch, color="grey", linestyle="--", label="stopped: idle")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8)
+fig.suptitle("Batch-all triplet training")
+fig.tight_layout()
+lesson.figure(fig, "history")
+
+# %%
+active = np.asarray(history.history["active_triplets"])
+zero_epochs = np.flatnonzero(active == 0) + 1
+print(f"active triplets after epoch 1: {active[0]:.1%} of the valid triplets of the monitored batches")
+if len(zero_epochs):
+    print(f"no active triplet left after epoch {zero_epochs[0]} (the first epoch at exactly zero)")
+else:
+    print(f"some triplets were still active at the last epoch ({active[-1]:.2%})")
+if idle_stop.stopped_epoch:
+    print(
+        f"StopWhenIdle ended the fit after epoch {idle_stop.stopped_epoch} of the {epochs}-epoch budget "
+        f"({fit_seconds:.0f} s): the loss had stayed below 1/1000 of its first epoch for "
+        f"{tk.training.STOP_WHEN_IDLE_STEPS} steps"
+    )
+else:
+    print(f"the fit used its whole {epochs}-epoch budget ({fit_seconds:.0f} s): the loss never stayed near zero")
 
 # %% [markdown]
 # ### Exercise 3.3 — Pick a margin
 # *Practises: how the margin decides which triplets are active.*
 #
-# Take the trained model's embeddings of the first P×K batch (`first`, above) and find a margin
-# at which about **half** of that batch's valid triplets are active. Store it in
-# `margin_for_half`. `tk.callbacks.active_triplet_fraction(embeddings, labels, margin=m)` gives the
-# share for a margin `m`.
+# The share of active triplets depends on the margin as much as on the embedding. On the trained
+# model, find a margin at which about **half** of that batch's valid triplets would be active, and store
+# it in `margin_for_half`. `tk.callbacks.active_triplet_fraction(embeddings, labels, margin=m)`
+# gives the share for a margin `m`.
 
 # %% tags=["solution"]
 batch_embeddings = tk.training.embed(model, data.x_train[first])
@@ -231,14 +311,61 @@ tk.exercises.lesson03.check_margin_for_half(margin_for_half, batch_embeddings, d
 
 # %%
 scores = tk.training.evaluate_embedding(model, data.x_train, data.y_train, data.x_test, data.y_test, seed=seed)
+test_embeddings = tk.training.embed(model, data.x_test)
+train_embeddings = tk.training.embed(model, data.x_train)
 for key in ("precision_at_1", "mean_average_precision_at_r", "mean_average_precision", "NMI", "knn_accuracy"):
     print(f"  {key:<30} {scores[key]:.3f}")
-fig = tk.plots.plot_dataset_embeddings(model, data, method="pca", title="Batch-all triplet embedding, PCA")
-lesson.figure(fig, "embedding_pca")
+
+# %% [markdown]
+# Did training change the *distances*? For every pair of test series, the next figure compares the
+# distance between two series of the same class (green) with the distance between two series of
+# different classes (red), for the raw series, the untrained network and the trained one (each
+# divided by its median distance, so the three share one axis). Where the histograms overlap,
+# a nearest neighbour can come from the wrong class; the *separation* above each panel is the
+# probability that a same-class pair is closer than a different-class pair.
+
+# %%
+fig, separation = tk.plots.plot_distance_distributions(
+    {
+        "raw series": data.x_test.reshape(len(data.x_test), -1),
+        "untrained network": untrained_test_embeddings,
+        "batch-all": test_embeddings,
+    },
+    data.y_test,
+    seed=seed,
+)
+lesson.figure(fig, "distance_distributions")
+
+# %% [markdown]
+# Which classes are still confused? Each row of a 1-NN confusion matrix is a true class and says
+# which class its queries' nearest training series belongs to; the diagonal is the per-class P@1.
+# Left the raw series, right the batch-all embedding.
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(2.0 + 0.76 * data.n_classes, 1.2 + 0.4 * data.n_classes))
+_, raw_confusion = tk.plots.plot_nn_confusion(
+    data.x_test.reshape(len(data.x_test), -1),
+    data.y_test,
+    data.x_train.reshape(len(data.x_train), -1),
+    data.y_train,
+    data.class_names,
+    ax=axes[0],
+    title="raw series",
+)
+_, confusion = tk.plots.plot_nn_confusion(
+    test_embeddings, data.y_test, train_embeddings, data.y_train, data.class_names, ax=axes[1], title="batch-all"
+)
+fig.tight_layout()
+lesson.figure(fig, "nn_confusion")
+
+# %% [markdown]
+# A map of the embedding: t-SNE fitted on the training and test series together (one map, so
+# train and test points share their coordinates), coloured by class. t-SNE keeps neighbours,
+# not distances: read it for which classes sit together, not for how far apart they are.
 
 # %%
 fig = tk.plots.plot_dataset_embeddings(
-    model, data, method="tsne", seed=seed, title="Batch-all triplet embedding, t-SNE"
+    model, data, method="tsne", seed=seed, title="Batch-all triplet embedding, t-SNE of train and test together"
 )
 lesson.figure(fig, "embedding_tsne")
 
@@ -246,29 +373,121 @@ lesson.figure(fig, "embedding_tsne")
 # ## Result record
 
 # %%
-lesson.record(
+record_path = lesson.record(
     "triplet batch-all",
     data.name,
     scores,
-    epochs=epochs,
+    epochs=epochs_run,
     wall_time_s=fit_seconds,
     encoder=encoder,
     margin=margin,
     distance_metric=distance_metric,
     positive_pairs=positive_pairs,
+    idle_stop_epoch=idle_stop.stopped_epoch,
 )
+print(f"saved {record_path.name}")
+
+# %% [markdown]
+# ## Would the rest of the budget have helped?
+#
+# The stop is a rule, not a measurement of this run, so let us measure it: train the same model on
+# for the epochs the stop skipped (the learning-rate schedule carries on where it was) and score it
+# again. This is a check of the rule, not a choice: the recorded model above stays the stopped one.
+
+# %%
+if idle_stop.stopped_epoch:
+    started = time.perf_counter()
+    model.fit(
+        batches,
+        initial_epoch=epochs_run,
+        epochs=epochs,
+        steps_per_epoch=steps,
+        shuffle=False,
+        verbose=0,
+        callbacks=[tk.callbacks.NonFiniteGuard(), tk.progress.ProgressBar(desc="batch-all, rest of the budget")],
+    )
+    extra_seconds = time.perf_counter() - started
+    full_budget_scores = tk.training.evaluate_embedding(
+        model, data.x_train, data.y_train, data.x_test, data.y_test, seed=seed
+    )
+    print(
+        f"{epochs - epochs_run} more epochs ({extra_seconds:.0f} s): P@1 {scores['precision_at_1']:.3f} -> "
+        f"{full_budget_scores['precision_at_1']:.3f}, MAP@R {scores['mean_average_precision_at_r']:.3f} -> "
+        f"{full_budget_scores['mean_average_precision_at_r']:.3f}"
+    )
+else:
+    full_budget_scores = None
+    print("the fit ran its whole budget: there is nothing to compare")
+
+# %% [markdown]
+# ## What this run shows
+
+# %%
+n_queries = len(data.y_test)
+
+
+def p_at_1(s):
+    return s["precision_at_1"]
+
+
+def in_queries(difference):
+    """A P@1 difference as a number of test queries (P@1 is the share of queries answered right)."""
+    count = round(abs(difference) * n_queries)
+    return f"{count} {'query' if count == 1 else 'queries'}"
+
+
+print(f"Batch-all reached P@1 {p_at_1(scores):.3f} on {n_queries} test queries of {data.name}.")
+for name, baseline in baselines.items():
+    gain = p_at_1(scores) - p_at_1(baseline)
+    if gain > 0:
+        print(f"- It beat the {name} ({p_at_1(baseline):.3f}) by {gain:.3f}: {in_queries(gain)} more answered right.")
+    elif gain == 0:
+        print(f"- It did NOT beat the {name}: both at {p_at_1(baseline):.3f}.")
+    else:
+        print(f"- It did NOT beat the {name} ({p_at_1(baseline):.3f}): {in_queries(gain)} fewer answered right.")
+best_free = max(separation["raw series"], separation["untrained network"])
+verb = "separate" if separation["batch-all"] > best_free else "do NOT separate"
+print(
+    f"- Its distances {verb} the classes better than the free embeddings: separation "
+    f"{separation['batch-all']:.2f} vs {separation['raw series']:.2f} (raw) and "
+    f"{separation['untrained network']:.2f} (untrained)."
+)
+worst = int(np.argmin(np.diag(confusion)))
+print(
+    f"- Its weakest class is {data.class_names[worst]}: P@1 {confusion[worst, worst]:.2f} "
+    f"(raw series: {raw_confusion[worst, worst]:.2f})."
+)
+if len(zero_epochs):
+    print(f"- No monitored triplet was active after epoch {zero_epochs[0]}: from then on the batches taught nothing.")
+if idle_stop.stopped_epoch and full_budget_scores is not None:
+    change = p_at_1(full_budget_scores) - p_at_1(scores)
+    saved = f"The idle stop ended training after {epochs_run} of {epochs} epochs"
+    if round(abs(change) * n_queries) == 0:
+        print(f"- {saved}; training on would not have changed P@1.")
+    elif change > 0:
+        print(f"- {saved}; training on would have added {change:.3f} P@1 ({in_queries(change)}).")
+    else:
+        print(f"- {saved}; training on would have cost {-change:.3f} P@1 ({in_queries(change)}).")
+spread = lesson.seed_spread(data.name, "precision_at_1")
+if "triplet batch-all" in spread:
+    mean, std, n_seeds = spread["triplet batch-all"]
+    print(f"- Over the {n_seeds} seeds recorded in {results_dir}: P@1 {mean:.3f} ± {std:.3f} (std).")
 lesson.finish()
 
 # %% [markdown]
 # ## Summary
 # - The triplet loss pulls same-class series together and pushes other classes at least a margin away.
-# - P×K batches guarantee positives and negatives in every batch.
+# - P×K batches guarantee positives and negatives in every batch; the valid triplets are a small
+#   share of all the index triples of a batch.
 # - Batch-all averages over every valid triplet; as training succeeds most become inactive.
+# - Zero active triplets means every triplet already satisfies the margin: the batch teaches
+#   nothing, and `StopWhenIdle` (on by default in `tk.training.fit_embedding`) ends the fit.
+# - A learned embedding is judged against free ones: the raw series and the same network untrained.
 #
 # ## More to explore
 # 1. Set `positive_pairs="combinations"` and `distance_metric="squared-L2"`, `margin=1.0`: the study's
 #    exact setting. Does it change the scores?
 # 2. Try `average="nonzero"` through `loss_config` (mean over active triplets only). What happens to
-#    the loss curve, and to Precision@1?
+#    the loss curve, to the idle stop, and to Precision@1?
 # 3. Put every class in each batch (`classes_per_batch = data.n_classes`, if there are at most
 #    about 16) with `samples_per_class = 4`. Faster or slower to converge?

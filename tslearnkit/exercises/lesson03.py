@@ -1,35 +1,47 @@
-"""Checks for lesson 3 (batch-all triplets): counting triplets, distances in keras.ops, a margin."""
+"""Checks for lesson 3 (batch-all triplets): predicting the triplet count, distances in keras.ops, a margin."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._core import call, close, defined, passed, require
+from ._core import NotYet, call, close, defined, passed, require
 
 
-def _brute_force_triplets(labels) -> int:
-    labels = np.asarray(labels)
-    return sum(
-        1
-        for a in range(len(labels))
-        for p in range(len(labels))
-        for n in range(len(labels))
-        if a != p and labels[a] == labels[p] and labels[a] != labels[n]
+def _valid_triplets(labels) -> int:
+    """Valid (anchor, positive, negative) triplets of a batch, counted from its labels: a != p
+    share a label, n has another one (ordered pairs, as the losses count them)."""
+    labels = np.asarray(labels).reshape(-1)
+    _, counts = np.unique(labels, return_counts=True)
+    return int(sum(int(c) * (int(c) - 1) * (len(labels) - int(c)) for c in counts))
+
+
+def check_valid_triplets(predicted_valid_triplets, labels) -> None:
+    """Exercise 3.1: the number of valid triplets of a P×K batch, predicted before it is counted."""
+    predicted = defined(predicted_valid_triplets, "predicted_valid_triplets")
+    whole = isinstance(predicted, (int, float, np.integer, np.floating)) and float(predicted).is_integer()
+    require(whole and not isinstance(predicted, bool), f"a number of triplets is one whole number; got {predicted!r}.")
+    predicted = int(predicted)
+    labels = np.asarray(labels).reshape(-1)
+    b = len(labels)
+    _, counts = np.unique(labels, return_counts=True)
+    expected = _valid_triplets(labels)
+    with_self = int(sum(int(c) ** 2 * (b - int(c)) for c in counts))
+    mistakes = {
+        b
+        ** 3: "b³ counts every index triple of the batch; a valid one needs p of a's class (p ≠ a) and n of another class.",
+        b * (b - 1) * (b - 2): "that counts every triple of distinct series; p must share a's class and n must not.",
+        expected // 2: "you counted each positive pair once; the loss counts (a, p) and (p, a) as two triplets.",
+        with_self: "a triplet needs p ≠ a: an anchor is not its own positive (K − 1 positives per anchor, not K).",
+    }
+    if predicted != expected and predicted in mistakes:
+        raise NotYet(f"{predicted:,} is not it: {mistakes[predicted]}")
+    require(
+        predicted == expected,
+        f"{predicted:,} is not the count of this batch ({b} series, {len(counts)} classes). Count the "
+        "anchor–positive pairs (same class, a ≠ p, both orders) and multiply by the negatives each "
+        "anchor has (series of the other classes).",
     )
-
-
-def check_valid_triplets(count_valid_triplets) -> None:
-    """Exercise 3.1: valid (anchor, positive, negative) triplets of a batch, ordered pairs."""
-    cases = [np.repeat([0, 1], 2), np.repeat([0, 1, 2], [3, 1, 2]), np.arange(4), np.zeros(3, int)]
-    cases.append(np.random.default_rng(3).integers(0, 4, 12))
-    for labels in cases:
-        got = call(count_valid_triplets, "count_valid_triplets", labels)
-        expected = _brute_force_triplets(labels)
-        require(
-            got == expected,
-            f"for labels {labels.tolist()} you count {got}, there are {expected}: a ≠ p with the same label, n with another label.",
-        )
-    passed("your count matches a brute-force enumeration on five batches.")
+    passed(f"{expected:,} valid triplets: your prediction is exact.")
 
 
 def check_pairwise_l2(pairwise_l2) -> None:
@@ -54,8 +66,9 @@ def check_margin_for_half(margin_for_half, embeddings, labels) -> None:
     margin = float(defined(margin_for_half, "margin_for_half"))
     require(margin >= 0, f"a margin is >= 0; got {margin}.")
     share = active_triplet_fraction(embeddings, labels, margin=margin)
+    direction = "a larger margin (it makes more triplets active)" if share < 0.35 else "a smaller margin"
     require(
         0.35 <= share <= 0.65,
-        f"at margin {margin:.3f}, {share:.0%} of the triplets are active; aim for about half (a larger margin makes more triplets active).",
+        f"at margin {margin:.3f}, {share:.0%} of the triplets are active; aim for about half: try {direction}.",
     )
     passed(f"at margin {margin:.3f}, {share:.0%} of the batch's triplets still teach the model something.")

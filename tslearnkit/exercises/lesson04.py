@@ -1,10 +1,10 @@
-"""Checks for lesson 4 (mining): the masked maximum, a semi-hard negative, soft-margin hard mining."""
+"""Checks for lesson 4 (mining): the masked maximum, a semi-hard negative, what a margin makes active."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._core import call, close, defined, passed, require
+from ._core import NotYet, call, close, defined, passed, require
 
 
 def check_masked_maximum(masked_maximum) -> None:
@@ -38,18 +38,53 @@ def check_semihard_negative(semihard_negative) -> None:
     passed("your choice matches FaceNet's semi-hard rule on four anchors.")
 
 
-def check_soft_model(soft_model) -> None:
-    """Exercise 4.3: an embedding model compiled with ``tk.losses.TripletHardLoss(soft=True)``."""
-    from ..losses import TripletHardLoss
+def check_active_shares(predicted_active, embeddings, labels, *, margins, distance_metric="L2") -> None:
+    """Exercise 4.3: the share of active triplets at three margins, predicted from the easy /
+    semi-hard / hard counts of an untrained batch before it is measured."""
+    from ..callbacks import active_triplet_fraction
+    from ..losses import pairwise_distances
 
-    model = defined(soft_model, "soft_model")
-    loss = getattr(model, "loss", None)
-    require(loss is not None, "compile soft_model first: soft_model.compile(optimizer=..., loss=...).")
+    predicted = defined(predicted_active, "predicted_active")
     require(
-        isinstance(loss, TripletHardLoss), f"the loss should be tk.losses.TripletHardLoss; got {type(loss).__name__}."
+        isinstance(predicted, dict),
+        f"`predicted_active` should be a dict {{margin: share}}; got {type(predicted).__name__}.",
     )
-    require(
-        loss.get_config().get("soft") is True,
-        "pass soft=True: log(1 + exp(d_ap - d_an)) instead of a hinge with a margin.",
-    )
-    passed("compiled with soft-margin hard mining; model.fit(balanced batches) would train it.")
+    margins = [float(m) for m in margins]
+    given = {float(k): v for k, v in predicted.items()}
+    missing = [m for m in margins if m not in given]
+    require(not missing, f"`predicted_active` needs a share for each margin {margins}; missing {missing}.")
+    for m in margins:
+        value = given[m]
+        require(
+            isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool),
+            f"the share at margin {m:g} should be a number; got {value!r}.",
+        )
+        require(
+            0.0 <= float(value) <= 1.0,
+            f"at margin {m:g} you give {value!r}: a share is a fraction between 0 and 1 (not a count, not a percentage).",
+        )
+    labels = np.asarray(labels).reshape(-1)
+    dist = np.asarray(pairwise_distances(np.asarray(embeddings, np.float32), distance_metric), np.float64)
+    widest = float(dist.max())
+    for m in margins:
+        actual = active_triplet_fraction(embeddings, labels, margin=m, distance_metric=distance_metric)
+        guess = float(given[m])
+        if abs(guess - actual) <= 0.01:
+            continue
+        if m == 0:
+            hint = (
+                "with margin 0 a triplet is active when d(a, n) < d(a, p): its negative is closer than its "
+                "positive. Which category of the counts is that?"
+            )
+        elif m > widest:
+            hint = (
+                f"this margin is larger than every distance in the batch ({widest:.2f}), so d(a, p) − d(a, n) + m "
+                "is above zero for every triplet, however far its negative."
+            )
+        else:
+            hint = (
+                "at this margin a triplet is active when d(a, n) < d(a, p) + margin. Which categories of the "
+                "counts satisfy that — only one of them, or two?"
+            )
+        raise NotYet(f"at margin {m:g} you predict {guess:.1%} active; it is {actual:.1%}. {hint}")
+    passed(f"all three shares right: {', '.join(f'{given[m]:.1%} at {m:g}' for m in margins)}.")
