@@ -249,10 +249,43 @@ ideal_loss = float(
 tk.exercises.lesson06.check_supcon_floor(predicted_floor, ideal_loss, samples_per_class)
 
 # %% [markdown]
+# ## Why the losses stop where they do
+#
+# SupCon's loss averages −log over the positives of each anchor. Even in the best possible latent —
+# all positives on the anchor, every other class infinitely far away — the softmax spreads its
+# probability evenly over the |P(i)| positives, so each gets 1/|P(i)| and the loss is
+# log |P(i)|. With K series per class and two views each, |P(i)| = 2K − 1 (the anchor's other view
+# and both views of the other K − 1 series). The loss cannot fall below that floor: a SupCon loss
+# that has flattened out just above it has almost nothing left to learn, although it is far from
+# zero. NT-Xent has a single positive per anchor: its floor is log 1 = 0, approached only as the
+# other views are pushed infinitely far away — without normalisation the latent can always spread a
+# little further, so the NT-Xent loss keeps creeping down.
+#
+# The training below acts on the floor: a small callback stops SupCon once its epoch loss is within
+# 1 % of the floor (if that never happens, the whole step budget runs).
+
+# %%
+supcon_floor = np.log(2 * samples_per_class - 1)
+
+
+class StopNearFloor(keras.callbacks.Callback):
+    """Stops training once the epoch's loss is within `share` of `floor`: nothing left to learn."""
+
+    def __init__(self, floor, share=0.01):
+        super().__init__()
+        self.floor, self.share, self.stopped_epoch = floor, share, None
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs["loss"] <= self.floor * (1 + self.share):
+            self.stopped_epoch = epoch + 1
+            self.model.stop_training = True
+
+
+# %% [markdown]
 # Now the whole pipeline in plain Keras: P×K batches from `tk.sampling.balanced_batches`, each
 # turned into its two stacked views by `tk.augment.make_tf_stacked_views`; an embedding model
-# from `tk.models`; `compile` with `tk.losses.SupConLoss`; `fit`, with `NonFiniteGuard` and a
-# `ProgressBar` that prints a few summary lines.
+# from `tk.models`; `compile` with `tk.losses.SupConLoss`; `fit`, with `NonFiniteGuard`, the
+# floor stop and a `ProgressBar` that prints a few summary lines.
 
 # %%
 steps = tk.sampling.steps_per_epoch(data.y_train, classes_per_batch, samples_per_class)
@@ -274,6 +307,7 @@ supcon_model.compile(
     optimizer=keras.optimizers.Adam(schedule),
     loss=tk.losses.SupConLoss(temperature=temperature_supcon, normalize=normalize),
 )
+stop_near_floor = StopNearFloor(supcon_floor)
 started = time.perf_counter()
 supcon_history = supcon_model.fit(
     batches,
@@ -281,26 +315,26 @@ supcon_history = supcon_model.fit(
     steps_per_epoch=steps,
     shuffle=False,  # tk.sampling already drew the batch order, seeded
     verbose=0,
-    callbacks=[tk.callbacks.NonFiniteGuard(), tk.progress.ProgressBar(mode="lines", desc="SupCon")],
+    callbacks=[
+        tk.callbacks.NonFiniteGuard(),
+        stop_near_floor,
+        tk.progress.ProgressBar(mode="lines", desc="SupCon"),
+    ],
 )
-score_latent(supcon_model, f"SupCon {latent_dim}-D", supcon_epochs, time.perf_counter() - started, temperature_supcon)
+supcon_losses = np.array(supcon_history.history["loss"])
+score_latent(
+    supcon_model, f"SupCon {latent_dim}-D", len(supcon_losses), time.perf_counter() - started, temperature_supcon
+)
 
 # %% [markdown]
-# ## Why the losses stop where they do
-#
-# SupCon's loss averages −log over the positives of each anchor. Even in the best possible latent —
-# all positives on the anchor, every other class infinitely far away — the softmax spreads its
-# probability evenly over the |P(i)| positives, so each gets 1/|P(i)| and the loss is
-# log |P(i)|. With K series per class and two views each, |P(i)| = 2K − 1 (the anchor's other view
-# and both views of the other K − 1 series). The loss cannot fall below that floor, so a SupCon
-# loss that has flattened out just above it has little left to learn, although it is far from zero.
-# NT-Xent has a single positive per anchor: its floor is log 1 = 0, approached only as the other
-# views are pushed infinitely far away — without normalisation the latent can always spread a
-# little further, so the NT-Xent loss keeps creeping down.
+# Where did each loss end, compared with its floor? The plot shows the distance to the floor on a
+# log scale, per optimizer step.
 
 # %%
-supcon_floor = np.log(2 * samples_per_class - 1)
-supcon_losses = np.array(supcon_history.history["loss"])
+if stop_near_floor.stopped_epoch:
+    print(f"SupCon stopped after epoch {stop_near_floor.stopped_epoch} of {supcon_epochs}: within 1 % of its floor")
+else:
+    print(f"SupCon ran all {supcon_epochs} epochs without coming within 1 % of its floor")
 ntxent_losses = np.array(ntxent_fit.history["loss"])
 print(
     f"SupCon: last-epoch loss {supcon_losses[-1]:.3f}, floor log(2·{samples_per_class} − 1) = {supcon_floor:.3f}: "
@@ -432,11 +466,15 @@ print(
     f"Not like for like (a {widths[triplet_label]}-D embedding against a {latent_dim}-D latent): "
     f"{versus(triplet_label, supcon_label)}."
 )
-closed = 1 - (supcon_losses[-1] - supcon_floor) / (supcon_losses[0] - supcon_floor)
+stopped = (
+    f"it stopped after epoch {stop_near_floor.stopped_epoch} of {supcon_epochs}, within 1 % of the floor"
+    if stop_near_floor.stopped_epoch
+    else f"it never came within 1 % of the floor in {supcon_epochs} epochs"
+)
 print(
     f"SupCon's loss ended at {supcon_losses[-1]:.3f}, {supcon_losses[-1] - supcon_floor:.3f} above its floor "
-    f"log(2K − 1) = {supcon_floor:.3f} (K = {samples_per_class}): training closed {closed:.0%} of the first "
-    f"epoch's gap to the floor. NT-Xent's loss ended at {ntxent_losses[-1]:.3f} (floor 0)."
+    f"log(2K − 1) = {supcon_floor:.3f} (K = {samples_per_class}): {stopped}. "
+    f"NT-Xent's loss ended at {ntxent_losses[-1]:.3f} (floor 0)."
 )
 spread = lesson.seed_spread(data.name, "NMI")
 if spread:
@@ -453,7 +491,8 @@ lesson.finish()
 #   2-D plane several classes must share little room. The cell above says whether its clusters
 #   beat k-means on the raw series in this run.
 # - SupCon adds the labels; its loss has a floor of log(2K − 1) for P×K batches of two views, so
-#   a SupCon loss that stops well above zero can still be done learning.
+#   a SupCon loss that stops well above zero can still be done learning — and training can stop
+#   there.
 # - All contrastive latents here are 2-D and unnormalised, so they can be clustered and drawn
 #   directly; the triplet reference is 128-D, a wider space, and its table row says so.
 #
