@@ -311,15 +311,11 @@ def describe_balance(split_counts, split):
 
 print(describe_balance(counts["train (all)"], "training"))
 print(describe_balance(counts["test"], "test"))
-auc = separation["standardised"]
+auc, auc_as_loaded = f"{separation['standardised']:.2f}", f"{separation['as loaded']:.2f}"
 print(
     f"On standardised test series, a same-class pair is closer than a different-class pair with "
-    f"probability {auc:.2f} (0.5 = no separation, 1 = complete)"
-    + (
-        f"; as loaded, {separation['as loaded']:.2f}."
-        if abs(separation["as loaded"] - auc) >= 0.005
-        else ", as loaded too."
-    )
+    f"probability {auc} (0.5 = no separation, 1 = complete)"
+    + (f"; as loaded, {auc_as_loaded}." if auc_as_loaded != auc else ", as loaded too.")
 )
 test_accuracy = raw_scores["knn_accuracy"]
 gain = test_accuracy - chance_accuracy
@@ -348,7 +344,7 @@ print(
 spread = lesson.seed_spread(data.name, "raw_1nn_accuracy")
 for mean, std, n_seeds in spread.values():
     print(
-        f"Over the records of {n_seeds} seeds, raw 1-NN accuracy is {mean:.3f} ± {std:.3f}"
+        f"Over the records of {n_seeds} seeds, raw 1-NN accuracy averages {mean:.3f} with a standard deviation of {std:.3f}"
         + (" (the same for every seed: nothing random enters it)." if std == 0 else ".")
     )
 

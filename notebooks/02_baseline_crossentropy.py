@@ -398,7 +398,7 @@ else:
     )
 for metric, label in (("precision_at_1", "P@1"), ("mean_average_precision_at_r", "MAP@R")):
     for name, (mean, std, n_seeds) in lesson.seed_spread(data.name, metric).items():
-        print(f"Over {n_seeds} seeds' records, {name} {label}: {mean:.3f} ± {std:.3f}.")
+        print(f"Over {n_seeds} seeds' records, {name} {label} averages {mean:.3f} (standard deviation {std:.3f}).")
 
 # %% [markdown]
 # ## Summary
