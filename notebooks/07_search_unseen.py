@@ -369,7 +369,9 @@ unseen_positions = {c: i for i, c in enumerate(split.unseen_classes)}  # matrix 
 query_rows = np.array([unseen_positions[c] for c in split.y_query])
 gallery_rows = np.array([unseen_positions[c] for c in split.y_gallery])
 unseen_names = names(split.unseen_classes)
-fig, axes = plt.subplots(1, 2, figsize=(2.4 + 0.8 * len(unseen_names), 1.6 + 0.4 * len(unseen_names)))
+fig, axes = plt.subplots(
+    1, 2, figsize=(max(6.0, 2.4 + 0.8 * len(unseen_names)), max(3.4, 1.6 + 0.4 * len(unseen_names)))
+)
 search_query = tk.training.embed(models[best], split.x_query)
 search_gallery = tk.training.embed(models[best], split.x_gallery)
 _, raw_confusion = tk.plots.plot_nn_confusion(
@@ -384,10 +386,14 @@ fig.suptitle(f"1-NN confusion among the unseen classes ({data.name}; rows sum to
 fig.tight_layout()
 lesson.figure(fig, "unseen_confusion")
 worst = int(np.argmin(np.diag(search_confusion)))
-print(
-    f"{best}: the class found least often is {unseen_names[worst]} "
-    f"(P@1 {search_confusion[worst, worst]:.2f}; raw series {raw_confusion[worst, worst]:.2f})"
-)
+if search_confusion[worst, worst] == 1.0:
+    print(f"{best}: every unseen query's nearest gallery series has the query's class")
+else:
+    mistaken = int(np.argmax(np.where(np.eye(len(unseen_names), dtype=bool)[worst], -1, search_confusion[worst])))
+    print(
+        f"{best}: the class found least often is {unseen_names[worst]} (P@1 {search_confusion[worst, worst]:.2f}, "
+        f"raw series {raw_confusion[worst, worst]:.2f}); it is most often mistaken for {unseen_names[mistaken]}"
+    )
 
 # %% [markdown]
 # ## Save the model, load it elsewhere, search
@@ -493,35 +499,45 @@ learned = list(fits)
 dtw = "1-NN DTW (raw)"
 map_r = "mean_average_precision_at_r"
 
+
+def versus(a, b):
+    """+1, 0 or -1: a above, level with or below b at the printed precision (three decimals)."""
+    return 0 if abs(a - b) < 5e-4 else (1 if a > b else -1)
+
+
 print("From seen to unseen classes (P@1):")
 for name in learned:
-    drop = seen[name]["precision_at_1"] - unseen[name]["precision_at_1"]
-    change = f"down {drop:.3f}" if drop > 0 else f"not lower: up {-drop:.3f}"
-    print(f"  {name}: {seen[name]['precision_at_1']:.3f} → {unseen[name]['precision_at_1']:.3f} ({change})")
+    before, after = seen[name]["precision_at_1"], unseen[name]["precision_at_1"]
+    change = {1: f"up {after - before:.3f}", 0: "the same", -1: f"down {before - after:.3f}"}[versus(after, before)]
+    print(f"  {name}: {before:.3f} → {after:.3f} ({change})")
 
 # A report of this run, not a choice: the search model was fixed above, on the validation data.
 ranked = sorted(learned, key=lambda n: unseen[n][map_r], reverse=True)
-lead = unseen[ranked[0]][map_r] - unseen[ranked[1]][map_r]
+first, second = unseen[ranked[0]][map_r], unseen[ranked[1]][map_r]
 print(
-    f"Best learned embedding on the unseen classes by MAP@R: {ranked[0]} ({unseen[ranked[0]][map_r]:.3f}), "
-    f"ahead of {ranked[1]} by {lead:.3f}."
+    f"Best learned embedding on the unseen classes by MAP@R: {ranked[0]} ({first:.3f}), "
+    + (f"ahead of {ranked[1]} by {first - second:.3f}." if versus(first, second) else f"level with {ranked[1]}.")
 )
 for key, label in (("precision_at_1", "P@1"), (map_r, "MAP@R")):
-    winners = [n for n in learned if unseen[n][key] > unseen[dtw][key]]
+    bar = unseen[dtw][key]
+    above = [n for n in learned if versus(unseen[n][key], bar) > 0]
+    level = [n for n in learned if versus(unseen[n][key], bar) == 0]
     top = max(learned, key=lambda n: unseen[n][key])
-    if winners:
+    if above:
         print(
-            f"On {label}, {', '.join(winners)} beat raw-series DTW ({unseen[dtw][key]:.3f}); "
-            f"the best, {top}, by {unseen[top][key] - unseen[dtw][key]:.3f}."
+            f"On {label}, {', '.join(above)} beat raw-series DTW ({bar:.3f}); "
+            f"the best, {top}, by {unseen[top][key] - bar:.3f}."
         )
+    elif level:
+        print(f"On {label}, no learned embedding beat raw-series DTW ({bar:.3f}); {', '.join(level)} matched it.")
     else:
         print(
-            f"On {label}, no learned embedding beat raw-series DTW ({unseen[dtw][key]:.3f}); "
-            f"the closest, {top}, fell short by {unseen[dtw][key] - unseen[top][key]:.3f}."
+            f"On {label}, no learned embedding beat raw-series DTW ({bar:.3f}); "
+            f"the closest, {top}, fell short by {bar - unseen[top][key]:.3f}."
         )
 triplets = learned[1:]
-gains = {n: unseen[n][map_r] - unseen["cross-entropy"][map_r] for n in triplets}
-beat_ce = [n for n in triplets if gains[n] > 0]
+ce_map_r = unseen["cross-entropy"][map_r]
+beat_ce = [n for n in triplets if versus(unseen[n][map_r], ce_map_r) > 0]
 if len(beat_ce) == len(triplets):
     verdict = "every triplet loss beat it"
 elif beat_ce:
@@ -529,16 +545,17 @@ elif beat_ce:
 else:
     verdict = "no triplet loss beat it"
 print(
-    f"Against the cross-entropy embedding on unseen MAP@R ({unseen['cross-entropy'][map_r]:.3f}): "
-    + ", ".join(f"{n} {gains[n]:+.3f}" for n in triplets)
+    f"Against the cross-entropy embedding on unseen MAP@R ({ce_map_r:.3f}): "
+    + ", ".join(f"{n} {unseen[n][map_r] - ce_map_r:+.3f}" for n in triplets)
     + f" — {verdict}."
 )
-idle = [f"{n} (step {fits[n].steps} of {recipe.steps})" for n in learned if fits[n].idle_stop_epoch is not None]
+idle = [f"{n} (after {fits[n].steps} of {recipe.steps} steps)" for n in learned if fits[n].idle_stop_epoch is not None]
 if idle:
     print(f"Fits stopped early because their loss stayed about zero: {', '.join(idle)}.")
-better_separated = [n for n in learned if separation[n] > separation[raw_label]]
+raw_separation = separation[raw_label]
+better_separated = [n for n in learned if separation[n] > raw_separation]
 print(
-    f"Separation of the unseen classes (AUC): {raw_label} {separation[raw_label]:.2f}; "
+    f"Separation of the unseen classes (AUC): {raw_label} {raw_separation:.2f}; "
     + (
         f"better with {', '.join(better_separated)}."
         if better_separated
