@@ -106,8 +106,9 @@ print(
 # to spare two (it keeps at least two to train on), it falls back on the seen classes' own test
 # series searching their training series — a weaker proxy, and the cell says so.
 # `choose_search_model` scores every candidate on that validation data and returns the best by
-# MAP@R. Neither function can see an unseen label: a test of the kit
-# (`tests/test_lesson07_selection.py`) runs them on a split whose unseen labels are shuffled and
+# MAP@R. Neither function reads anything of the unseen classes: a test of the kit
+# (`tests/test_lesson07_selection.py`) runs them on a split whose unseen labels are shuffled,
+# whose unseen series are replaced by noise, and whose unseen parts cannot be read at all, and
 # checks that the choice does not move.
 
 
@@ -157,7 +158,7 @@ x_fit, y_fit, validation = split_seen_classes(split, validation_classes, seed)
 training_classes = np.unique(y_fit)
 print(f"training classes   {names(training_classes)}: {len(y_fit)} series")
 print(f"validation data    {validation['name']} ({validation['kind']}): {names(np.unique(validation['query'][1]))}")
-print(f"unseen classes     {names(split.unseen_classes)}: never read until the models are fixed")
+print(f"unseen classes     {names(split.unseen_classes)}: never used to train or to choose a model")
 recipe = tk.recipe.make_recipe(y_fit, data.timesteps, data.channels, quick=quick)
 print(recipe.describe())
 
@@ -272,7 +273,7 @@ for name, fit in fits.items():
 # - **validation**: retrieval among the validation data, used to choose the search model;
 # - **unseen**: queries search the gallery, both of classes no model ever saw.
 #
-# The search model is chosen now, before any unseen score exists.
+# The search model is chosen first, before any learned model is scored on the unseen classes.
 
 # %%
 models = {name: fit.embedding_model for name, fit in fits.items()}
@@ -298,7 +299,7 @@ for part, results in (("unseen classes", unseen), ("seen classes", seen)):
             wall_time_s=fit.wall_time_s if fit else 0.0,
             unseen_classes=split.unseen_classes.tolist(),
             training_classes=training_classes.tolist(),
-            embedding_dim=128 if fit else None,
+            embedding_dim=int(fit.embedding_model.output_shape[-1]) if fit else None,
             chosen_for_search=name == best,
             protocol="open-set" if part == "unseen classes" else "closed-set",
         )
@@ -337,7 +338,7 @@ fig.tight_layout()
 lesson.figure(fig, "seen_vs_unseen")
 
 # %% [markdown]
-# ### Why the scores drop: distances among the unseen classes
+# ### Distances among the unseen classes
 #
 # P@1 only looks at the nearest neighbour. The whole picture is the distribution of distances:
 # between two series of the same unseen class (green) and of two different unseen classes (red).
@@ -491,7 +492,7 @@ tk.exercises.lesson07.check_new_class(predicted_hits_before, hits_before, hits_a
 # ## What this run shows
 #
 # Computed from this run's numbers (and from the records of other seeds in `results_dir`, if a
-# multi-seed run left any): the drop from seen to unseen classes, the best method on the unseen
+# multi-seed run left any): the change from seen to unseen classes, the best method on the unseen
 # classes, the comparison with raw-series DTW, and how the validation data's choice fared.
 
 # %%
@@ -581,9 +582,10 @@ lesson.finish()
 #   gallery items — no retraining.
 # - The open-set protocol splits the *classes* three ways: training classes to learn from,
 #   validation classes to choose a model with, unseen classes to report. A model chosen by its
-#   unseen score has seen the unseen classes after all.
-# - Closed-set scores say little about new classes: compare each model's seen and unseen bars,
-#   and compare the learned embeddings with the raw series, which need no training at all.
+#   unseen score has seen the unseen classes after all. Validation classes are only a proxy: the
+#   last cell says how the choice fared on the unseen classes.
+# - A closed-set score is not an open-set score: compare each model's seen and unseen bars, and
+#   compare the learned embeddings with the raw series, which need no training at all.
 # - A triplet loss at zero means the training classes are separated and the batches teach
 #   nothing more; the fit stops, and nothing in those batches could have taught the model more
 #   about classes it never saw.
