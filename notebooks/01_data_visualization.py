@@ -92,7 +92,7 @@ channels_to_draw = np.sort(np.argsort(channel_score)[::-1][:3])
 drawn = ", ".join(f"{c + 1} (score {channel_score[c]:.2f})" for c in channels_to_draw)
 if data.channels > len(channels_to_draw):
     others = np.delete(channel_score, channels_to_draw)
-    print(f"channels drawn: {drawn}; the other {len(others)} score {others.min():.2f} to {others.max():.2f}")
+    print(f"channels drawn: {drawn}; the other channels score at most {others.max():.2f}")
 else:
     print(f"every channel is drawn (the dataset has {data.channels}): {drawn}")
 
@@ -173,8 +173,10 @@ fig.tight_layout()
 lesson.figure(fig, "standardisation")
 test_channel_means = x_test_std.reshape(-1, data.channels).mean(axis=0)
 print(
-    f"test-split channel means after standardisation: from {test_channel_means.min():.2f} "
-    f"to {test_channel_means.max():.2f} (the training split's are 0 by construction; the test split's need not be)"
+    f"test-split channel means after standardisation: {test_channel_means.min():.2f} to {test_channel_means.max():.2f}"
+    if data.channels > 1
+    else f"test-split mean after standardisation: {test_channel_means[0]:.2f}",
+    "(the training split's are 0 by construction; the test split's need not be)",
 )
 
 # %% [markdown]

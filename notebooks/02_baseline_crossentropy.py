@@ -342,13 +342,14 @@ lesson.finish()
 # %%
 ce = scores
 for metric, label in (("precision_at_1", "P@1 (1-NN accuracy)"), ("mean_average_precision_at_r", "MAP@R")):
-    ranked = sorted(methods, key=lambda name: methods[name][metric], reverse=True)
-    best, second = ranked[0], ranked[1]
-    lead = methods[best][metric] - methods[second][metric]
-    if lead > 0:
-        print(f"{label}: {best} is best with {methods[best][metric]:.3f}, {lead:.3f} ahead of {second}.")
+    best_value = max(method_scores[metric] for method_scores in methods.values())
+    leaders = [name for name in methods if methods[name][metric] == best_value]
+    if len(leaders) == 1:
+        runner_up = max((name for name in methods if name not in leaders), key=lambda name: methods[name][metric])
+        lead = best_value - methods[runner_up][metric]
+        print(f"{label}: {leaders[0]} is best with {best_value:.3f}, {lead:.3f} ahead of {runner_up}.")
     else:
-        print(f"{label}: {best} and {second} tie at {methods[best][metric]:.3f}.")
+        print(f"{label}: {' and '.join(leaders)} tie for best at {best_value:.3f}.")
     for name, base in baselines.items():
         gap = ce[metric] - base[metric]
         if gap > 0:
@@ -396,9 +397,26 @@ else:
     print(
         f"The embedding's 1-NN ({ce['precision_at_1']:.3f}) is less accurate than the classifier itself ({accuracy:.3f})."
     )
-for metric, label in (("precision_at_1", "P@1"), ("mean_average_precision_at_r", "MAP@R")):
-    for name, (mean, std, n_seeds) in lesson.seed_spread(data.name, metric).items():
-        print(f"Over {n_seeds} seeds' records, {name} {label} averages {mean:.3f} (standard deviation {std:.3f}).")
+spread_p1 = lesson.seed_spread(data.name, "precision_at_1")
+spread_map = lesson.seed_spread(data.name, "mean_average_precision_at_r")
+if spread_p1:
+    print("Over the seeds recorded in results_dir (mean, with the standard deviation in brackets):")
+    for name, (mean, std, n_seeds) in spread_p1.items():
+        map_mean, map_std, _ = spread_map[name]
+        print(f"  {name:<22} P@1 {mean:.3f} ({std:.3f})  MAP@R {map_mean:.3f} ({map_std:.3f})  {n_seeds} seeds")
+    if "cross-entropy" in spread_p1 and len(spread_p1) > 1:
+        ce_mean, ce_std, _ = spread_p1["cross-entropy"]
+        best_raw = max((name for name in spread_p1 if name != "cross-entropy"), key=lambda name: spread_p1[name][0])
+        mean_gap = ce_mean - spread_p1[best_raw][0]
+        print(
+            f"  On average over seeds, cross-entropy is {abs(mean_gap):.3f} {'above' if mean_gap >= 0 else 'below'} "
+            f"{best_raw} on P@1; "
+            + (
+                "that is less than its own seed-to-seed standard deviation, so the seeds do not settle who is better."
+                if abs(mean_gap) < ce_std
+                else "that is more than its own seed-to-seed standard deviation."
+            )
+        )
 
 # %% [markdown]
 # ## Summary
