@@ -476,11 +476,18 @@ print(
     f"log(2K − 1) = {supcon_floor:.3f} (K = {samples_per_class}): {stopped}. "
     f"NT-Xent's loss ended at {ntxent_losses[-1]:.3f} (floor 0)."
 )
+
+# %% [markdown]
+# One run is one seed. Where `results_dir` holds this lesson's records of several seeds
+# (`tslearnkit run --seeds 0 1 2`), the next cell prints their spread: a difference smaller than
+# the spread says little.
+
+# %%
 spread = lesson.seed_spread(data.name, "NMI")
 if spread:
-    print("NMI over the seeds recorded in results_dir (mean ± std, seeds):")
+    print("NMI over the seeds recorded in results_dir (mean, standard deviation, seeds):")
     for method, (mean, std, n_seeds) in spread.items():
-        print(f"  {method:<26} {mean:.3f} ± {std:.3f}  ({n_seeds} seeds)")
+        print(f"  {method:<26} mean {mean:.3f}, std {std:.3f}  ({n_seeds} seeds)")
 else:
     print("One seed only: no spread to weigh these differences against (`tslearnkit run --seeds 0 1 2`).")
 lesson.finish()
