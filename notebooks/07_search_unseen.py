@@ -568,12 +568,17 @@ print(
     f"The {validation['name']} chose {best}; on the unseen classes it ranked {rank} of {len(ranked)} "
     f"learned embeddings by MAP@R" + (", so the validation data picked the best one." if rank == 1 else ".")
 )
-for key, label in (("precision_at_1", "P@1"), (map_r, "MAP@R")):
-    spread = lesson.seed_spread(f"{data.name} (unseen classes)", key)
+spreads = {
+    label: lesson.seed_spread(f"{data.name} (unseen classes)", key)
+    for key, label in (("precision_at_1", "P@1"), (map_r, "MAP@R"))
+}
+for label, spread in spreads.items():
     if spread:
         print(f"Unseen {label} over the seeds recorded in results_dir (each seed holds out other classes):")
         for name, (mean, std, n_seeds) in sorted(spread.items(), key=lambda item: -item[1][0]):
-            print(f"  {name}: {mean:.3f} ± {std:.3f} ({n_seeds} seeds)")
+            print(f"  {name:<22} mean {mean:.3f}, std {std:.3f}  ({n_seeds} seeds)")
+if not any(spreads.values()):
+    print("One seed only: no spread to weigh these differences against (`tslearnkit run --seeds 0 1 2`).")
 lesson.finish()
 
 # %% [markdown]
