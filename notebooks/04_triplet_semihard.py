@@ -100,25 +100,30 @@ for name, count in counts.items():
     print(f"  {name:<10} {count:>7,}  ({count / sum(counts.values()):.1%})")
 
 # %% [markdown]
-# ### Exercise 4.1 — The masked maximum of hard mining
+# ### Exercise 4.1 — The hardest positive of each anchor
 # *Practises: the masked reductions inside every mining loss.*
 #
-# Hard mining takes, for each anchor, its *farthest* positive: a maximum over only some entries of
-# a row of the distance matrix. Write `masked_maximum(distances, mask)` returning, for each row,
-# the largest `distances` entry where `mask` is True (use NumPy or `keras.ops`; every row has at
-# least one True entry). Hint: move the masked-out entries below every kept value first.
+# Hard mining trains each anchor on its *farthest* positive: a maximum over only some entries of a
+# row of the distance matrix. Write `hardest_positive_distance(embeddings, labels)`: for each row
+# of `embeddings` (shape `(b, d)`), the largest L2 distance to another series of its class (every
+# class has at least two series). Take the distance matrix from the kit's `tk.losses`; then a
+# boolean mask of the positives, and a maximum that ignores the masked-out entries. Hint: move
+# those entries below every kept value first.
 
 
 # %% tags=["solution"]
-def masked_maximum(distances, mask):
+def hardest_positive_distance(embeddings, labels):
     ### BEGIN SOLUTION
+    distances = np.asarray(tk.losses.pairwise_distances(embeddings, "L2"))
+    labels = np.asarray(labels)
+    positives = (labels[:, None] == labels[None, :]) & ~np.eye(len(labels), dtype=bool)
     lowest = distances.min(axis=1, keepdims=True)
-    return np.where(mask, distances - lowest, 0.0).max(axis=1) + lowest[:, 0]
+    return np.where(positives, distances - lowest, 0.0).max(axis=1) + lowest[:, 0]
     ### END SOLUTION
 
 
 # %% tags=["check"]
-tk.exercises.lesson04.check_masked_maximum(masked_maximum)
+tk.exercises.lesson04.check_hardest_positive(hardest_positive_distance)
 
 # %% [markdown]
 # ### Exercise 4.2 — Which negative does semi-hard mining pick?
@@ -155,7 +160,7 @@ tk.exercises.lesson04.check_semihard_negative(semihard_negative)
 # the three shares (fractions between 0 and 1) in a dict `predicted_active = {margin: share}`.
 
 # %%
-wide_margin = round(float(dist.max()) + 0.1, 1)
+wide_margin = max(2 * margin, round(float(dist.max()) + 0.1, 1))
 print(f"the three margins: 0.0, {margin} and wide_margin = {wide_margin}")
 
 # %% tags=["solution"]
@@ -274,6 +279,29 @@ fig, separation = tk.plots.plot_distance_distributions(
 lesson.figure(fig, "distance_distributions")
 
 # %% [markdown]
+# One number for the shape of those histograms: the median same-class distance divided by the
+# median different-class distance. It is 1 when the classes are not gathered at all and falls
+# towards 0 as each class tightens relative to the gaps between classes.
+
+
+# %%
+def same_over_different(embeddings, labels, *, max_points=600):
+    """Median same-class distance / median different-class distance over the pairs of at most
+    ``max_points`` series (a seeded sample)."""
+    keep = np.random.default_rng(seed).permutation(len(labels))[:max_points]
+    embeddings, labels = np.asarray(embeddings, np.float64)[keep], np.asarray(labels)[keep]
+    distances = np.linalg.norm(embeddings[:, None, :] - embeddings[None, :, :], axis=-1)
+    same_class = labels[:, None] == labels[None, :]
+    pairs = np.triu(np.ones_like(same_class), k=1)
+    return float(np.median(distances[same_class & pairs]) / np.median(distances[~same_class & pairs]))
+
+
+tightness = {label: same_over_different(emb, data.y_test) for label, emb in test_embeddings.items()}
+tightness["raw series"] = same_over_different(data.x_test.reshape(len(data.x_test), -1), data.y_test)
+for name, value in tightness.items():
+    print(f"  {name:<18} same-class / different-class distance (medians): {value:.2f}")
+
+# %% [markdown]
 # Which classes does each one still confuse? One 1-NN confusion matrix per strategy: rows are the
 # true classes of the test queries, columns the class of their nearest training series; the
 # diagonal is the per-class P@1.
@@ -329,17 +357,19 @@ for metric, grid_margin in grid_settings:
         verbose=0,
     )
     scores = tk.training.evaluate_embedding(fit.model, data.x_train, data.y_train, data.x_test, data.y_test, seed=seed)
+    embeddings = tk.training.embed(fit.model, data.x_test)
     grid[name] = {
         "fit": fit,
         "scores": scores,
         "metric": metric,
         "margin": grid_margin,
-        "test_embeddings": tk.training.embed(fit.model, data.x_test),
+        "test_embeddings": embeddings,
+        "tightness": same_over_different(embeddings, data.y_test),
     }
     stop = f"stopped idle after epoch {fit.idle_stop_epoch}" if fit.idle_stop_epoch else f"all {fit.epochs} epochs"
     print(
-        f"{name:<24} P@1 {scores['precision_at_1']:.3f}  MAP@R {scores['mean_average_precision_at_r']:.3f}  "
-        f"({stop}, {fit.wall_time_s:.0f} s)"
+        f"{name:<22} P@1 {scores['precision_at_1']:.3f}  MAP@R {scores['mean_average_precision_at_r']:.3f}  "
+        f"same/different {grid[name]['tightness']:.2f}  ({stop}, {fit.wall_time_s:.0f} s)"
     )
 
 # %% [markdown]
@@ -383,7 +413,7 @@ else:
     winner, loser = ("semi-hard", "hard") if gap > 0 else ("hard", "semi-hard")
     print(
         f"- {winner.capitalize()} mining won on P@1, {max(p_at_1(semi), p_at_1(hard)):.3f} vs "
-        f"{min(p_at_1(semi), p_at_1(hard)):.3f}: {in_queries(gap)} more answered right; {loser} did NOT beat it."
+        f"{min(p_at_1(semi), p_at_1(hard)):.3f}: a gap of {in_queries(gap)} of {n_queries}; {loser} did NOT beat it."
     )
 map_gap = semi["mean_average_precision_at_r"] - hard["mean_average_precision_at_r"]
 if map_gap == 0:
@@ -399,41 +429,66 @@ for label, name in short.items():
     verb = "separated" if separation[label] > separation["raw series"] else "did NOT separate"
     print(
         f"- {name.capitalize()} {verb} same-class from different-class pairs better than the raw series: "
-        f"separation {separation[label]:.2f} vs {separation['raw series']:.2f}."
+        f"separation {separation[label]:.2f} vs {separation['raw series']:.2f}; same/different distance "
+        f"{tightness[label]:.2f} vs {tightness['raw series']:.2f}."
     )
     fit = results[label][0]
     if fit.idle_stop_epoch:
         print(f"  It stopped idle after epoch {fit.idle_stop_epoch}: (nearly) every mined triplet met the margin.")
 spread = lesson.seed_spread(data.name, "precision_at_1")
-if all(label in spread for label in short):
+if not all(label in spread for label in short):
+    print(
+        "- One seed only: a gap of a few queries can flip with another seed "
+        "(`tslearnkit run --seeds 0 1 2` records three; this cell then prints the spread)."
+    )
+else:
     (m_semi, s_semi, n_semi), (m_hard, s_hard, n_hard) = (spread[label] for label in short)
     verdict = "larger" if abs(m_semi - m_hard) > max(s_semi, s_hard) else "NOT larger"
     print(
-        f"- Over the recorded seeds: semi-hard {m_semi:.3f} ± {s_semi:.3f} ({n_semi} seeds), hard {m_hard:.3f} ± "
-        f"{s_hard:.3f} ({n_hard} seeds); the gap of the means, {m_semi - m_hard:+.3f}, is {verdict} than a "
+        f"- Over the recorded seeds: semi-hard {m_semi:.3f} (std {s_semi:.3f}, {n_semi} seeds), hard {m_hard:.3f} "
+        f"(std {s_hard:.3f}, {n_hard} seeds); the gap of the means, {m_semi - m_hard:+.3f}, is {verdict} than a "
         "seed-to-seed standard deviation."
     )
 
 grid_p1 = {name: p_at_1(entry["scores"]) for name, entry in grid.items()}
-best, worst = max(grid_p1, key=grid_p1.get), min(grid_p1, key=grid_p1.get)
+highest, lowest = max(grid_p1.values()), min(grid_p1.values())
+best = " and ".join(name for name, v in grid_p1.items() if round((highest - v) * n_queries) == 0)
+worst = " and ".join(name for name, v in grid_p1.items() if round((v - lowest) * n_queries) == 0)
 print(f"Margin and metric (semi-hard, {grid_epochs}-epoch budget, compared among themselves):")
-if round((grid_p1[best] - grid_p1[worst]) * n_queries) == 0:
-    print(f"- Every setting reached the same P@1 ({grid_p1[best]:.3f}): neither margin nor metric changed it.")
+if round((highest - lowest) * n_queries) == 0:
+    print(f"- Every setting reached the same P@1 ({highest:.3f}): neither margin nor metric changed it.")
 else:
     print(
-        f"- Highest P@1: {best} ({grid_p1[best]:.3f}); lowest: {worst} ({grid_p1[worst]:.3f}), "
-        f"{in_queries(grid_p1[best] - grid_p1[worst])} apart."
+        f"- Highest P@1: {best} ({highest:.3f}); lowest: {worst} ({lowest:.3f}), {in_queries(highest - lowest)} apart."
     )
 by_margin = sorted((name for name in grid if grid[name]["metric"] == distance_metric), key=lambda n: grid[n]["margin"])
-steps_in_queries = np.round(np.diff([grid_p1[name] for name in by_margin]) * n_queries)
-if np.all(steps_in_queries == 0):
-    print(f"- With {distance_metric}, the margin did NOT change P@1.")
-elif np.all(steps_in_queries > 0):
-    print(f"- With {distance_metric}, P@1 rose with each larger margin.")
-elif np.all(steps_in_queries < 0):
-    print(f"- With {distance_metric}, P@1 fell with each larger margin.")
-else:
-    print(f"- With {distance_metric}, P@1 did NOT move one way with the margin.")
+margins_text = ", ".join(f"{grid[name]['margin']:g}" for name in by_margin)
+
+
+def trend(values, *, resolution):
+    """'rose', 'fell', 'did NOT change' or 'did NOT move one way' over ``values`` in order."""
+    steps_taken = np.round(np.diff(values) / resolution)
+    if np.all(steps_taken == 0):
+        return "did NOT change"
+    if np.all(steps_taken >= 0):
+        return "rose (it never fell)"
+    if np.all(steps_taken <= 0):
+        return "fell (it never rose)"
+    return "did NOT move one way"
+
+
+p1_path = [grid_p1[name] for name in by_margin]
+print(
+    f"- With {distance_metric} and margins {margins_text}, P@1 {trend(p1_path, resolution=1 / n_queries)}: "
+    + " → ".join(f"{v:.3f}" for v in p1_path)
+    + "."
+)
+tight_path = [grid[name]["tightness"] for name in by_margin]
+print(
+    f"- What was learned: same/different distance {trend(tight_path, resolution=0.01)} with the margin: "
+    + " → ".join(f"{v:.2f}" for v in tight_path)
+    + (" (a larger margin gathered each class tighter)." if tight_path[-1] < tight_path[0] - 0.01 else ".")
+)
 for name in by_margin:
     fit = grid[name]["fit"]
     if fit.idle_stop_epoch:
@@ -448,6 +503,10 @@ if round(abs(metric_gap) * n_queries) == 0:
 else:
     leader, other = (distance_metric, other_metric) if metric_gap > 0 else (other_metric, distance_metric)
     print(f"- At margin {margin:g}, {leader} beat {other} by {in_queries(metric_gap)}; {other} did NOT beat it.")
+print(
+    f"  Same/different distance: {distance_metric} {grid[at_margin[distance_metric]]['tightness']:.2f}, "
+    f"{other_metric} {grid[at_margin[other_metric]]['tightness']:.2f}."
+)
 lesson.finish()
 
 # %% [markdown]

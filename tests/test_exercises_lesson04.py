@@ -8,24 +8,46 @@ from tslearnkit.exercises import NotYet, lesson04
 
 
 # --------------------------------------------------------------------------- 4.1
-def _masked_maximum_right(distances, mask):
+def _pairwise(embeddings):
+    e = np.asarray(embeddings, np.float64)
+    return np.linalg.norm(e[:, None, :] - e[None, :, :], axis=-1)
+
+
+def _hardest_positive_right(embeddings, labels):
+    import tslearnkit as tk
+
+    distances = np.asarray(tk.losses.pairwise_distances(embeddings, "L2"))
+    positives = (labels[:, None] == labels[None, :]) & ~np.eye(len(labels), dtype=bool)
     lowest = distances.min(axis=1, keepdims=True)
-    return np.where(mask, distances - lowest, 0.0).max(axis=1) + lowest[:, 0]
+    return np.where(positives, distances - lowest, 0.0).max(axis=1) + lowest[:, 0]
 
 
-def test_masked_maximum_right_answer_passes(capsys):
-    lesson04.check_masked_maximum(_masked_maximum_right)
+def test_hardest_positive_right_answer_passes(capsys):
+    lesson04.check_hardest_positive(_hardest_positive_right)
     assert capsys.readouterr().out.startswith("✓")
 
 
-def test_masked_maximum_that_lets_masked_entries_win_is_rejected():
-    with pytest.raises(NotYet, match="entries outside the mask must not win"):
-        lesson04.check_masked_maximum(lambda distances, mask: distances.max(axis=1))
+def test_hardest_positive_without_the_mask_is_rejected():
+    with pytest.raises(NotYet, match="keep only the positives"):
+        lesson04.check_hardest_positive(lambda embeddings, labels: _pairwise(embeddings).max(axis=1))
 
 
-def test_masked_maximum_of_the_whole_matrix_is_rejected():
-    with pytest.raises(NotYet, match="one value per row"):
-        lesson04.check_masked_maximum(lambda distances, mask: np.where(mask, distances, 0.0).max())
+def test_hardest_positive_squared_distances_are_rejected():
+    with pytest.raises(NotYet, match="squared distances"):
+        lesson04.check_hardest_positive(lambda embeddings, labels: _hardest_positive_right(embeddings, labels) ** 2)
+
+
+def test_hardest_positive_with_the_shift_not_undone_is_rejected():
+    def shift_not_undone(embeddings, labels):  # moves every entry down by the row minimum, forgets to add it back
+        distances = _pairwise(embeddings)
+        positives = (labels[:, None] == labels[None, :]) & ~np.eye(len(labels), dtype=bool)
+        lowest = distances.min(axis=1, keepdims=True)
+        return np.where(positives, distances - lowest - 0.5, 0.0).max(axis=1)
+
+    with pytest.raises(NotYet, match="some anchors are wrong"):
+        lesson04.check_hardest_positive(shift_not_undone)
+    with pytest.raises(NotYet, match="one value per anchor"):
+        lesson04.check_hardest_positive(lambda embeddings, labels: _pairwise(embeddings).max())
 
 
 # --------------------------------------------------------------------------- 4.2

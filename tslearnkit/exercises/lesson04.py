@@ -1,4 +1,4 @@
-"""Checks for lesson 4 (mining): the masked maximum, a semi-hard negative, what a margin makes active."""
+"""Checks for lesson 4 (mining): the hardest positive, a semi-hard negative, what a margin makes active."""
 
 from __future__ import annotations
 
@@ -7,20 +7,46 @@ import numpy as np
 from ._core import NotYet, call, close, defined, passed, require
 
 
-def check_masked_maximum(masked_maximum) -> None:
-    """Exercise 4.1: per row, the largest entry where ``mask`` is True (the hardest positive)."""
-    rng = np.random.default_rng(4)
-    distances = rng.uniform(0, 2, size=(6, 6)).astype("float32")
-    mask = rng.uniform(size=(6, 6)) < 0.5
-    mask[:, 0] = True  # every row has at least one entry
-    got = np.asarray(call(masked_maximum, "masked_maximum", distances, mask)).reshape(-1)
-    expected = np.array([row[m].max() for row, m in zip(distances, mask)])
-    require(got.shape == expected.shape, f"one value per row: shape {expected.shape}; got {got.shape}.")
-    require(
-        close(got, expected),
-        "some rows are wrong: entries outside the mask must not win (set them below every kept value before taking the max).",
+def _hardest_positive_brute_force(embeddings, labels):
+    embeddings, labels = np.asarray(embeddings, np.float64), np.asarray(labels)
+    return np.array(
+        [
+            max(
+                np.linalg.norm(embeddings[a] - embeddings[p])
+                for p in range(len(labels))
+                if p != a and labels[p] == labels[a]
+            )
+            for a in range(len(labels))
+        ]
     )
-    passed("your masked maximum picks the hardest positive of every anchor.")
+
+
+def check_hardest_positive(hardest_positive_distance) -> None:
+    """Exercise 4.1: per anchor, the largest L2 distance to another series of its class."""
+    rng = np.random.default_rng(4)
+    labels = np.array([0, 1, 0, 2, 1, 2, 0, 1])
+    embeddings = rng.normal(size=(len(labels), 5)).astype("float32")
+    embeddings[3] = embeddings[5] + 0.01  # a class whose only positive pair is close: its farthest series is elsewhere
+    got = np.asarray(call(hardest_positive_distance, "hardest_positive_distance", embeddings, labels), np.float64)
+    got = got.reshape(-1) if got.size == len(labels) else got
+    expected = _hardest_positive_brute_force(embeddings, labels)
+    require(got.shape == expected.shape, f"one value per anchor: shape {expected.shape}; got {got.shape}.")
+    farthest_any = np.linalg.norm(embeddings[:, None] - embeddings[None, :], axis=-1).max(axis=1)
+    require(
+        not close(got, farthest_any, rtol=1e-3, atol=1e-4),
+        "these are the farthest series of any class: keep only the positives (same label, not the anchor itself) "
+        "before taking the maximum.",
+    )
+    require(
+        not close(got, expected**2, rtol=1e-3, atol=1e-4),
+        "these are squared distances: take the L2 distance itself (their square root).",
+    )
+    require(
+        close(got, expected, rtol=1e-3, atol=1e-4),
+        "some anchors are wrong: entries outside the positive mask must not win (move them below every kept "
+        "value before taking the maximum), and an anchor is not its own positive.",
+    )
+    passed("your masked maximum finds the hardest positive of every anchor.")
 
 
 def check_semihard_negative(semihard_negative) -> None:
