@@ -568,16 +568,20 @@ print(
     f"The {validation['name']} chose {best}; on the unseen classes it ranked {rank} of {len(ranked)} "
     f"learned embeddings by MAP@R" + (", so the validation data picked the best one." if rank == 1 else ".")
 )
-spreads = {
-    label: lesson.seed_spread(f"{data.name} (unseen classes)", key)
-    for key, label in (("precision_at_1", "P@1"), (map_r, "MAP@R"))
-}
-for label, spread in spreads.items():
-    if spread:
-        print(f"Unseen {label} over the seeds recorded in results_dir (each seed holds out other classes):")
-        for name, (mean, std, n_seeds) in sorted(spread.items(), key=lambda item: -item[1][0]):
-            print(f"  {name:<22} mean {mean:.3f}, std {std:.3f}  ({n_seeds} seeds)")
-if not any(spreads.values()):
+
+# %% [markdown]
+# And across seeds, if a multi-seed run left records in `results_dir`: each seed holds out other
+# classes, so the spread shows how much the numbers above depend on which classes were held out.
+
+# %%
+p_at_1_spread = lesson.seed_spread(f"{data.name} (unseen classes)", "precision_at_1")
+map_r_spread = lesson.seed_spread(f"{data.name} (unseen classes)", map_r)
+if map_r_spread:
+    print("Unseen classes over the seeds recorded in results_dir: mean (standard deviation)")
+    for name, (mean, std, n_seeds) in sorted(map_r_spread.items(), key=lambda item: -item[1][0]):
+        p_mean, p_std, _ = p_at_1_spread[name]
+        print(f"  {name:<22} MAP@R {mean:.3f} ({std:.3f})  P@1 {p_mean:.3f} ({p_std:.3f})  {n_seeds} seeds")
+else:
     print("One seed only: no spread to weigh these differences against (`tslearnkit run --seeds 0 1 2`).")
 lesson.finish()
 
