@@ -18,7 +18,9 @@
 # - how we score an embedding as a *retrieval* system: test series are queries, training series
 #   the reference (Precision@1, MAP@R, MAP, NMI — pytorch-metric-learning's definitions);
 # - what nearest neighbours on the raw series (Euclidean and DTW) already achieve, so later lessons
-#   can tell whether learning helped.
+#   can tell whether learning helped;
+# - how to see where an embedding helps: same- vs different-class distances, and which classes its
+#   nearest neighbours confuse.
 #
 # **Runtime:** about a minute on a 2-core CPU (quick mode: seconds).
 
