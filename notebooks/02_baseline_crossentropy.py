@@ -112,23 +112,19 @@ tk.exercises.lesson02.check_map_at_r(predicted_precision_at_1, predicted_map_at_
 # DTW compares every pair of time steps, so its cost grows with the square of the length. On long
 # or large datasets `tk.baselines.plan_dtw` limits the warping to a window around the diagonal
 # (and, if that is not enough, scores a stratified subsample of the test queries); the line
-# printed below says what it did. The DTW code is compiled by numba on its first call; numba's
-# notice about an integer cast inside aeon's compiled loop is harmless, so we silence it there.
+# printed below says what it did.
 
 # %%
 import time
-import warnings
 
 dtw_plan = tk.baselines.plan_dtw(len(data.x_test), len(data.x_train), data.timesteps, quick=quick)
 print(dtw_plan.describe())
 baselines = {}
 for distance in ("euclidean", "dtw"):
     started = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="unsafe cast from uint64 to int64")  # numba, compiling DTW
-        scores = tk.baselines.nearest_neighbour_scores(
-            data.x_train, data.y_train, data.x_test, data.y_test, distance=distance, plan=dtw_plan, seed=seed
-        )
+    scores = tk.baselines.nearest_neighbour_scores(
+        data.x_train, data.y_train, data.x_test, data.y_test, distance=distance, plan=dtw_plan, seed=seed
+    )
     name = "1-NN Euclidean (raw)" if distance == "euclidean" else "1-NN DTW (raw)"
     baselines[name] = scores
     extra = {"dtw_plan": dtw_plan.describe()} if distance == "dtw" else {}

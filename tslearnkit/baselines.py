@@ -89,14 +89,20 @@ def raw_distances(x_query, x_reference, *, distance: str = "euclidean", window: 
         sq = (q**2).sum(1)[:, None] + (r**2).sum(1)[None, :] - 2 * q @ r.T
         return np.sqrt(np.maximum(sq, 0.0))
     if distance == "dtw":
+        import warnings
+
         from aeon.distances import dtw_pairwise_distance
 
-        # aeon is channels-first: (n, channels, timesteps).
-        return dtw_pairwise_distance(
-            np.ascontiguousarray(x_query.transpose(0, 2, 1), np.float64),
-            np.ascontiguousarray(x_reference.transpose(0, 2, 1), np.float64),
-            window=window,
-        )
+        # aeon is channels-first: (n, channels, timesteps). numba, compiling aeon's loop on the
+        # first call with an empty cache, warns of a harmless integer cast; a lesson shows it as
+        # a red "Warning" the student can do nothing about.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="unsafe cast from uint64 to int64")
+            return dtw_pairwise_distance(
+                np.ascontiguousarray(x_query.transpose(0, 2, 1), np.float64),
+                np.ascontiguousarray(x_reference.transpose(0, 2, 1), np.float64),
+                window=window,
+            )
     raise ValueError(f"distance must be 'euclidean' or 'dtw'; got {distance!r}")
 
 
