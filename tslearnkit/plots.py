@@ -128,7 +128,9 @@ def plot_series(
     )
     if channels > 1 and channels <= 6:  # a legend names each drawn channel (1-based, as people count)
         handles = [plt.Line2D([], [], color=colors[i], lw=1.5) for i in range(channels)]
-        fig.legend(handles, [f"channel {c + 1}" for c in channel_ids], loc="outside right upper", fontsize=8)
+        fig.legend(
+            handles, [f"channel {c + 1}" for c in channel_ids], loc="outside lower center", ncol=channels, fontsize=8
+        )
     elif channels > 6:  # the colour scale says which line is which channel
         from matplotlib.cm import ScalarMappable
         from matplotlib.colors import BoundaryNorm
