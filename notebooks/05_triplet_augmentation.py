@@ -114,7 +114,8 @@ tk.exercises.lesson05.check_imbalance_ratio(imbalance_ratio, imbalanced.y_train)
 #
 # - **P@1** (Precision@1) is 1-NN accuracy: the share of test series whose nearest training series
 #   has the same class;
-# - **MAP@R** ranks all R training series of the query's class;
+# - **MAP@R** is the mean average precision over the query's R nearest training series, R = the
+#   number of training series of the query's class (all of them must come first for 1);
 # - **NMI** clusters the test embeddings with k-means, k = the number of classes, and measures how
 #   much the clusters tell about the classes (1: clusters = classes; 0: unrelated).
 #
