@@ -124,7 +124,8 @@ def plot_series(
                 ax.set_xlabel("time step")
     drawn = "every channel a line" if channels == x.shape[2] and channel_ids == list(range(channels)) else ""
     fig.suptitle(
-        f"{per_class} series per class (one row per class, #: index in the split)" + (f", {drawn}" if drawn else "")
+        f"{per_class} series per class{' ' if per_class >= 3 else chr(10)}(one row per class, #: index in the split)"
+        + (f", {drawn}" if drawn else "")
     )
     if channels > 1 and channels <= 6:  # a legend names each drawn channel (1-based, as people count)
         handles = [plt.Line2D([], [], color=colors[i], lw=1.5) for i in range(channels)]
