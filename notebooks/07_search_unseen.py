@@ -50,8 +50,6 @@ margin: float = 0.5  # triplet margin; embeddings are unit-length, distances in 
 top_k: int = 5  # neighbours shown per query in the search figure
 
 # %%
-import warnings
-
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -200,11 +198,9 @@ for first, second in (("training", "unseen"), ("validation", "unseen"), ("traini
 scores = {}
 dtw_plan = tk.baselines.plan_dtw(len(split.x_query), len(split.x_gallery), data.timesteps, quick=quick)
 for distance, name in (("euclidean", "1-NN Euclidean (raw)"), ("dtw", "1-NN DTW (raw)")):
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="unsafe cast from uint64 to int64")  # numba, compiling DTW
-        scores[name] = tk.baselines.nearest_neighbour_scores(
-            split.x_gallery, split.y_gallery, split.x_query, split.y_query, distance=distance, plan=dtw_plan, seed=seed
-        )
+    scores[name] = tk.baselines.nearest_neighbour_scores(
+        split.x_gallery, split.y_gallery, split.x_query, split.y_query, distance=distance, plan=dtw_plan, seed=seed
+    )
     print(
         f"{name:<22} unseen classes: P@1 {scores[name]['precision_at_1']:.3f}  "
         f"MAP@R {scores[name]['mean_average_precision_at_r']:.3f}"

@@ -303,7 +303,7 @@ def test_guard_works_in_plain_model_fit(small):
         model.fit(x, y, batch_size=16, epochs=3, verbose=0, callbacks=[NonFiniteGuard()])
 
 
-def test_fit_stops_once_the_loss_has_stayed_near_zero(small):
+def test_fit_stops_once_the_loss_has_stayed_near_zero(small, capsys):
     """Two easy classes: the hinge loss reaches zero early; the idle rule stops the fit there,
     and stop_when_idle=None trains the whole budget."""
     x, y = small
@@ -320,7 +320,8 @@ def test_fit_stops_once_the_loss_has_stayed_near_zero(small):
         seed=0,
         verbose=0,
     )
-    stopped = training.fit_embedding(x[keep], y[keep], stop_when_idle=4, **kwargs)
+    stopped = training.fit_embedding(x[keep], y[keep], stop_when_idle=4, **{**kwargs, "verbose": 2})
+    assert f"stopped after epoch {stopped.epochs}/60" in capsys.readouterr().out  # the summary lines say so
     full = training.fit_embedding(x[keep], y[keep], stop_when_idle=None, **kwargs)
     assert full.epochs == 60 and full.idle_stop_epoch is None
     assert stopped.idle_stop_epoch is not None and stopped.epochs == stopped.idle_stop_epoch < 60

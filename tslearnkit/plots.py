@@ -506,6 +506,7 @@ def plot_nn_confusion(
     if ax is None:
         fig, ax = plt.subplots(figsize=(1.0 + 0.38 * n, 0.8 + 0.38 * n))
     ax.imshow(matrix, cmap="Blues", vmin=0, vmax=1)
+    ax.grid(False)  # a lesson's grid style would draw lines across the cells
     if n <= 15:
         for i in range(n):
             for j in range(n):

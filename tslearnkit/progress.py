@@ -52,6 +52,7 @@ class ProgressBar(keras.callbacks.Callback):
         steps = self.params.get("steps")
         self._start = time.perf_counter()
         self._printed = 0
+        self._last = None
         if self.mode == "bar":
             from tqdm import tqdm
 
@@ -65,6 +66,7 @@ class ProgressBar(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
         summary = "  ".join(f"{k} {float(v):.4g}" for k, v in logs.items() if "loss" in k)
+        self._last = (epoch, summary)
         if self._bar is not None:
             self._bar.set_postfix_str(f"epoch {epoch + 1}/{self._epochs}  {summary}", refresh=False)
         elif self.mode == "lines":
@@ -75,6 +77,13 @@ class ProgressBar(keras.callbacks.Callback):
                 print(f"{self.desc}: epoch {epoch + 1}/{self._epochs}  {summary}  ({elapsed:.0f} s)", flush=True)
 
     def on_train_end(self, logs=None):
+        if self.mode == "lines" and self._printed < self.lines and self._last is not None:
+            # stopped before the last epoch (e.g. the idle rule): say where it ended
+            epoch, summary = self._last
+            elapsed = time.perf_counter() - self._start
+            print(
+                f"{self.desc}: stopped after epoch {epoch + 1}/{self._epochs}  {summary}  ({elapsed:.0f} s)", flush=True
+            )
         if self._bar is not None:
             self._bar.close()
             self._bar = None
