@@ -475,6 +475,16 @@ print(
     f"Not like for like (a {widths[triplet_label]}-D embedding against a {latent_dim}-D latent): "
     f"{versus(triplet_label, supcon_label)}."
 )
+raw_label = "k-means on raw series"
+pairs_better = separation[ntxent_label] > separation[raw_label]
+if pairs_better != (nmi[ntxent_label] > nmi[raw_label]):
+    print(
+        f"Pairs and clusters disagree for {ntxent_label}: its same-class pairs are "
+        f"{'better' if pairs_better else 'worse'} separated than the raw series' (AUC "
+        f"{separation[ntxent_label]:.3f} vs {separation[raw_label]:.3f}), yet its k-means clusters match the "
+        f"classes {'less' if pairs_better else 'more'} well — NMI depends on k-means finding the groups, not "
+        "only on pairs."
+    )
 print(
     f"SupCon's loss ended at {supcon_losses[-1]:.3f}, {supcon_losses[-1] - supcon_floor:.3f} above its floor "
     f"log(2K − 1) = {supcon_floor:.3f} (K = {samples_per_class}); it {supcon_stop}. "
