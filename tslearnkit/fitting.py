@@ -244,7 +244,11 @@ def _augmenter(augment, seed):
     from . import augment as augment_module
 
     transform = augment_module.make_tf_augmenter(list(BATCH_AUGMENTATIONS), seed=seed)
-    return lambda xb, yb: (transform(xb), yb)
+
+    def augment_series(xb, yb):  # a named function: AutoGraph cannot always convert a lambda
+        return transform(xb), yb
+
+    return augment_series
 
 
 def _selection_callbacks(selection, reference, embedding_model, epochs):
