@@ -25,6 +25,24 @@ The rules (``n_c``: series of class ``c`` in the part of the training split we f
   per class cost more than model selection gained (JapaneseVowels, semi-hard, seed 0: test P@1
   0.978 with the held-out share, 0.986 without), and one or two validation series per class
   pick noise (ArrowHead: early weights kept, test retrieval worse).
+* **Length** (at load time, :func:`tslearnkit.data.load_dataset`): variable-length series are
+  resampled to the longest *training* series, and series longer than
+  :data:`tslearnkit.data.MAX_LENGTH` (512) steps are averaged down to at most that length
+  (piecewise aggregate approximation). Measured on a 20 % validation share of the training split
+  (semi-hard, seed 0, ``bench/length_caps.py``, records in ``bench/length_caps.json``): ACSF1
+  (1,460 steps) scored P@1 0.65 / MAP@R 0.45 uncapped, 0.70 / 0.45 at 512 (2.8× faster), 0.55 /
+  0.33 at 256 and 0.30 / 0.24 at 128; OSULeaf (427 steps) 0.88 / 0.76 at 512 (its own length),
+  0.93 / 0.89 at 256, 0.93 / 0.91 at 128. No cap wins both; 512 is the one that never lost much
+  against keeping every step. The budget below, not the length, now limits long series: at 512
+  steps a fit gets about 150 optimizer steps and its loss fell by 25–40 %, not to
+  near zero (ACSF1 0.98 → 0.59, OSULeaf 0.99 → 0.74).
+* **Stop when idle** (:func:`tslearnkit.training.fit_embedding`, ``stop_when_idle=50``): a
+  triplet fit stops once its loss has stayed below a thousandth of its first epoch's value for
+  50 optimizer steps — every triplet already satisfies the margin and the batches carry no
+  gradient. ``bench/recipe_rules.py`` measures it against the whole budget on a validation share
+  of the training split (records in ``bench/recipe_rules.json``).
+* **Did it learn?** :attr:`tslearnkit.training.FitResult.learned` is False when the last epoch's
+  loss is not below 90 % of the first's; the fit prints one sentence saying so.
 * **On-the-fly augmentation** (jitter, scaling, magnitude warp on every training batch) when
   the median class has at most :data:`AUGMENT_BELOW` training series.
 * **Plots and clustering.** k-means uses ``n_classes`` clusters; t-SNE's perplexity is
