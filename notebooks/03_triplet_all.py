@@ -164,8 +164,8 @@ baselines = {
     ),
 }
 untrained_test_embeddings = tk.training.embed(model, data.x_test)
-for name, scores in baselines.items():
-    print(f"{name:<18} P@1 {scores['precision_at_1']:.3f}  MAP@R {scores['mean_average_precision_at_r']:.3f}")
+for name, baseline in baselines.items():
+    print(f"{name:<18} P@1 {baseline['precision_at_1']:.3f}  MAP@R {baseline['mean_average_precision_at_r']:.3f}")
 
 # %% [markdown]
 # ## Train, the Keras way
@@ -274,7 +274,11 @@ active = np.asarray(history.history["active_triplets"])
 zero_epochs = np.flatnonzero(active == 0) + 1
 print(f"active triplets after epoch 1: {active[0]:.1%} of the valid triplets of the monitored batches")
 if len(zero_epochs):
-    print(f"no active triplet left after epoch {zero_epochs[0]} (the first epoch at exactly zero)")
+    after_first_zero = active[zero_epochs[0] - 1 :]
+    print(
+        f"first epoch with no active triplet at all: {zero_epochs[0]}; from then on {int((after_first_zero == 0).sum())} "
+        f"of {len(after_first_zero)} epochs had none, and the largest share was {after_first_zero.max():.3%}"
+    )
 else:
     print(f"some triplets were still active at the last epoch ({active[-1]:.2%})")
 loss = np.asarray(history.history["loss"])
@@ -466,7 +470,10 @@ print(
     f"(raw series: {raw_confusion[worst, worst]:.2f})."
 )
 if len(zero_epochs):
-    print(f"- No monitored triplet was active after epoch {zero_epochs[0]}: from then on the batches taught nothing.")
+    print(
+        f"- From epoch {zero_epochs[0]} on, the monitored batches had at most {after_first_zero.max():.3%} of their "
+        "triplets active: (nearly) every triplet met the margin, and the batches taught (almost) nothing."
+    )
 if idle_stop.stopped_epoch and full_budget_scores is not None:
     change = p_at_1(full_budget_scores) - p_at_1(scores)
     saved = f"The idle stop ended training after {epochs_run} of {epochs} epochs"

@@ -425,6 +425,20 @@ else:
         f"- On MAP@R (the ranking of every same-class series, not only the first) {leader} led by {abs(map_gap):.3f}"
         + ("." if agrees else ": the full ranking does NOT agree with P@1.")
     )
+per_class_gap = np.diag(confusion["triplet semi-hard"]) - np.diag(confusion["triplet hard"])
+largest = [c for c in np.argsort(-np.abs(per_class_gap))[:3] if abs(per_class_gap[c]) > 0]
+if largest:
+    print(
+        "- Per class (the diagonals of the 1-NN confusion matrices), the largest differences: "
+        + "; ".join(
+            f"class {data.class_names[c]} semi-hard {np.diag(confusion['triplet semi-hard'])[c]:.2f}, "
+            f"hard {np.diag(confusion['triplet hard'])[c]:.2f}"
+            for c in largest
+        )
+        + "."
+    )
+else:
+    print("- Per class (the diagonals of the 1-NN confusion matrices) they did not differ at all.")
 for label, name in short.items():
     verb = "separated" if separation[label] > separation["raw series"] else "did NOT separate"
     print(
