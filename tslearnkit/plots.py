@@ -194,11 +194,16 @@ def project_2d(embeddings, *, method: str = "auto", seed: int = 0, reference=Non
         return pca.transform(embeddings), "PCA"
     if method == "tsne":
         from sklearn.manifold import TSNE
+        from threadpoolctl import threadpool_limits
 
         from .recipe import tsne_perplexity
 
         perplexity = min(tsne_perplexity(len(embeddings)), len(embeddings) - 1.0)
-        return TSNE(2, random_state=seed, init="pca", perplexity=perplexity).fit_transform(embeddings), "t-SNE"
+        # One OpenMP thread: on a busy 2-core machine t-SNE's spinning threads took 40-120 s for
+        # 640 points instead of a few seconds; on a quiet one a single thread costs little.
+        with threadpool_limits(1, user_api="openmp"):
+            points = TSNE(2, random_state=seed, init="pca", perplexity=perplexity).fit_transform(embeddings)
+        return points, "t-SNE"
     raise ValueError(f"method must be 'auto', 'direct', 'pca' or 'tsne'; got {method!r}")
 
 

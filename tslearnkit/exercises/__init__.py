@@ -2,7 +2,7 @@
 
 Every exercise in a lesson has a cell the student fills in (in the committed lesson, the
 solution, tagged ``solution``) and a *check* cell that calls one function of this package,
-e.g. ``tk.exercises.lesson03.check_valid_triplets(count_valid_triplets)``. A check prints
+e.g. ``tk.exercises.lesson03.check_valid_triplets(predicted_valid_triplets, labels)``. A check prints
 ``✓ ...`` when the answer is right and raises :class:`NotYet` saying what to look at when it
 is not. In a student notebook (``tslearnkit workshop``) the solution is replaced by
 ``raise tk.exercises.YourTurn("3.1")``, so running it unchanged stops there, kindly.
