@@ -20,7 +20,7 @@
 # - how far plain Euclidean distance between raw series already tells the classes apart, scored
 #   honestly (no query in its own reference).
 #
-# **Runtime:** under a minute on a laptop CPU. No training happens here.
+# **Runtime:** about 10 s for the full run on a quiet 2-core CPU (measured by `bench/lessons.py`); quick mode: seconds.
 
 # %% [markdown]
 # Running in Colab? The next cell installs the kit there; anywhere else it does nothing.

@@ -22,7 +22,7 @@
 # - how to see where an embedding helps: same- vs different-class distances, and which classes its
 #   nearest neighbours confuse.
 #
-# **Runtime:** about a minute on a 2-core CPU (quick mode: seconds).
+# **Runtime:** about 15 s for the full run on a quiet 2-core CPU (measured by `bench/lessons.py`); quick mode: seconds.
 
 # %% [markdown]
 # Running in Colab? The next cell installs the kit there; anywhere else it does nothing.

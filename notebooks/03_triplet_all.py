@@ -22,7 +22,7 @@
 # - how to tell whether the embedding learned anything: against the raw series and the same
 #   network untrained.
 #
-# **Runtime:** about a minute on a 2-core CPU (quick mode: seconds).
+# **Runtime:** about 25 s for the full run on a quiet 2-core CPU (measured by `bench/lessons.py`); quick mode: seconds.
 
 # %% [markdown]
 # Running in Colab? The next cell installs the kit there; anywhere else it does nothing.

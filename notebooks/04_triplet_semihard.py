@@ -25,7 +25,7 @@
 # the retired `tensorflow-addons` losses (same arguments, same values, same gradients — checked
 # against goldens produced by tensorflow-addons 0.23 itself).
 #
-# **Runtime:** about two minutes on a 2-core CPU (quick mode: seconds).
+# **Runtime:** about 55 s for the full run on a quiet 2-core CPU (measured by `bench/lessons.py`); quick mode: seconds.
 
 # %% [markdown]
 # Running in Colab? The next cell installs the kit there; anywhere else it does nothing.

@@ -20,7 +20,7 @@
 # - why oversampling *before* splitting (what the study did) is a leak, and what it did to the scores
 #   of this run.
 #
-# **Runtime:** about three minutes on a 2-core CPU (quick mode: under a minute).
+# **Runtime:** about 45 s for the full run on a quiet 2-core CPU (measured by `bench/lessons.py`); quick mode: seconds.
 
 # %% [markdown]
 # Running in Colab? The next cell installs the kit there; anywhere else it does nothing.

@@ -20,7 +20,7 @@
 #   follows), scored with NMI, AMI and ARI — against clustering the raw series and a triplet embedding;
 # - why SupCon's loss stops falling well above zero: its floor, computed from the batch shape.
 #
-# **Runtime:** about three minutes on a 2-core CPU (quick mode: under a minute).
+# **Runtime:** about 50 s for the full run on a quiet 2-core CPU (measured by `bench/lessons.py`); quick mode: seconds.
 
 # %% [markdown]
 # Running in Colab? The next cell installs the kit there; anywhere else it does nothing.

@@ -22,7 +22,7 @@
 #   `tk.search.SearchIndex` — and add a new class to it;
 # - whether triplet losses beat a classifier's embedding, and the raw series, when the classes are new.
 #
-# **Runtime:** about three minutes on a 2-core CPU (quick mode: under a minute).
+# **Runtime:** about 35 s for the full run on a quiet 2-core CPU (measured by `bench/lessons.py`); quick mode: seconds.
 
 # %% [markdown]
 # Running in Colab? The next cell installs the kit there; anywhere else it does nothing.

@@ -314,3 +314,17 @@ def test_readme_benchmark_findings_equal_the_sentences_computed_from_the_records
         cli.readme_section(readme, cli.BENCHMARK_FINDINGS_MARKERS)
         == cli.build_findings(ROOT / "results" / "benchmark").strip()
     ), "README benchmark findings are stale: run `tslearnkit table --benchmark results/benchmark --readme README.md`"
+
+
+def test_lesson_headers_and_readme_take_run_times_from_one_measured_source():
+    from tslearnkit import runtimes
+
+    times = runtimes.load_times(ROOT / "bench" / "lesson_times.json")
+    for lesson in cli.LESSONS:
+        header = runtimes.HEADER.search((NOTEBOOKS / f"{lesson}.py").read_text())
+        assert header, f"{lesson}.py has no **Runtime:** header line"
+        assert header.group() == runtimes.header_line(times.get(lesson, {}).get("full")), (
+            f"{lesson}'s runtime line differs from bench/lesson_times.json: run `python bench/lessons.py --write`"
+        )
+    readme = (ROOT / "README.md").read_text()
+    assert cli.readme_section(readme, runtimes.README_MARKERS) == runtimes.times_markdown(times).strip()
