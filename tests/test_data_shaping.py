@@ -58,7 +58,7 @@ def test_long_tail_ratios_follow_the_study_from_one_to_its_smallest_ratio():
 def test_shrink_bounds_series_and_length_and_keeps_every_class():
     from tslearnkit import data
 
-    long = data.load_dataset("ACSF1")  # 100 + 100 series of 1460 steps, 10 classes
+    long = data.load_dataset("ACSF1", max_length=None)  # 100 + 100 series of 1460 steps, 10 classes
     small = data.shrink(long, max_series=40, max_timesteps=64, seed=0)
     assert small.x_train.shape[1:] == (64, 1) and len(small.x_train) <= 40 + long.n_classes
     assert set(small.y_train) == set(long.y_train) and set(small.y_test) == set(long.y_test)
