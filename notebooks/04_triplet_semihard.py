@@ -449,6 +449,8 @@ for label, name in short.items():
     fit = results[label][0]
     if fit.idle_stop_epoch:
         print(f"  It stopped idle after epoch {fit.idle_stop_epoch}: (nearly) every mined triplet met the margin.")
+    if fit.learned is False:  # the loss did not fall: the scores above are those of a barely trained model
+        print(f"  {fit.learning_report()}")
 spread = lesson.seed_spread(data.name, "precision_at_1")
 if not all(label in spread for label in short):
     print(

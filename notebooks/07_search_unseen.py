@@ -549,6 +549,9 @@ print(
 idle = [f"{n} (after {fits[n].steps} of {recipe.steps} steps)" for n in learned if fits[n].idle_stop_epoch is not None]
 if idle:
     print(f"Fits stopped early because their loss stayed about zero: {', '.join(idle)}.")
+for name in learned:
+    if fits[name].learned is False:  # the loss did not fall: say so beside the scores it explains
+        print(f"{name}: {fits[name].learning_report()}")
 raw_separation = separation[raw_label]
 better_separated = [n for n in learned if separation[n] > raw_separation]
 print(
