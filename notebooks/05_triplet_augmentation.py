@@ -153,10 +153,8 @@ def train_and_score(train, label, dataset_label=summary_label, **record_extra):
     train_embeddings = tk.training.embed(fit.model, train.x_train)
     test_embeddings = tk.training.embed(fit.model, train.x_test)
     scores = tk.metrics.embedding_scores(train_embeddings, train.y_train, test_embeddings, train.y_test, seed=seed)
-    # 1-NN per class: the nearest training series of every test series, right or wrong
-    # (|a - b|² = |a|² + |b|² - 2 a·b; |a|² is the same for every candidate b, so it drops out)
-    squared = (train_embeddings**2).sum(axis=1) - 2 * test_embeddings @ train_embeddings.T
-    correct = train.y_train[squared.argmin(axis=1)] == train.y_test
+    # 1-NN per class: the class of the nearest training series of every test series, right or wrong
+    correct = tk.metrics.knn_predict(train_embeddings, train.y_train, test_embeddings) == train.y_test
     per_class = np.array(
         [correct[train.y_test == c].mean() if np.any(train.y_test == c) else np.nan for c in range(data.n_classes)]
     )

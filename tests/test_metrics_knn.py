@@ -48,3 +48,18 @@ def test_knn_accuracy_bad_input():
         metrics.knn_accuracy(train, np.zeros(5), train, np.zeros(4))
     with pytest.raises(ValueError, match=r"test_embeddings have 3 dimensions"):
         metrics.knn_accuracy(train, np.zeros(5), np.zeros((2, 3)), np.zeros(2))
+
+
+def test_knn_predict_is_the_brute_force_nearest_label_and_agrees_with_knn_accuracy():
+    import numpy as np
+
+    from tslearnkit.metrics import knn_accuracy, knn_predict
+
+    rng = np.random.default_rng(3)
+    train, test = rng.normal(size=(40, 5)), rng.normal(size=(15, 5))
+    labels = np.array(["x", "y", "z", "w"] * 10)
+    truth = labels[:15]
+    nearest = labels[((test[:, None] - train[None]) ** 2).sum(-1).argmin(1)]
+    np.testing.assert_array_equal(knn_predict(train, labels, test), nearest)
+    for k in (1, 3, 5):
+        assert np.mean(knn_predict(train, labels, test, k=k) == truth) == knn_accuracy(train, labels, test, truth, k=k)

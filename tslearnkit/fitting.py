@@ -48,8 +48,9 @@ class FitResult:
         steps: optimizer steps actually run.
         best_epoch: with a recipe's validation split, the epoch whose weights were kept
             (``None`` when the last weights are used).
-        idle_stop_epoch: the epoch after which training stopped because the loss had been zero
-            (no active triplet) for ``stop_when_idle`` steps; ``None`` when the budget ran out.
+        idle_stop_epoch: the epoch after which training stopped because the loss had stayed near
+            zero (below 1/1000 of its first epoch) for ``stop_when_idle`` steps; ``None`` when the
+            budget ran out.
     """
 
     model: object
@@ -65,23 +66,28 @@ class FitResult:
     def learned(self) -> bool | None:
         """Whether the training loss fell below :data:`LEARNED_BELOW` of its first epoch's value
         (``None`` with fewer than two epochs: nothing to compare)."""
-        loss = self.history.get("loss") or []
-        if len(loss) < 2:
-            return None
-        return bool(loss[-1] < LEARNED_BELOW * loss[0])
+        return _loss_fell(self.history.get("loss") or [])
 
     def learning_report(self) -> str:
         """One sentence on whether the loss fell: what a lesson prints beside its scores."""
-        loss = self.history.get("loss") or []
-        if self.learned is None:
-            return "one epoch only: too short to tell whether the model learned."
-        change = f"the training loss went from {loss[0]:.3g} (first epoch) to {loss[-1]:.3g} (last)"
-        if self.learned:
-            return f"{change}: the model learned."
-        return (
-            f"{change}, less than a {1 - LEARNED_BELOW:.0%} fall: this model did NOT learn, and its embedding is "
-            "close to an untrained one (try more steps, a larger learning rate or shorter series)."
-        )
+        return _learning_report(self.history.get("loss") or [])
+
+
+def _loss_fell(loss) -> bool | None:
+    return None if len(loss) < 2 else bool(loss[-1] < LEARNED_BELOW * loss[0])
+
+
+def _learning_report(loss) -> str:
+    fell = _loss_fell(loss)
+    if fell is None:
+        return "one epoch only: too short to tell whether the model learned."
+    change = f"the training loss went from {loss[0]:.3g} (first epoch) to {loss[-1]:.3g} (last)"
+    if fell:
+        return f"{change}: the model learned."
+    return (
+        f"{change}, less than a {1 - LEARNED_BELOW:.0%} fall: this model did NOT learn, and its embedding is "
+        "close to an untrained one (try more steps, a larger learning rate or shorter series)."
+    )
 
 
 # --------------------------------------------------------------------------- shared pieces
@@ -193,9 +199,8 @@ def _fit(model, dataset, *, epochs, steps_per_epoch, verbose, callbacks, validat
     elapsed = time.perf_counter() - start
     hist = {k: [float(v) for v in values] for k, values in history.history.items()}
     n_epochs = len(hist["loss"]) if "loss" in hist else 0
-    probe = FitResult(None, None, hist, elapsed, n_epochs)
-    if probe.learned is False and resolve_verbose(verbose):  # said at once, in the fit's own output
-        print(f"{desc or model.name}: {probe.learning_report()}")
+    if _loss_fell(hist.get("loss", [])) is False and resolve_verbose(verbose):  # said in the fit's own output
+        print(f"{desc or model.name}: {_learning_report(hist['loss'])}")
     return hist, elapsed, n_epochs
 
 

@@ -55,7 +55,7 @@ from .metrics.clustering import cluster_scores  # noqa: F401  (kept importable f
 from .metrics.evaluation import embedding_scores
 from .recipe import Recipe
 
-# Optimizer steps of (near-)zero loss after which fit_embedding stops (bench/stop_when_idle.py measures it).
+# Optimizer steps of (near-)zero loss after which fit_embedding stops (bench/recipe_rules.py measures it).
 STOP_WHEN_IDLE_STEPS = 50
 
 __all__ = [

@@ -53,7 +53,7 @@ from . import callback
 from ._checks import CLUSTERING_METRIC_NAMES, KNN_METRIC_NAMES, METRIC_NAMES
 from .clustering import cluster_scores, fit_kmeans, kmeans_cluster_labels
 from .evaluation import embedding_scores
-from .knn import knn_accuracy
+from .knn import knn_accuracy, knn_predict
 from .retrieval import retrieval_metrics, retrieval_metrics_from_distances
 
 __all__ = [
@@ -63,6 +63,7 @@ __all__ = [
     "retrieval_metrics",
     "retrieval_metrics_from_distances",
     "knn_accuracy",
+    "knn_predict",
     "kmeans_cluster_labels",
     "fit_kmeans",
     "cluster_scores",

@@ -39,16 +39,42 @@ def knn_accuracy(train_embeddings, train_labels, test_embeddings, test_labels, k
         raise ValueError(f"k must be an integer in [1, {len(train)}] (the training size); got {k!r}")
     train_codes, test_codes = _encode_labels(train_labels, test_labels)
     n_codes = int(max(train_codes.max(), test_codes.max())) + 1
+    return float(np.mean(_predicted_codes(train, train_codes, test, int(k), n_codes) == test_codes))
 
+
+def knn_predict(train_embeddings, train_labels, test_embeddings, k: int = 1) -> np.ndarray:
+    """The label :func:`knn_accuracy` predicts for each test embedding (same ranking and ties).
+
+    Args:
+        train_embeddings: ``(n_train, d)``; train_labels: ``(n_train,)`` integers or strings.
+        test_embeddings: ``(n_test, d)``.
+        k: neighbours voting, ``1 <= k <= n_train``; ``k=1`` is the nearest neighbour's label.
+
+    Returns:
+        ``(n_test,)`` array of training labels.
+    """
+    train = _check_embeddings(train_embeddings, "train_embeddings")
+    test = _check_embeddings(test_embeddings, "test_embeddings")
+    train_labels = _check_labels(train_labels, len(train), "train_labels", "train_embeddings")
+    if train.shape[1] != test.shape[1]:
+        raise ValueError(f"test_embeddings have {test.shape[1]} dimensions but train_embeddings {train.shape[1]}")
+    if not _is_positive_int(k) or k > len(train):
+        raise ValueError(f"k must be an integer in [1, {len(train)}] (the training size); got {k!r}")
+    (train_codes,) = _encode_labels(train_labels)
+    codes = _predicted_codes(train, train_codes, test, int(k), int(train_codes.max()) + 1)
+    first_of_code = {int(c): i for i, c in reversed(list(enumerate(train_codes)))}
+    return train_labels[[first_of_code[int(c)] for c in codes]]
+
+
+def _predicted_codes(train, train_codes, test, k: int, n_codes: int) -> np.ndarray:
+    """Majority-vote label codes of the ``k`` nearest training rows of every test row."""
     train_sq = np.einsum("ij,ij->i", train, train)
-    correct = 0
     step = neighbours._chunk_rows(len(train), None)
+    predicted = []
     for start in range(0, len(test), step):
         distances = neighbours._squared_distances(test[start : start + step], train, train_sq)
-        neighbour_codes = train_codes[neighbours._ranked_neighbours(distances, int(k))]
-        predicted = _majority_vote(neighbour_codes, n_codes)
-        correct += int((predicted == test_codes[start : start + step]).sum())
-    return correct / len(test)
+        predicted.append(_majority_vote(train_codes[neighbours._ranked_neighbours(distances, k)], n_codes))
+    return np.concatenate(predicted)
 
 
 def _majority_vote(neighbour_codes: np.ndarray, n_codes: int) -> np.ndarray:

@@ -92,7 +92,9 @@ def plot_nn_confusion(
     r = np.asarray(reference_embeddings, np.float64).reshape(len(reference_labels), -1)
     if q.shape[1] != r.shape[1]:
         raise ValueError(f"query and reference embeddings differ in width: {q.shape[1]} vs {r.shape[1]}")
-    predicted = np.asarray(reference_labels)[np.argmin(_pairwise_euclidean(q, r), axis=1)]
+    from ..metrics import knn_predict
+
+    predicted = knn_predict(r, np.asarray(reference_labels), q)  # the retrieval metrics' ranking and ties
     n = len(class_names)
     counts = np.zeros((n, n))
     np.add.at(counts, (np.asarray(query_labels), predicted), 1)
