@@ -17,8 +17,6 @@ import sys
 import time
 from pathlib import Path
 
-from .benchmark import METHODS
-
 LESSONS = (
     "01_data_visualization",
     "02_baseline_crossentropy",
@@ -32,6 +30,10 @@ TABLE_START = "<!-- results-table:start -->"
 TABLE_END = "<!-- results-table:end -->"
 FINDINGS_MARKERS = ("<!-- findings:start -->", "<!-- findings:end -->")
 BENCHMARK_FINDINGS_MARKERS = ("<!-- benchmark-findings:start -->", "<!-- benchmark-findings:end -->")
+CLOSED_SET_DATASETS = ["JapaneseVowels", "BasicMotions", "GunPoint", "ItalyPowerDemand"]
+OPEN_SET_DATASETS = ["JapaneseVowels", "ACSF1", "PickupGestureWiimoteZ", "OSULeaf"]
+OPEN_SET_MARKERS = ("<!-- open-set-table:start -->", "<!-- open-set-table:end -->")
+OPEN_SET_FINDINGS_MARKERS = ("<!-- open-set-findings:start -->", "<!-- open-set-findings:end -->")
 BENCHMARK_MARKERS = ("<!-- benchmark-table:start -->", "<!-- benchmark-table:end -->")
 
 
@@ -248,7 +250,31 @@ def _cmd_run(args) -> int:
     return 0
 
 
+def _cmd_open_set_table(args) -> int:
+    from .open_set_benchmark import load_open_set_records, open_set_findings, open_set_table
+    from .plots import plot_open_set_curves
+
+    records = load_open_set_records(Path(args.open_set))
+    if not records:
+        raise SystemExit(f"no open-set benchmark records in {args.open_set}")
+    table = open_set_table(records)
+    findings = "\n".join(f"- {line}" for line in open_set_findings(records))
+    print(table + "\n\n" + findings)
+    if args.figure:
+        fig = plot_open_set_curves(records)
+        Path(args.figure).parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(args.figure, dpi=110, bbox_inches="tight")
+        print(f"\nwrote {args.figure}")
+    if args.readme:
+        update_readme(Path(args.readme), table, OPEN_SET_MARKERS)
+        update_readme(Path(args.readme), findings, OPEN_SET_FINDINGS_MARKERS)
+        print(f"updated {args.readme}")
+    return 0
+
+
 def _cmd_table(args) -> int:
+    if args.open_set:
+        return _cmd_open_set_table(args)
     if args.benchmark:
         from .benchmark import benchmark_tables
 
@@ -281,21 +307,47 @@ def _cmd_datasets(args) -> int:
 
 
 def _cmd_benchmark(args) -> int:
-    from .benchmark import METHODS, run_benchmark
+    from . import open_set_benchmark
+    from .benchmark import METHODS, run_benchmark  # the closed-set methods
 
-    unknown = [m for m in args.methods if m not in METHODS]
+    open_set = args.protocol == "open-set"
+    allowed = open_set_benchmark.METHODS if open_set else METHODS
+    methods = args.methods or list(allowed)
+    unknown = [m for m in methods if m not in allowed]
     if unknown:
-        raise SystemExit(f"unknown method(s) {unknown}; choose from {', '.join(METHODS)}")
+        raise SystemExit(
+            f"unknown method(s) {unknown} for --protocol {args.protocol}; choose from {', '.join(allowed)}"
+        )
+    if not open_set and (args.draws is not None or args.class_counts):
+        raise SystemExit("--draws and --class-counts belong to --protocol open-set")
+    datasets = args.datasets or (OPEN_SET_DATASETS if open_set else CLOSED_SET_DATASETS)
     start = time.perf_counter()
-    run_benchmark(
-        args.datasets,
-        seeds=args.seeds,
-        methods=args.methods,
-        out=Path(args.out),
-        quick=args.quick,
-        data_dir=args.data_dir,
-        log=lambda line: print(line, flush=True),
-    )
+    log = lambda line: print(line, flush=True)  # noqa: E731
+    if open_set:
+        try:
+            open_set_benchmark.run_open_set_benchmark(
+                datasets,
+                seeds=args.seeds if args.seeds is not None else [0],
+                draws=args.draws if args.draws is not None else 3,
+                class_counts=args.class_counts,
+                methods=methods,
+                out=Path(args.out or "runs/benchmark-open-set"),
+                quick=args.quick,
+                data_dir=args.data_dir,
+                log=log,
+            )
+        except ValueError as error:
+            raise SystemExit(f"tslearnkit benchmark: {error}") from None
+    else:
+        run_benchmark(
+            datasets,
+            seeds=args.seeds if args.seeds is not None else [0, 1, 2],
+            methods=methods,
+            out=Path(args.out or "runs/benchmark"),
+            quick=args.quick,
+            data_dir=args.data_dir,
+            log=log,
+        )
     print(f"benchmark finished in {(time.perf_counter() - start) / 60:.1f} min")
     return 0
 
@@ -339,19 +391,31 @@ def make_parser() -> argparse.ArgumentParser:
     table.add_argument("--results", default="results", help="folder of result JSON records (default: results)")
     table.add_argument("--metrics", nargs="+", help="metric keys to show")
     table.add_argument("--benchmark", metavar="DIR", help="instead: the per-dataset tables of benchmark records in DIR")
+    table.add_argument("--open-set", metavar="DIR", help="instead: the open-set benchmark's tables of records in DIR")
+    table.add_argument("--figure", help="open-set: also draw MAP@R against training classes into this PNG")
     table.add_argument("--readme", help="also write the table between the markers in this README")
     table.set_defaults(func=_cmd_table)
 
     bench = sub.add_parser("benchmark", help="every method on several datasets and seeds (records + tables)")
     bench.add_argument(
+        "--protocol",
+        choices=("closed-set", "open-set"),
+        default="closed-set",
+        help="closed-set: test series of the training classes; open-set: retrieval among classes never "
+        "seen in training, against the number of training classes (default: closed-set)",
+    )
+    bench.add_argument(
         "--datasets",
         nargs="+",
-        default=["JapaneseVowels", "BasicMotions", "GunPoint", "ItalyPowerDemand"],
-        help="dataset names (default: JapaneseVowels BasicMotions GunPoint ItalyPowerDemand)",
+        help=f"dataset names (default: {' '.join(CLOSED_SET_DATASETS)}; open-set: {' '.join(OPEN_SET_DATASETS)})",
     )
-    bench.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2], help="seeds (default: 0 1 2)")
-    bench.add_argument("--methods", nargs="+", default=list(METHODS), help="methods (default: all)")
-    bench.add_argument("--out", default="runs/benchmark", help="output folder (default: runs/benchmark)")
+    bench.add_argument("--seeds", nargs="+", type=int, help="seeds (default: 0 1 2; open-set: 0)")
+    bench.add_argument("--methods", nargs="+", help="methods (default: all of the protocol)")
+    bench.add_argument("--draws", type=int, help="open-set: class draws per dataset (default: 3)")
+    bench.add_argument(
+        "--class-counts", nargs="+", type=int, help="open-set: training-class counts (default: up to 4 from 2 to n - 2)"
+    )
+    bench.add_argument("--out", help="output folder (default: runs/benchmark, open-set: runs/benchmark-open-set)")
     bench.add_argument("--quick", action="store_true", help="tiny step budget (a smoke run)")
     bench.add_argument("--data-dir", help="download cache folder")
     bench.set_defaults(func=_cmd_benchmark)

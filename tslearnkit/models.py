@@ -30,6 +30,8 @@ __all__ = [
     "inception_encoder",
     "embedding_model",
     "classifier_model",
+    "CosineLogits",
+    "HEADS",
 ]
 
 
@@ -297,15 +299,69 @@ def embedding_model(
     return keras.Model(inputs, h, name=name)
 
 
-def classifier_model(encoder: keras.Model, n_classes: int, *, name: str = "classifier") -> keras.Model:
-    """Encoder → Dense(n_classes) logits. The encoder's output is the CE-baseline embedding.
+COSINE_SCALE = 20.0
+"""Scale of the cosine-softmax logits: pytorch-metric-learning's ``NormalizedSoftmaxLoss``
+default temperature 0.05 (Zhai & Wu, "Classification is a Strong Baseline for Deep Metric
+Learning", 2019)."""
+
+HEADS = ("linear", "cosine")
+
+
+@keras.saving.register_keras_serializable(package="tslearnkit")
+class CosineLogits(layers.Layer):
+    """``scale · cos(embedding, w_c)`` for every class ``c``: the normalised-softmax head.
+
+    Input ``(batch, dim)`` unit-length embeddings; output ``(batch, n_classes)`` logits. The class
+    weights ``w_c`` (``(dim, n_classes)``) are L2-normalised before the product, so a logit
+    depends only on the angle between an embedding and its class's weight vector — the same
+    geometry the retrieval metrics use.
+    """
+
+    def __init__(self, n_classes: int, scale: float = COSINE_SCALE, **kwargs):
+        super().__init__(**kwargs)
+        self.n_classes = int(n_classes)
+        self.scale = float(scale)
+
+    def build(self, input_shape):
+        self.class_weights = self.add_weight(
+            shape=(int(input_shape[-1]), self.n_classes), initializer="glorot_uniform", name="class_weights"
+        )
+
+    def call(self, embeddings):
+        weights = keras.ops.normalize(self.class_weights, axis=0)
+        return self.scale * keras.ops.matmul(embeddings, weights)
+
+    def get_config(self):
+        return {**super().get_config(), "n_classes": self.n_classes, "scale": self.scale}
+
+
+def classifier_model(
+    encoder: keras.Model, n_classes: int, *, head: str = "linear", name: str = "classifier"
+) -> keras.Model:
+    """Encoder → logits over ``n_classes``: the cross-entropy baseline's network.
+
+    Args:
+        encoder: a model from :func:`build_encoder`.
+        n_classes: integer >= 2.
+        head: ``"linear"`` — ``Dense(n_classes)`` on the encoder's output, which is the
+            embedding (the study's CE baseline); ``"cosine"`` — the encoder's output is put on
+            the unit sphere (layer ``"embedding"``) and :class:`CosineLogits` scores it against
+            normalised class weights (normalised softmax, a proxy loss: each class weight is a
+            learned proxy of its class).
 
     Returns:
-        A model ``(batch, timesteps, channels) -> (batch, n_classes)`` of logits; its
-        penultimate layer (``model.get_layer(encoder.name)``) gives the embedding.
+        A model ``(batch, timesteps, channels) -> (batch, n_classes)`` of logits. The embedding
+        is ``model.get_layer(encoder.name)`` for ``"linear"`` and the output of
+        ``model.get_layer("embedding")`` for ``"cosine"``.
     """
     if not _is_int(n_classes) or n_classes < 2:
         raise ValueError(f"n_classes must be an integer >= 2; got {n_classes!r}")
+    if head not in HEADS:
+        raise ValueError(f"head must be one of {list(HEADS)}; got {head!r}")
     inputs = keras.Input(encoder.input_shape[1:], name="series")
-    logits = layers.Dense(n_classes, name="logits")(encoder(inputs))
+    if head == "linear":
+        logits = layers.Dense(n_classes, name="logits")(encoder(inputs))
+    else:
+        embedding = layers.UnitNormalization(name="embedding")(encoder(inputs))
+        logits = CosineLogits(n_classes, name="logits")(embedding)
     return keras.Model(inputs, logits, name=name)

@@ -80,6 +80,7 @@ def fit_classifier(
     recipe: Recipe | None = None,
     encoder="conv",
     encoder_config: dict | None = None,
+    head: str = "linear",
     epochs: int | None = None,
     batch_size: int | None = None,
     learning_rate: float = 1e-3,
@@ -91,7 +92,7 @@ def fit_classifier(
     verbose="auto",
     strategy=None,
 ) -> FitResult:
-    """Train ``encoder`` → Dense(n_classes) with cross-entropy.
+    """Train ``encoder`` → a classifier head with cross-entropy.
 
     Args:
         x_train: ``(n, timesteps, channels)`` float32 training series.
@@ -101,6 +102,9 @@ def fit_classifier(
             validation share used to keep the best weights. Explicit arguments override it.
         encoder: a name from :data:`tslearnkit.models.ENCODERS` or a builder function.
         encoder_config: keyword arguments for the encoder.
+        head: ``"linear"`` (Dense logits; the embedding is the encoder's output) or ``"cosine"``
+            (normalised softmax: the embedding is the encoder's output on the unit sphere; see
+            :func:`tslearnkit.models.classifier_model`).
         epochs, batch_size, learning_rate: the usual (without a recipe: 30 epochs, batch 32);
             Adam with ``lr_schedule``.
         augment: augment each training batch on the fly (jitter, scaling, magnitude warp).
@@ -114,7 +118,7 @@ def fit_classifier(
 
     Returns:
         :class:`FitResult`; ``embedding_model`` is the encoder (the classifier's penultimate
-        output).
+        output), L2-normalised for ``head="cosine"``.
     """
     import keras
 
@@ -129,7 +133,9 @@ def fit_classifier(
     epochs = _epochs(epochs, recipe, steps_per_epoch, default=30)
     with _strategy(strategy):
         enc = _build_encoder(encoder, x_train.shape[1:], encoder_config)
-        model = models.classifier_model(enc, n_classes)
+        model = models.classifier_model(enc, n_classes, head=head)
+        if head == "cosine":
+            enc = keras.Model(model.input, model.get_layer("embedding").output, name="cosine_embedding")
         model.compile(
             optimizer=_optimizer(learning_rate, steps_per_epoch * epochs, lr_schedule),
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),

@@ -23,6 +23,7 @@ __all__ = [
     "plot_results",
     "plot_distance_distributions",
     "plot_nn_confusion",
+    "plot_open_set_curves",
     "project_2d",
 ]
 
@@ -425,3 +426,4 @@ def plot_search_results(
 
 
 from .compare import plot_distance_distributions, plot_nn_confusion  # noqa: E402  (one namespace: tk.plots)
+from .open_set import plot_open_set_curves  # noqa: E402
