@@ -25,6 +25,7 @@ _SUBMODULES = (
     "results",
     "plots",
     "baselines",
+    "open_set_benchmark",
     "search",
     "lesson",
     "exercises",
@@ -34,7 +35,7 @@ _SUBMODULES = (
 __all__ = [*_SUBMODULES, "__version__", "environment"]
 
 
-_WITHOUT_TENSORFLOW = ("data", "recipe", "results", "cli", "exercises")
+_WITHOUT_TENSORFLOW = ("data", "recipe", "results", "cli", "exercises", "open_set_benchmark")
 
 
 def __getattr__(name: str):

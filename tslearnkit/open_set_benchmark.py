@@ -139,11 +139,11 @@ def make_task(data, unseen, training, *, draw: int) -> OpenSetTask:
 
 
 def open_set_recipe(y_fit, timesteps: int, channels: int, *, quick: bool = False):
-    """The recipe of :func:`tslearnkit.recipe.make_recipe` with no validation share: no
+    """:func:`tslearnkit.recipe.make_recipe` with ``open_set=True``: no validation share, no
     selection on series of the training classes (see the module docstring)."""
     from .recipe import make_recipe
 
-    return dataclasses.replace(make_recipe(y_fit, timesteps, channels, quick=quick), validation_fraction=0.0)
+    return make_recipe(y_fit, timesteps, channels, quick=quick, open_set=True)
 
 
 def fit_open_set(method: str, x_fit, y_fit, recipe, *, seed: int = 0, verbose=0):

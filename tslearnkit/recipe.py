@@ -38,6 +38,11 @@ The rules (``n_c``: series of class ``c`` in the part of the training split we f
   against keeping every step. The budget below, not the length, now limits long series: at 512
   steps a fit gets about 150 optimizer steps and its loss fell by 25–40 %, not to
   near zero (ACSF1 0.98 → 0.59, OSULeaf 0.99 → 0.74).
+* **Open set** (``make_recipe(..., open_set=True)``, the recipe of lesson 7 and of
+  ``tslearnkit benchmark --protocol open-set``): no validation share and no best weights — a
+  share of the training classes' series would choose the weights that serve *those* classes.
+  Everything else is the rule above; what was measured on validation classes is in
+  ``bench/open_set_remedies.py``.
 * **Stop when idle** (:func:`tslearnkit.training.fit_embedding`, ``stop_when_idle=50``): a
   triplet fit stops once its loss has stayed below a thousandth of its first epoch's value for
   50 optimizer steps — every triplet already satisfies the margin and the batches carry no
@@ -145,13 +150,16 @@ class Recipe:
         )
 
 
-def make_recipe(y_train, timesteps: int, channels: int = 1, *, quick: bool = False) -> Recipe:
+def make_recipe(y_train, timesteps: int, channels: int = 1, *, quick: bool = False, open_set: bool = False) -> Recipe:
     """Derive the training recipe from the training labels and the series shape.
 
     Args:
         y_train: ``(n,)`` integer labels of the training split (never the test split).
         timesteps, channels: the series shape ``(timesteps, channels)``.
         quick: a tiny step budget for CI smoke runs.
+        open_set: the model will search classes it never saw: no validation share (it would
+            hold out *series* of the training classes and choose the weights for them; open-set
+            choices are made on validation *classes*, see :mod:`tslearnkit.open_set_benchmark`).
 
     Returns:
         A :class:`Recipe`.
@@ -164,13 +172,15 @@ def make_recipe(y_train, timesteps: int, channels: int = 1, *, quick: bool = Fal
     for value, argument in ((timesteps, "timesteps"), (channels, "channels")):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
             raise ValueError(f"{argument} must be an integer; got {value!r}")
-    if not isinstance(quick, (bool, np.bool_)):
-        raise ValueError(f"quick must be True or False; got {quick!r}")
+    for value, argument in ((quick, "quick"), (open_set, "open_set")):
+        if not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"{argument} must be True or False; got {value!r}")
     timesteps, channels = int(timesteps), int(channels)
     if timesteps < 1 or channels < 1:
         raise ValueError(f"timesteps and channels must be >= 1; got {timesteps}, {channels}")
     n_train, n_classes = int(counts.sum()), len(counts)
-    validation = VALIDATION_FRACTION if counts.min() >= MIN_PER_CLASS_FOR_VALIDATION else 0.0
+    enough = counts.min() >= MIN_PER_CLASS_FOR_VALIDATION
+    validation = VALIDATION_FRACTION if enough and not open_set else 0.0
     fit_counts = counts - np.round(counts * validation).astype(int)
     smallest, median = int(fit_counts.min()), int(np.median(fit_counts))
     p = min(n_classes, MAX_CLASSES_PER_BATCH)
