@@ -5,8 +5,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${TSLEARNKIT_VENV:-$ROOT/.venv}"
 PYTHON="${PYTHON:-python3}"
 
-if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
-  echo "tslearnkit needs Python >= 3.10; '$PYTHON' is $("$PYTHON" --version 2>&1)." >&2
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "tslearnkit needs Python >= 3.11 (aeon's floor); '$PYTHON' is $("$PYTHON" --version 2>&1)." >&2
   echo "Set PYTHON=/path/to/python3.x and try again." >&2
   exit 1
 fi

@@ -216,3 +216,23 @@ def test_findings_call_a_gap_inside_one_std_a_tie():
     ]
     (line,) = results.findings(results.results_table(records))
     assert "best MAP@R a" in line and "within one std of it: b (-0.010)" in line
+
+
+def test_every_record_says_which_keras_backend_computed_it(tmp_path):
+    import keras
+
+    from tslearnkit.results import save_result
+
+    path = save_result(
+        tmp_path,
+        lesson="x",
+        method="m",
+        dataset="d",
+        seed=0,
+        metrics={"precision_at_1": 1.0},
+        epochs=1,
+        wall_time_s=0.1,
+    )
+    versions = json.loads(path.read_text())["versions"]
+    assert versions["keras_backend"] == keras.backend.backend()
+    assert versions["keras"] == keras.__version__

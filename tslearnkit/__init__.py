@@ -60,4 +60,6 @@ def environment() -> dict[str, str]:
             versions[package] = importlib.import_module(package).__version__
         except ImportError:
             versions[package] = "not installed"
+    if versions["keras"] != "not installed":  # which backend ran the numbers (tensorflow, jax, torch)
+        versions["keras_backend"] = importlib.import_module("keras").backend.backend()
     return versions
