@@ -14,9 +14,18 @@ Where the data come from
     * ``"project"``: the study's private CSV format (see :func:`load_project_csv`), read from
       ``dataset/`` as ``project_dataset.csv`` or ``project_dataset.tar.xz``.
 
-Variable-length series (JapaneseVowels has 7 to 29 steps) are padded at the *end* by
-repeating their last observed value, to the longest length found in either split. The padding
-length is a shape decision only; no value of the test split is used to fit anything.
+Your own data (arrays, DataFrames, files, long recordings)
+    :func:`from_arrays`, :func:`from_dataframe`, :func:`load_file` and :func:`sliding_windows`
+    return an :class:`ImportedDataset` (a :class:`TimeSeriesDataset` with ``notes`` saying what was
+    decided); :func:`register` (or ``dataset.save(name)``) stores it under ``$TSLEARNKIT_DATA/saved``
+    so that ``load_dataset(name)`` and every lesson's ``dataset = "name"`` find it. A file path works
+    as a name too: ``load_dataset("my/recordings.ts")``. The rules (labels, split, NaN, lengths) are
+    those of :mod:`tslearnkit.data.imported`.
+
+Variable-length series (JapaneseVowels has 7 to 29 steps) are resampled by linear interpolation
+to the longest *training* series (``variable_length="pad"``: padded at the end by repeating their
+last value, to the longest series of either split); series longer than :data:`MAX_LENGTH` steps
+are reduced by :func:`downsample_series`. No value of the test split is used to fit anything.
 Standardisation statistics are computed from the observed (unpadded) training values only.
 
 Where things live
@@ -24,7 +33,9 @@ Where things live
     (standardisation, resampling, padding), ``splits`` (stratified splits), ``open_set`` (splits by
     class: seen classes to train on, unseen classes to search among), ``shaping``
     (long-tailed training splits), ``catalogue`` (:func:`list_datasets`, :func:`load_dataset`,
-    ``.ts`` files, downloads) and ``project_csv`` (the study's CSV).
+    ``.ts`` files, downloads), ``project_csv`` (the study's CSV), and for your own data ``imported``
+    (the shared rules and :class:`ImportedDataset`), ``convert`` (arrays), ``frames`` (DataFrames),
+    ``files`` (files at any path), ``windows`` (long recordings) and ``registry`` (saved datasets).
 """
 
 from . import catalogue
@@ -44,6 +55,10 @@ from .checks import (
     check_series,
 )
 from .container import TimeSeriesDataset
+from .convert import CHANNELS, from_arrays
+from .files import FILE_TYPES, load_file
+from .frames import LAYOUTS, from_dataframe
+from .imported import MISSING, ImportedDataset
 from .open_set import MIN_OPEN_SET_CLASSES, OpenSetSplit, open_set_split
 from .preprocess import (
     MAX_LENGTH,
@@ -55,8 +70,10 @@ from .preprocess import (
     standardize,
 )
 from .project_csv import PROJECT_COLUMNS, PROJECT_DATASET, PROJECT_FILE_STEM, PROJECT_LABEL_COLUMNS, load_project_csv
+from .registry import SAVED_FOLDER, register, saved_dir, saved_names, unregister
 from .shaping import STUDY_CLASS_COUNTS, long_tail_ratios, make_imbalanced, shrink
 from .splits import stratified_split, stratified_split_indices
+from .windows import WINDOW_LABELS, sliding_windows
 
 __all__ = [
     "MIN_OPEN_SET_CLASSES",
@@ -88,4 +105,19 @@ __all__ = [
     "shrink",
     "OpenSetSplit",
     "open_set_split",
+    "ImportedDataset",
+    "from_arrays",
+    "from_dataframe",
+    "load_file",
+    "sliding_windows",
+    "register",
+    "unregister",
+    "saved_names",
+    "saved_dir",
+    "CHANNELS",
+    "LAYOUTS",
+    "MISSING",
+    "FILE_TYPES",
+    "WINDOW_LABELS",
+    "SAVED_FOLDER",
 ]

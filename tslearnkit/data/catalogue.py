@@ -11,7 +11,8 @@ import numpy as np
 
 from .checks import _encode_labels
 from .container import TimeSeriesDataset
-from .preprocess import MAX_LENGTH, VARIABLE_LENGTH, downsample_series, pad_series, resample_series, standardize
+from .imported import check_length_options, equalise
+from .preprocess import MAX_LENGTH, standardize
 from .project_csv import PROJECT_DATASET, _find_project_file, _load_project_dataset
 
 __all__ = ["DEFAULT_DATASET", "list_datasets", "load_dataset"]
@@ -64,10 +65,14 @@ def list_datasets(data_dir=None) -> dict[str, list[str]]:
     """What :func:`load_dataset` can load right now.
 
     Returns:
-        ``{"offline": [...], "cached": [...], "project": [...], "download": [...]}``: datasets
-        shipped with aeon, UCR/UEA datasets already cached under ``data_dir``, the study's CSV
-        if present in ``dataset/``, and a one-line hint on how to get any other archive name.
+        ``{"offline": [...], "cached": [...], "project": [...], "saved": [...], "download": [...]}``:
+        datasets shipped with aeon, UCR/UEA datasets already cached under ``data_dir``, the study's
+        CSV if present in ``dataset/``, your own datasets saved with :func:`register` /
+        ``dataset.save(name)`` (under ``data_dir/saved``), and a one-line hint on how to get any
+        other archive name. A file path (``.ts``, ``.csv``, ...) loads too, see :func:`load_file`.
     """
+    from .registry import saved_names
+
     cache = _cache_dir(data_dir)
     cached = (
         sorted(
@@ -83,19 +88,25 @@ def list_datasets(data_dir=None) -> dict[str, list[str]]:
         "offline": _offline_names(),
         "cached": cached,
         "project": project,
+        "saved": saved_names(data_dir),
         "download": [f"any UCR/UEA archive name, e.g. load_dataset('NATOPS', download=True) (cached under {cache})"],
     }
 
 
 # --------------------------------------------------------------------------- .ts files
-def _read_ts(path: Path) -> tuple[list[np.ndarray], np.ndarray]:
-    """Read one ``.ts`` file into a list of ``(timesteps, channels)`` arrays and raw labels."""
+def _read_ts(path: Path, *, check_finite: bool = True) -> tuple[list[np.ndarray], np.ndarray]:
+    """Read one ``.ts`` file into a list of ``(timesteps, channels)`` arrays and raw labels.
+
+    ``check_finite=False`` leaves NaN (the file's ``?``) in place for the caller's ``missing`` rule.
+    """
     from aeon.datasets import load_from_ts_file
 
     if not path.is_file():
         raise FileNotFoundError(f"no such .ts file: {path}")
     try:
         x, y = load_from_ts_file(str(path))
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path.name} is not UTF-8 text (offset {err.start}); save it as UTF-8") from None
     except Exception as err:  # aeon raises several types for malformed files
         raise ValueError(f"cannot parse {path.name} as a .ts file: {err}") from err
     if y is None or not _has_class_labels(path):
@@ -105,7 +116,7 @@ def _read_ts(path: Path) -> tuple[list[np.ndarray], np.ndarray]:
         )
     series = [np.asarray(s, np.float64).T for s in x]  # aeon is channels-first
     for i, s in enumerate(series):
-        if not np.isfinite(s).all():
+        if check_finite and not np.isfinite(s).all():
             raise ValueError(f"{path.name}: series {i} contains NaN or missing values; tslearnkit does not impute")
     return series, np.asarray(y)
 
@@ -118,13 +129,7 @@ def _from_split_files(
     y_train, y_test, class_names = _encode_labels(train_raw, test_raw)
     if standardize_:
         train_series, test_series, _ = standardize(train_series, test_series)
-    if variable_length == "resample":  # the length is chosen from the training split alone
-        length, equalise = max(len(s) for s in train_series), resample_series
-    else:  # padding never cuts a series: the longest of either split (a shape, not a statistic)
-        length, equalise = max(max(len(s) for s in train_series), max(len(s) for s in test_series)), pad_series
-    x_train, x_test = equalise(train_series, length), equalise(test_series, length)
-    if max_length is not None:
-        x_train, x_test = downsample_series(x_train, max_length), downsample_series(x_test, max_length)
+    x_train, x_test = equalise(train_series, test_series, variable_length=variable_length, max_length=max_length)
     return TimeSeriesDataset(
         name=name, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test, class_names=class_names
     )
@@ -157,6 +162,14 @@ def _download_archive(name: str, cache: Path) -> None:
 
 
 # --------------------------------------------------------------------------- entry point
+def _is_path(name: str) -> bool:
+    """Whether ``load_dataset``'s name is a file path: it has a folder part or a known file ending
+    (dataset names never contain ``/`` or ``.``)."""
+    from .files import FILE_TYPES
+
+    return "/" in name or os.sep in name or name.lower().endswith(tuple(FILE_TYPES))
+
+
 def load_dataset(
     name: str = DEFAULT_DATASET,
     *,
@@ -166,16 +179,19 @@ def load_dataset(
     variable_length: str = "resample",
     max_length: int | None = MAX_LENGTH,
     label: str = "Label_multi",
-    test_size: float = 0.25,
+    test_size: float | None = None,
     seed: int = 0,
 ) -> TimeSeriesDataset:
-    """Load a dataset by name.
+    """Load a dataset by name, or from a file path.
 
     Args:
         name: an offline name from ``list_datasets()["offline"]`` (default JapaneseVowels), a
-            UCR/UEA archive name already cached or fetched with ``download=True``, or
-            ``"project"`` for the study's CSV in ``dataset/`` (or in ``$TSLEARNKIT_PROJECT_DIR``).
-        data_dir: cache folder for downloads (default ``$TSLEARNKIT_DATA`` or
+            UCR/UEA archive name already cached or fetched with ``download=True``, ``"project"``
+            for the study's CSV in ``dataset/`` (or in ``$TSLEARNKIT_PROJECT_DIR``), a dataset
+            you saved with :func:`register` / ``dataset.save(name)`` (``list_datasets()["saved"]``),
+            or a path to a file :func:`load_file` reads (``.ts``, ``.arff``, UCR ``.tsv``/``.csv``,
+            ``.npz``, ...; a relative path is taken from the current folder).
+        data_dir: cache folder for downloads and saved datasets (default ``$TSLEARNKIT_DATA`` or
             ``~/.cache/tslearnkit``); for ``"project"``, the folder holding the CSV/``.tar.xz``.
         download: allow fetching a UCR/UEA dataset that is neither shipped nor cached.
         standardize: per-channel standardisation with training statistics (recommended).
@@ -188,26 +204,34 @@ def load_dataset(
             approximation (:func:`downsample_series`; default :data:`MAX_LENGTH`); ``None``
             keeps every step.
         label: for ``"project"`` only, the label column (``Label_multi`` or ``Label_binary``).
-        test_size: for ``"project"`` only (it has no official split): stratified test fraction.
-        seed: for ``"project"`` only, the seed of that split.
+        test_size: the stratified test fraction where a dataset has no split of its own:
+            ``"project"`` (default 0.25) and files without a ``_TEST`` twin (default 0.3, as
+            :func:`load_file`). A saved dataset keeps the split it was saved with.
+        seed: the seed of that split.
 
     Returns:
         A :class:`TimeSeriesDataset` with ``float32`` ``(n, t, c)`` series and ``int64`` labels.
 
     Raises:
-        ValueError: unknown name; FileNotFoundError: missing project file;
+        ValueError: unknown name; FileNotFoundError: missing project file or file path;
         ConnectionError: ``download=True`` without network.
     """
-    if not isinstance(name, str) or not name:
-        raise ValueError(f"dataset name must be a non-empty string; got {name!r}")
-    if max_length is not None and (
-        isinstance(max_length, bool) or not isinstance(max_length, (int, np.integer)) or max_length < 8
-    ):
-        raise ValueError(f"max_length must be None (keep every step) or an integer >= 8; got {max_length!r}")
-    if variable_length not in VARIABLE_LENGTH:
-        raise ValueError(f"variable_length must be one of {list(VARIABLE_LENGTH)}; got {variable_length!r}")
+    if not isinstance(name, (str, os.PathLike)) or not str(name):
+        raise ValueError(f"dataset name must be a non-empty string or a file path; got {name!r}")
+    name = os.fspath(name)
+    check_length_options(variable_length, max_length)
     if name == PROJECT_DATASET:
-        return _load_project_dataset(data_dir, label, test_size, seed, standardize)
+        import lzma
+
+        try:
+            return _load_project_dataset(data_dir, label, 0.25 if test_size is None else test_size, seed, standardize)
+        except lzma.LZMAError as err:  # a corrupt .tar.xz: the tar layer lets it through
+            raise ValueError(f"{PROJECT_DATASET!r}: the .tar.xz archive is corrupt ({err}); copy it again") from None
+    lengths = dict(standardize=standardize, variable_length=variable_length, max_length=max_length)
+    if _is_path(name):
+        from .files import load_file
+
+        return load_file(name, test_size=0.3 if test_size is None else test_size, seed=seed, **lengths)
 
     offline = _offline_names()
     if name in offline or (_aeon_data_dir() / name / f"{name}_TRAIN.ts").is_file():
@@ -215,18 +239,25 @@ def load_dataset(
         return _from_split_files(
             name, folder / f"{name}_TRAIN.ts", folder / f"{name}_TEST.ts", standardize, variable_length, max_length
         )
+    from .registry import load_saved, saved_names
+
+    saved = saved_names(data_dir)
+    if name in saved:
+        return load_saved(name, data_dir=data_dir, **lengths)
 
     cache = _cache_dir(data_dir)
     folder = cache / name
     train_path, test_path = folder / f"{name}_TRAIN.ts", folder / f"{name}_TEST.ts"
     if not (train_path.is_file() and test_path.is_file()):
         if not download:
-            close = [o for o in offline if o.lower() == name.lower()]
+            close = [o for o in (*offline, *saved) if o.lower() == name.lower()]
             hint = f" Did you mean {close[0]!r}?" if close else ""
+            mine = f"saved datasets: {', '.join(saved)}; " if saved else ""
             raise ValueError(
                 f"unknown dataset {name!r}: not shipped offline and not cached in {cache}.{hint} "
-                f"Offline datasets: {', '.join(offline)}; 'project' reads the study's CSV; "
-                "any other UCR/UEA name loads with download=True."
+                f"Offline datasets: {', '.join(offline)}; 'project' reads the study's CSV; {mine}"
+                "any other UCR/UEA name loads with download=True; a file path (.ts, .csv, .tsv, .arff, .npz) "
+                "loads from the file; your own data: tk.data.from_arrays / from_dataframe, then .save(name)."
             )
         _download_archive(name, cache)
     return _from_split_files(name, train_path, test_path, standardize, variable_length, max_length)

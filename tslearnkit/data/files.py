@@ -1,0 +1,279 @@
+"""A file at any path into a dataset: :func:`load_file` (``.ts``, ``.arff``, UCR ``.tsv``/``.csv``,
+long or wide ``.csv``, ``.npz``, the study's CSV, and ``.zip`` archives of UCR/UEA files)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import zipfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from .convert import as_labels, as_series_list
+from .frames import parse_frame
+from .imported import (
+    ImportedDataset,
+    build_dataset,
+    check_length_options,
+    check_missing,
+    clean_series,
+    label_texts,
+    split_by_column,
+)
+from .preprocess import MAX_LENGTH
+
+__all__ = ["load_file", "FILE_TYPES"]
+
+FILE_TYPES = {
+    ".ts": "aeon/sktime .ts (multivariate, unequal lengths)",
+    ".arff": "WEKA .arff (UCR/UEA archive)",
+    ".tsv": "UCR: a row per series, the label first, tab-separated, no header",
+    ".csv": "UCR with commas like .tsv; with series=/label= (layout='long') or layout='wide': a table with a "
+    "header; or the study's CSV (ID_TimeSeries, Values, ...)",
+    ".npz": "NumPy arrays x, y [, x_test, y_test]",
+    ".zip": "an archive holding a NAME_TRAIN/NAME_TEST pair of the files above",
+    ".tar.xz": "the study's CSV, compressed",
+}
+"""What :func:`load_file` reads, by file name ending."""
+
+TABLE_OPTIONS = ("series", "label", "time", "values", "layout", "split")
+_PAIR = re.compile(r"^(?P<stem>.+)_(?P<part>train|test)$", re.IGNORECASE)
+
+
+def _kind(path: Path) -> str:
+    name = path.name.lower()
+    for ending in sorted(FILE_TYPES, key=len, reverse=True):
+        if name.endswith(ending):
+            return ending
+    allowed = ", ".join(f"{k} ({v.split(':')[0].split(' (')[0]})" for k, v in FILE_TYPES.items())
+    raise ValueError(f"cannot read {path.name!r}: unknown file type {path.suffix or '(none)'!r}; allowed: {allowed}")
+
+
+def _pair(path: Path, kind: str) -> tuple[Path, Path | None, str]:
+    """``(train, test_or_None, name)``: ``X_TRAIN.ext`` picks up ``X_TEST.ext`` beside it, and back."""
+    stem = path.name[: -len(kind)]
+    match = _PAIR.match(stem)
+    if not match:
+        return path, None, stem
+    part = match["part"]
+    twin_part = {"train": "test", "test": "train"}[part.lower()]
+    twin_part = twin_part.upper() if part.isupper() else twin_part.title() if part.istitle() else twin_part
+    twin = path.with_name(f"{match['stem']}_{twin_part}{kind}")
+    if not twin.is_file():
+        return path, None, match["stem"]
+    return (path, twin, match["stem"]) if part.lower() == "train" else (twin, path, match["stem"])
+
+
+def _read_table(path: Path, *, encoding: str, sep: str, header):
+    import pandas as pd
+
+    try:
+        return pd.read_csv(path, sep=sep, header=header, encoding=encoding, skipinitialspace=True)
+    except UnicodeDecodeError as err:
+        raise ValueError(
+            f"{path.name} is not {encoding} text (byte {err.object[err.start]:#04x} at offset {err.start}); "
+            "pass encoding='latin-1' (or the file's encoding) or save it as UTF-8"
+        ) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise ValueError(f"{path.name} is not a readable table: {err}") from None
+
+
+def _is_project_csv(path: Path, encoding: str) -> bool:
+    try:
+        with open(path, encoding=encoding, errors="replace") as handle:
+            return handle.readline().lstrip("\ufeff").startswith("ID_TimeSeries")
+    except OSError:
+        return False
+
+
+def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str):
+    """One file → ``(series, labels, splits_or_None, note)``."""
+    where = path.name
+    if kind == ".ts":
+        from .catalogue import _read_ts
+
+        raw, y = _read_ts(path, check_finite=False)
+        series = [clean_series(s, f"{where}: series {i}", missing) for i, s in enumerate(raw)]
+        labels = label_texts(list(y), where=lambda i: f"{where}: series {i}")
+        return series, labels, None, f"{where}: .ts file read by aeon"
+    if kind == ".arff":
+        from aeon.datasets import load_from_arff_file
+
+        try:
+            x, y = load_from_arff_file(str(path))
+        except UnicodeDecodeError as err:
+            raise ValueError(f"{where} is not UTF-8 text (offset {err.start}); save it as UTF-8") from None
+        except Exception as err:  # aeon raises several types for malformed files
+            raise ValueError(f"cannot parse {where} as an .arff file: {err}") from err
+        if len(x) == 0:
+            raise ValueError(f"{where} holds no series (no lines after @data)")
+        series = [
+            clean_series(np.asarray(s, np.float64).T.copy(), f"{where}: series {i}", missing) for i, s in enumerate(x)
+        ]
+        labels = label_texts(list(y), where=lambda i: f"{where}: series {i}")
+        return series, labels, None, f"{where}: .arff file read by aeon"
+    if kind == ".npz":
+        return _read_npz(path, options, missing)
+    sep = options.pop("sep", "\t" if kind == ".tsv" else ",")
+    if kind == ".csv" and _is_project_csv(path, encoding):
+        return _read_project(path, options)
+    if any(k in options for k in TABLE_OPTIONS):
+        if "label" not in options:
+            raise ValueError(f"{where}: a table with a header needs label=<column> (and series=<column> when long)")
+        frame = _read_table(path, encoding=encoding, sep=sep, header=0)
+        columns = {k: options.pop(k) for k in TABLE_OPTIONS if k in options}
+        layout = columns.pop("layout", "long")
+        return parse_frame(frame, layout=layout, missing=missing, where=(f"{where} line", 2), **columns)
+    frame = _read_table(path, encoding=encoding, sep=sep, header=None)
+    first = frame.iloc[0, 1:]
+    import pandas as pd
+
+    if frame.shape[1] < 2 or pd.to_numeric(first, errors="coerce").isna().all():
+        raise ValueError(
+            f"{where} does not look like a UCR file (a row per series, the label first, numbers after, no header): "
+            f"line 1 reads {list(frame.iloc[0, :4])}; for a table with a header pass label=<column> and "
+            "series=<column> (a row per time step) or layout='wide' (a row per series)"
+        )
+    series, labels, _, _ = parse_frame(
+        frame, layout="wide", label=0, values=list(frame.columns[1:]), missing=missing, where=(f"{where} line", 1)
+    )
+    return series, labels, None, f"{where}: UCR layout (a row per series, label first)"
+
+
+def _read_project(path: Path, options: dict):
+    from .project_csv import load_project_csv
+
+    label = options.pop("label", "Label_multi")
+    x, y, class_names = _guard_archive(path, lambda: load_project_csv(path, label=label))
+    series = [s.astype(np.float64) for s in x]
+    return series, [class_names[i] for i in y], None, f"{path.name}: the study's CSV, labels from {label}"
+
+
+def _guard_archive(path: Path, read):
+    import lzma
+
+    try:
+        return read()
+    except (lzma.LZMAError, EOFError, zlib.error) as err:
+        raise ValueError(f"{path.name} is a corrupt or truncated archive: {err}") from None
+
+
+def _read_npz(path: Path, options: dict, missing: str):
+    channels = options.pop("channels", "auto")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {k: archive[k] for k in archive.files}
+    except ValueError as err:  # object arrays need pickle, which is never used for files
+        raise ValueError(
+            f"{path.name}: {err}; store equal-length numeric arrays (ragged series: use tk.data.from_arrays "
+            "with a list, then .save())"
+        ) from None
+    except (OSError, zipfile.BadZipFile, EOFError) as err:
+        raise ValueError(f"{path.name} is not a readable .npz file: {err}") from None
+    missing_keys = [k for k in ("x", "y") if k not in arrays]
+    if missing_keys or (("x_test" in arrays) != ("y_test" in arrays)):
+        raise ValueError(
+            f"{path.name} holds arrays {sorted(arrays)}; a dataset .npz needs 'x' and 'y', and optionally both "
+            "'x_test' and 'y_test'"
+        )
+    series, axis, note = as_series_list(arrays["x"], name=f"{path.name}: x", channels=channels, missing=missing)
+    labels = as_labels(arrays["y"], len(series), name=f"{path.name}: y")
+    splits = None
+    if "x_test" in arrays:
+        test, _, _ = as_series_list(arrays["x_test"], name=f"{path.name}: x_test", channels=axis, missing=missing)
+        labels += as_labels(arrays["y_test"], len(test), name=f"{path.name}: y_test")
+        splits = ["train"] * len(series) + ["test"] * len(test)
+        series += test
+    return series, labels, splits, note
+
+
+def _read_zip(path: Path, **kwargs) -> ImportedDataset:
+    try:
+        with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as tmp:
+            members = [m for m in archive.namelist() if not m.endswith("/")]
+            train = [m for m in members if re.search(r"_TRAIN\.(ts|arff|tsv|csv)$", m, re.IGNORECASE)]
+            if not train:
+                raise ValueError(f"{path.name} holds no NAME_TRAIN.ts/.arff/.tsv/.csv file; members: {members[:10]}")
+            train = sorted(train, key=lambda m: [".ts", ".arff", ".tsv", ".csv"].index(Path(m).suffix.lower()))[0]
+            test = [m for m in members if m.lower() == re.sub(r"_train(\.\w+)$", r"_test\1", train.lower())]
+            for member in [train, *test]:
+                archive.extract(member, tmp)
+            kwargs.setdefault("name", Path(train).name.rsplit("_", 1)[0])
+            return load_file(Path(tmp) / train, **kwargs)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as err:
+        raise ValueError(f"{path.name} is a corrupt or truncated .zip archive: {err}") from None
+
+
+def load_file(
+    path,
+    *,
+    name: str | None = None,
+    test_size: float = 0.3,
+    seed: int = 0,
+    missing: str = "raise",
+    standardize: bool = True,
+    variable_length: str = "resample",
+    max_length: int | None = MAX_LENGTH,
+    encoding: str = "utf-8",
+    **layout,
+) -> ImportedDataset:
+    """Read a labelled dataset from a file at any path.
+
+    Example::
+
+        data = tk.data.load_file("recordings.csv", series="id", time="t", label="activity")
+        data = tk.data.load_file("Coffee_TRAIN.tsv")     # picks up Coffee_TEST.tsv beside it
+
+    What is read (:data:`FILE_TYPES`): ``.ts`` and ``.arff`` (with aeon), UCR ``.tsv``/``.csv``
+    (a row per series, label first, no header; empty trailing cells make a series shorter),
+    ``.csv`` tables with a header when layout options are given (see :func:`from_dataframe`),
+    ``.npz`` (arrays ``x``, ``y`` and optionally ``x_test``, ``y_test``; read like
+    :func:`from_arrays`), the study's CSV (a ``.csv`` whose header starts with ``ID_TimeSeries``,
+    or its ``.tar.xz``) and a ``.zip`` holding such files. A file named ``NAME_TRAIN.ext`` with
+    ``NAME_TEST.ext`` beside it gives the official split (either name may be given); otherwise
+    a stratified split is drawn with ``test_size`` and ``seed``.
+
+    Args:
+        path: the file.
+        name: the dataset's name (default: the file name without ``_TRAIN`` and the extension).
+        layout: options for tables: ``series``, ``label``, ``time``, ``values``, ``layout``
+            (``"long"``/``"wide"``), ``split`` (see :func:`from_dataframe`) and ``sep`` (the
+            separator); ``channels`` for ``.npz``; ``label`` (``Label_multi``/``Label_binary``)
+            for the study's CSV.
+        test_size, seed, missing, standardize, variable_length, max_length: as in :func:`from_arrays`.
+        encoding: the text encoding of ``.tsv``/``.csv`` files.
+
+    Raises:
+        FileNotFoundError: no such file. ValueError: an unknown file type (the message lists the
+        allowed ones), a corrupt archive, another encoding, or bad content (naming file, line or
+        series, and column).
+    """
+    check_missing(missing)
+    check_length_options(variable_length, max_length)
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    kind = _kind(path)
+    allowed = {*TABLE_OPTIONS, "sep", "channels"}
+    unknown = sorted(set(layout) - allowed)
+    if unknown:
+        raise TypeError(f"load_file() got unknown option(s) {unknown}; layout options are {sorted(allowed)}")
+    options = dict(test_size=test_size, seed=seed, standardize=standardize)
+    options.update(variable_length=variable_length, max_length=max_length)
+    if kind == ".zip":
+        return _read_zip(path, name=name, missing=missing, encoding=encoding, **options, **layout)
+    if kind == ".tar.xz":
+        series, labels, splits, note = _read_project(path, dict(layout))
+        return build_dataset(name or path.name[: -len(kind)], series, labels, notes=[note], **options)
+    train_path, test_path, stem = _pair(path, kind)
+    series, labels, splits, note = _read_part(train_path, kind, dict(layout), missing, encoding)
+    notes = [note]
+    test = test_labels = None
+    if test_path is not None:
+        test, test_labels, _, test_note = _read_part(test_path, kind, dict(layout), missing, encoding)
+        notes.append(f"test split: {test_path.name}")
+    elif splits is not None:
+        series, labels, test, test_labels = split_by_column(series, labels, splits, "the split")
+    return build_dataset(name or stem, series, labels, test, test_labels, notes=notes, **options)
