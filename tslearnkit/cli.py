@@ -365,6 +365,38 @@ def _cmd_workshop(args) -> int:
     return 0
 
 
+def _cmd_import(args) -> int:
+    """``tslearnkit import PATH --name NAME``: read a file with tk.data.load_file and save it."""
+    from .data import load_file, register
+
+    layout = {
+        key: value
+        for key, value in (
+            ("series", args.series),
+            ("label", args.label),
+            ("time", args.time),
+            ("values", args.values),
+            ("layout", args.layout),
+            ("split", args.split),
+            ("sep", args.sep),
+            ("channels", args.channels),
+        )
+        if value is not None
+    }
+    try:
+        dataset = load_file(
+            args.path, name=args.name, test_size=args.test_size, seed=args.seed, missing=args.missing, **layout
+        )
+        path = register(dataset, args.name, data_dir=args.data_dir, overwrite=args.overwrite)
+    except (ValueError, TypeError, FileNotFoundError) as err:
+        raise SystemExit(f"tslearnkit import: {err}") from None
+    print(dataset.summary())
+    print(f"saved as {args.name!r}: {path}")
+    print(f"use it with tk.data.load_dataset({args.name!r}), dataset = {args.name!r} in a lesson, or")
+    print(f"  tslearnkit run --quick --dataset {args.name}")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tslearnkit", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -430,6 +462,24 @@ def make_parser() -> argparse.ArgumentParser:
         help="lesson run times from `tslearnkit run` (OUT/timings.json; default: bench/lesson_times.json)",
     )
     workshop.set_defaults(func=_cmd_workshop)
+
+    imp = sub.add_parser("import", help="read your own data file and save it under a dataset name")
+    imp.add_argument("path", help="a .ts, .arff, .tsv, .csv, .npz, .zip or the study's .tar.xz file")
+    imp.add_argument("--name", required=True, help="the name lessons and load_dataset will use")
+    imp.add_argument("--series", help="CSV with a header: the series-id column (a row per time step)")
+    imp.add_argument("--label", help="CSV with a header: the label column")
+    imp.add_argument("--time", help="long CSV: the column ordering each series' rows")
+    imp.add_argument("--values", nargs="+", help="CSV: the channel (long) or step (wide) columns")
+    imp.add_argument("--layout", choices=["long", "wide"], help="CSV with a header: a row per step or per series")
+    imp.add_argument("--split", help="CSV: a column of train/test per series")
+    imp.add_argument("--sep", help="the CSV separator (default: tab for .tsv, comma for .csv)")
+    imp.add_argument("--channels", choices=["auto", "last", "first"], help=".npz: where the channel axis is")
+    imp.add_argument("--missing", choices=["raise", "interpolate"], default="raise", help="NaN in a series")
+    imp.add_argument("--test-size", type=float, default=0.3, help="drawn test fraction without a split (0.3)")
+    imp.add_argument("--seed", type=int, default=0, help="seed of the drawn split (default: 0)")
+    imp.add_argument("--data-dir", help="data folder (default: $TSLEARNKIT_DATA or ~/.cache/tslearnkit)")
+    imp.add_argument("--overwrite", action="store_true", help="replace a saved dataset of the same name")
+    imp.set_defaults(func=_cmd_import)
 
     datasets = sub.add_parser("datasets", help="list the datasets that load here")
     datasets.add_argument("--data-dir", help="download cache folder")

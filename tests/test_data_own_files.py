@@ -1,0 +1,234 @@
+"""tk.data.load_file (and load_dataset with a path): every file layout gives the dataset the same
+series give through from_arrays/from_dataframe; bad files fail with the file, line and value."""
+
+import io
+import lzma
+import tarfile
+import textwrap
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tslearnkit import data
+
+RNG = np.random.default_rng(5)
+LABELS = ["left", "right", "up"] * 4
+SERIES = [RNG.normal(size=(n, 2)).round(5) for n in (14, 20, 9, 17, 12, 20, 11, 16, 18, 10, 13, 15)]
+UNI = RNG.normal(size=(12, 24)).round(5)
+
+
+def same(a, b):
+    assert a.class_names == b.class_names
+    for field in ("x_train", "y_train", "x_test", "y_test"):
+        np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+
+
+def write_ts(path, series, labels):
+    """A multivariate .ts file (aeon's format), unequal lengths allowed."""
+    body = "\n".join(
+        ":".join(",".join(repr(float(v)) for v in channel) for channel in s.T) + f":{label}"
+        for s, label in zip(series, labels)
+    )
+    header = f"""\
+        @problemName toy
+        @timeStamps false
+        @missing false
+        @univariate false
+        @dimensions {series[0].shape[1]}
+        @equalLength false
+        @classLabel true {" ".join(sorted(set(labels)))}
+        @data
+        """
+    path.write_text(textwrap.dedent(header) + body + "\n")
+
+
+def write_ucr(path, x, labels, sep):
+    path.write_text(
+        "".join(f"{label}{sep}" + sep.join(repr(float(v)) for v in row) + "\n" for row, label in zip(x, labels))
+    )
+
+
+# --------------------------------------------------------------------------- formats
+def test_ts_file_with_unequal_lengths_and_string_labels(tmp_path):
+    write_ts(tmp_path / "toy.ts", SERIES, LABELS)
+    ds = data.load_file(tmp_path / "toy.ts")
+    same(ds, data.from_arrays(SERIES, LABELS))
+    assert ds.name == "toy"
+
+
+def test_ucr_train_test_pair_is_picked_up_from_either_name(tmp_path):
+    write_ts(tmp_path / "Toy_TRAIN.ts", SERIES[:9], LABELS[:9])
+    write_ts(tmp_path / "Toy_TEST.ts", SERIES[9:], LABELS[9:])
+    expected = data.from_arrays(SERIES[:9], LABELS[:9], x_test=SERIES[9:], y_test=LABELS[9:])
+    same(data.load_file(tmp_path / "Toy_TRAIN.ts"), expected)
+    same(data.load_file(tmp_path / "Toy_TEST.ts"), expected)
+    assert data.load_file(tmp_path / "Toy_TRAIN.ts").name == "Toy"
+
+
+@pytest.mark.parametrize("ending, sep", [(".tsv", "\t"), (".csv", ",")])
+def test_ucr_tables_label_first_no_header(tmp_path, ending, sep):
+    write_ucr(tmp_path / f"Uni_TRAIN{ending}", UNI[:8], LABELS[:8], sep)
+    write_ucr(tmp_path / f"Uni_TEST{ending}", UNI[8:], LABELS[8:], sep)
+    ds = data.load_file(tmp_path / f"Uni_TRAIN{ending}")
+    same(ds, data.from_arrays(UNI[:8], LABELS[:8], x_test=UNI[8:], y_test=LABELS[8:]))
+
+
+def test_ucr_trailing_empty_cells_are_shorter_series(tmp_path):
+    rows = [RNG.normal(size=n).round(5) for n in (24, 20, 22, 24, 19, 21)]
+    lines = [f"{label}\t" + "\t".join(map(repr, r.tolist())) + "\t" * (24 - len(r)) for r, label in zip(rows, LABELS)]
+    (tmp_path / "var.tsv").write_text("\n".join(lines) + "\n")
+    same(data.load_file(tmp_path / "var.tsv", test_size=0.5), data.from_arrays(rows, LABELS[:6], test_size=0.5))
+
+
+def test_arff_file(tmp_path):
+    attributes = "".join(f"@attribute t{i} numeric\n" for i in range(UNI.shape[1]))
+    body = "".join(",".join(map(repr, row.tolist())) + f",{label}\n" for row, label in zip(UNI, LABELS))
+    (tmp_path / "uni.arff").write_text(f"@relation uni\n{attributes}@attribute target {{left,right,up}}\n@data\n{body}")
+    same(data.load_file(tmp_path / "uni.arff"), data.from_arrays(UNI, LABELS))
+
+
+def test_long_csv_with_string_labels_and_unequal_lengths(tmp_path):
+    rows = [
+        {"recording": f"r{i}", "step": t, "x": a, "y": b, "gesture": label}
+        for i, (s, label) in enumerate(zip(SERIES, LABELS))
+        for t, (a, b) in enumerate(s)
+    ]
+    frame = pd.DataFrame(rows).sample(frac=1.0, random_state=1)  # rows in any order: time orders them
+    frame.to_csv(tmp_path / "long.csv", index=False)
+    ds = data.load_file(tmp_path / "long.csv", series="recording", time="step", label="gesture")
+    expected = data.from_dataframe(frame, series="recording", time="step", label="gesture")
+    same(ds, expected)
+    frame.iloc[:7].assign(x="oops").to_csv(tmp_path / "bad.csv", index=False)
+    with pytest.raises(ValueError, match=r"column 'x', bad.csv line 2: 'oops' is not a number"):
+        data.load_file(tmp_path / "bad.csv", series="recording", time="step", label="gesture")
+
+
+def test_wide_csv_with_a_header(tmp_path):
+    frame = pd.DataFrame(UNI, columns=[f"s{i}" for i in range(24)]).assign(cls=LABELS)
+    frame.to_csv(tmp_path / "wide.csv", index=False)
+    same(data.load_file(tmp_path / "wide.csv", label="cls", layout="wide"), data.from_arrays(UNI, LABELS))
+
+
+def test_npz_arrays_channels_first(tmp_path):
+    x = np.stack([s[:9] for s in SERIES]).transpose(0, 2, 1)  # (n, c, t)
+    np.savez(tmp_path / "a.npz", x=x, y=np.array(LABELS))
+    same(data.load_file(tmp_path / "a.npz"), data.from_arrays(x, LABELS))
+    np.savez(tmp_path / "b.npz", x=x[:8], y=np.array(LABELS[:8]), x_test=x[8:], y_test=np.array(LABELS[8:]))
+    same(data.load_file(tmp_path / "b.npz"), data.from_arrays(x[:8], LABELS[:8], x_test=x[8:], y_test=LABELS[8:]))
+    np.savez(tmp_path / "c.npz", values=x)
+    with pytest.raises(ValueError, match=r"c.npz holds arrays \['values'\]; a dataset .npz needs 'x' and 'y'"):
+        data.load_file(tmp_path / "c.npz")
+    np.savez(tmp_path / "d.npz", x=np.array([np.zeros(3), np.zeros(4)], dtype=object), y=np.array(["a", "b"]))
+    with pytest.raises(ValueError, match=r"d.npz: .*allow_pickle.*from_arrays"):
+        data.load_file(tmp_path / "d.npz")
+
+
+def test_the_studys_csv_and_its_archive(tmp_path):
+    x = RNG.normal(size=(8, 30, 4)).round(5)
+    labels = ["normal", "fault"] * 4
+    lines = ["ID_TimeSeries,Values,Label_multi,Label_binary"]
+    for i, label in enumerate(labels):
+        lines += [f"ts{i},{';'.join(map(repr, x[i, :, c].tolist()))},{label},{label}" for c in range(4)]
+    csv = tmp_path / "project_dataset.csv"
+    csv.write_text("\n".join(lines) + "\n")
+    expected = data.from_arrays(x.astype(np.float32), labels, test_size=0.25)  # the study reader keeps float32
+    same(data.load_file(csv, test_size=0.25), expected)
+    with tarfile.open(tmp_path / "project_dataset.tar.xz", "w:xz") as archive:
+        archive.add(csv, arcname="project_dataset.csv")
+    same(data.load_file(tmp_path / "project_dataset.tar.xz", test_size=0.25), expected)
+
+
+def test_zip_of_a_ucr_pair(tmp_path):
+    write_ts(tmp_path / "Toy_TRAIN.ts", SERIES[:9], LABELS[:9])
+    write_ts(tmp_path / "Toy_TEST.ts", SERIES[9:], LABELS[9:])
+    with zipfile.ZipFile(tmp_path / "Toy.zip", "w") as archive:
+        archive.write(tmp_path / "Toy_TRAIN.ts", "Toy/Toy_TRAIN.ts")
+        archive.write(tmp_path / "Toy_TEST.ts", "Toy/Toy_TEST.ts")
+    ds = data.load_file(tmp_path / "Toy.zip")
+    same(ds, data.load_file(tmp_path / "Toy_TRAIN.ts"))
+    assert ds.name == "Toy"
+
+
+def test_load_dataset_takes_a_file_path(tmp_path):
+    write_ts(tmp_path / "toy.ts", SERIES, LABELS)
+    same(data.load_dataset(str(tmp_path / "toy.ts")), data.load_file(tmp_path / "toy.ts"))
+    same(
+        data.load_dataset(tmp_path / "toy.ts", standardize=False),
+        data.load_file(tmp_path / "toy.ts", standardize=False),
+    )
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        data.load_dataset(str(tmp_path / "nothing.ts"))
+
+
+# --------------------------------------------------------------------------- bad files
+def test_unknown_file_type_lists_the_allowed_ones(tmp_path):
+    (tmp_path / "data.xlsx").write_text("x")
+    with pytest.raises(ValueError, match=r"unknown file type '.xlsx'; allowed: .ts .*\.npz.*\.zip"):
+        data.load_file(tmp_path / "data.xlsx")
+
+
+def test_another_encoding_is_named_and_can_be_given(tmp_path):
+    frame = pd.DataFrame({"id": ["s1"] * 3 + ["s2"] * 3 + ["s3"] * 3 + ["s4"] * 3, "v": np.arange(12.0)})
+    frame["label"] = ["café"] * 6 + ["thé"] * 6
+    frame.to_csv(tmp_path / "latin.csv", index=False, encoding="latin-1")
+    with pytest.raises(ValueError, match=r"latin.csv is not utf-8 text \(byte 0xe9.*encoding='latin-1'"):
+        data.load_file(tmp_path / "latin.csv", series="id", label="label")
+    ds = data.load_file(tmp_path / "latin.csv", series="id", label="label", encoding="latin-1", test_size=0.5)
+    assert ds.class_names == ("café", "thé")
+
+
+def corrupt_project_archive(path):
+    """A real project_dataset.tar.xz whose compressed middle is damaged (a bare LZMAError before)."""
+    rng = np.random.default_rng(0)
+    rows = "".join(f"a{i},{';'.join(map(str, rng.normal(size=50)))},x,y\n" for i in range(400))
+    payload = ("ID_TimeSeries,Values,Label_multi,Label_binary\n" + rows).encode()
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:xz") as archive:
+        info = tarfile.TarInfo("project_dataset.csv")
+        info.size = len(payload)
+        archive.addfile(info, io.BytesIO(payload))
+    damaged = bytearray(buffer.getvalue())
+    middle = len(damaged) // 2
+    damaged[middle : middle + 50] = bytes(b ^ 0xFF for b in damaged[middle : middle + 50])
+    path.write_bytes(bytes(damaged))
+
+
+def test_corrupt_or_truncated_archives(tmp_path):
+    corrupt_project_archive(tmp_path / "project_dataset.tar.xz")
+    with pytest.raises(ValueError, match=r"project_dataset.tar.xz is a corrupt or truncated archive: Corrupt input"):
+        data.load_file(tmp_path / "project_dataset.tar.xz")
+    with pytest.raises(ValueError, match=r"'project': the .tar.xz archive is corrupt"):
+        data.load_dataset("project", data_dir=tmp_path)
+    good = lzma.compress(b"not a tar at all" * 100)
+    (tmp_path / "short.tar.xz").write_bytes(good[: len(good) // 2])
+    with pytest.raises(ValueError, match=r"short.tar.xz is not a readable .tar.xz archive"):
+        data.load_file(tmp_path / "short.tar.xz")
+    (tmp_path / "Toy.zip").write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(ValueError, match=r"Toy.zip is a corrupt or truncated .zip archive"):
+        data.load_file(tmp_path / "Toy.zip")
+
+
+def test_header_without_layout_options_gets_a_hint(tmp_path):
+    pd.DataFrame({"id": ["a", "b"], "v": [1.0, 2.0], "label": ["x", "y"]}).to_csv(tmp_path / "t.csv", index=False)
+    with pytest.raises(ValueError, match=r"does not look like a UCR file .*pass label=<column> and series=<column>"):
+        data.load_file(tmp_path / "t.csv")
+
+
+def test_bad_options_and_missing_values(tmp_path):
+    write_ts(tmp_path / "toy.ts", SERIES, LABELS)
+    with pytest.raises(TypeError, match=r"unknown option\(s\) \['colour'\]; layout options are"):
+        data.load_file(tmp_path / "toy.ts", colour="red")
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        data.load_file(tmp_path / "absent.ts")
+    write_ucr(tmp_path / "gap.tsv", UNI[:6], LABELS[:6], "\t")
+    text = (tmp_path / "gap.tsv").read_text().splitlines()
+    cells = text[2].split("\t")
+    cells[4] = ""
+    text[2] = "\t".join(cells)
+    (tmp_path / "gap.tsv").write_text("\n".join(text) + "\n")
+    with pytest.raises(ValueError, match=r"gap.tsv line 3 holds NaN at step 3, channel 0"):
+        data.load_file(tmp_path / "gap.tsv")
+    filled = data.load_file(tmp_path / "gap.tsv", missing="interpolate", standardize=False, test_size=0.5)
+    assert np.isfinite(filled.x_train).all()
