@@ -26,6 +26,7 @@ _SUBMODULES = (
     "plots",
     "baselines",
     "open_set_benchmark",
+    "selection",
     "search",
     "lesson",
     "exercises",

@@ -1,0 +1,128 @@
+"""Learned embedding or raw series? Decided by cross-validation inside the training split.
+
+On a training set of a few dozen series a learned embedding can lose to 1-NN on the raw series
+(issue 27: ArrowHead, UnitTest, PickupGestureWiimoteZ). Whether it does is not known in advance,
+and the test split may not decide it. :func:`cross_validated_choice` decides it the way a
+careful practitioner would: stratified ``k``-fold cross-validation *within the training split* —
+each fold's held-out series search the other folds' series — for the raw series (Euclidean and
+DTW) and for a learned embedding trained on the other folds with the recipe those folds give.
+The candidate with the best mean MAP@R over the folds is chosen; a tie goes to the simpler
+candidate (Euclidean, then DTW, then the learned embedding). Nothing of the test split is read.
+
+Usage::
+
+    choice = tk.selection.cross_validated_choice(data.x_train, data.y_train, loss="semihard")
+    print(choice.describe())        # the fold scores and what was chosen
+    choice.chosen                   # "euclidean", "dtw" or "learned"
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+CANDIDATES = ("euclidean", "dtw", "learned")
+METRIC = "mean_average_precision_at_r"
+FOLDS = 3
+
+__all__ = ["CANDIDATES", "CrossValidatedChoice", "cross_validated_choice"]
+
+
+@dataclasses.dataclass(frozen=True)
+class CrossValidatedChoice:
+    """What :func:`cross_validated_choice` measured and chose.
+
+    Attributes:
+        chosen: ``"euclidean"``, ``"dtw"`` or ``"learned"``.
+        fold_scores: ``{candidate: [MAP@R of each fold]}``.
+        folds: the number of folds used (at most the smallest class's size).
+        loss: the learned candidate's loss.
+    """
+
+    chosen: str
+    fold_scores: dict
+    folds: int
+    loss: str
+
+    def mean(self, candidate: str) -> float:
+        return float(np.mean(self.fold_scores[candidate]))
+
+    def describe(self) -> str:
+        """One line: each candidate's mean ± std MAP@R over the folds, and the choice."""
+        parts = [
+            f"{c} {self.mean(c):.3f} ± {np.std(self.fold_scores[c]):.3f}" for c in CANDIDATES if c in self.fold_scores
+        ]
+        return f"{self.folds}-fold CV within the training split (MAP@R): " + ", ".join(parts) + f" → {self.chosen}"
+
+
+def cross_validated_choice(
+    x_train,
+    y_train,
+    *,
+    loss: str = "semihard",
+    folds: int = FOLDS,
+    encoder: str = "fcn",
+    quick: bool = False,
+    seed: int = 0,
+) -> CrossValidatedChoice:
+    """Choose between the raw series and a learned embedding by ``folds``-fold CV on the training split.
+
+    Args:
+        x_train, y_train: the training split only, ``(n, t, c)`` float32 and ``(n,)`` int.
+        loss: the learned candidate's loss (a name of :func:`tslearnkit.training.fit_embedding`,
+            or ``"ce"`` for the cross-entropy embedding).
+        folds: at most this many stratified folds; fewer when the smallest class is smaller
+            (at least 2 series per class are needed).
+        encoder: the learned candidate's encoder.
+        quick: the quick recipe (CI).
+        seed: seeds the folds and the fits.
+
+    Returns:
+        A :class:`CrossValidatedChoice`.
+
+    Raises:
+        ValueError: a class with fewer than 2 training series, or ``folds`` < 2.
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    from . import baselines, training
+    from .data import check_labels, check_series
+    from .data.checks import _check_int
+    from .recipe import make_recipe
+
+    x_train = check_series(x_train, name="x_train")
+    y_train = check_labels(y_train, len(x_train), name="y_train")
+    _check_int("folds", folds, low=2)
+    smallest = int(np.bincount(y_train)[np.unique(y_train)].min())
+    if smallest < 2:
+        raise ValueError(
+            f"cross-validation needs at least 2 training series in every class; the smallest class has {smallest}"
+        )
+    n_folds = min(int(folds), smallest)
+    splitter = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+    scores: dict = {c: [] for c in CANDIDATES}
+    for fit_rows, held_rows in splitter.split(x_train, y_train):
+        x_fit, y_fit, x_held, y_held = x_train[fit_rows], y_train[fit_rows], x_train[held_rows], y_train[held_rows]
+        for distance in ("euclidean", "dtw"):
+            plan = baselines.plan_dtw(len(x_held), len(x_fit), x_train.shape[1], quick=quick)
+            result = baselines.nearest_neighbour_scores(
+                x_fit, y_fit, x_held, y_held, distance=distance, plan=plan if distance == "dtw" else None, seed=seed
+            )
+            scores[distance].append(float(result[METRIC]))
+        recipe = make_recipe(y_fit, x_train.shape[1], x_train.shape[2], quick=quick)
+        if loss == "ce":
+            labels = np.searchsorted(np.unique(y_fit), y_fit)
+            fit = training.fit_classifier(x_fit, labels, recipe=recipe, encoder=encoder, seed=seed, verbose=0)
+        else:
+            config = {} if loss == "supcon" else {"margin": 0.5}
+            fit = training.fit_embedding(
+                x_fit, y_fit, loss=loss, loss_config=config, recipe=recipe, encoder=encoder, seed=seed, verbose=0
+            )
+        result = training.evaluate_embedding(
+            fit.embedding_model, x_fit, y_fit, x_held, y_held, k_values=(1,), seed=seed
+        )
+        scores["learned"].append(float(result[METRIC]))
+    means = {c: float(np.mean(v)) for c, v in scores.items()}
+    chosen = next(c for c in CANDIDATES if means[c] >= max(means.values()) - 1e-12)
+    return CrossValidatedChoice(chosen=chosen, fold_scores=scores, folds=n_folds, loss=loss)
