@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import lzma
 import os
 import tarfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +66,8 @@ def _read_csv_text(path: Path) -> str:
                     raise ValueError(
                         f"{path.name}: {members[0].name} is not UTF-8 text (offset {err.start}); save it as UTF-8"
                     ) from None
+        except (lzma.LZMAError, zlib.error) as err:  # damaged data past the header that tarfile.open checks
+            raise ValueError(f"{path.name} is a corrupt or truncated archive: {err}; copy it again") from None
         except (tarfile.TarError, EOFError, OSError) as err:
             raise ValueError(f"{path.name} is not a readable .tar.xz archive: {err}") from err
     try:
@@ -83,6 +87,11 @@ def load_project_csv(path, label: str = "Label_multi", *, channels: int = 4):
     row per channel in channel order; every row has the same number of values (1007 in the
     study, giving ``(n, 1007, 4)``).
 
+    An id names one series: its rows form one block. An id that appears again after rows of
+    another id is *reused* for a second series, and that is an error naming the id and the
+    first line of each block (rows cannot be told apart by anything else). Two series with one
+    id in adjacent blocks read as one block of ``2 * channels`` rows: a wrong row count.
+
     Args:
         path: a ``.csv`` or a ``.tar.xz`` archive containing one.
         label: which label column to use: ``"Label_multi"`` or ``"Label_binary"``.
@@ -94,7 +103,8 @@ def load_project_csv(path, label: str = "Label_multi", *, channels: int = 4):
 
     Raises:
         FileNotFoundError: no such file. ValueError: wrong label column, missing columns, a row
-        with a wrong value count or a non-number, NaN/inf, or an id spanning a wrong row count.
+        with a wrong value count or a non-number, NaN/inf, an id spanning a wrong row count, an
+        id reused for a second series, or a corrupt archive (naming the file).
     """
     import pandas as pd
 
@@ -138,15 +148,24 @@ def load_project_csv(path, label: str = "Label_multi", *, channels: int = 4):
 
     ids = frame["ID_TimeSeries"].to_numpy()
     series, labels = [], []
+    first_line = {}  # id -> the line its block starts on
     start = 0
     while start < len(ids):
+        if ids[start] in first_line:
+            raise ValueError(
+                f"{path.name}: series id {ids[start]!r} is reused: a series starts at line {first_line[ids[start]]} "
+                f"and another at line {start + 2}, after rows of other ids; give every series its own id"
+            )
+        first_line[ids[start]] = start + 2
         stop = start
         while stop < len(ids) and ids[stop] == ids[start]:
             stop += 1
         if stop - start != channels:
+            twice = stop - start > channels and (stop - start) % channels == 0
             raise ValueError(
                 f"{path.name}: series {ids[start]!r} (line {start + 2}) spans {stop - start} "
                 f"rows; expected {channels} consecutive rows, one per channel"
+                + (f" (one id for {(stop - start) // channels} series in a row?)" if twice else "")
             )
         group_labels = set(frame[label].iloc[start:stop])
         if len(group_labels) != 1:
