@@ -81,6 +81,6 @@ class TimeSeriesDataset:
 
     def __repr__(self) -> str:
         return (
-            f"TimeSeriesDataset(name={self.name!r}, train={self.x_train.shape}, "
+            f"{type(self).__name__}(name={self.name!r}, train={self.x_train.shape}, "
             f"test={self.x_test.shape}, n_classes={self.n_classes})"
         )
