@@ -2,7 +2,8 @@
 
 ``tslearnkit run``       execute lessons with papermill, collect records, write the table
 ``tslearnkit table``     rebuild the results table from records (optionally into README.md)
-``tslearnkit datasets``  what ``load_dataset`` can load here
+``tslearnkit datasets``  what ``load_dataset`` can load here (your saved datasets too)
+``tslearnkit import``    read your own data file (``.csv``, ``.ts``, ...) and save it under a dataset name
 ``tslearnkit benchmark`` every method on several datasets and seeds, one table per dataset
 ``tslearnkit workshop``  student and instructor notebooks of every lesson, and an agenda
 """
@@ -210,12 +211,13 @@ def _cmd_run(args) -> int:
     out = Path(args.out)
     figures = Path(args.figures) if args.figures else None
     results_dir = Path(args.results) if args.results else out / "results"
+    path = args.dataset and Path(args.dataset).expanduser().is_file()  # made absolute: kernels run in notebooks/
     start = time.perf_counter()
     failures = run_lessons(
         lessons,
         seeds=args.seeds,
         quick=args.quick,
-        dataset=args.dataset,
+        dataset=str(Path(args.dataset).expanduser().resolve()) if path else args.dataset,
         out=out,
         figures=figures,
         results=results_dir,
@@ -300,7 +302,7 @@ def _cmd_datasets(args) -> int:
 
     listing = list_datasets(args.data_dir)
     print(f"default: {DEFAULT_DATASET}")
-    for key in ("offline", "cached", "project"):
+    for key in ("offline", "cached", "project", "saved"):
         print(f"{key}: {', '.join(listing[key]) or '-'}")
     print(f"download: {listing['download'][0]}")
     return 0
