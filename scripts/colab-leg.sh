@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The Colab leg of CI: the kit on Colab's CPU/GPU runtime as it is (Python 3.13 and Colab's
+# package versions), not on the development venv.
+#
+#   1. a Python 3.13 venv (.venvs/colab313) with Colab's versions of the kit's dependency closure:
+#      pip names the closure (a dry run of `.[lessons,test]`), and the names that Colab's
+#      published `pip freeze` holds are installed at exactly its versions (the freeze as constraints);
+#   2. tests/test_colab_install.py: a plain `pip install .` (pip's dry-run report) would change no
+#      package Colab has (fails on any upgrade or downgrade);
+#   3. the kit installed the way the lessons' Colab cell does it (the runtime's versions as
+#      constraints), with papermill for the lesson runs;
+#   4. the notebook checks that do not execute every lesson, and lessons 03 and 04 in quick mode.
+#
+#   bash scripts/colab-leg.sh            # what .ci/run runs after the main leg
+#
+# Colab's package lists: ../shared/colab/ (TSLEARNKIT_COLAB_DIR). Python 3.13: PYTHON313, else
+# python3.13 on PATH, else pyenv's 3.13. The venv is rebuilt when the freeze or pyproject.toml is
+# newer than it; pip's wheel cache (PIP_CACHE_DIR) keeps a rebuild to a few minutes.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+COLAB_DIR="${TSLEARNKIT_COLAB_DIR:-$ROOT/../shared/colab}"
+VENV="${TSLEARNKIT_COLAB_VENV:-$ROOT/.venvs/colab313}"
+FREEZE="$(ls "$COLAB_DIR"/colab-cpu-gpu-freeze-*.txt 2>/dev/null | sort | tail -n 1 || true)"
+if [ -z "$FREEZE" ]; then
+  echo "colab-leg: no colab-cpu-gpu-freeze-*.txt in $COLAB_DIR (set TSLEARNKIT_COLAB_DIR)" >&2
+  exit 1
+fi
+
+find_python313() {
+  local candidate
+  for candidate in "${PYTHON313:-}" "$(command -v python3.13 || true)" \
+    "$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")"/versions/3.13*/bin/python3; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ] &&
+      "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null; then
+      echo "$candidate"
+      return
+    fi
+  done
+  echo "colab-leg: no Python 3.13 found (set PYTHON313=/path/to/python3.13)" >&2
+  return 1
+}
+
+started=$SECONDS
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+# Colab's pins as constraints: comments and `name @ url` lines (Colab-internal builds) left out.
+grep -vE '^[[:space:]]*(#|$)| @ ' "$FREEZE" >"$work/colab-constraints.txt"
+PIP=("$VENV/bin/python" -m pip)
+stamp="$VENV/.colab-closure-installed"
+if [ ! -f "$stamp" ] || [ "$FREEZE" -nt "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
+  PY313="$(find_python313)"
+  echo "colab-leg: building $VENV ($("$PY313" --version), Colab's versions from $(basename "$FREEZE"))"
+  rm -rf "$VENV"
+  "$PY313" -m venv "$VENV"
+  "${PIP[@]}" install -qq --upgrade pip
+  "${PIP[@]}" install -qq --dry-run --ignore-installed --report "$work/closure.json" "$ROOT[lessons,test]"
+  "$VENV/bin/python" - "$work/closure.json" "$work/colab-constraints.txt" >"$work/closure.txt" <<'EOF'
+import json, re, sys
+norm = lambda name: re.sub(r"[-_.]+", "-", name).lower()
+colab = {norm(line.split("==")[0]) for line in open(sys.argv[2]) if "==" in line}
+names = sorted({norm(i["metadata"]["name"]) for i in json.load(open(sys.argv[1]))["install"]} & colab)
+print("\n".join(names))
+EOF
+  echo "colab-leg: installing Colab's versions of $(wc -l <"$work/closure.txt") packages of the kit's closure"
+  "${PIP[@]}" install -qq -c "$work/colab-constraints.txt" -r "$work/closure.txt"
+  touch "$stamp"
+fi
+export PATH="$VENV/bin:$PATH"
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+echo "colab-leg: environment ready after $((SECONDS - started)) s"
+
+# 2. Would installing the kit change a Colab package? (Before the kit is installed here.)
+TSLEARNKIT_COLAB_LEG=1 TSLEARNKIT_COLAB_FREEZE="$FREEZE" python -m pytest -q -p no:cacheprovider --disable-warnings -rA \
+  tests/test_colab_install.py -k changes_no_colab_package
+
+# 3. The kit, as the lessons' Colab cell installs it: the runtime's own versions as constraints.
+python -m pip list --format=freeze --exclude tslearnkit >"$work/runtime-constraints.txt"
+python -m pip install -qq -c "$work/runtime-constraints.txt" "$ROOT[lessons]"
+echo "colab-leg: kit installed after $((SECONDS - started)) s"
+
+# 4. The notebook checks, less those that execute every lesson (the main leg runs them), then
+# lessons 03 and 04 in quick mode.
+python -m pytest -q -p no:cacheprovider --disable-warnings tests/test_notebooks.py \
+  -k "not (every_lesson_runs_in_quick_mode or instructor_answer or executed_quick or kernel_stderr or writes_records_and_figures)"
+tslearnkit run --quick --lessons 03 04 --out "$work/run"
+echo "colab-leg: done in $((SECONDS - started)) s"
