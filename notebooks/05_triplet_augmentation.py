@@ -30,9 +30,18 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tslearnkit/tslearnkit"], check=True
-    )
+    # The runtime's own versions are the constraints: pip adds what the kit lacks and changes nothing Colab has.
+    pip = [sys.executable, "-m", "pip"]
+    pins = subprocess.run([*pip, "list", "--format=freeze", "--exclude", "tslearnkit"], capture_output=True, text=True)
+    with open("/tmp/colab-pins.txt", "w") as f:
+        f.write(pins.stdout)
+    kit = "git+https://github.com/tslearnkit/tslearnkit"
+    install = subprocess.run([*pip, "install", "-c", "/tmp/colab-pins.txt", kit], capture_output=True, text=True)
+    if install.returncode != 0:
+        print(install.stderr, install.stdout[-1000:], sep="\n")
+        raise SystemExit(
+            "tslearnkit needs versions this runtime does not have, or pip failed (see above); nothing was changed."
+        )
 
 # %% tags=["parameters"]
 dataset: str = "JapaneseVowels"  # any name from tk.data.list_datasets()
