@@ -2,7 +2,8 @@
 # The Colab leg of CI: the kit on Colab's CPU/GPU runtime as it is (Python 3.13 and Colab's
 # package versions), not on the development venv.
 #
-#   1. a Python 3.13 venv (.venvs/colab313) with Colab's versions of the kit's dependency closure:
+#   1. a Python 3.13 venv (.venvs/colab313) with Colab's pip, setuptools and wheel and Colab's
+#      versions of the kit's dependency closure:
 #      pip names the closure (a dry run of `.[lessons,test]`), and the names that Colab's
 #      published `pip freeze` holds are installed at exactly its versions (the freeze as constraints);
 #   2. tests/test_colab_install.py: a plain `pip install .` (pip's dry-run report) would change no
@@ -53,7 +54,7 @@ if [ ! -f "$stamp" ] || [ "$FREEZE" -nt "$stamp" ] || [ "$ROOT/pyproject.toml" -
   echo "colab-leg: building $VENV ($("$PY313" --version), Colab's versions from $(basename "$FREEZE"))"
   rm -rf "$VENV"
   "$PY313" -m venv "$VENV"
-  "${PIP[@]}" install -qq --upgrade pip
+  "${PIP[@]}" install -qq -c "$work/colab-constraints.txt" pip setuptools wheel  # Colab's pip 24.1.2 and setuptools 75
   "${PIP[@]}" install -qq --dry-run --ignore-installed --report "$work/closure.json" "$ROOT[lessons,test]"
   "$VENV/bin/python" - "$work/closure.json" "$work/colab-constraints.txt" >"$work/closure.txt" <<'EOF'
 import json, re, sys
