@@ -347,13 +347,15 @@ def metric_label(metric: str) -> str:
 
 def open_set_findings(records, metric: str = METRIC) -> list[str]:
     """Sentences computed from the records: at the largest training-class count, the best learned
-    method against raw DTW and against cross-entropy; and whether the best metric loss's lead over
-    cross-entropy grows from the smallest to the largest count. Differences smaller than the
-    standard deviation over draws are called ties."""
+    method against raw DTW and against cross-entropy; whether the best metric loss's lead over
+    cross-entropy grows from the smallest to the largest count; and a last sentence over all
+    datasets. A difference within the standard deviation over draws is called a tie (a single
+    draw has no spread, so every difference counts)."""
     sentences = []
     dtw, ce = METHOD_NAMES["dtw"], METHOD_NAMES["ce"]
     metric_losses = [METHOD_NAMES[m] for m in ("cosine", "batch_all", "semihard", "hard", "supcon")]
     label = metric_label(metric)
+    trends: dict = {}
     for dataset, methods in sorted(curves(records, metric).items()):
         learned = {m: v for m, v in methods.items() if m not in (dtw, METHOD_NAMES["euclidean"])}
         if not learned:
@@ -369,21 +371,40 @@ def open_set_findings(records, metric: str = METRIC) -> list[str]:
         if dtw in methods:
             d = np.asarray(methods[dtw][0])
             gap = mean - d.mean()
-            verdict = "beats" if gap > std else ("falls short of" if -gap > std else "ties with")
-            parts.append(f"it {verdict} raw 1-NN DTW ({d.mean():.3f}) by {abs(gap):.3f}")
+            if abs(gap) > std:
+                parts.append(
+                    f"it {'beats' if gap > 0 else 'falls short of'} raw 1-NN DTW ({d.mean():.3f}) by {abs(gap):.3f}"
+                )
+            else:
+                parts.append(f"it ties with raw 1-NN DTW ({d.mean():.3f}; a gap of {gap:+.3f}, within the spread)")
         if ce in at_top and best != ce:
             c = at_top[ce]
             gap = mean - c.mean()
-            verdict = "above" if gap > max(std, c.std()) else "level with"
-            parts.append(f"{abs(gap):.3f} {verdict} cross-entropy ({c.mean():.3f})")
+            if gap > max(std, c.std()):
+                parts.append(f"it is {gap:.3f} above cross-entropy ({c.mean():.3f})")
+            else:
+                parts.append(f"cross-entropy ({c.mean():.3f}) is level with it (a gap of {gap:.3f}, within the spread)")
         sentences.append("; ".join(parts) + ".")
         if ce in learned and low != top:
             losses = [m for m in metric_losses if m in learned and low in learned[m] and top in learned[m]]
             if losses and low in learned[ce] and top in learned[ce]:
-                lead = {k: max(np.mean(learned[m][k]) for m in losses) - np.mean(learned[ce][k]) for k in (low, top)}
-                trend = "grows" if lead[top] > lead[low] else "shrinks"
+                best_at = {k: max(losses, key=lambda m: np.mean(learned[m][k])) for k in (low, top)}
+                lead = {k: np.mean(learned[best_at[k]][k]) - np.mean(learned[ce][k]) for k in (low, top)}
+                spread = max(np.std(learned[best_at[top]][top]), np.std(learned[ce][top]))
+                change = lead[top] - lead[low]
+                trend = "grows" if change > spread else ("shrinks" if -change > spread else "stays within the spread")
+                trends[dataset] = trend
                 sentences.append(
                     f"{dataset}: the best metric loss's lead over cross-entropy is {lead[low]:+.3f} with {low} "
                     f"training classes and {lead[top]:+.3f} with {top}: it {trend} as training classes are added."
                 )
+    if len(trends) > 1:
+        counts = {
+            t: sorted(d for d, v in trends.items() if v == t) for t in ("grows", "shrinks", "stays within the spread")
+        }
+        described = [f"{t} on {', '.join(ds)}" for t, ds in counts.items() if ds]
+        sentences.append(
+            f"Does metric learning overtake the classifier as training classes are added? Over {len(trends)} "
+            f"datasets the best metric loss's lead over cross-entropy " + "; ".join(described) + "."
+        )
     return sentences

@@ -7,8 +7,8 @@ import numpy as np
 
 
 def plot_open_set_curves(records, *, metric: str = "mean_average_precision_at_r", title: str = ""):
-    """One panel per dataset, one line per learned method (mean over class draws and seeds, the band
-    ± one standard deviation), raw-series 1-NN DTW as a dashed line across.
+    """One panel per dataset, one line per learned method (mean over class draws and seeds, error
+    bars ± one standard deviation, methods side by side), raw-series 1-NN DTW as a dashed line across.
 
     Args:
         records: records of :func:`tslearnkit.open_set_benchmark.run_open_set_benchmark`.
@@ -31,20 +31,32 @@ def plot_open_set_curves(records, *, metric: str = "mean_average_precision_at_r"
     dtw = METHOD_NAMES["dtw"]
     for ax, dataset in zip(axes[0], datasets):
         methods = table[dataset]
-        for name in learned:
-            if name not in methods:
-                continue
-            counts = sorted(methods[name])
+        top = 0.0
+        for i, name in enumerate(name for name in learned if name in methods):
+            counts = np.array(sorted(methods[name]), dtype=float)
             mean = np.array([np.mean(methods[name][k]) for k in counts])
             std = np.array([np.std(methods[name][k]) for k in counts])
-            width = 2.2 if name in (METHOD_NAMES["ce"],) else 1.4
-            ax.plot(counts, mean, marker="o", ms=3, lw=width, color=colours[name], label=name)
-            ax.fill_between(counts, mean - std, mean + std, color=colours[name], alpha=0.12, lw=0)
+            shift = (i - 2.5) * 0.04 * (counts.max() - counts.min() or 1)  # side by side: error bars stay readable
+            width = 2.4 if name == METHOD_NAMES["ce"] else 1.4
+            ax.errorbar(
+                counts + shift,
+                mean,
+                yerr=std,
+                marker="o",
+                ms=3.5,
+                lw=width,
+                elinewidth=0.8,
+                capsize=2,
+                color=colours[name],
+                label=name,
+            )
+            top = max(top, float((mean + std).max()))
         if dtw in methods:
             level = float(np.mean(methods[dtw][0]))
             ax.axhline(level, color="black", ls="--", lw=1.2, label="1-NN DTW (raw series)")
         counts = sorted({k for per_k in methods.values() for k in per_k if k > 0})
         ax.set_xticks(counts)
+        ax.set_ylim(top=min(1.01, max(top, ax.get_ylim()[1]) + 0.01))
         ax.set_xlabel("training classes")
         ax.set_title(dataset, fontsize=10)
         ax.grid(alpha=0.3)
