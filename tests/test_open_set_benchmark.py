@@ -203,3 +203,41 @@ def test_cosine_head_scores_the_angle_and_gives_unit_embeddings():
     fit = tk.training.fit_classifier(x, np.arange(12) % 3, encoder="fcn", head="cosine", epochs=1, verbose=0)
     norms = np.linalg.norm(tk.training.embed(fit.embedding_model, x), axis=1)
     np.testing.assert_allclose(norms, 1.0, rtol=1e-5)
+
+
+def test_readme_open_set_table_and_findings_equal_the_committed_records():
+    from pathlib import Path
+
+    from tslearnkit import cli
+
+    root = Path(__file__).resolve().parent.parent
+    records = osb.load_open_set_records(root / "results" / "open_set")
+    assert {r["source_dataset"] for r in records} >= {"JapaneseVowels"}
+    readme = (root / "README.md").read_text()
+    hint = "run `tslearnkit table --open-set results/open_set --figure figures/open_set_curves.png --readme README.md`"
+    assert cli.readme_section(readme, cli.OPEN_SET_MARKERS) == osb.open_set_table(records).strip(), hint
+    findings = "\n".join(f"- {line}" for line in osb.open_set_findings(records))
+    assert cli.readme_section(readme, cli.OPEN_SET_FINDINGS_MARKERS) == findings.strip(), hint
+    assert (root / "figures" / "open_set_curves.png").is_file()
+    for r in records:
+        assert r["protocol"] == "open-set" and not r["quick"]
+        assert isinstance(r["class_draw"], int) and isinstance(r["training_class_count"], int)
+
+
+def test_the_last_finding_answers_the_question_over_every_dataset():
+    records = _synthetic_records() + [
+        {
+            **r,
+            "source_dataset": "E",
+            "metrics": {
+                osb.METRIC: r["metrics"][osb.METRIC]
+                + 0.3 * (r["method"] == "cross-entropy") * (r["training_class_count"] == 6)
+            },
+        }
+        for r in _synthetic_records()
+    ]
+    last = osb.open_set_findings(records)[-1]
+    assert last.startswith(
+        "Does metric learning overtake the classifier as training classes are added? Over 2 datasets"
+    )
+    assert "grows on D" in last and "shrinks on E" in last
