@@ -24,7 +24,7 @@
 #   the raw series, when the classes are new — in this run, and as the number of training classes
 #   grows (the kit's open-set benchmark).
 #
-# **Runtime:** about 35 s for the full run on a quiet 2-core CPU (measured by `bench/lessons.py`); quick mode: seconds.
+# **Runtime:** about 60 s for the full run on a quiet 2-core CPU (measured by `bench/lessons.py`); quick mode: seconds.
 
 # %% [markdown]
 # Running in Colab? The next cell installs the kit there; anywhere else it does nothing.
