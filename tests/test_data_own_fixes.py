@@ -2,11 +2,9 @@
 for a second series), the container's repr, ``tslearnkit datasets`` listing saved datasets and
 ``tslearnkit run --dataset FILE`` passing an absolute path to the lessons."""
 
-import io
-import tarfile
-
 import numpy as np
 import pytest
+from test_data_own_files import corrupt_project_archive  # a damaged .tar.xz, built once
 
 from tslearnkit import cli, data
 
@@ -19,25 +17,8 @@ def project_rows(ids, channels=4):
 
 
 # --------------------------------------------------------------------------- the study's CSV
-def write_damaged_archive(path):
-    """A real project_dataset.tar.xz whose compressed middle is damaged: tarfile.open accepts it,
-    reading the CSV inside fails with a bare LZMAError unless load_project_csv catches it."""
-    rng = np.random.default_rng(0)
-    rows = "".join(f"a{i},{';'.join(map(str, rng.normal(size=50)))},x,y\n" for i in range(400))
-    payload = (HEADER + rows).encode()
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:xz") as archive:
-        info = tarfile.TarInfo("project_dataset.csv")
-        info.size = len(payload)
-        archive.addfile(info, io.BytesIO(payload))
-    damaged = bytearray(buffer.getvalue())
-    middle = len(damaged) // 2
-    damaged[middle : middle + 50] = bytes(b ^ 0xFF for b in damaged[middle : middle + 50])
-    path.write_bytes(bytes(damaged))
-
-
 def test_damaged_tar_xz_is_a_value_error_naming_the_file_when_read_directly(tmp_path):
-    write_damaged_archive(tmp_path / "project_dataset.tar.xz")
+    corrupt_project_archive(tmp_path / "project_dataset.tar.xz")
     message = r"project_dataset.tar.xz is a corrupt or truncated archive: Corrupt input data; copy it again"
     with pytest.raises(ValueError, match=message):
         data.load_project_csv(tmp_path / "project_dataset.tar.xz")
