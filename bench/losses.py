@@ -261,7 +261,7 @@ def run_backend_worker(args):
     import keras
     from keras import ops
 
-    from tslearnkit import _backend, losses
+    from tslearnkit import backend, losses
 
     function = {
         "semihard": losses.triplet_semihard_loss,
@@ -272,13 +272,13 @@ def run_backend_worker(args):
     }[args.loss]
 
     def step(labels, embeddings):
-        return _backend.value_and_grad(lambda x: function(labels, x), embeddings)
+        return backend.value_and_grad(lambda x: function(labels, x), embeddings)
 
-    step = _backend.compile_function(step)
+    step = backend.compile_function(step)
 
     def timed(labels, embeddings):
         value, gradient = step(labels, embeddings)
-        return value, _backend.to_numpy(gradient)  # waits for the result (JAX dispatches async)
+        return value, backend.to_numpy(gradient)  # waits for the result (JAX dispatches async)
 
     small_labels, small_embeddings = _inputs(16, args.dim, seed=1)
     timed(ops.convert_to_tensor(small_labels), ops.convert_to_tensor(small_embeddings))

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from keras import ops
 
-from tslearnkit import _backend, losses
+from tslearnkit import backend, losses
 
 BACKEND = keras.backend.backend()
 tensorflow_only = pytest.mark.skipif(BACKEND != "tensorflow", reason="inspects TensorFlow graphs or tf.distribute")
@@ -21,8 +21,8 @@ def value_and_grad(function, *args, **kwargs):
     """Loss value (a backend tensor) and its gradient w.r.t. the last positional argument (the
     embeddings), as a NumPy array (float16/bfloat16 gradients as float32), on any backend."""
     *leading, embeddings = args
-    value, grad = _backend.value_and_grad(lambda x: function(*leading, x, **kwargs), embeddings)
-    return value, _backend.to_numpy(grad)
+    value, grad = backend.value_and_grad(lambda x: function(*leading, x, **kwargs), embeddings)
+    return value, backend.to_numpy(grad)
 
 
 def compiled_value_and_grad(function, *args, **kwargs):
@@ -31,10 +31,10 @@ def compiled_value_and_grad(function, *args, **kwargs):
     leading = [ops.convert_to_tensor(a) for a in leading]
 
     def step(embeddings, *leading):
-        return _backend.value_and_grad(lambda x: function(*leading, x, **kwargs), embeddings)
+        return backend.value_and_grad(lambda x: function(*leading, x, **kwargs), embeddings)
 
-    value, grad = _backend.compile_function(step)(ops.convert_to_tensor(embeddings), *leading)
-    return value, _backend.to_numpy(grad)
+    value, grad = backend.compile_function(step)(ops.convert_to_tensor(embeddings), *leading)
+    return value, backend.to_numpy(grad)
 
 
 def random_batch(seed, batch_size=16, dim=4, num_classes=4, dtype="float32"):

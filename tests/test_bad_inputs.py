@@ -4,7 +4,7 @@ and the words of its message: the argument, the value, what is allowed."""
 import numpy as np
 import pytest
 
-from tslearnkit import augment, data, losses, metrics, models, recipe, results, sampling, training
+from tslearnkit import augment, checks, data, losses, metrics, models, recipe, results, sampling, training
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(20, 10, 2)).astype(np.float32)
@@ -151,11 +151,11 @@ def test_quick_must_be_a_bool():
 
 
 def test_string_labels_with_stray_whitespace_are_one_class():
-    y_train, y_test, names = data._encode_labels(np.array(["a", " a", "b\t", "b"]), np.array(["a ", "b"]))
+    y_train, y_test, names = checks.encode_labels(np.array(["a", " a", "b\t", "b"]), np.array(["a ", "b"]))
     assert names == ("a", "b")
     assert y_train.tolist() == [0, 0, 1, 1] and y_test.tolist() == [0, 1]
     with pytest.raises(ValueError, match="must not be empty or whitespace only"):
-        data._encode_labels(np.array(["a", "  "]))
+        checks.encode_labels(np.array(["a", "  "]))
 
 
 ENCODER = {"encoder": "fcn", "encoder_config": SMALL_FCN, "epochs": 1, "verbose": 0}

@@ -6,7 +6,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from tslearnkit import data
+from tslearnkit import checks, data
+from tslearnkit.data import catalogue
 
 # --------------------------------------------------------------------------- helpers
 HEADER = "ID_TimeSeries,Values,Label_multi,Label_binary\n"
@@ -73,8 +74,8 @@ def test_default_dataset_is_real_multivariate_offline(default_dataset):
 
 
 def test_standardisation_uses_training_statistics_only(default_dataset):
-    folder = data._aeon_data_dir() / "JapaneseVowels"
-    ragged_train, _ = data._read_ts(folder / "JapaneseVowels_TRAIN.ts")
+    folder = catalogue._aeon_data_dir() / "JapaneseVowels"
+    ragged_train, _ = catalogue._read_ts(folder / "JapaneseVowels_TRAIN.ts")
     std_train, _, stats = data.standardize(ragged_train)
     observed = np.concatenate(std_train)
     np.testing.assert_allclose(observed.mean(0), 0, atol=1e-5)  # observed steps, not padding
@@ -301,7 +302,7 @@ def test_labels_must_be_integers():
 
 def test_raw_labels_must_be_integers_or_strings():
     with pytest.raises(ValueError, match="train labels must be integers or strings; got dtype float64"):
-        data._encode_labels(np.array([0.5, 1.5]))
+        checks.encode_labels(np.array([0.5, 1.5]))
 
 
 def test_length_mismatch():

@@ -183,14 +183,14 @@ def test_chunks_stay_bounded(monkeypatch):
     labels = rng.integers(0, 3, 3000)
     expected = metrics.retrieval_metrics(query, labels, include=KNN_KEYS)
     shapes = []
-    original = metrics.neighbours._squared_distances
+    original = metrics.neighbours.squared_distances
 
     def recording(queries, reference, reference_sq):
         shapes.append(len(queries) * len(reference))
         return original(queries, reference, reference_sq)
 
     monkeypatch.setattr(metrics.neighbours, "_CHUNK_DISTANCES", 2**16)
-    monkeypatch.setattr(metrics.neighbours, "_squared_distances", recording)
+    monkeypatch.setattr(metrics.neighbours, "squared_distances", recording)
     result = metrics.retrieval_metrics(query, labels, include=KNN_KEYS)
     assert max(shapes) <= 2**16 and len(shapes) > 100
     assert_metrics_close(result, expected, KNN_KEYS, rtol=1e-12)

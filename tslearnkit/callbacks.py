@@ -81,7 +81,7 @@ def _non_finite_message(epoch, what, model, hint):
 def _define_classes():
     import keras
 
-    from . import _backend
+    from . import backend
 
     class NonFiniteGuard(keras.callbacks.Callback):
         """Raise :class:`NonFiniteTrainingError` at the end of an epoch whose loss (or any logged
@@ -97,15 +97,15 @@ def _define_classes():
             self.hint = hint
 
         # The guard reports divergence, not the losses' own eager NaN checks (which torch's
-        # eager train step would otherwise run; see _backend.suspend_value_checks).
+        # eager train step would otherwise run; see backend.suspend_value_checks).
         def on_train_batch_begin(self, batch, logs=None):
-            _backend.suspend_value_checks(True)
+            backend.suspend_value_checks(True)
 
         def on_train_batch_end(self, batch, logs=None):
-            _backend.suspend_value_checks(False)
+            backend.suspend_value_checks(False)
 
         def on_epoch_end(self, epoch, logs=None):
-            _backend.suspend_value_checks(False)
+            backend.suspend_value_checks(False)
             for key, value in (logs or {}).items():
                 if "loss" in key and not np.isfinite(np.asarray(value, np.float64)).all():
                     raise NonFiniteTrainingError(

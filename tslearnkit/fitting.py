@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import _backend, models
+from . import backend, models
 from .data import check_labels, check_series, stratified_split_indices
 from .recipe import BATCH_AUGMENTATIONS, Recipe
 
@@ -116,8 +116,8 @@ def _seed_everything(seed: int) -> None:
 
 
 def _strategy(strategy):
-    """The context to build and compile in: see :func:`tslearnkit._backend.distribution_scope`."""
-    return _backend.distribution_scope(strategy)
+    """The context to build and compile in: see :func:`tslearnkit.backend.distribution_scope`."""
+    return backend.distribution_scope(strategy)
 
 
 def _build_encoder(encoder, input_shape, encoder_config):

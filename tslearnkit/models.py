@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 import keras
 from keras import layers
 
-from . import _backend
+from . import backend
 
 __all__ = [
     "ENCODERS",
@@ -41,11 +41,11 @@ BATCH_NORM_MOMENTUM = 0.9
 def _batch_norm():
     # Synchronized across replicas under a tf.distribute strategy, so N replicas normalise with
     # the statistics of the global batch, exactly like one device; identical on one device (JAX's
-    # keras.distribution sees the global batch already: see _backend.synchronized_batch_norm).
+    # keras.distribution sees the global batch already: see backend.synchronized_batch_norm).
     # Momentum 0.9, not Keras's 0.99: small datasets train for a few hundred steps, too few for
     # 0.99's moving statistics to converge (measured on ArrowHead: after 160 steps at 0.99 the
     # inference-mode features were nearly constant and the classifier predicted one class).
-    return layers.BatchNormalization(synchronized=_backend.synchronized_batch_norm(), momentum=BATCH_NORM_MOMENTUM)
+    return layers.BatchNormalization(synchronized=backend.synchronized_batch_norm(), momentum=BATCH_NORM_MOMENTUM)
 
 
 def _check_input_shape(input_shape) -> tuple[int | None, int]:
@@ -53,19 +53,19 @@ def _check_input_shape(input_shape) -> tuple[int | None, int]:
     if len(shape) != 2:
         raise ValueError(f"input_shape must be (timesteps, channels); got {shape}. Pass dataset.x_train.shape[1:].")
     timesteps, channels = shape
-    if not _is_int(channels) or channels < 1:
+    if not is_int(channels) or channels < 1:
         raise ValueError(f"input_shape needs a positive channel count; got {shape}")
-    if timesteps is not None and (not _is_int(timesteps) or timesteps < 1):
+    if timesteps is not None and (not is_int(timesteps) or timesteps < 1):
         raise ValueError(f"input_shape needs timesteps >= 1 (or None for any length); got {shape}")
     return timesteps, channels
 
 
-def _is_int(value) -> bool:
+def is_int(value) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def _check_units(name: str, value) -> None:
-    if not _is_int(value) or value < 1:
+    if not is_int(value) or value < 1:
         raise ValueError(f"{name} must be an integer >= 1; got {value!r}")
 
 
@@ -74,7 +74,7 @@ def _check_sizes(name: str, values) -> tuple[int, ...]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
         raise ValueError(f"{name} must be a non-empty sequence of integers >= 1; got {values!r}")
     for v in values:
-        if not _is_int(v) or v < 1:
+        if not is_int(v) or v < 1:
             raise ValueError(f"{name} must be a non-empty sequence of integers >= 1; got {values!r}")
     return tuple(int(v) for v in values)
 
@@ -224,7 +224,7 @@ def inception_encoder(
     _check_units("filters", filters)
     _check_units("depth", depth)
     kernel_sizes = _check_sizes("kernel_sizes", kernel_sizes)
-    if not _is_int(bottleneck) or bottleneck < 0:
+    if not is_int(bottleneck) or bottleneck < 0:
         raise ValueError(f"bottleneck must be an integer >= 0 (0: none); got {bottleneck!r}")
     inputs = keras.Input((timesteps, channels), name="series")
     h = shortcut = inputs
@@ -354,7 +354,7 @@ def classifier_model(
         is ``model.get_layer(encoder.name)`` for ``"linear"`` and the output of
         ``model.get_layer("embedding")`` for ``"cosine"``.
     """
-    if not _is_int(n_classes) or n_classes < 2:
+    if not is_int(n_classes) or n_classes < 2:
         raise ValueError(f"n_classes must be an integer >= 2; got {n_classes!r}")
     if head not in HEADS:
         raise ValueError(f"head must be one of {list(HEADS)}; got {head!r}")

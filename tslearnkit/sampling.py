@@ -25,8 +25,8 @@ import math
 
 import numpy as np
 
+from .checks import check_int
 from .data import check_labels, check_series
-from .data.checks import _check_int
 
 __all__ = [
     "balanced_batches",
@@ -97,8 +97,8 @@ def balanced_batch_indices(
     members = _class_members(y)
     classes = np.array(sorted(members))
     _check_pk(len(classes), classes_per_batch, samples_per_class)
-    _check_int("seed", seed, low=0)
-    _check_int("epoch", epoch, low=0)
+    check_int("seed", seed, low=0)
+    check_int("epoch", epoch, low=0)
     rng = np.random.default_rng([seed, epoch])
     steps = steps_per_epoch(y, classes_per_batch, samples_per_class)
 
@@ -208,7 +208,7 @@ def shuffled_batches(
     x = check_series(x)
     y = check_labels(y, len(x))
     steps = shuffled_steps_per_epoch(len(x), batch_size, drop_remainder)
-    _check_int("seed", seed, low=0)
+    check_int("seed", seed, low=0)
     _check_epochs_and_transform(epochs, transform)
     index_batches = []
     for epoch in range(epochs):

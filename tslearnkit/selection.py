@@ -87,13 +87,13 @@ def cross_validated_choice(
     from sklearn.model_selection import StratifiedKFold
 
     from . import baselines, training
+    from .checks import check_int
     from .data import check_labels, check_series
-    from .data.checks import _check_int
     from .recipe import make_recipe
 
     x_train = check_series(x_train, name="x_train")
     y_train = check_labels(y_train, len(x_train), name="y_train")
-    _check_int("folds", folds, low=2)
+    check_int("folds", folds, low=2)
     smallest = int(np.bincount(y_train)[np.unique(y_train)].min())
     if smallest < 2:
         raise ValueError(

@@ -28,8 +28,8 @@ import numpy as np
 
 from . import models, sampling
 from .callbacks import active_triplet_fraction  # noqa: F401  (kept importable from here)
+from .checks import check_int
 from .data import check_labels, check_series
-from .data.checks import _check_int
 from .fitting import (
     LOSSES,
     FitOptions,
@@ -382,7 +382,7 @@ def fit_contrastive(
 def embed(model, x, *, batch_size: int = 256) -> np.ndarray:
     """Embeddings of ``x`` (``(n, t, c)``) as a float32 ``(n, d)`` array (inference mode)."""
     x = check_series(x)
-    _check_int("batch_size", batch_size, low=1)
+    check_int("batch_size", batch_size, low=1)
     expected = tuple(getattr(model, "input_shape", (None, None, None))[1:])
     if len(expected) == 2 and any(e is not None and e != got for e, got in zip(expected, x.shape[1:])):
         raise ValueError(

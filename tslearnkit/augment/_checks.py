@@ -6,8 +6,6 @@ import numbers
 
 import numpy as np
 
-from ..data.checks import _check_int, _check_strength  # noqa: F401  (shared with data.shaping)
-
 
 def _check_scales(scales) -> tuple[float, ...]:
     try:

@@ -15,8 +15,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ..checks import check_int, check_strength
 from ..data import TimeSeriesDataset
-from ._checks import _as_series, _check_int, _check_strength, _rng
+from ._checks import _as_series, _rng
 from .chain import _parse_augmentations, apply_augmentations
 from .reference_walk import reference_walk
 
@@ -214,13 +215,13 @@ def oversample(
     x, y = _check_training_arrays(x, y)
     if method not in _GENERATORS:
         raise ValueError(f"unknown method {method!r}; allowed: {', '.join(OVERSAMPLE_METHODS)}")
-    _check_int("k_neighbors", k_neighbors, low=1)
+    check_int("k_neighbors", k_neighbors, low=1)
     if method == "augment":
         _parse_augmentations(augmentations)
     if method == "reference_walk":
-        _check_strength("time_sd", time_sd)
-        _check_strength("radius", radius)
-        _check_int("smooth_window", smooth_window, low=1)
+        check_strength("time_sd", time_sd)
+        check_strength("radius", radius)
+        check_int("smooth_window", smooth_window, low=1)
     classes, counts = np.unique(y, return_counts=True)
     targets = _resolve_targets(target, classes, counts)
     rng = _rng(seed)

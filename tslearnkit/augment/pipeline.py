@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._checks import _check_int
+from ..checks import check_int
 from .chain import CONTRASTIVE_AUGMENTATIONS, _parse_augmentations
 from .transforms import _run_chain
 
@@ -148,7 +148,7 @@ def _batch_seed_source(seed: int | None):
 
     if seed is None:
         return lambda: _stateless_seed(None)
-    _check_int("seed", seed, low=0)
+    check_int("seed", seed, low=0)
     generator = tf.random.Generator.from_seed(seed)
     return lambda: generator.make_seeds(1)[:, 0]
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import _as_series, _check_int, _check_strength, _rng
+from ..checks import check_int, check_strength
+from ._checks import _as_series, _rng
 
 # reference_walk processes this many series at a time: intermediate arrays stay in cache and
 # memory stays bounded.
@@ -167,9 +168,9 @@ def reference_walk(
         Array of the shape and dtype of ``references``.
     """
     references = _as_series(references, name="references")
-    _check_strength("time_sd", time_sd)
-    _check_strength("radius", radius)
-    _check_int("smooth_window", smooth_window, low=1)
+    check_strength("time_sd", time_sd)
+    check_strength("radius", radius)
+    check_int("smooth_window", smooth_window, low=1)
     n, timesteps, channels = references.shape
     if smooth_window > timesteps:
         raise ValueError(f"smooth_window={smooth_window} is longer than the series ({timesteps} timesteps)")

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._checks import _as_series, _check_finite, _check_int, _check_scales, _check_strength, _rng
+from ..checks import check_int, check_strength
+from ._checks import _as_series, _check_finite, _check_scales, _rng
 
 # Lowest relative speed time_warp allows, so warped time always moves forward.
 _MIN_TIME_WARP_SPEED = 0.05
@@ -91,19 +92,19 @@ def _time_grid(timesteps: int):
 
 
 def _jitter(x, rng, *, sigma):
-    _check_strength("sigma", sigma)
+    check_strength("sigma", sigma)
     return x + sigma * rng.standard_normal(x.shape)
 
 
 def _scaling(x, rng, *, sigma):
-    _check_strength("sigma", sigma)
+    check_strength("sigma", sigma)
     n, _, channels = x.shape
     return x * (1.0 + sigma * rng.standard_normal((n, 1, channels)))
 
 
 def _magnitude_warp(x, rng, *, sigma, knots):
-    _check_strength("sigma", sigma)
-    _check_int("knots", knots, low=0)
+    check_strength("sigma", sigma)
+    check_int("knots", knots, low=0)
     n, _, channels = x.shape
     basis = _spline_basis(_timesteps(x, "magnitude_warp"), knots)
     knot_offsets = sigma * rng.standard_normal((n, knots + 2, channels))
@@ -111,8 +112,8 @@ def _magnitude_warp(x, rng, *, sigma, knots):
 
 
 def _time_warp(x, rng, *, sigma, knots):
-    _check_strength("sigma", sigma)
-    _check_int("knots", knots, low=0)
+    check_strength("sigma", sigma)
+    check_int("knots", knots, low=0)
     n = x.shape[0]
     timesteps = _timesteps(x, "time_warp")
     basis = _spline_basis(timesteps, knots)
@@ -130,14 +131,14 @@ def _time_warp(x, rng, *, sigma, knots):
 
 
 def _window_slice(x, rng, *, cut_fraction):
-    _check_strength("cut_fraction", cut_fraction, high=1.0)
+    check_strength("cut_fraction", cut_fraction, high=1.0)
     timesteps = _timesteps(x, "window_slice")
     start = rng.random((x.shape[0], 1)) * (cut_fraction * (timesteps - 1.0))
     return _resample(x, start + _time_grid(timesteps) * (1.0 - cut_fraction))
 
 
 def _window_warp(x, rng, *, window_fraction, scales):
-    _check_strength("window_fraction", window_fraction, high=1.0, high_inclusive=True)
+    check_strength("window_fraction", window_fraction, high=1.0, high_inclusive=True)
     scales = _check_scales(scales)
     n = x.shape[0]
     timesteps = _timesteps(x, "window_warp")
@@ -158,7 +159,7 @@ def _window_warp(x, rng, *, window_fraction, scales):
 
 
 def _random_crop(x, rng, *, max_cut):
-    _check_strength("max_cut", max_cut, high=1.0)
+    check_strength("max_cut", max_cut, high=1.0)
     n = x.shape[0]
     timesteps = _timesteps(x, "random_crop")
     keep = 1.0 - max_cut * rng.random((n, 1))

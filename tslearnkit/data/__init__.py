@@ -38,21 +38,13 @@ Where things live
     ``files`` (files at any path), ``windows`` (long recordings) and ``registry`` (saved datasets).
 """
 
+from ..checks import check_labels, check_series
 from . import catalogue
-from .catalogue import (  # noqa: F401  (tests, lessons)
+from .catalogue import (  # noqa: F401  (lessons)
     ARCHIVE_HOST,
     DEFAULT_DATASET,
-    _aeon_data_dir,
-    _has_class_labels,
-    _offline_names,
-    _read_ts,
     list_datasets,
     load_dataset,
-)
-from .checks import (
-    _encode_labels,  # noqa: F401  (tests)
-    check_labels,
-    check_series,
 )
 from .container import TimeSeriesDataset
 from .convert import CHANNELS, from_arrays

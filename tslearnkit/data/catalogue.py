@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .checks import _encode_labels
+from ..checks import encode_labels
 from .container import TimeSeriesDataset
 from .imported import check_length_options, equalise
 from .preprocess import MAX_LENGTH, standardize
@@ -126,7 +126,7 @@ def _from_split_files(
 ):
     train_series, train_raw = _read_ts(train_path)
     test_series, test_raw = _read_ts(test_path)
-    y_train, y_test, class_names = _encode_labels(train_raw, test_raw)
+    y_train, y_test, class_names = encode_labels(train_raw, test_raw)
     if standardize_:
         train_series, test_series, _ = standardize(train_series, test_series)
     x_train, x_test = equalise(train_series, test_series, variable_length=variable_length, max_length=max_length)

@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 
-from .checks import check_labels, check_series
+from ..checks import check_labels, check_series
 
 __all__ = ["TimeSeriesDataset"]
 

@@ -31,7 +31,7 @@ import numbers
 
 import numpy as np
 
-from .checks import _encode_labels
+from ..checks import encode_labels
 from .container import TimeSeriesDataset
 from .preprocess import MAX_LENGTH, VARIABLE_LENGTH, downsample_series, pad_series, resample_series
 from .preprocess import standardize as standardize_series
@@ -267,7 +267,7 @@ def build_dataset(
         if len(set(y_train)) < 2:
             raise ValueError(f"the training labels hold a single class ({y_train[0]!r}); metric learning needs two")
         notes.append(f"test split: given ({len(train)} train / {len(test)} test series)")
-    y_train_codes, y_test_codes, class_names = _encode_labels(np.asarray(y_train), np.asarray(y_test))
+    y_train_codes, y_test_codes, class_names = encode_labels(np.asarray(y_train), np.asarray(y_test))
     source = RawSplit(tuple(train), tuple(y_train), tuple(test), tuple(y_test))
     x_train_list, x_test_list = train, test
     if standardize:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .checks import check_series
+from ..checks import check_series
 
 __all__ = [
     "ChannelStats",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .checks import _encode_labels, _is_int  # noqa: F401
+from ..checks import encode_labels, is_int  # noqa: F401
 from .container import TimeSeriesDataset
 from .preprocess import standardize
 from .splits import stratified_split
@@ -177,7 +177,7 @@ def load_project_csv(path, label: str = "Label_multi", *, channels: int = 4):
         start = stop
     if any(lab == "" for lab in labels):
         raise ValueError(f"{path.name}: column {label} has empty values")
-    y, _, class_names = _encode_labels(np.array(labels))
+    y, _, class_names = encode_labels(np.array(labels))
     return np.stack(series).astype(np.float32), y, class_names
 
 

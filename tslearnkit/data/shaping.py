@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .checks import _check_int, _check_strength
+from ..checks import check_int, check_strength
 from .container import TimeSeriesDataset
 
 STUDY_CLASS_COUNTS = (1113, 1029, 666, 189)
@@ -59,7 +59,7 @@ def make_imbalanced(dataset: TimeSeriesDataset, counts, *, seed=None, min_count:
             ``min_count``, a ratio outside (0, 1], an unknown class, or a sequence of the
             wrong length.
     """
-    _check_int("min_count", min_count, low=1)
+    check_int("min_count", min_count, low=1)
     y_train = np.asarray(dataset.y_train)
     n_classes = len(dataset.class_names)
     if isinstance(counts, Mapping):
@@ -107,8 +107,8 @@ def long_tail_ratios(n_classes: int, *, smallest: float = 189 / 1113) -> list[fl
     Returns:
         ``n_classes`` floats in (0, 1], non-increasing.
     """
-    _check_int("n_classes", n_classes, low=1)
-    _check_strength("smallest", smallest, high=1.0, high_inclusive=True)
+    check_int("n_classes", n_classes, low=1)
+    check_strength("smallest", smallest, high=1.0, high_inclusive=True)
     if smallest == 0:
         raise ValueError("smallest must be > 0")
     if n_classes == 1:
@@ -132,8 +132,8 @@ def shrink(
     """
     from .preprocess import resample_series
 
-    _check_int("max_series", max_series, low=2)
-    _check_int("max_timesteps", max_timesteps, low=2)
+    check_int("max_series", max_series, low=2)
+    check_int("max_timesteps", max_timesteps, low=2)
     rng = np.random.default_rng(seed)
 
     def pick(y, minimum):

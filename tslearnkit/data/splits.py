@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_labels, check_series
+from ..checks import check_labels, check_series
 
 __all__ = ["stratified_split", "stratified_split_indices"]
 

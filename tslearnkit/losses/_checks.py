@@ -10,7 +10,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from .. import _backend
+from .. import backend
 
 DISTANCE_METRICS = ("L2", "squared-L2", "angular")
 """Names accepted by `distance_metric` (a callable is accepted too)."""
@@ -21,7 +21,7 @@ POSITIVE_PAIRS = ("ordered", "combinations")
 
 def _is_eager(x):
     """True when `x` holds concrete values (not a graph or a JAX trace)."""
-    return _backend.is_concrete(x)
+    return backend.is_concrete(x)
 
 
 def _embeddings_to_float(y_pred, name="y_pred"):

@@ -1,6 +1,6 @@
 """Row-wise binary search in sorted rows, shared by the semi-hard and batch-all losses.
 
-The backend's batched search (`tf.searchsorted`, `torch.searchsorted`; see `tslearnkit._backend`)
+The backend's batched search (`tf.searchsorted`, `torch.searchsorted`; see `tslearnkit.backend`)
 is used where it is cheap; on JAX and under TensorFlow's XLA (which lowers its op to a (b, q, m)
 comparison) a loop of halving steps in O(b q) memory replaces it.
 """
@@ -8,12 +8,12 @@ comparison) a loop of halving steps in O(b q) memory replaces it.
 import numpy as np
 from keras import ops
 
-from .. import _backend
+from .. import backend
 
 
 def _in_xla_context():
     """True while tracing a TensorFlow function that XLA compiles (`jit_compile=True`)."""
-    return _backend.in_xla_context()
+    return backend.in_xla_context()
 
 
 def _rowwise_searchsorted(sorted_rows, values, side):
@@ -29,7 +29,7 @@ def _rowwise_searchsorted(sorted_rows, values, side):
     """
     sorted_rows = ops.stop_gradient(sorted_rows)
     values = ops.stop_gradient(values)
-    native = _backend.batched_searchsorted(sorted_rows, values, side)
+    native = backend.batched_searchsorted(sorted_rows, values, side)
     if native is not None:
         return native
     # JAX (and TensorFlow under XLA): `keras.ops.searchsorted` is 1-D only.

@@ -6,7 +6,7 @@ gather `y_true`/`y_pred` from all replicas, mine on the global batch and divide 
 replicas, so that N replicas give the same gradients as one device.
 """
 
-from .. import _backend
+from .. import backend
 
 
 def _gather_from_replicas(*tensors):
@@ -16,4 +16,4 @@ def _gather_from_replicas(*tensors):
       `(tensors, num_replicas)`; unchanged tensors and 1 outside such a context (and on the
       JAX/torch backends, whose data parallelism already sees the global batch).
     """
-    return _backend.gather_from_replicas(*tensors)
+    return backend.gather_from_replicas(*tensors)

@@ -16,25 +16,6 @@ CLUSTERING_METRIC_NAMES = ("NMI", "AMI")
 METRIC_NAMES = KNN_METRIC_NAMES[:5] + CLUSTERING_METRIC_NAMES + KNN_METRIC_NAMES[5:]
 
 
-def _check_embeddings(x, name: str) -> np.ndarray:
-    """Return ``x`` as a C-contiguous ``float32`` matrix ``(n, d)`` of finite values."""
-    x = np.asarray(x)
-    if x.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array (n, d) of embeddings; got shape {x.shape}")
-    if x.dtype.kind not in "fiub":
-        raise ValueError(f"{name} must hold numbers; got dtype {x.dtype}")
-    if x.shape[0] == 0 or x.shape[1] == 0:
-        raise ValueError(f"{name} is empty: shape {x.shape}")
-    x = np.ascontiguousarray(x, dtype=np.float32)
-    finite = np.isfinite(x).all(axis=1)
-    if not finite.all():
-        row = int(np.flatnonzero(~finite)[0])
-        raise ValueError(
-            f"{name} has NaN or infinite values (as float32) in {int((~finite).sum())} row(s), first at row {row}"
-        )
-    return x
-
-
 def _check_labels(y, n: int, name: str, embeddings_name: str) -> np.ndarray:
     """Return labels as a vector ``(n,)``; ``(n, 1)`` is flattened."""
     y = np.asarray(y)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import check_embeddings, check_int
 from ..data import check_labels
-from ..data.checks import _check_int
-from ._checks import _check_embeddings
 
 
 def fit_kmeans(embeddings, n_clusters: int, *, seed: int = 0, n_init: int = 1):
@@ -19,10 +18,10 @@ def fit_kmeans(embeddings, n_clusters: int, *, seed: int = 0, n_init: int = 1):
     from sklearn.cluster import KMeans
     from threadpoolctl import threadpool_limits
 
-    x = _check_embeddings(embeddings, "embeddings")
-    _check_int("n_clusters", n_clusters, low=1)
-    _check_int("n_init", n_init, low=1)
-    _check_int("seed", seed, low=0)
+    x = check_embeddings(embeddings, "embeddings")
+    check_int("n_clusters", n_clusters, low=1)
+    check_int("n_init", n_init, low=1)
+    check_int("seed", seed, low=0)
     if n_clusters > len(x):
         raise ValueError(f"n_clusters={n_clusters} is more than the {len(x)} embeddings to cluster")
     with threadpool_limits(limits=1, user_api="openmp"):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import check_embeddings
 from . import neighbours
-from ._checks import _check_embeddings, _check_labels, _encode_labels, _is_positive_int
+from ._checks import _check_labels, _encode_labels, _is_positive_int
 
 
 def knn_accuracy(train_embeddings, train_labels, test_embeddings, test_labels, k: int = 1) -> float:
@@ -29,8 +30,8 @@ def knn_accuracy(train_embeddings, train_labels, test_embeddings, test_labels, k
     Raises:
         ValueError: bad shapes, NaN/inf, mismatched lengths or widths, or a bad ``k``.
     """
-    train = _check_embeddings(train_embeddings, "train_embeddings")
-    test = _check_embeddings(test_embeddings, "test_embeddings")
+    train = check_embeddings(train_embeddings, "train_embeddings")
+    test = check_embeddings(test_embeddings, "test_embeddings")
     train_labels = _check_labels(train_labels, len(train), "train_labels", "train_embeddings")
     test_labels = _check_labels(test_labels, len(test), "test_labels", "test_embeddings")
     if train.shape[1] != test.shape[1]:
@@ -53,8 +54,8 @@ def knn_predict(train_embeddings, train_labels, test_embeddings, k: int = 1) -> 
     Returns:
         ``(n_test,)`` array of training labels.
     """
-    train = _check_embeddings(train_embeddings, "train_embeddings")
-    test = _check_embeddings(test_embeddings, "test_embeddings")
+    train = check_embeddings(train_embeddings, "train_embeddings")
+    test = check_embeddings(test_embeddings, "test_embeddings")
     train_labels = _check_labels(train_labels, len(train), "train_labels", "train_embeddings")
     if train.shape[1] != test.shape[1]:
         raise ValueError(f"test_embeddings have {test.shape[1]} dimensions but train_embeddings {train.shape[1]}")
@@ -72,7 +73,7 @@ def _predicted_codes(train, train_codes, test, k: int, n_codes: int) -> np.ndarr
     step = neighbours._chunk_rows(len(train), None)
     predicted = []
     for start in range(0, len(test), step):
-        distances = neighbours._squared_distances(test[start : start + step], train, train_sq)
+        distances = neighbours.squared_distances(test[start : start + step], train, train_sq)
         predicted.append(_majority_vote(train_codes[neighbours._ranked_neighbours(distances, k)], n_codes))
     return np.concatenate(predicted)
 

@@ -14,7 +14,7 @@ from ._checks import _is_positive_int, _resolve_k
 # roughly 10 bytes each, i.e. ~80 MB), whatever the reference size.
 _CHUNK_DISTANCES = 2**23
 _EXCLUDED_64 = np.uint64(0xFFFFFFFFFFFFFFFF)  # sort key of the query's own row: after all
-_LOW_32 = np.uint64(0xFFFFFFFF)
+LOW_32 = np.uint64(0xFFFFFFFF)
 
 
 def _chunk_rows(n_reference: int, chunk_size: int | None) -> int:
@@ -25,7 +25,7 @@ def _chunk_rows(n_reference: int, chunk_size: int | None) -> int:
     return int(chunk_size)
 
 
-def _squared_distances(queries: np.ndarray, reference: np.ndarray, reference_sq: np.ndarray):
+def squared_distances(queries: np.ndarray, reference: np.ndarray, reference_sq: np.ndarray):
     """Squared Euclidean distances ``(m, n)`` in float32, clipped at +0.0.
 
     ``|q|² − 2 q·r + |r|²``, the expansion faiss's ``IndexFlatL2`` uses. Rounding can make it
@@ -41,7 +41,7 @@ def _squared_distances(queries: np.ndarray, reference: np.ndarray, reference_sq:
     return distances
 
 
-def _smallest_sorted(keys: np.ndarray, n_keep: int) -> np.ndarray:
+def smallest_sorted(keys: np.ndarray, n_keep: int) -> np.ndarray:
     """The ``n_keep`` smallest keys of each row, ascending. ``keys`` may be overwritten."""
     if 2 * n_keep < keys.shape[1]:
         keys = np.partition(keys, n_keep - 1, axis=1)[:, :n_keep]
@@ -78,8 +78,8 @@ def _ranked_neighbours(distances, n_ranked: int) -> np.ndarray:
     Returns:
         ``int64 (m, n_ranked)``, nearest first; equal distances in increasing column order.
     """
-    keys = _smallest_sorted(_sort_keys(distances, None, None), n_ranked)
-    return ((keys & _LOW_32) >> np.uint64(1)).astype(np.int64)
+    keys = smallest_sorted(_sort_keys(distances, None, None), n_ranked)
+    return ((keys & LOW_32) >> np.uint64(1)).astype(np.int64)
 
 
 def _ranked_relevance(distances, relevant, self_columns, n_ranked: int) -> np.ndarray:
@@ -100,7 +100,7 @@ def _ranked_relevance(distances, relevant, self_columns, n_ranked: int) -> np.nd
         ``bool (m, n_ranked)``, relevance of the neighbours in rank order.
     """
     keys = _sort_keys(distances, self_columns, ~relevant)  # low bit 0 = relevant
-    keys = _smallest_sorted(keys, n_ranked)
+    keys = smallest_sorted(keys, n_ranked)
     np.bitwise_and(keys, np.uint64(1), out=keys)
     return keys == 0
 
@@ -155,7 +155,7 @@ def _knn_metrics(query, query_codes, reference, reference_codes, ref_includes_qu
     step = _chunk_rows(len(reference), chunk_size)
     for start in range(0, valid.size, step):
         rows = valid[start : start + step]
-        distances = _squared_distances(query[rows], reference, reference_sq)
+        distances = squared_distances(query[rows], reference, reference_sq)
         relevant = query_codes[rows, None] == reference_codes[None, :]
         ranked = _ranked_relevance(distances, relevant, rows if ref_includes_query else None, n_ranked)
         del distances, relevant

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..checks import check_embeddings
 from . import clustering, neighbours
 from ._checks import (
     CLUSTERING_METRIC_NAMES,
     KNN_METRIC_NAMES,
-    _check_embeddings,
     _check_include,
     _check_labels,
     _check_reference_prefix,
@@ -79,7 +79,7 @@ def retrieval_metrics(
             ``include`` or ``chunk_size``.
     """
     names = _check_include(include)
-    query = _check_embeddings(query, "query")
+    query = check_embeddings(query, "query")
     query_labels = _check_labels(query_labels, len(query), "query_labels", "query")
     if (reference is None) != (reference_labels is None):
         raise ValueError("give reference and reference_labels together (or neither)")
@@ -91,7 +91,7 @@ def retrieval_metrics(
             )
         reference, reference_labels, ref_includes_query = query, query_labels, True
     else:
-        reference = _check_embeddings(reference, "reference")
+        reference = check_embeddings(reference, "reference")
         reference_labels = _check_labels(reference_labels, len(reference), "reference_labels", "reference")
         if reference.shape[1] != query.shape[1]:
             raise ValueError(f"query has {query.shape[1]} dimensions but reference has {reference.shape[1]}")

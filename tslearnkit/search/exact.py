@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..metrics.neighbours import _LOW_32, _smallest_sorted, _squared_distances
+from ..metrics.neighbours import LOW_32, smallest_sorted, squared_distances
 
 __all__ = ["ExactSearch"]
 
@@ -72,13 +72,13 @@ class ExactSearch:
             chunk = queries[q_start : q_start + _QUERY_CHUNK]
             candidates = []
             for g_start in range(0, len(gallery), block):
-                distances = _squared_distances(
+                distances = squared_distances(
                     chunk, gallery[g_start : g_start + block], gallery_sq[g_start : g_start + block]
                 )
-                candidates.append(_smallest_sorted(_keys(distances, g_start), min(k, distances.shape[1])))
+                candidates.append(smallest_sorted(_keys(distances, g_start), min(k, distances.shape[1])))
             merged = candidates[0] if len(candidates) == 1 else np.concatenate(candidates, axis=1)
-            keys[q_start : q_start + len(chunk)] = _smallest_sorted(merged, k)
-        indices = (keys & _LOW_32).astype(np.int64)
+            keys[q_start : q_start + len(chunk)] = smallest_sorted(merged, k)
+        indices = (keys & LOW_32).astype(np.int64)
         squared = (keys >> np.uint64(32)).astype(np.uint32).view(np.float32)
         return indices, squared
 

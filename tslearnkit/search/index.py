@@ -24,8 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..data.checks import check_series
-from ..metrics._checks import _check_embeddings
+from ..checks import check_embeddings, check_series
 from .approximate import HNSWSearch, check_hnsw_options
 from .exact import ExactSearch
 
@@ -148,7 +147,7 @@ class SearchIndex:
                 "model must map series (n, timesteps, channels) to embeddings (n, d); "
                 f"its output for {series.shape} has shape {embeddings.shape}"
             )
-        return _check_embeddings(embeddings, "the model's embeddings")
+        return check_embeddings(embeddings, "the model's embeddings")
 
     def add(self, series, labels) -> np.ndarray:
         """Embed ``series`` and append them with their ``labels`` to the gallery.
@@ -204,7 +203,7 @@ class SearchIndex:
     def query_embeddings(self, embeddings, k: int = 10) -> Neighbours:
         """As :meth:`query`, for embeddings ``(n, d)`` already computed with this index's model."""
         self._check_k(k)
-        embeddings = _check_embeddings(embeddings, "embeddings")
+        embeddings = check_embeddings(embeddings, "embeddings")
         if embeddings.shape[1] != self.dim:
             raise ValueError(f"embeddings have {embeddings.shape[1]} dimensions but the gallery holds {self.dim}-d")
         indices, squared = self._search.search(embeddings, int(k))

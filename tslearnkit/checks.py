@@ -1,4 +1,8 @@
-"""Validation of series and labels at the public boundary, and label encoding."""
+"""Argument checks shared by every package: series, labels, embeddings, integers and strengths.
+
+Each check raises ``ValueError`` naming the argument, the value and what is allowed; none changes
+its input. Packages import these by their public names (``from ..checks import check_int``).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_series", "check_labels"]
+__all__ = ["check_series", "check_labels", "check_embeddings", "check_int", "check_strength", "encode_labels", "is_int"]
 
 
 # --------------------------------------------------------------------------- validation
@@ -85,7 +89,7 @@ def check_labels(y, n: int | None = None, *, name: str = "y") -> np.ndarray:
     return y
 
 
-def _encode_labels(train_labels, test_labels=()) -> tuple[np.ndarray, np.ndarray, tuple]:
+def encode_labels(train_labels, test_labels=()) -> tuple[np.ndarray, np.ndarray, tuple]:
     """Map raw labels (strings or integers) to ``0..k-1`` using the training classes.
 
     Labels are compared as text with surrounding whitespace removed (``" a"`` and ``"a"`` are one
@@ -103,7 +107,7 @@ def _encode_labels(train_labels, test_labels=()) -> tuple[np.ndarray, np.ndarray
     names = sorted({text(v) for v in train_labels.ravel()})
     if "" in names or any(text(v) == "" for v in test_labels.ravel()):
         raise ValueError("labels must not be empty or whitespace only")
-    if all(_is_int(v) for v in names):
+    if all(is_int(v) for v in names):
         names.sort(key=int)
     index = {name: i for i, name in enumerate(names)}
     unknown = sorted({text(v) for v in test_labels.ravel()} - set(index))
@@ -115,7 +119,7 @@ def _encode_labels(train_labels, test_labels=()) -> tuple[np.ndarray, np.ndarray
     return y_train, y_test, tuple(names)
 
 
-def _is_int(text: str) -> bool:
+def is_int(text: str) -> bool:
     try:
         int(text)
     except ValueError:
@@ -123,7 +127,7 @@ def _is_int(text: str) -> bool:
     return True
 
 
-def _check_strength(name: str, value, *, high: float | None = None, high_inclusive: bool = False):
+def check_strength(name: str, value, *, high: float | None = None, high_inclusive: bool = False):
     """Raise ValueError unless ``value`` is a finite real in ``[0, high)`` (or ``[0, high]``)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
         raise ValueError(f"{name} must be a finite number; got {value!r}")
@@ -134,6 +138,25 @@ def _check_strength(name: str, value, *, high: float | None = None, high_inclusi
         raise ValueError(f"{name} must be {bound} {high}; got {value!r}")
 
 
-def _check_int(name: str, value, *, low: int):
+def check_int(name: str, value, *, low: int):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
         raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")
+
+
+def check_embeddings(x, name: str) -> np.ndarray:
+    """Return ``x`` as a C-contiguous ``float32`` matrix ``(n, d)`` of finite values."""
+    x = np.asarray(x)
+    if x.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D array (n, d) of embeddings; got shape {x.shape}")
+    if x.dtype.kind not in "fiub":
+        raise ValueError(f"{name} must hold numbers; got dtype {x.dtype}")
+    if x.shape[0] == 0 or x.shape[1] == 0:
+        raise ValueError(f"{name} is empty: shape {x.shape}")
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    finite = np.isfinite(x).all(axis=1)
+    if not finite.all():
+        row = int(np.flatnonzero(~finite)[0])
+        raise ValueError(
+            f"{name} has NaN or infinite values (as float32) in {int((~finite).sum())} row(s), first at row {row}"
+        )
+    return x
