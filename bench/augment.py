@@ -11,7 +11,7 @@ Run from the repository root (about 5 s on 2 CPU cores)::
 What it does
     1. Makes 1,000 reference series of shape (1007, 4) (float32, like the study's series).
     2. Agreement: draws the random numbers for ``--loop-series`` series once and feeds the
-       *same* numbers to the vectorised code (``augment._reference_walk_from_noise``) and to
+       *same* numbers to the vectorised code (``walk._reference_walk_from_noise``) and to
        the two loops below. The arithmetic is the same operation for operation, except that
        the vectorised code evaluates the running sum ``s[t] = s[t-1] + (v(t) - v(t-1))`` in
        its closed form ``r[0] - v(0) + v(t)``; so the outputs must agree to float64 rounding
@@ -37,6 +37,7 @@ The loops
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import platform
 import random
@@ -47,6 +48,10 @@ import numpy as np
 
 from tslearnkit import augment
 
+walk = importlib.import_module(
+    "tslearnkit.augment.reference_walk"
+)  # the module (augment.reference_walk: the function)
+
 
 def reference_walk_direct_loop(
     references, time_noise=None, value_noise=None, *, time_sd, radius, smooth_window, seed=0
@@ -54,7 +59,7 @@ def reference_walk_direct_loop(
     """The description of ``augment.reference_walk``, one point at a time.
 
     ``time_noise`` (``(n, t)``, N(0, 1)) and ``value_noise`` (``(n, t, c)`` uint16, bins of
-    U(-1, 1)) are the pre-drawn random numbers of ``augment._draw_reference_walk_noise``; when
+    U(-1, 1)) are the pre-drawn random numbers of ``walk._draw_reference_walk_noise``; when
     they are ``None`` each number is drawn where it is used with ``random.Random(seed)``.
     """
     draw = random.Random(seed)
@@ -130,12 +135,10 @@ def make_references(n, timesteps, channels, seed):
 def vectorised_on_predrawn(references, time_noise, value_noise, params):
     """The vectorised core on given random numbers, in the chunks reference_walk uses."""
     out = np.empty(references.shape, references.dtype)
-    step = augment._REFERENCE_WALK_CHUNK
+    step = walk._REFERENCE_WALK_CHUNK
     for start in range(0, len(references), step):
         rows = slice(start, start + step)
-        augment._reference_walk_from_noise(
-            references[rows], time_noise[rows], value_noise[rows], out=out[rows], **params
-        )
+        walk._reference_walk_from_noise(references[rows], time_noise[rows], value_noise[rows], out=out[rows], **params)
     return out
 
 
@@ -143,8 +146,8 @@ def check_agreement(references, time_noise, value_noise, params) -> bool:
     """Vectorised vs both loops on the same random numbers; prints and returns the verdict."""
     noise = (time_noise, value_noise)
     references64 = references.astype(np.float64)
-    vectorised64 = augment._reference_walk_from_noise(references64, *noise, **params)
-    vectorised32 = augment._reference_walk_from_noise(references, *noise, **params)
+    vectorised64 = walk._reference_walk_from_noise(references64, *noise, **params)
+    vectorised32 = walk._reference_walk_from_noise(references, *noise, **params)
     agree = True
     for name, loop in (("direct", reference_walk_direct_loop), ("lists", reference_walk_list_loop)):
         difference = np.abs(vectorised64 - loop(references64, *noise, **params)).max()
@@ -232,7 +235,7 @@ def main(argv=None) -> int:
     references = make_references(args.series, args.timesteps, args.channels, args.seed)
     print(f"references: {references.shape} {references.dtype}; parameters {params}")
     rng = np.random.default_rng(args.seed + 1)
-    time_noise, value_noise = augment._draw_reference_walk_noise(rng, *references.shape)
+    time_noise, value_noise = walk._draw_reference_walk_noise(rng, *references.shape)
     few = slice(0, args.loop_series)
     few_noise = (time_noise[few], value_noise[few])
     if not check_agreement(references[few], *few_noise, params):

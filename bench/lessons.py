@@ -10,8 +10,8 @@ kernel per lesson, start-up included). As a reference measured in the same run, 
 times one fixed piece of work, a 1-NN DTW baseline on the same dataset, so that a reader can
 tell a slow machine from a slow lesson. Prints a Markdown table; writes the executed notebooks
 and records under ``--out`` (default ``runs/bench-lessons``). With ``--write`` it also makes these
-times the course's one source of run times: ``bench/lesson_times.json``, the "Runtime" line of
-every lesson header and the README's run-time table (``tslearnkit.runtimes``). Run it with nothing
+times the course's one source of run times: ``results/lesson_times.json``, the "Runtime" line of
+every lesson header and the README's run-time table (``tslearnkit.course.runtimes``). Run it with nothing
 else on the machine.
 """
 
@@ -32,12 +32,12 @@ def main() -> None:
     parser.add_argument("--lessons", nargs="+")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="runs/bench-lessons")
-    parser.add_argument("--write", action="store_true", help="write bench/lesson_times.json, headers and README")
+    parser.add_argument("--write", action="store_true", help="write results/lesson_times.json, headers and README")
     args = parser.parse_args()
     load = os.getloadavg()[0]
 
     import tslearnkit as tk
-    from tslearnkit import cli
+    from tslearnkit.course import cli
 
     data = tk.data.load_dataset(args.dataset)
     start = time.perf_counter()
@@ -73,10 +73,10 @@ def write(rows, args, load, reference) -> None:
     import subprocess
     import sys
 
-    from tslearnkit import cli, runtimes
+    from tslearnkit.course import cli, runtimes
 
     root = Path(__file__).resolve().parent.parent
-    path = root / "bench" / "lesson_times.json"
+    path = root / "results" / "lesson_times.json"
     times = runtimes.load_times(path) if path.is_file() else {}
     for lesson, seconds, status in rows:
         if status == "ok":

@@ -4,7 +4,7 @@
     .venv/bin/python bench/open_set_remedies.py --table          (the committed run's table)
     .venv/bin/python bench/open_set_remedies.py --table          (the committed run's table)
 
-For each class draw of the open-set benchmark (``tslearnkit.open_set_benchmark.draw_classes``)
+For each class draw of the open-set benchmark (``tslearnkit.course.open_set_benchmark.draw_classes``)
 the draw's unseen classes are dropped before anything is read. Of the remaining (seen) classes,
 two more are held out as validation classes (a second seeded draw); the triplet losses train on
 the rest and are scored by retrieval among the validation classes' *training-split* series
@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 import tslearnkit as tk
-from tslearnkit import open_set_benchmark as osb
+from tslearnkit.course import open_set_benchmark as osb
 
 VARIANTS = {
     "recipe default": {},

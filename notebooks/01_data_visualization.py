@@ -46,7 +46,7 @@ if "google.colab" in sys.modules:
 # %% tags=["parameters"]
 dataset: str = "JapaneseVowels"  # any name from tk.data.list_datasets()
 seed: int = 0  # seeds the random picks and the validation split
-epochs: int = 0  # this lesson trains nothing; kept so every lesson takes the same parameters
+epochs: int | None = None  # this lesson trains nothing; kept so every lesson takes the same parameters
 quick: bool = False  # True: smaller plots for CI smoke runs
 results_dir: str = "runs/results"  # result records (JSON); `tslearnkit run` passes its own folder
 figures_dir: str = "runs/figures"  # figures (PNG); the committed results/ and figures/ are never touched by default
@@ -57,8 +57,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import tslearnkit as tk
+from tslearnkit import course
 
-lesson = tk.lesson.start(
+lesson = course.lesson.start(
     "01_data_visualization", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir
 )
 series_per_class = 1 if quick else series_per_class
@@ -214,7 +215,7 @@ predicted_validation_counts = np.round(validation_fraction * train_counts)
 ### END SOLUTION
 
 # %% tags=["check"]
-tk.exercises.lesson01.check_validation_counts(predicted_validation_counts, data, validation_fraction, seed)
+course.exercises.lesson01.check_validation_counts(predicted_validation_counts, data, validation_fraction, seed)
 
 # %% [markdown]
 # Here is the split, and every part's class counts side by side.
@@ -280,7 +281,7 @@ def standardize_like_train(x_train, x_test):
 
 
 # %% tags=["check"]
-tk.exercises.lesson01.check_standardize(standardize_like_train, data)
+course.exercises.lesson01.check_standardize(standardize_like_train, data)
 
 # %% [markdown]
 # ## How far apart are same-class series?
@@ -323,7 +324,7 @@ self_match = tk.metrics.knn_accuracy(flat(x_train_std), data.y_train, flat(x_tra
 ### END SOLUTION
 
 # %% tags=["check"]
-tk.exercises.lesson01.check_self_match(predicted_self_match, self_match, x_train_std, data)
+course.exercises.lesson01.check_self_match(predicted_self_match, self_match, x_train_std, data)
 
 # %% [markdown]
 # So the honest ways to score are: each **test** series against the training split (what every

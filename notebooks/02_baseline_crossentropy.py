@@ -48,7 +48,7 @@ if "google.colab" in sys.modules:
 # %% tags=["parameters"]
 dataset: str = "JapaneseVowels"  # any name from tk.data.list_datasets()
 seed: int = 0  # seeds weights, shuffling and k-means
-epochs: int = 0  # 0: set by the recipe's step budget (tk.recipe); > 0 overrides it
+epochs: int | None = None  # None: set by the recipe's step budget (tk.recipe); a number overrides it
 quick: bool = False  # True: a tiny run for CI
 results_dir: str = "runs/results"  # result records (JSON); `tslearnkit run` passes its own folder
 figures_dir: str = "runs/figures"  # figures (PNG); the committed results/ and figures/ are never touched by default
@@ -58,8 +58,9 @@ learning_rate: float = 1e-3  # Adam, cosine-decayed to 5 % over training
 import numpy as np
 
 import tslearnkit as tk
+from tslearnkit import course
 
-lesson = tk.lesson.start(
+lesson = course.lesson.start(
     "02_baseline_crossentropy", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir
 )
 data = tk.data.load_dataset(dataset)
@@ -108,7 +109,7 @@ predicted_map_at_r = (1 / 1 + 0 + 2 / 3) / 3  # R = 3: hits at places 1 and 3 of
 ### END SOLUTION
 
 # %% tags=["check"]
-tk.exercises.lesson02.check_map_at_r(predicted_precision_at_1, predicted_map_at_r)
+course.exercises.lesson02.check_map_at_r(predicted_precision_at_1, predicted_map_at_r)
 
 # %% [markdown]
 # ## Step 1 — no learning at all: nearest neighbours on the raw series
@@ -161,7 +162,7 @@ fit = tk.training.fit_classifier(
     data.y_train,
     recipe=recipe,
     encoder=encoder,
-    epochs=epochs or None,
+    epochs=epochs,
     learning_rate=learning_rate,
     seed=seed,
 )
@@ -190,7 +191,7 @@ my_classifier = tk.models.classifier_model(my_encoder, data.n_classes)
 ### END SOLUTION
 
 # %% tags=["check"]
-tk.exercises.lesson02.check_classifier(my_classifier, data)
+course.exercises.lesson02.check_classifier(my_classifier, data)
 
 # %% [markdown]
 # Compiling is the Keras way to say *how* to train: an optimizer, and a loss that matches the
@@ -297,7 +298,7 @@ def precision_at_1(queries, query_labels, reference, reference_labels):
 
 
 # %% tags=["check"]
-tk.exercises.lesson02.check_precision_at_1(precision_at_1)
+course.exercises.lesson02.check_precision_at_1(precision_at_1)
 
 # %% [markdown]
 # ## Step 4 — look at the embedding

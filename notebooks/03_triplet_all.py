@@ -48,13 +48,13 @@ if "google.colab" in sys.modules:
 # %% tags=["parameters"]
 dataset: str = "JapaneseVowels"  # any name from tk.data.list_datasets()
 seed: int = 0  # seeds weights, batch sampling and k-means
-epochs: int = 0  # 0: set by the recipe's step budget (tk.recipe); > 0 overrides it
+epochs: int | None = None  # None: set by the recipe's step budget (tk.recipe); a number overrides it
 quick: bool = False  # True: a tiny run for CI
 results_dir: str = "runs/results"  # result records (JSON); `tslearnkit run` passes its own folder
 figures_dir: str = "runs/figures"  # figures (PNG); the committed results/ and figures/ are never touched by default
 encoder: str = "fcn"  # conv (the study's CNN), fcn, resnet or inception
-classes_per_batch: int = 0  # P, distinct classes per batch (the study: 4); 0: from the data (tk.recipe)
-samples_per_class: int = 0  # K, series of each class per batch (the study: 10); 0: from the data
+classes_per_batch: int | None = None  # P, distinct classes per batch (the study: 4); None: from the data (tk.recipe)
+samples_per_class: int | None = None  # K, series of each class per batch (the study: 10); None: from the data
 margin: float = 0.5  # hinge margin; embeddings are unit-length, so distances lie in [0, 2]
 distance_metric: str = "L2"  # L2, squared-L2 (the study's) or angular
 positive_pairs: str = "ordered"  # ordered, or combinations (the study's itertools convention)
@@ -63,15 +63,16 @@ learning_rate: float = 1e-3  # Adam, cosine-decayed to 5 % over training
 import numpy as np
 
 import tslearnkit as tk
+from tslearnkit import course
 
-lesson = tk.lesson.start("03_triplet_all", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir)
+lesson = course.lesson.start("03_triplet_all", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir)
 data = tk.data.load_dataset(dataset)
 if quick:  # a small, short copy of the data: quick mode stays quick on any dataset
     data = tk.data.shrink(data, seed=seed)
 print(data.summary())
 recipe = tk.recipe.make_recipe(data.y_train, data.timesteps, data.channels, quick=quick)
-classes_per_batch = classes_per_batch or recipe.classes_per_batch
-samples_per_class = samples_per_class or recipe.samples_per_class
+classes_per_batch = recipe.classes_per_batch if classes_per_batch is None else classes_per_batch
+samples_per_class = recipe.samples_per_class if samples_per_class is None else samples_per_class
 print(recipe.describe())
 
 # %% [markdown]
@@ -115,7 +116,7 @@ predicted_valid_triplets = anchor_positive_pairs * negatives_per_anchor
 ### END SOLUTION
 
 # %% tags=["check"]
-tk.exercises.lesson03.check_valid_triplets(predicted_valid_triplets, data.y_train[first])
+course.exercises.lesson03.check_valid_triplets(predicted_valid_triplets, data.y_train[first])
 
 # %% [markdown]
 # The loss finds them with two boolean masks of the batch's labels: positive pairs (same label,
@@ -150,7 +151,7 @@ def pairwise_l2(embeddings):
 
 
 # %% tags=["check"]
-tk.exercises.lesson03.check_pairwise_l2(pairwise_l2)
+course.exercises.lesson03.check_pairwise_l2(pairwise_l2)
 
 # %% [markdown]
 # ## Two baselines before any training
@@ -188,7 +189,7 @@ for name, baseline in baselines.items():
 import time
 
 steps = tk.sampling.steps_per_epoch(data.y_train, classes_per_batch, samples_per_class)
-epochs = epochs or recipe.epochs_for(steps)
+epochs = recipe.epochs_for(steps) if epochs is None else epochs
 augmenter = tk.augment.make_tf_augmenter(list(tk.recipe.BATCH_AUGMENTATIONS), seed=seed) if recipe.augment else None
 batches = tk.sampling.balanced_batches(
     data.x_train,
@@ -325,7 +326,7 @@ margin_for_half = float(candidates[np.argmin(np.abs(np.array(shares) - 0.5))])
 ### END SOLUTION
 
 # %% tags=["check"]
-tk.exercises.lesson03.check_margin_for_half(margin_for_half, batch_embeddings, data.y_train[first])
+course.exercises.lesson03.check_margin_for_half(margin_for_half, batch_embeddings, data.y_train[first])
 
 # %% [markdown]
 # ## Evaluate: test queries against the training reference

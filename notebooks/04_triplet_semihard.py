@@ -51,13 +51,13 @@ if "google.colab" in sys.modules:
 # %% tags=["parameters"]
 dataset: str = "JapaneseVowels"  # any name from tk.data.list_datasets()
 seed: int = 0  # seeds weights, batch sampling and k-means
-epochs: int = 0  # 0: set by the recipe's step budget (tk.recipe); > 0 overrides it
+epochs: int | None = None  # None: set by the recipe's step budget (tk.recipe); a number overrides it
 quick: bool = False  # True: a tiny run for CI
 results_dir: str = "runs/results"  # result records (JSON); `tslearnkit run` passes its own folder
 figures_dir: str = "runs/figures"  # figures (PNG); the committed results/ and figures/ are never touched by default
 encoder: str = "fcn"  # conv (the study's CNN), fcn, resnet or inception
-classes_per_batch: int = 0  # P, distinct classes per batch; 0: from the data (tk.recipe)
-samples_per_class: int = 0  # K, series of each class per batch; 0: from the data
+classes_per_batch: int | None = None  # P, distinct classes per batch; None: from the data (tk.recipe)
+samples_per_class: int | None = None  # K, series of each class per batch; None: from the data
 margin: float = 0.5  # hinge margin; embeddings are unit-length, so L2 distances lie in [0, 2]
 distance_metric: str = "L2"  # L2 (TFA's default), squared-L2 or angular
 learning_rate: float = 1e-3  # Adam, cosine-decayed to 5 % over training
@@ -65,8 +65,9 @@ learning_rate: float = 1e-3  # Adam, cosine-decayed to 5 % over training
 import numpy as np
 
 import tslearnkit as tk
+from tslearnkit import course
 
-lesson = tk.lesson.start(
+lesson = course.lesson.start(
     "04_triplet_semihard", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir
 )
 data = tk.data.load_dataset(dataset)
@@ -74,8 +75,8 @@ if quick:  # a small, short copy of the data: quick mode stays quick on any data
     data = tk.data.shrink(data, seed=seed)
 print(data.summary())
 recipe = tk.recipe.make_recipe(data.y_train, data.timesteps, data.channels, quick=quick)
-classes_per_batch = classes_per_batch or recipe.classes_per_batch
-samples_per_class = samples_per_class or recipe.samples_per_class
+classes_per_batch = recipe.classes_per_batch if classes_per_batch is None else classes_per_batch
+samples_per_class = recipe.samples_per_class if samples_per_class is None else samples_per_class
 print(recipe.describe())
 
 # %% [markdown]
@@ -132,7 +133,7 @@ def hardest_positive_distance(embeddings, labels):
 
 
 # %% tags=["check"]
-tk.exercises.lesson04.check_hardest_positive(hardest_positive_distance)
+course.exercises.lesson04.check_hardest_positive(hardest_positive_distance)
 
 # %% [markdown]
 # ### Exercise 4.2 — Which negative does semi-hard mining pick?
@@ -156,7 +157,7 @@ def semihard_negative(d_ap, d_an):
 
 
 # %% tags=["check"]
-tk.exercises.lesson04.check_semihard_negative(semihard_negative)
+course.exercises.lesson04.check_semihard_negative(semihard_negative)
 
 # %% [markdown]
 # ### Exercise 4.3 — Predict what the margin does
@@ -183,7 +184,7 @@ predicted_active = {
 ### END SOLUTION
 
 # %% tags=["check"]
-tk.exercises.lesson04.check_active_shares(
+course.exercises.lesson04.check_active_shares(
     predicted_active, untrained_embeddings, labels, margins=(0.0, margin, wide_margin), distance_metric=distance_metric
 )
 
@@ -223,7 +224,7 @@ for loss_name, label in (("semihard", "triplet semi-hard"), ("hard", "triplet ha
         encoder=encoder,
         classes_per_batch=classes_per_batch,
         samples_per_class=samples_per_class,
-        epochs=epochs or None,
+        epochs=epochs,
         learning_rate=learning_rate,
         seed=seed,
     )
@@ -243,7 +244,7 @@ for loss_name, label in (("semihard", "triplet semi-hard"), ("hard", "triplet ha
         idle_stop_epoch=fit.idle_stop_epoch,
     )
 steps_per_epoch = fit.steps // fit.epochs
-budget_epochs = epochs or recipe.epochs_for(steps_per_epoch)
+budget_epochs = recipe.epochs_for(steps_per_epoch) if epochs is None else epochs
 
 # %% [markdown]
 # The training losses on a log scale (they fall by decades; an epoch at exactly zero — no triplet

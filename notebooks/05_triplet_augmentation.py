@@ -46,7 +46,7 @@ if "google.colab" in sys.modules:
 # %% tags=["parameters"]
 dataset: str = "JapaneseVowels"  # any name from tk.data.list_datasets()
 seed: int = 0  # seeds the imbalance, oversampling, weights and batches
-epochs: int = 0  # training epochs per run; 0: set by the recipe's step budget (tk.recipe)
+epochs: int | None = None  # training epochs per run; None: set by the recipe's step budget (tk.recipe)
 quick: bool = False  # True: a tiny run for CI
 results_dir: str = "runs/results"  # result records (JSON); `tslearnkit run` passes its own folder
 figures_dir: str = "runs/figures"  # figures (PNG); the committed results/ and figures/ are never touched by default
@@ -63,8 +63,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import tslearnkit as tk
+from tslearnkit import course
 
-lesson = tk.lesson.start(
+lesson = course.lesson.start(
     "05_triplet_augmentation", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir
 )
 methods = methods[:1] if quick else methods
@@ -112,7 +113,7 @@ imbalance_ratio = class_sizes.max() / class_sizes[class_sizes > 0].min()
 ### END SOLUTION
 
 # %% tags=["check"]
-tk.exercises.lesson05.check_imbalance_ratio(imbalance_ratio, imbalanced.y_train)
+course.exercises.lesson05.check_imbalance_ratio(imbalance_ratio, imbalanced.y_train)
 
 # %% [markdown]
 # ## The baseline: train on the long tail as it is
@@ -155,7 +156,7 @@ def train_and_score(train, label, dataset_label=summary_label, **record_extra):
         loss_config={"margin": margin},
         recipe=recipe,
         encoder=encoder,
-        epochs=epochs or None,
+        epochs=epochs,
         seed=seed,
         verbose=0,
     )
@@ -226,7 +227,9 @@ balanced = tk.augment.oversample(imbalanced.x_train, imbalanced.y_train, method=
 ### END SOLUTION
 
 # %% tags=["check"]
-tk.exercises.lesson05.check_distinct_after_random(predicted_distinct, balanced, imbalanced.x_train, imbalanced.y_train)
+course.exercises.lesson05.check_distinct_after_random(
+    predicted_distinct, balanced, imbalanced.x_train, imbalanced.y_train
+)
 
 # %% [markdown]
 # Now every method, each on the same long-tailed training split, each scored on the same real
@@ -333,7 +336,7 @@ synthetic_share_predicted = 1 - pool_counts.sum() / (len(pool_counts) * pool_cou
 ### END SOLUTION
 
 # %% tags=["check"]
-tk.exercises.lesson05.check_leaky_synthetic_share(synthetic_share_predicted, pool.y_train)
+course.exercises.lesson05.check_leaky_synthetic_share(synthetic_share_predicted, pool.y_train)
 
 # %% [markdown]
 # Now both protocols. The leaky split is audited with the provenance record: `pooled.origin` names

@@ -46,7 +46,7 @@ if "google.colab" in sys.modules:
 # %% tags=["parameters"]
 dataset: str = "JapaneseVowels"  # any name from tk.data.list_datasets()
 seed: int = 0  # seeds views, weights, batches and k-means
-epochs: int = 0  # contrastive training epochs; 0: set by the recipe's step budget (tk.recipe)
+epochs: int | None = None  # contrastive training epochs; None: set by the recipe's step budget (tk.recipe)
 quick: bool = False  # True: a tiny run for CI
 results_dir: str = "runs/results"  # result records (JSON); `tslearnkit run` passes its own folder
 figures_dir: str = "runs/figures"  # figures (PNG); the committed results/ and figures/ are never touched by default
@@ -59,8 +59,9 @@ temperature_supcon: float = 0.1  # SupCon temperature
 import numpy as np
 
 import tslearnkit as tk
+from tslearnkit import course
 
-lesson = tk.lesson.start(
+lesson = course.lesson.start(
     "06_contrastive_clustering", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir
 )
 data = tk.data.load_dataset(dataset)
@@ -119,7 +120,7 @@ def positive_index(n):
 
 
 # %% tags=["check"]
-tk.exercises.lesson06.check_positive_index(positive_index)
+course.exercises.lesson06.check_positive_index(positive_index)
 
 # %% [markdown]
 # ### Exercise 6.2 — NT-Xent by hand
@@ -145,7 +146,7 @@ def nt_xent(z_a, z_b, temperature):
 
 
 # %% tags=["check"]
-tk.exercises.lesson06.check_nt_xent(nt_xent)
+course.exercises.lesson06.check_nt_xent(nt_xent)
 
 # %% [markdown]
 # ## Baseline: k-means on the raw series
@@ -209,7 +210,7 @@ ntxent_fit = tk.training.fit_contrastive(
     encoder=encoder,
     embedding_dim=latent_dim,
     normalize=normalize,
-    epochs=epochs or None,
+    epochs=epochs,
     seed=seed,
     verbose=2,
 )
@@ -254,7 +255,7 @@ ideal_loss = float(tk.losses.supcon_loss(ideal_labels, ideal_latent, temperature
 ### END SOLUTION
 
 # %% tags=["check"]
-tk.exercises.lesson06.check_supcon_floor(predicted_floor, ideal_loss, samples_per_class)
+course.exercises.lesson06.check_supcon_floor(predicted_floor, ideal_loss, samples_per_class)
 
 # %% [markdown]
 # ## Why the losses stop where they do
@@ -297,7 +298,7 @@ class StopNearFloor(keras.callbacks.Callback):
 
 # %%
 steps = tk.sampling.steps_per_epoch(data.y_train, classes_per_batch, samples_per_class)
-supcon_epochs = epochs or recipe.epochs_for(steps)
+supcon_epochs = recipe.epochs_for(steps) if epochs is None else epochs
 batches = tk.sampling.balanced_batches(
     data.x_train,
     data.y_train,

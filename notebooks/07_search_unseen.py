@@ -50,7 +50,7 @@ if "google.colab" in sys.modules:
 # %% tags=["parameters"]
 dataset: str = "JapaneseVowels"  # any name from tk.data.list_datasets()
 seed: int = 0  # seeds the class split, weights, batches and k-means
-epochs: int = 0  # 0: set by the recipe's step budget (tk.recipe); > 0 overrides it
+epochs: int | None = None  # None: set by the recipe's step budget (tk.recipe); a number overrides it
 quick: bool = False  # True: a tiny run for CI
 results_dir: str = "runs/results"  # result records (JSON); `tslearnkit run` passes its own folder
 figures_dir: str = "runs/figures"  # figures (PNG); the committed results/ and figures/ are never touched by default
@@ -66,8 +66,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import tslearnkit as tk
+from tslearnkit import course
 
-lesson = tk.lesson.start("07_search_unseen", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir)
+lesson = course.lesson.start(
+    "07_search_unseen", seed=seed, quick=quick, results_dir=results_dir, figures_dir=figures_dir
+)
 data = tk.data.load_dataset(dataset, standardize=False)
 if data.n_classes < tk.data.MIN_OPEN_SET_CLASSES:
     print(
@@ -192,7 +195,7 @@ def shared_class_names(labels_a, labels_b, class_names):
 
 
 # %% tags=["check"]
-tk.exercises.lesson07.check_shared_class_names(shared_class_names, y_fit, validation, split)
+course.exercises.lesson07.check_shared_class_names(shared_class_names, y_fit, validation, split)
 
 # %%
 parts = {"training": y_fit, "validation": validation["query"][1], "unseen": split.y_query}
@@ -242,7 +245,7 @@ fit_labels = np.searchsorted(training_classes, y_fit)  # 0 .. n - 1 for the clas
 fits = {}
 for head, name in (("linear", "cross-entropy"), ("cosine", "cosine softmax")):
     fits[name] = tk.training.fit_classifier(
-        x_fit, fit_labels, recipe=recipe, encoder=encoder, head=head, epochs=epochs or None, seed=seed, verbose=2
+        x_fit, fit_labels, recipe=recipe, encoder=encoder, head=head, epochs=epochs, seed=seed, verbose=2
     )
 for loss, name in (("batch_all", "triplet batch-all"), ("semihard", "triplet semi-hard"), ("hard", "triplet hard")):
     fits[name] = tk.training.fit_embedding(
@@ -252,12 +255,12 @@ for loss, name in (("batch_all", "triplet batch-all"), ("semihard", "triplet sem
         loss_config={"margin": margin},
         recipe=recipe,
         encoder=encoder,
-        epochs=epochs or None,
+        epochs=epochs,
         seed=seed,
         verbose=2,
     )
 fits["SupCon"] = tk.training.fit_embedding(
-    x_fit, y_fit, loss="supcon", recipe=recipe, encoder=encoder, epochs=epochs or None, seed=seed, verbose=2
+    x_fit, y_fit, loss="supcon", recipe=recipe, encoder=encoder, epochs=epochs, seed=seed, verbose=2
 )
 
 # %% [markdown]
@@ -428,11 +431,11 @@ else:
 from pathlib import Path
 
 records_path = Path(benchmark_records)
-benchmark = tk.open_set_benchmark.load_open_set_records(records_path) if records_path.is_dir() else []
+benchmark = course.open_set_benchmark.load_open_set_records(records_path) if records_path.is_dir() else []
 if benchmark:
-    fig = tk.plots.plot_open_set_curves(benchmark)
+    fig = course.open_set_figure.plot_open_set_curves(benchmark)
     lesson.figure(fig, "open_set_curves")
-    benchmark_findings = tk.open_set_benchmark.open_set_findings(benchmark)
+    benchmark_findings = course.open_set_benchmark.open_set_findings(benchmark)
     for line in benchmark_findings:
         print(line)
 else:
@@ -497,7 +500,7 @@ def recall_at_k(neighbours, query_labels):
 
 
 # %% tags=["check"]
-tk.exercises.lesson07.check_recall_at_k(
+course.exercises.lesson07.check_recall_at_k(
     recall_at_k, found, split.y_query, recall_at_1_is_p_at_1, unseen[best]["precision_at_1"]
 )
 
@@ -528,7 +531,9 @@ hits_after = float(np.mean(grown.query(new_queries, k=1).labels[:, 0] == new_cla
 ### END SOLUTION
 
 # %% tags=["check"]
-tk.exercises.lesson07.check_new_class(predicted_hits_before, hits_before, hits_after, grown, reloaded, split, new_class)
+course.exercises.lesson07.check_new_class(
+    predicted_hits_before, hits_before, hits_after, grown, reloaded, split, new_class
+)
 
 # %% [markdown]
 # ## What this run shows

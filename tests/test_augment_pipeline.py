@@ -1,4 +1,4 @@
-"""Tests for tslearnkit.augment.pipeline: the tf_* wrappers and tf.data makers."""
+"""Tests for tslearnkit.augment.pipeline: tf_apply_augmentations and the tf.data makers."""
 
 import numpy as np
 import pytest
@@ -14,20 +14,20 @@ from tslearnkit import augment
 @pytest.mark.parametrize("name", augment.AUGMENTATIONS)
 def test_tf_zero_strength_is_exact_identity(name):
     x = smooth_series(5, timesteps=40, channels=2)
-    out = getattr(augment, f"tf_{name}")(tf.constant(x), **ZERO_STRENGTH[name], seed=3)
+    out = augment.tf_apply_augmentations(tf.constant(x), [(name, ZERO_STRENGTH[name])], seed=3)
     assert out.dtype == tf.float32 and out.shape == x.shape
     np.testing.assert_array_equal(out.numpy(), x)
 
 
 @pytest.mark.parametrize("name", augment.AUGMENTATIONS)
 def test_tf_version_runs_the_numpy_function_on_the_stateless_seed(name):
-    # One implementation: tf_<name> with seed (a, b) is <name> with default_rng((a, b)).
+    # One implementation: in TensorFlow with seed (a, b) it is <name> with default_rng((a, b)).
     x = smooth_series(4, timesteps=33, channels=2)
     seed = np.array([7, 2**40 + 3], np.int64)
     expected = getattr(augment, name)(x, seed=np.random.default_rng(seed.view(np.uint64)))
-    actual = getattr(augment, f"tf_{name}")(tf.constant(x), seed=tf.constant(seed))
+    actual = augment.tf_apply_augmentations(tf.constant(x), [name], seed=tf.constant(seed))
     np.testing.assert_array_equal(actual.numpy(), expected)
-    in_graph = tf.function(lambda v: getattr(augment, f"tf_{name}")(v, seed=tf.constant(seed)))
+    in_graph = tf.function(lambda v: augment.tf_apply_augmentations(v, [name], seed=tf.constant(seed)))
     np.testing.assert_array_equal(in_graph(tf.constant(x)).numpy(), expected)
 
 
@@ -55,7 +55,10 @@ def test_tf_augmenter_runs_inside_dataset_map_with_fresh_randomness_per_epoch():
 @pytest.mark.parametrize("name", augment.AUGMENTATIONS)
 def test_each_tf_augmentation_maps_over_single_series_and_batches(name):
     x = smooth_series(6, timesteps=24, channels=2)
-    tf_fn = getattr(augment, f"tf_{name}")
+
+    def tf_fn(values):
+        return augment.tf_apply_augmentations(values, [name])
+
     per_series = tf.data.Dataset.from_tensor_slices(x).map(lambda s: tf_fn(s))
     batched = tf.data.Dataset.from_tensor_slices(x).batch(4).map(lambda b: tf_fn(b))
     singles = np.stack([s.numpy() for s in per_series])
@@ -67,8 +70,7 @@ def test_each_tf_augmentation_maps_over_single_series_and_batches(name):
 
 def test_tf_two_views_works_as_fit_contrastives_views_function():
     x = smooth_series(8, timesteps=24, channels=2)
-    tf.random.set_seed(0)
-    dataset = tf.data.Dataset.from_tensor_slices(x).batch(4).map(augment.tf_two_views)
+    dataset = tf.data.Dataset.from_tensor_slices(x).batch(4).map(augment.make_tf_two_views(seed=0))
     for view_a, view_b in dataset:
         assert view_a.shape == view_b.shape == (4, 24, 2) and view_a.dtype == tf.float32
         assert not np.allclose(view_a.numpy(), view_b.numpy())
@@ -81,10 +83,11 @@ def test_tf_two_views_works_as_fit_contrastives_views_function():
 def test_tf_stateless_seed_is_deterministic_and_float64_is_kept():
     x = tf.constant(smooth_series(3, timesteps=20, channels=2), tf.float64)
     seed = tf.constant([4, 2], tf.int64)
-    a = augment.tf_random_augment(x, seed=seed)
-    np.testing.assert_array_equal(a.numpy(), augment.tf_random_augment(x, seed=seed).numpy())
+    chain = augment.CONTRASTIVE_AUGMENTATIONS
+    a = augment.tf_apply_augmentations(x, chain, seed=seed)
+    np.testing.assert_array_equal(a.numpy(), augment.tf_apply_augmentations(x, chain, seed=seed).numpy())
     assert a.dtype == tf.float64
-    assert not np.allclose(a.numpy(), augment.tf_random_augment(x, seed=[4, 3]).numpy())
+    assert not np.allclose(a.numpy(), augment.tf_apply_augmentations(x, chain, seed=[4, 3]).numpy())
 
 
 def test_tf_draws_within_a_chain_are_independent():

@@ -9,6 +9,7 @@ from augment_helpers import (
 from scipy.interpolate import CubicSpline
 
 from tslearnkit import augment
+from tslearnkit.augment import transforms
 
 
 @pytest.mark.parametrize("name", augment.AUGMENTATIONS)
@@ -121,7 +122,7 @@ def test_spline_basis_is_scipys_natural_cubic_spline():
             expected = np.interp(np.arange(timesteps), knot_positions, values)
         else:
             expected = CubicSpline(knot_positions, values, bc_type="natural")(np.arange(timesteps))
-        basis = augment._spline_basis(timesteps, knots)
+        basis = transforms._spline_basis(timesteps, knots)
         np.testing.assert_allclose(basis @ values, expected, atol=1e-12)
 
 

@@ -4,7 +4,8 @@ and the words of its message: the argument, the value, what is allowed."""
 import numpy as np
 import pytest
 
-from tslearnkit import augment, checks, data, losses, metrics, models, recipe, results, sampling, training
+from tslearnkit import augment, checks, data, losses, metrics, models, recipe, sampling, training
+from tslearnkit.course import results
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(20, 10, 2)).astype(np.float32)
@@ -280,3 +281,9 @@ def test_a_results_dir_that_is_a_file_is_named(tmp_path):
     target.write_text("not a folder")
     with pytest.raises(ValueError, match=r"results_dir '.*results' is a file, not a folder"):
         results.save_result(target, lesson="l", method="m", dataset="d", seed=0, metrics={}, epochs=1, wall_time_s=0.0)
+    inside = target / "lesson01"  # a folder to create under a file
+    with pytest.raises(
+        ValueError, match=r"results_dir '.*lesson01' cannot be created: '.*results' on its path is a file"
+    ):
+        results.save_result(inside, lesson="l", method="m", dataset="d", seed=0, metrics={}, epochs=1, wall_time_s=0.0)
+    assert target.read_text() == "not a folder"

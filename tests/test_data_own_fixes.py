@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from test_data_own_files import corrupt_project_archive  # a damaged .tar.xz, built once
 
-from tslearnkit import cli, data
+from tslearnkit import data
+from tslearnkit.course import cli
 
 HEADER = "ID_TimeSeries,Values,Label_multi,Label_binary\n"
 

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tslearnkit import cli, data
+from tslearnkit import data
+from tslearnkit.course import cli
 
 RNG = np.random.default_rng(2)
 SERIES = [RNG.normal(4.0, 3.0, size=(n, 3)) for n in (30, 44, 37, 52, 41, 33, 48, 39, 35, 50)]

@@ -13,7 +13,7 @@ LESSONS = [f"lesson{n:02d}" for n in range(1, 8)]
 
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_every_check_is_tested_against_a_wrong_answer(lesson):
-    module = importlib.import_module(f"tslearnkit.exercises.{lesson}")
+    module = importlib.import_module(f"tslearnkit.course.exercises.{lesson}")
     checks = [name for name, fn in inspect.getmembers(module, inspect.isfunction) if name.startswith("check_")]
     assert len(checks) >= 3, f"{lesson} has {len(checks)} checks; every lesson has three exercises"
     test_file = TESTS / f"test_exercises_{lesson}.py"

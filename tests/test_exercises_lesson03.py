@@ -4,7 +4,7 @@ with feedback that says what to look at."""
 import numpy as np
 import pytest
 
-from tslearnkit.exercises import NotYet, lesson03
+from tslearnkit.course.exercises import NotYet, lesson03
 
 P, K = 4, 5
 PK_LABELS = np.repeat(np.arange(P), K)  # a P×K batch

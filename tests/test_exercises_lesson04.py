@@ -4,7 +4,7 @@ with feedback that says what to look at."""
 import numpy as np
 import pytest
 
-from tslearnkit.exercises import NotYet, lesson04
+from tslearnkit.course.exercises import NotYet, lesson04
 
 
 # --------------------------------------------------------------------------- 4.1

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import tslearnkit as tk
-from tslearnkit.exercises import NotYet, lesson05
+from tslearnkit.course.exercises import NotYet, lesson05
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import tslearnkit as tk
-from tslearnkit.exercises import NotYet, lesson07
+from tslearnkit.course.exercises import NotYet, lesson07
 
 TIMESTEPS, CHANNELS = 12, 2
 

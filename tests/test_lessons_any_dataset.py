@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tslearnkit import cli, data, results
+from tslearnkit import data
+from tslearnkit.course import cli, results
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tslearnkit import cli, results
+from tslearnkit.course import cli, results
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -151,7 +151,7 @@ def quick_run(tmp_path_factory):
     """Every lesson's *instructor* notebook (the lesson with its answers, as `tslearnkit workshop`
     writes it), executed in quick mode the way `tslearnkit run` does."""
     pytest.importorskip("papermill")
-    from tslearnkit.workshop import build_workshop
+    from tslearnkit.course.workshop import build_workshop
 
     out = tmp_path_factory.mktemp("quick")
     figures = out / "figs"
@@ -281,7 +281,7 @@ def test_failing_lesson_is_named_with_its_cell(tmp_path):
 
 
 def test_readme_benchmark_tables_equal_the_committed_benchmark_records():
-    from tslearnkit.benchmark import benchmark_tables
+    from tslearnkit.course.benchmark import benchmark_tables
 
     readme = (ROOT / "README.md").read_text()
     committed = cli.readme_section(readme, cli.BENCHMARK_MARKERS)
@@ -317,14 +317,14 @@ def test_readme_benchmark_findings_equal_the_sentences_computed_from_the_records
 
 
 def test_lesson_headers_and_readme_take_run_times_from_one_measured_source():
-    from tslearnkit import runtimes
+    from tslearnkit.course import runtimes
 
-    times = runtimes.load_times(ROOT / "bench" / "lesson_times.json")
+    times = runtimes.load_times(ROOT / "results" / "lesson_times.json")
     for lesson in cli.LESSONS:
         header = runtimes.HEADER.search((NOTEBOOKS / f"{lesson}.py").read_text())
         assert header, f"{lesson}.py has no **Runtime:** header line"
         assert header.group() == runtimes.header_line(times.get(lesson, {}).get("full")), (
-            f"{lesson}'s runtime line differs from bench/lesson_times.json: run `python bench/lessons.py --write`"
+            f"{lesson}'s runtime line differs from results/lesson_times.json: run `python bench/lessons.py --write`"
         )
     readme = (ROOT / "README.md").read_text()
     assert cli.readme_section(readme, runtimes.README_MARKERS) == runtimes.times_markdown(times).strip()

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import tslearnkit as tk
-from tslearnkit import open_set_benchmark as osb
+from tslearnkit import course
+from tslearnkit.course import open_set_benchmark as osb
 
 
 def _dataset(n_classes=6, per_class=8, timesteps=20, channels=2, seed=0):
@@ -156,18 +157,18 @@ def test_figure_draws_a_panel_per_dataset_and_the_dtw_level(tmp_path):
     records = _synthetic_records() + [
         {**r, "source_dataset": "E"} for r in _synthetic_records() if r["method"] != "1-NN DTW (raw)"
     ]
-    fig = tk.plots.plot_open_set_curves(records)
+    fig = course.open_set_figure.plot_open_set_curves(records)
     axes = [ax for ax in fig.axes if ax.get_title()]
     assert [ax.get_title() for ax in axes] == ["D", "E"]
     dashed = [line for line in axes[0].get_lines() if line.get_linestyle() == "--"]
     assert len(dashed) == 1 and dashed[0].get_ydata()[0] == pytest.approx(0.705)
     assert not [line for line in axes[1].get_lines() if line.get_linestyle() == "--"]
     with pytest.raises(ValueError, match="no open-set benchmark record"):
-        tk.plots.plot_open_set_curves([])
+        course.open_set_figure.plot_open_set_curves([])
 
 
 def test_cli_quick_open_set_benchmark_writes_records_that_carry_the_protocol(tmp_path, capsys):
-    from tslearnkit.cli import main
+    from tslearnkit.course.cli import main
 
     out = tmp_path / "os"
     argv = ["benchmark", "--protocol", "open-set", "--quick", "--datasets", "JapaneseVowels", "--draws", "1"]
@@ -208,7 +209,7 @@ def test_cosine_head_scores_the_angle_and_gives_unit_embeddings():
 def test_readme_open_set_table_and_findings_equal_the_committed_records():
     from pathlib import Path
 
-    from tslearnkit import cli
+    from tslearnkit.course import cli
 
     root = Path(__file__).resolve().parent.parent
     records = osb.load_open_set_records(root / "results" / "open_set")

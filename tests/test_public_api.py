@@ -1,49 +1,152 @@
-"""Every public name the package had before its modules were split (issue 15) is still importable
-from the same ``tk.<module>`` path, plus ``embedding_scores`` which lessons used from training."""
+"""The package's shape: the names the lessons and the README call exist where they call them, the
+teaching API never imports the course tooling, and no module reaches into another package's
+private names."""
 
+import ast
 import importlib
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-BEFORE_THE_SPLIT = {
-    "data": "DEFAULT_DATASET TimeSeriesDataset ChannelStats list_datasets load_dataset load_project_csv standardize "
-    "stratified_split stratified_split_indices pad_series check_series check_labels",
-    "sampling": "balanced_batches balanced_batch_indices steps_per_epoch shuffled_batches shuffled_steps_per_epoch",
-    "augment": "AUGMENTATIONS CONTRASTIVE_AUGMENTATIONS OVERSAMPLE_AUGMENTATIONS OVERSAMPLE_METHODS STUDY_CLASS_COUNTS "
-    "OversampleResult jitter scaling magnitude_warp time_warp window_slice window_warp random_crop apply_augmentations "
-    "random_augment two_views tf_jitter tf_scaling tf_magnitude_warp tf_time_warp tf_window_slice tf_window_warp "
-    "tf_random_crop tf_apply_augmentations tf_random_augment tf_two_views make_tf_augmenter make_tf_two_views "
-    "reference_walk oversample oversample_dataset make_imbalanced long_tail_ratios",
-    "models": "ENCODERS build_encoder conv_encoder fcn_encoder resnet_encoder inception_encoder embedding_model "
-    "classifier_model",
-    "losses": "DISTANCE_METRICS NTXentLoss SupConLoss TripletBatchAllLoss TripletHardLoss TripletSemiHardLoss "
-    "nt_xent_loss pairwise_distances supcon_loss triplet_batch_all_loss triplet_hard_loss triplet_semihard_loss",
-    "metrics": "METRIC_NAMES KNN_METRIC_NAMES CLUSTERING_METRIC_NAMES retrieval_metrics "
-    "retrieval_metrics_from_distances "
-    "knn_accuracy kmeans_cluster_labels RetrievalMetricsCallback",
-    "training": "FitResult LOSSES fit_classifier fit_embedding fit_contrastive embed evaluate_embedding "
-    "resolve_verbose "
-    "active_triplet_fraction ActiveTripletsCallback cluster_scores embedding_scores",
-    "results": "REQUIRED_FIELDS DEFAULT_TABLE_METRICS save_result load_results validate_record results_table "
-    "table_markdown",
-    "plots": "save_figure plot_series plot_class_distribution plot_embeddings plot_train_test_embeddings "
-    "plot_dataset_embeddings plot_history plot_latent_clusters plot_results project_2d",
-    "baselines": "raw_distances nearest_neighbour_scores",
-    "lesson": "Lesson start",
-    "cli": "run_lessons build_table update_readme make_parser main",
-}
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "tslearnkit"
+TEACHING = (
+    "data",
+    "sampling",
+    "recipe",
+    "augment",
+    "models",
+    "losses",
+    "metrics",
+    "callbacks",
+    "training",
+    "search",
+    "plots",
+    "baselines",
+    "selection",
+)
+USERS = sorted(ROOT.glob("notebooks/0*.py")) + [ROOT / "README.md"]
 
 
-@pytest.mark.parametrize("module", sorted(BEFORE_THE_SPLIT))
-def test_public_names_still_importable(module):
+def used_names() -> dict[str, set[str]]:
+    """``{"training": {"fit_embedding", ...}, "course.lesson": {"start"}, ...}`` from every
+    ``tk.<module>.<name>`` and ``course.<module>.<name>`` the lessons and the README write."""
+    used: dict[str, set[str]] = {}
+    for path in USERS:
+        text = path.read_text()
+        for prefix, module, name in re.findall(
+            r"\b(tk|course)\.([a-z_0-9]+)\.([A-Za-z_][A-Za-z_0-9]*)(?![A-Za-z_0-9*])", text
+        ):
+            key = module if prefix == "tk" else f"course.{module}"
+            used.setdefault(key, set()).add(name)
+    return used
+
+
+def test_the_lessons_use_the_public_api_at_all():
+    used = used_names()
+    assert {"data", "training", "losses", "course.lesson", "course.exercises"} <= set(used)
+
+
+@pytest.mark.parametrize("module", sorted(used_names()))
+def test_every_name_the_lessons_and_readme_call_exists(module):
     mod = importlib.import_module(f"tslearnkit.{module}")
-    missing = [name for name in BEFORE_THE_SPLIT[module].split() if not hasattr(mod, name)]
-    assert not missing, f"tslearnkit.{module} lost {missing}"
+    missing = [name for name in sorted(used_names()[module]) if not hasattr(mod, name)]
+    assert not missing, f"tslearnkit.{module} has no {missing} (used in the lessons or the README)"
+
+
+def package_modules():
+    return sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports(path: Path):
+    """``(module imported, names imported)`` of every import in ``path``, relative ones resolved."""
+    here = module_name(path)
+    package = here if path.name == "__init__.py" else here.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            yield target, [alias.name for alias in node.names]
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, []
+
+
+def is_private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def folder_of(module: str) -> str:
+    """The package (folder) a module or name lives in: ``tslearnkit.losses.triplet`` → ``tslearnkit.losses``."""
+    path = ROOT / module.replace(".", "/")
+    return module if path.is_dir() else module.rpartition(".")[0]
+
+
+def test_no_module_imports_a_private_name_from_another_package():
+    offences = []
+    for path in package_modules():
+        mine = folder_of(module_name(path)) if path.name != "__init__.py" else module_name(path)
+        for target, names in imports(path):
+            if not target.startswith("tslearnkit"):
+                continue
+            for name in names or [""]:
+                full = f"{target}.{name}" if name else target
+                if (ROOT / full.replace(".", "/")).is_dir() or (ROOT / (full.replace(".", "/") + ".py")).is_file():
+                    owner, private = folder_of(full), is_private(full.rpartition(".")[2])
+                else:  # a name defined in module `target`
+                    owner, private = (
+                        folder_of(target),
+                        is_private(name) or is_private(target.rpartition(".")[2]),
+                    )
+                if private and owner != mine:
+                    offences.append(f"{module_name(path)} imports {full}")
+    assert not offences, offences
+
+
+def test_no_private_reexport_lists():
+    holders = [str(p.relative_to(ROOT)) for p in package_modules() if "_PRIVATE_REEXPORTS" in p.read_text()]
+    assert not holders
+
+
+def test_the_teaching_api_never_imports_the_course_tooling():
+    offences = [
+        f"{module_name(path)} imports {target}"
+        for path in package_modules()
+        if "course" not in path.relative_to(PACKAGE).parts and path.name != "__main__.py"  # the command
+        for target, names in imports(path)
+        if target.startswith("tslearnkit.course") or (target == "tslearnkit" and "course" in names)
+    ]
+    assert not offences, offences
+    code = (
+        "import sys, tslearnkit as tk\n"
+        f"for name in {TEACHING!r}: getattr(tk, name)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('tslearnkit.course')))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert loaded.stdout.strip() == "[]", loaded.stdout
+
+
+def test_nothing_in_the_package_reads_the_repository_bench_folder():
+    readers = [
+        str(p.relative_to(ROOT))
+        for p in package_modules()
+        if re.search(r"""["']bench["']|parent\s*/\s*["']bench""", p.read_text())
+    ]
+    assert not readers
 
 
 def test_no_module_holds_two_concepts_by_size():
-    from pathlib import Path
-
-    package = Path(importlib.import_module("tslearnkit").__file__).parent
-    sizes = {str(p.relative_to(package)): len(p.read_text().splitlines()) for p in package.rglob("*.py")}
+    sizes = {str(p.relative_to(PACKAGE)): len(p.read_text().splitlines()) for p in package_modules()}
     assert max(sizes.values()) <= 500, sorted(sizes.items(), key=lambda kv: -kv[1])[:3]

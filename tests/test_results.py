@@ -1,11 +1,11 @@
-"""tslearnkit.results: record round trip, validation, atomic writes, the mean ± std table."""
+"""tslearnkit.course.results: record round trip, validation, atomic writes, the mean ± std table."""
 
 import json
 
 import numpy as np
 import pytest
 
-from tslearnkit import results
+from tslearnkit.course import results
 
 
 def _save(folder, seed, p1, method="semi-hard", **extra):
@@ -145,7 +145,7 @@ def test_file_permissions_follow_the_umask(tmp_path):
 _WRITER = """
 import sys
 import numpy as np
-from tslearnkit import results
+from tslearnkit.course import results
 folder = sys.argv[1]
 print("ready", flush=True)
 i = 0
@@ -221,7 +221,7 @@ def test_findings_call_a_gap_inside_one_std_a_tie():
 def test_every_record_says_which_keras_backend_computed_it(tmp_path):
     import keras
 
-    from tslearnkit.results import save_result
+    from tslearnkit.course.results import save_result
 
     path = save_result(
         tmp_path,

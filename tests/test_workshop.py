@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tslearnkit import cli, workshop
+from tslearnkit.course import cli, workshop
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -40,7 +40,7 @@ def _solution_blocks(notebook):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("workshop")
-    return out, workshop.build_workshop(out, NOTEBOOKS, cli.LESSONS, timings=ROOT / "bench" / "lesson_times.json")
+    return out, workshop.build_workshop(out, NOTEBOOKS, cli.LESSONS, timings=ROOT / "results" / "lesson_times.json")
 
 
 @pytest.mark.parametrize("name", cli.LESSONS)
@@ -51,7 +51,7 @@ def test_every_lesson_has_at_least_three_checked_exercises_one_against_the_packa
     assert [e.number.split(".")[0] for e in found] == [str(int(name[:2]))] * len(found), "numbered by lesson"
     assert any("tk." in line for line in _solution_lines(notebook)), f"{name}: no exercise uses the package"
     checks = [c.source for c in notebook.cells if workshop.CHECK_TAG in c.metadata.get("tags", [])]
-    assert all(f"tk.exercises.lesson{name[:2]}.check_" in source for source in checks)
+    assert all(f"course.exercises.lesson{name[:2]}.check_" in source for source in checks)
 
 
 def test_workshop_writes_both_notebooks_of_every_lesson_and_the_agenda(built):
@@ -62,7 +62,7 @@ def test_workshop_writes_both_notebooks_of_every_lesson_and_the_agenda(built):
         assert f"`{name}`" in agenda
         for exercise in workshop.exercises(_lesson(name)):
             assert f"**{exercise.number}** {exercise.title}" in agenda
-    assert "not measured" not in agenda, "bench/lesson_times.json should hold a full-run time for every lesson"
+    assert "not measured" not in agenda, "results/lesson_times.json should hold a full-run time for every lesson"
 
 
 @pytest.mark.parametrize("name", cli.LESSONS)
@@ -81,7 +81,7 @@ def test_no_solution_code_reaches_a_student_notebook(built, name):
     for block in _solution_blocks(_lesson(name)):
         assert squeeze(block) not in squeeze(text), f"a whole answer of {name} reaches its student notebook"
     assert workshop.BEGIN not in text and workshop.END not in text
-    assert len(tagged) >= 3 and all("raise tk.exercises.YourTurn(" in c.source for c in tagged)
+    assert len(tagged) >= 3 and all("raise course.exercises.YourTurn(" in c.source for c in tagged)
     assert not any(workshop.SOLUTION_TAG in c.metadata.get("tags", []) for c in student.cells)
 
 
@@ -117,7 +117,7 @@ def test_the_placeholder_keeps_a_functions_signature_and_indentation():
     source = "def f(x):\n    ### BEGIN SOLUTION\n    return x + 1\n    ### END SOLUTION\n"
     assert workshop._replace_solutions(source, "3.2").splitlines() == [
         "def f(x):",
-        '    raise tk.exercises.YourTurn("3.2")  # replace this line with your answer',
+        '    raise course.exercises.YourTurn("3.2")  # replace this line with your answer',
     ]
 
 

@@ -2,7 +2,9 @@
 
 One import serves the lessons: ``import tslearnkit as tk`` then ``tk.data.load_dataset()``,
 ``tk.losses.TripletSemiHardLoss()``, ``tk.training.fit_embedding(...)`` and so on. Submodules
-load on first use, so ``import tslearnkit`` alone does not start TensorFlow.
+load on first use, so ``import tslearnkit`` alone does not start TensorFlow. The course tooling
+(lesson records, exercise checks, benchmarks, workshop, the ``tslearnkit`` command) lives apart in
+:mod:`tslearnkit.course`, which this teaching API never imports.
 """
 
 from __future__ import annotations
@@ -22,21 +24,17 @@ _SUBMODULES = (
     "callbacks",
     "progress",
     "training",
-    "results",
     "plots",
     "baselines",
-    "open_set_benchmark",
     "selection",
     "search",
-    "lesson",
-    "exercises",
-    "cli",
+    "checks",
 )
 
 __all__ = [*_SUBMODULES, "__version__", "environment"]
 
 
-_WITHOUT_TENSORFLOW = ("data", "recipe", "results", "cli", "exercises", "open_set_benchmark")
+_WITHOUT_TENSORFLOW = ("data", "recipe", "checks")
 
 
 def __getattr__(name: str):

@@ -1,5 +1,5 @@
 """``python -m tslearnkit`` is the same as the ``tslearnkit`` command."""
 
-from .cli import main
+from .course.cli import main
 
 raise SystemExit(main())

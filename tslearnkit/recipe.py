@@ -166,7 +166,7 @@ def make_recipe(y_train, timesteps: int, channels: int = 1, *, quick: bool = Fal
         quick: a tiny step budget for CI smoke runs.
         open_set: the model will search classes it never saw: no validation share (it would
             hold out *series* of the training classes and choose the weights for them; open-set
-            choices are made on validation *classes*, see :mod:`tslearnkit.open_set_benchmark`).
+            choices are made on validation *classes*, see :mod:`tslearnkit.course.open_set_benchmark`).
 
     Returns:
         A :class:`Recipe`.

@@ -26,11 +26,11 @@ the strength parameter in brackets, 0 = identity)
 One implementation, two entry points
     Each augmentation is written once, on NumPy (``transforms``): ``jitter(x, sigma, seed=...)``
     takes NumPy arrays (seed: an int, a ``np.random.Generator`` or ``None``).
-    ``tf_jitter(x, sigma, seed=...)`` (``pipeline``) runs the same NumPy code inside
-    ``tf.numpy_function``, usable in ``tf.function`` and ``tf.data.Dataset.map`` (seed: an int,
-    a shape-``(2,)`` stateless seed tensor, or ``None`` for TensorFlow's global seeded RNG).
+    ``tf_apply_augmentations(x, ["jitter"], seed=...)`` (``pipeline``) runs the same NumPy code
+    inside ``tf.numpy_function``, usable in ``tf.function`` and ``tf.data.Dataset.map`` (seed: an
+    int, a shape-``(2,)`` stateless seed tensor, or ``None`` for TensorFlow's global seeded RNG).
     :func:`make_tf_augmenter` returns a ``dataset.map``-ready function that draws fresh
-    randomness for every batch; :func:`tf_two_views` makes the two views of contrastive
+    randomness for every batch; :func:`make_tf_two_views` makes the two views of contrastive
     training.
 
 Where things live
@@ -47,8 +47,6 @@ from ..data.shaping import STUDY_CLASS_COUNTS, long_tail_ratios, make_imbalanced
 from .chain import (
     AUGMENTATIONS,
     CONTRASTIVE_AUGMENTATIONS,
-    _augmentation_defaults,
-    _parse_augmentations,
     apply_augmentations,
     random_augment,
     two_views,
@@ -65,27 +63,11 @@ from .pipeline import (
     make_tf_stacked_views,
     make_tf_two_views,
     tf_apply_augmentations,
-    tf_jitter,
-    tf_magnitude_warp,
-    tf_random_augment,
-    tf_random_crop,
-    tf_scaling,
-    tf_time_warp,
-    tf_two_views,
-    tf_window_slice,
-    tf_window_warp,
 )
 from .reference_walk import (
-    _REFERENCE_WALK_CHUNK,
-    _draw_reference_walk_noise,
-    _reference_walk_from_noise,
-    _reflect_time_index,
-    _uniform_from_uint16,
     reference_walk,
 )
 from .transforms import (
-    KERNELS,
-    _spline_basis,
     jitter,
     magnitude_warp,
     random_crop,
@@ -112,16 +94,7 @@ __all__ = [
     "apply_augmentations",
     "random_augment",
     "two_views",
-    "tf_jitter",
-    "tf_scaling",
-    "tf_magnitude_warp",
-    "tf_time_warp",
-    "tf_window_slice",
-    "tf_window_warp",
-    "tf_random_crop",
     "tf_apply_augmentations",
-    "tf_random_augment",
-    "tf_two_views",
     "make_tf_augmenter",
     "make_tf_two_views",
     "make_tf_stacked_views",
@@ -131,15 +104,3 @@ __all__ = [
     "make_imbalanced",
     "long_tail_ratios",
 ]
-
-_PRIVATE_REEXPORTS = (  # used by tests and bench/augment.py as `augment._name`
-    KERNELS,
-    _REFERENCE_WALK_CHUNK,
-    _augmentation_defaults,
-    _draw_reference_walk_noise,
-    _parse_augmentations,
-    _reference_walk_from_noise,
-    _reflect_time_index,
-    _spline_basis,
-    _uniform_from_uint16,
-)

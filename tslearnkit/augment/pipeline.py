@@ -80,59 +80,8 @@ def tf_apply_augmentations(x, augmentations, *, seed=None):
     return out
 
 
-def tf_jitter(x, sigma: float = 0.03, *, seed=None):
-    """TensorFlow :func:`jitter`; ``seed`` as in :func:`tf_apply_augmentations`."""
-    return tf_apply_augmentations(x, [("jitter", {"sigma": sigma})], seed=seed)
-
-
-def tf_scaling(x, sigma: float = 0.1, *, seed=None):
-    """TensorFlow :func:`scaling`; ``seed`` as in :func:`tf_apply_augmentations`."""
-    return tf_apply_augmentations(x, [("scaling", {"sigma": sigma})], seed=seed)
-
-
-def tf_magnitude_warp(x, sigma: float = 0.2, knots: int = 4, *, seed=None):
-    """TensorFlow :func:`magnitude_warp`; ``seed`` as in :func:`tf_apply_augmentations`."""
-    params = {"sigma": sigma, "knots": knots}
-    return tf_apply_augmentations(x, [("magnitude_warp", params)], seed=seed)
-
-
-def tf_time_warp(x, sigma: float = 0.2, knots: int = 4, *, seed=None):
-    """TensorFlow :func:`time_warp`; ``seed`` as in :func:`tf_apply_augmentations`."""
-    return tf_apply_augmentations(x, [("time_warp", {"sigma": sigma, "knots": knots})], seed=seed)
-
-
-def tf_window_slice(x, cut_fraction: float = 0.1, *, seed=None):
-    """TensorFlow :func:`window_slice`; ``seed`` as in :func:`tf_apply_augmentations`."""
-    params = {"cut_fraction": cut_fraction}
-    return tf_apply_augmentations(x, [("window_slice", params)], seed=seed)
-
-
-def tf_window_warp(x, window_fraction: float = 0.1, scales=(0.5, 2.0), *, seed=None):
-    """TensorFlow :func:`window_warp`; ``seed`` as in :func:`tf_apply_augmentations`."""
-    params = {"window_fraction": window_fraction, "scales": scales}
-    return tf_apply_augmentations(x, [("window_warp", params)], seed=seed)
-
-
-def tf_random_crop(x, max_cut: float = 0.2, *, seed=None):
-    """TensorFlow :func:`random_crop`; ``seed`` as in :func:`tf_apply_augmentations`."""
-    return tf_apply_augmentations(x, [("random_crop", {"max_cut": max_cut})], seed=seed)
-
-
-def tf_random_augment(x, *, seed=None, augmentations=CONTRASTIVE_AUGMENTATIONS):
-    """TensorFlow :func:`random_augment`; ``seed`` as in :func:`tf_apply_augmentations`."""
-    return tf_apply_augmentations(x, augmentations, seed=seed)
-
-
-def tf_two_views(x, *, seed=None, augmentations=CONTRASTIVE_AUGMENTATIONS):
-    """TensorFlow :func:`two_views`: two independent augmentations of a batch.
-
-    With the default ``seed=None`` every call draws fresh randomness from TensorFlow's global
-    seeded RNG, so ``views = tf_two_views`` can be called as ``views(x_batch)`` inside
-    ``dataset.map`` (as :func:`tslearnkit.training.fit_contrastive` does).
-
-    Returns:
-        ``(view_a, view_b)`` tensors of the shape and dtype of ``x``.
-    """
+def _two_views(x, seed, augmentations):
+    """Two independent augmentations of a batch under one stateless seed: ``(view_a, view_b)``."""
     import tensorflow as tf
 
     seeds = tf.random.experimental.stateless_split(_stateless_seed(seed), 2)
@@ -197,7 +146,7 @@ def make_tf_two_views(seed: int | None = None, augmentations=CONTRASTIVE_AUGMENT
     next_seed = _batch_seed_source(seed)
 
     def views(x, *rest):
-        pair = tf_two_views(x, seed=next_seed(), augmentations=augmentations)
+        pair = _two_views(x, next_seed(), augmentations)
         return (pair, *rest) if rest else pair
 
     return views

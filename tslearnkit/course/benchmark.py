@@ -46,7 +46,7 @@ def run_method(method: str, data, recipe, *, seed: int = 0, quick: bool = False,
         ``(metrics, extra)``: ``metrics`` for the record (``train_seconds`` included),
         ``extra`` fields that say how it was computed (epochs, steps, DTW plan).
     """
-    from . import baselines, training
+    from .. import baselines, training
 
     if method not in METHODS:
         raise ValueError(f"method must be one of {list(METHODS)}; got {method!r}")
@@ -66,7 +66,7 @@ def run_method(method: str, data, recipe, *, seed: int = 0, quick: bool = False,
         if method == "dtw":
             extra["dtw_plan"] = plan.describe()
     elif method == "cv_choice":
-        from .selection import cross_validated_choice
+        from ..selection import cross_validated_choice
 
         choice = cross_validated_choice(data.x_train, data.y_train, loss="semihard", quick=quick, seed=seed)
         extra.update(chosen=choice.chosen, cv_map_at_r={c: choice.mean(c) for c in choice.fold_scores})
@@ -139,8 +139,8 @@ def run_benchmark(
     Returns:
         The folder of result records (``out / "results"``).
     """
-    from . import data as data_module
-    from .recipe import make_recipe
+    from .. import data as data_module
+    from ..recipe import make_recipe
     from .results import save_result
 
     out = Path(out)

@@ -181,7 +181,7 @@ def build_table(results_dir: Path, metrics=None) -> str:
 
 def build_findings(results_dir: Path) -> str:
     """The README's "what the numbers say" bullets, computed from the records (see
-    :func:`tslearnkit.results.findings`)."""
+    :func:`tslearnkit.course.results.findings`)."""
     from . import results
 
     records = results.load_results(results_dir)
@@ -253,8 +253,8 @@ def _cmd_run(args) -> int:
 
 
 def _cmd_open_set_table(args) -> int:
+    from ..plots import plot_open_set_curves
     from .open_set_benchmark import load_open_set_records, open_set_findings, open_set_table
-    from .plots import plot_open_set_curves
 
     records = load_open_set_records(Path(args.open_set))
     if not records:
@@ -298,7 +298,7 @@ def _cmd_table(args) -> int:
 
 
 def _cmd_datasets(args) -> int:
-    from .data import DEFAULT_DATASET, list_datasets
+    from ..data import DEFAULT_DATASET, list_datasets
 
     listing = list_datasets(args.data_dir)
     print(f"default: {DEFAULT_DATASET}")
@@ -369,7 +369,7 @@ def _cmd_workshop(args) -> int:
 
 def _cmd_import(args) -> int:
     """``tslearnkit import PATH --name NAME``: read a file with tk.data.load_file and save it."""
-    from .data import load_file, register
+    from ..data import load_file, register
 
     layout = {
         key: value
@@ -460,8 +460,8 @@ def make_parser() -> argparse.ArgumentParser:
     workshop.add_argument("--notebooks", help="folder with the lessons' .py sources (default: ./notebooks)")
     workshop.add_argument(
         "--timings",
-        default=str(Path(__file__).resolve().parent.parent / "bench" / "lesson_times.json"),
-        help="lesson run times from `tslearnkit run` (OUT/timings.json; default: bench/lesson_times.json)",
+        default="results/lesson_times.json",
+        help="lesson run times: results/lesson_times.json (bench/lessons.py) or OUT/timings.json of `tslearnkit run`",
     )
     workshop.set_defaults(func=_cmd_workshop)
 

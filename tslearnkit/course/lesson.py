@@ -1,6 +1,6 @@
 """The few lines every lesson notebook starts and ends with, in one place.
 
-lesson = tk.lesson.start("03_triplet_all", seed=seed, quick=quick,
+lesson = course.lesson.start("03_triplet_all", seed=seed, quick=quick,
                          results_dir=results_dir, figures_dir=figures_dir)
 ...
 lesson.figure(fig, "embeddings")          # save into figures_dir (Jupyter shows it)
@@ -38,12 +38,12 @@ class Lesson:
         Returns nothing on purpose: Jupyter's inline backend already shows every figure a cell
         made, and a returned figure would be shown a second time as the cell's value.
         """
-        from .plots import save_figure
+        from ..plots import save_figure
 
         save_figure(fig, self.figures_dir, f"{self.name}__{name}")
 
     def record(self, method: str, dataset: str, metrics: dict, *, epochs: int, wall_time_s: float, **extra) -> Path:
-        """Write one result record (see :mod:`tslearnkit.results`) and remember its path."""
+        """Write one result record (see :mod:`tslearnkit.course.results`) and remember its path."""
         from .results import save_result
 
         path = save_result(
@@ -111,7 +111,7 @@ def start(
     import keras
     import matplotlib.pyplot as plt
 
-    from . import environment
+    from .. import environment
 
     keras.utils.set_random_seed(int(seed))
     if keras.backend.backend() == "tensorflow":

@@ -118,7 +118,7 @@ class OpenSetTask:
 
 def make_task(data, unseen, training, *, draw: int) -> OpenSetTask:
     """The task for ``data`` (loaded with ``standardize=False``) with these class sets."""
-    from .data import open_set_split, standardize
+    from ..data import open_set_split, standardize
 
     split = open_set_split(data, unseen_classes=[int(c) for c in unseen], seed=int(draw))
     keep = np.isin(split.y_train, training)
@@ -141,7 +141,7 @@ def make_task(data, unseen, training, *, draw: int) -> OpenSetTask:
 def open_set_recipe(y_fit, timesteps: int, channels: int, *, quick: bool = False):
     """:func:`tslearnkit.recipe.make_recipe` with ``open_set=True``: no validation share, no
     selection on series of the training classes (see the module docstring)."""
-    from .recipe import make_recipe
+    from ..recipe import make_recipe
 
     return make_recipe(y_fit, timesteps, channels, quick=quick, open_set=True)
 
@@ -149,7 +149,7 @@ def open_set_recipe(y_fit, timesteps: int, channels: int, *, quick: bool = False
 def fit_open_set(method: str, x_fit, y_fit, recipe, *, seed: int = 0, verbose=0):
     """Train ``method`` on the training classes only; returns a :class:`~tslearnkit.training.FitResult`
     whose ``embedding_model`` gives 128-d embeddings."""
-    from . import training
+    from .. import training
     from .benchmark import ENCODER, MARGIN
 
     if method not in METHODS or method in RAW_METHODS:
@@ -196,8 +196,8 @@ def run_open_set_benchmark(
     Returns:
         The folder of result records (``out / "results"``).
     """
-    from . import baselines, training
-    from . import data as data_module
+    from .. import baselines, training
+    from .. import data as data_module
     from .results import save_result
 
     unknown = [m for m in methods if m not in METHODS]

@@ -11,7 +11,7 @@ def plot_open_set_curves(records, *, metric: str = "mean_average_precision_at_r"
     bars ± one standard deviation, methods side by side), raw-series 1-NN DTW as a dashed line across.
 
     Args:
-        records: records of :func:`tslearnkit.open_set_benchmark.run_open_set_benchmark`.
+        records: records of :func:`tslearnkit.course.open_set_benchmark.run_open_set_benchmark`.
         metric: a retrieval metric key of the records.
 
     Returns:
@@ -19,7 +19,7 @@ def plot_open_set_curves(records, *, metric: str = "mean_average_precision_at_r"
     """
     import matplotlib.pyplot as plt
 
-    from ..open_set_benchmark import METHOD_NAMES, curves, metric_label
+    from .open_set_benchmark import METHOD_NAMES, curves, metric_label
 
     table = curves(records, metric)
     if not table:

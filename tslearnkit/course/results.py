@@ -141,7 +141,7 @@ def save_result(
     Returns:
         The path written. An existing record for the same run is replaced atomically.
     """
-    from . import environment
+    from .. import environment
 
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise ValueError(f"seed must be an integer (it names the record file); got {seed!r}")
@@ -158,8 +158,11 @@ def save_result(
     if isinstance(wall_time_s, bool) or not isinstance(wall_time_s, numbers.Real) or not 0 <= wall_time_s < math.inf:
         raise ValueError(f"wall_time_s must be a finite number of seconds >= 0; got {wall_time_s!r}")
     folder = Path(results_dir)
-    if folder.exists() and not folder.is_dir():
+    blocking = next((part for part in (folder, *folder.parents) if part.exists() and not part.is_dir()), None)
+    if blocking == folder:
         raise ValueError(f"results_dir {str(folder)!r} is a file, not a folder")
+    if blocking is not None:
+        raise ValueError(f"results_dir {str(folder)!r} cannot be created: {str(blocking)!r} on its path is a file")
     record = {
         "lesson": lesson,
         "method": method,

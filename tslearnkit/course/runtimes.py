@@ -1,4 +1,4 @@
-"""One source for lesson run times: ``bench/lesson_times.json``, written by ``bench/lessons.py``
+"""One source for lesson run times: ``results/lesson_times.json``, written by ``bench/lessons.py``
 on a quiet machine. The lesson headers, the workshop agenda and the README section are rendered
 from it by the functions below (and tests check that each agrees with it).
 

@@ -6,10 +6,10 @@ A lesson's exercises are written in its jupytext source (``notebooks/0*.py``) as
 * one or more code cells tagged ``solution`` whose answer sits between ``### BEGIN SOLUTION``
   and ``### END SOLUTION`` lines (the nbgrader convention), so the lesson as committed runs end
   to end with its solutions;
-* a code cell tagged ``check`` that calls ``tk.exercises.lessonNN.check_...``.
+* a code cell tagged ``check`` that calls ``course.exercises.lessonNN.check_...``.
 
 The **student** notebook keeps everything but the answers: each marked block becomes
-``raise tk.exercises.YourTurn("N.M")`` at the block's indentation (a function's signature and
+``raise course.exercises.YourTurn("N.M")`` at the block's indentation (a function's signature and
 the cell's setup lines stay), and the cell's tag becomes ``exercise``. The **instructor**
 notebook is the lesson with the marker lines removed. nbconvert's ``TagRemovePreprocessor``
 drops whole cells, which would lose the skeleton a student fills in, so the cells are rewritten
@@ -82,7 +82,7 @@ def _replace_solutions(source: str, number: str) -> str:
         stripped = line.strip()
         if stripped == BEGIN:
             indent = line[: len(line) - len(line.lstrip())]
-            out.append(f'{indent}raise tk.exercises.YourTurn("{number}")  # replace this line with your answer')
+            out.append(f'{indent}raise course.exercises.YourTurn("{number}")  # replace this line with your answer')
             inside = True
         elif stripped == END:
             inside = False
@@ -130,7 +130,7 @@ def _agenda(lessons: list[tuple[str, object]], timings: dict) -> str:
         "# Workshop agenda",
         "",
         "Run the lessons in this order. Each has a student notebook (`student/`, answers replaced by",
-        "`raise tk.exercises.YourTurn(...)`) and an instructor notebook (`instructor/`, with answers).",
+        "`raise course.exercises.YourTurn(...)`) and an instructor notebook (`instructor/`, with answers).",
         "A check cell under every exercise says whether the answer is right, and what to look at if not.",
         "Run times are measured full runs on a 2-core CPU (`tslearnkit run`), without the time",
         "students spend on the exercises.",

@@ -23,7 +23,6 @@ __all__ = [
     "plot_results",
     "plot_distance_distributions",
     "plot_nn_confusion",
-    "plot_open_set_curves",
     "project_2d",
 ]
 
@@ -426,4 +425,3 @@ def plot_search_results(
 
 
 from .compare import plot_distance_distributions, plot_nn_confusion  # noqa: E402  (one namespace: tk.plots)
-from .open_set import plot_open_set_curves  # noqa: E402

@@ -2,10 +2,10 @@
 
 Every exercise in a lesson has a cell the student fills in (in the committed lesson, the
 solution, tagged ``solution``) and a *check* cell that calls one function of this package,
-e.g. ``tk.exercises.lesson03.check_valid_triplets(predicted_valid_triplets, labels)``. A check prints
+e.g. ``course.exercises.lesson03.check_valid_triplets(predicted_valid_triplets, labels)``. A check prints
 ``✓ ...`` when the answer is right and raises :class:`NotYet` saying what to look at when it
 is not. In a student notebook (``tslearnkit workshop``) the solution is replaced by
-``raise tk.exercises.YourTurn("3.1")``, so running it unchanged stops there, kindly.
+``raise course.exercises.YourTurn("3.1")``, so running it unchanged stops there, kindly.
 
 One module per lesson (``lesson01`` ... ``lesson06``); the shared pieces live in ``_core``.
 """
@@ -24,4 +24,4 @@ def __getattr__(name: str):
         module = importlib.import_module(f".{name}", __name__)
         globals()[name] = module
         return module
-    raise AttributeError(f"module 'tslearnkit.exercises' has no attribute {name!r}")
+    raise AttributeError(f"module 'tslearnkit.course.exercises' has no attribute {name!r}")

@@ -10,7 +10,7 @@ class YourTurn(NotImplementedError):
 
     def __init__(self, exercise: str):
         super().__init__(
-            f"Exercise {exercise} is your turn: replace the `raise tk.exercises.YourTurn(...)` line "
+            f"Exercise {exercise} is your turn: replace the `raise course.exercises.YourTurn(...)` line "
             "with your answer, run that cell, then run the check below it."
         )
         self.exercise = exercise

@@ -14,7 +14,7 @@ def check_validation_counts(predicted_validation_counts, data, validation_fracti
     Within one series per class of the split :func:`tslearnkit.data.stratified_split` makes
     (its rounding and its at-least-one rule are details, not the idea).
     """
-    from ..data import stratified_split_indices
+    from ...data import stratified_split_indices
 
     predicted = np.asarray(defined(predicted_validation_counts, "predicted_validation_counts"), dtype=float)
     require(
@@ -54,7 +54,7 @@ def check_standardize(standardize_like_train, data) -> None:
     """Exercise 1.2: per-channel statistics from the training split, applied to both splits."""
     got = call(standardize_like_train, "standardize_like_train", data.x_train, data.x_test)
     require(isinstance(got, tuple) and len(got) == 2, "return a pair: (x_train_std, x_test_std).")
-    from ..data import standardize
+    from ...data import standardize
 
     x_train_std, x_test_std, _ = standardize(data.x_train, data.x_test)
     require(
@@ -71,7 +71,7 @@ def check_standardize(standardize_like_train, data) -> None:
 
 def check_self_match(predicted_self_match, self_match, x_train_std, data) -> None:
     """Exercise 1.3: 1-NN accuracy when the queries are part of the reference — predicted, then computed."""
-    from ..metrics import knn_accuracy
+    from ...metrics import knn_accuracy
 
     prediction = float(defined(predicted_self_match, "predicted_self_match"))
     value = float(defined(self_match, "self_match"))

@@ -14,7 +14,7 @@ QUERY_CLASS = "B"
 
 def _ranking_scores() -> dict:
     """The kit's scores of :data:`RANKING` (distances 0, 1, ..., 9 give that order)."""
-    from ..metrics import retrieval_metrics_from_distances
+    from ...metrics import retrieval_metrics_from_distances
 
     distances = np.arange(len(RANKING), dtype=float)[None, :]
     return retrieval_metrics_from_distances(distances, np.array([QUERY_CLASS]), np.array(RANKING))
@@ -86,7 +86,7 @@ def check_classifier(my_classifier, data) -> None:
 
 def check_precision_at_1(precision_at_1) -> None:
     """Exercise 2.3: the share of queries whose nearest reference has the same class."""
-    from ..metrics import retrieval_metrics
+    from ...metrics import retrieval_metrics
 
     rng = np.random.default_rng(0)
     ref, queries = rng.normal(size=(40, 5)), rng.normal(size=(15, 5))

@@ -46,7 +46,7 @@ def check_valid_triplets(predicted_valid_triplets, labels) -> None:
 
 def check_pairwise_l2(pairwise_l2) -> None:
     """Exercise 3.2: the (b, b) Euclidean distance matrix with ``keras.ops``."""
-    from ..losses import pairwise_distances
+    from ...losses import pairwise_distances
 
     embeddings = np.random.default_rng(1).normal(size=(7, 4)).astype("float32")
     got = np.asarray(call(pairwise_l2, "pairwise_l2", embeddings))
@@ -61,7 +61,7 @@ def check_pairwise_l2(pairwise_l2) -> None:
 
 def check_margin_for_half(margin_for_half, embeddings, labels) -> None:
     """Exercise 3.3: a margin at which about half of a batch's valid triplets are active."""
-    from ..callbacks import active_triplet_fraction
+    from ...callbacks import active_triplet_fraction
 
     margin = float(defined(margin_for_half, "margin_for_half"))
     require(margin >= 0, f"a margin is >= 0; got {margin}.")

@@ -67,8 +67,8 @@ def check_semihard_negative(semihard_negative) -> None:
 def check_active_shares(predicted_active, embeddings, labels, *, margins, distance_metric="L2") -> None:
     """Exercise 4.3: the share of active triplets at three margins, predicted from the easy /
     semi-hard / hard counts of an untrained batch before it is measured."""
-    from ..callbacks import active_triplet_fraction
-    from ..losses import pairwise_distances
+    from ...callbacks import active_triplet_fraction
+    from ...losses import pairwise_distances
 
     predicted = defined(predicted_active, "predicted_active")
     require(

@@ -21,7 +21,7 @@ def check_positive_index(positive_index) -> None:
 
 def check_nt_xent(nt_xent) -> None:
     """Exercise 6.2: NT-Xent with cosine similarity, mean over the 2N views."""
-    from ..losses import nt_xent_loss
+    from ...losses import nt_xent_loss
 
     rng = np.random.default_rng(6)
     z_a, z_b = rng.normal(size=(5, 3)).astype("float32"), rng.normal(size=(5, 3)).astype("float32")

@@ -61,7 +61,7 @@ def check_shared_class_names(shared_class_names, y_fit, validation, split) -> No
 
 # --------------------------------------------------------------------------- 7.2
 def _neighbours(labels):
-    from ..search import Neighbours
+    from ...search import Neighbours
 
     labels = np.asarray(labels)
     indices = np.arange(labels.size, dtype=np.int64).reshape(labels.shape)
@@ -128,7 +128,7 @@ def _share(value, name: str) -> float:
 
 def check_new_class(predicted_hits_before, hits_before, hits_after, grown, reloaded, split, new_class) -> None:
     """Exercise 7.3: an unseen class's hit rate before and after its series join the index."""
-    from ..search import SearchIndex
+    from ...search import SearchIndex
 
     predicted = _share(predicted_hits_before, "predicted_hits_before")
     before = _share(hits_before, "hits_before")
