@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 from keras import ops
-from losses_helpers import BACKEND, random_batch, value_and_grad
+from losses_helpers import BACKEND, compiled_value_and_grad, random_batch, small_model, value_and_grad
 
 from tslearnkit import losses
 
@@ -182,3 +182,57 @@ def test_bad_options_raise_value_errors_listing_allowed_values():
         losses.TripletBatchAllLoss(average="sum")
     with pytest.raises(ValueError, match="even number of rows"):
         losses.NTXentLoss()(np.zeros(15), embeddings[:15])
+
+
+@pytest.mark.parametrize("name", sorted(ALL_FUNCTIONS))
+def test_an_empty_batch_raises_naming_it_eagerly_and_compiled(name):
+    labels, embeddings = np.zeros(0, "int32"), np.zeros((0, 4), "float32")
+    with pytest.raises(ValueError, match=r"is an empty batch, shape \(0, 4\); a loss needs at least one embedding"):
+        ALL_FUNCTIONS[name](labels, embeddings)
+    with pytest.raises(ValueError, match=r"empty batch, shape \(0, 4\)"):  # at trace time
+        compiled_value_and_grad(ALL_FUNCTIONS[name], labels, embeddings)
+
+
+def test_an_empty_batch_raises_in_a_keras_loss_class():
+    with pytest.raises(ValueError, match=r"`y_pred` is an empty batch"):
+        losses.TripletSemiHardLoss()(np.zeros(0), np.zeros((0, 4), "float32"))
+
+
+NAN_LABEL_FUNCTIONS = sorted(set(ALL_FUNCTIONS) - {"nt_xent"})  # NT-Xent takes no labels
+
+
+@pytest.mark.parametrize("name", NAN_LABEL_FUNCTIONS)
+def test_nan_labels_raise_eagerly_and_make_a_compiled_loss_nan(name):
+    labels, embeddings = random_batch(seed=3)
+    labels = labels.astype("float32")
+    labels[[5, 9]] = np.nan
+    with pytest.raises(ValueError, match=r"`y_true` contains NaN at 2 of 16 positions \(first at index 5\)"):
+        ALL_FUNCTIONS[name](labels, embeddings)
+    if BACKEND == "torch":  # no graph: a "compiled" step is eager and raises the same
+        return
+    # Inside tf.function / jax.jit the values are unknown at trace time: the loss is NaN (not a
+    # silent loss without those samples' pairs) and the gradient zero, so no weight is damaged.
+    value, grad = compiled_value_and_grad(ALL_FUNCTIONS[name], labels, embeddings)
+    assert np.isnan(float(value))
+    np.testing.assert_array_equal(grad, 0.0)
+    clean = labels.copy()
+    clean[[5, 9]] = 0.0
+    assert np.isfinite(float(compiled_value_and_grad(ALL_FUNCTIONS[name], clean, embeddings)[0]))
+
+
+def test_nan_labels_in_model_fit_give_a_nan_loss_or_the_error():
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(16, 6)).astype("float32")
+    y = (np.arange(16) % 4).astype("float32")
+    y[3] = np.nan
+    model = small_model()
+    model.compile(optimizer="sgd", loss=losses.TripletSemiHardLoss())
+    before = [ops.convert_to_numpy(w) for w in model.weights]
+    if BACKEND == "torch":
+        with pytest.raises(ValueError, match="`y_true` contains NaN"):
+            model.fit(x, y, batch_size=16, epochs=1, verbose=0)
+        return
+    history = model.fit(x, y, batch_size=16, epochs=1, verbose=0)
+    assert np.isnan(history.history["loss"][0])
+    for start, after in zip(before, model.weights):
+        np.testing.assert_array_equal(ops.convert_to_numpy(after), start)

@@ -4,7 +4,7 @@
 
 import numpy as np
 import pytest
-from losses_helpers import needs_float64, squared_distances_np, value_and_grad
+from losses_helpers import BACKEND, compiled_value_and_grad, needs_float64, squared_distances_np, value_and_grad
 
 from tslearnkit import losses
 
@@ -110,3 +110,27 @@ def test_unnormalized_contrastive_losses_are_translation_invariant_and_finite():
         value_and_grad(lambda x: losses.nt_xent_loss(x[:4], x[4:], 0.1, normalize=False), spread),
     ]:
         assert np.isfinite(float(value)) and np.all(np.isfinite(grad))
+
+
+UNNORMALIZED = {
+    "supcon": (lambda y, x: losses.supcon_loss(y, x, temperature=0.1, normalize=False), "`z`"),
+    "nt_xent": (lambda y, x: losses.nt_xent_loss(x[:8], x[8:], temperature=0.1, normalize=False), "`z_a`/`z_b`"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNNORMALIZED))
+def test_unnormalized_logits_that_overflow_raise_naming_the_spread(name):
+    function, argument = UNNORMALIZED[name]
+    labels = np.repeat(np.arange(4), 4)
+    z = np.random.default_rng(15).normal(size=(16, 2))
+    # Spread 1e15: squared distances ~1e30 / t fit float32; the loss is huge but finite.
+    assert np.isfinite(float(function(labels, (z * 1e15).astype("float32"))))
+    # Spread 1e20: squared distances ~1e40 do not; the error names the argument, the spread and what to do.
+    message = rf"{argument} spreads \d\.\d+e\+20 around its mean: with normalize=False .* overflow float32\. Use norm"
+    with pytest.raises(ValueError, match=message):
+        function(labels, (z * 1e20).astype("float32"))
+    # normalize=True, the remedy the message names first, is scale-free.
+    assert np.isfinite(float(losses.supcon_loss(labels, (z * 1e20).astype("float32"), normalize=True)))
+    if BACKEND != "torch":  # a compiled step cannot raise on values: its loss is not finite instead
+        value, _ = compiled_value_and_grad(function, labels, (z * 1e20).astype("float32"))
+        assert not np.isfinite(float(value))

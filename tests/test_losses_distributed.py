@@ -1,4 +1,5 @@
-"""Tests for tslearnkit.losses.distributed: N replicas give the single-device gradients."""
+"""Tests for tslearnkit.losses.keras_losses under data parallelism: N replicas give the
+single-device gradients."""
 
 import keras
 import numpy as np

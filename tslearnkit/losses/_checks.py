@@ -1,7 +1,9 @@
-"""Input checks shared by every loss: shapes, dtypes, option names, eager-only warnings.
+"""Input checks shared by every loss: shapes, dtypes, option names, eager-only value checks.
 
-Each public loss calls these first, so invalid inputs raise a `ValueError` naming the problem
-(TFA fails deep inside TensorFlow) and low-precision embeddings are computed in `float32`.
+Each public loss calls these first, so invalid inputs raise a `ValueError` naming the argument,
+the value and what is allowed (TFA fails deep inside TensorFlow), and low-precision embeddings
+are computed in `float32`. Checks of *values* (NaN, batches without positives) need concrete
+tensors: they run eagerly (and on torch), not while a graph or a JAX trace is being built.
 """
 
 import warnings
@@ -19,16 +21,11 @@ BATCH_ALL_AVERAGES = ("all", "nonzero")
 POSITIVE_PAIRS = ("ordered", "combinations")
 
 
-def _is_eager(x):
-    """True when `x` holds concrete values (not a graph or a JAX trace)."""
-    return backend.is_concrete(x)
-
-
 def _embeddings_to_float(y_pred, name="y_pred"):
-    """Checks `y_pred` is a (b, d) float tensor; returns it in float32 (or float64) and its dtype.
+    """Checks `y_pred` is a non-empty (b, d) tensor; returns it in float32 (or float64) and its dtype.
 
     Args:
-      y_pred: embeddings, shape `(b, d)`.
+      y_pred: embeddings, shape `(b, d)` with `b >= 1`.
       name: argument name used in error messages.
 
     Returns:
@@ -36,25 +33,27 @@ def _embeddings_to_float(y_pred, name="y_pred"):
       and keeps `float32`/`float64` otherwise; `input_dtype` is the dtype to cast the loss to.
     """
     y_pred = ops.convert_to_tensor(y_pred)
-    if len(y_pred.shape) != 2:
-        raise ValueError(
-            f"`{name}` must be 2-D with shape (batch_size, embedding_dim); got shape {tuple(y_pred.shape)}."
-        )
+    shape = tuple(y_pred.shape)
+    if len(shape) != 2:
+        raise ValueError(f"`{name}` must be 2-D with shape (batch_size, embedding_dim); got shape {shape}.")
+    if shape[0] == 0:  # a static 0: eagerly, and in a graph traced for that shape
+        raise ValueError(f"`{name}` is an empty batch, shape {shape}; a loss needs at least one embedding (b >= 1).")
     input_dtype = keras.backend.standardize_dtype(y_pred.dtype)
     if input_dtype not in ("float32", "float64"):
         y_pred = ops.cast(y_pred, "float32")
         if "float" not in input_dtype:
             input_dtype = "float32"
-    if _is_eager(y_pred) and not bool(ops.all(ops.isfinite(y_pred))):
+    if backend.is_concrete(y_pred) and not bool(ops.all(ops.isfinite(y_pred))):
         raise ValueError(f"`{name}` contains NaN or inf; the model diverged upstream of the loss.")
     return y_pred, input_dtype
 
 
 def _labels_to_vector(y_true, embeddings):
-    """Returns labels of shape (b,) after checking they match the embeddings.
+    """Returns labels of shape (b,) after checking they match the embeddings and hold no NaN.
 
     Args:
-      y_true: labels, shape `(b,)` or `(b, 1)`, any dtype that supports equality.
+      y_true: labels, shape `(b,)` or `(b, 1)`, any dtype that supports equality (Keras' `Loss`
+        classes receive them as float32).
       embeddings: `(b, d)` tensor the labels belong to.
 
     Returns:
@@ -72,7 +71,34 @@ def _labels_to_vector(y_true, embeddings):
     n_labels, n_embeddings = labels.shape[0], embeddings.shape[0]
     if n_labels is not None and n_embeddings is not None and n_labels != n_embeddings:
         raise ValueError(f"`y_true` has {n_labels} labels but `y_pred` has {n_embeddings} embeddings; they must match.")
+    if _is_float(labels) and backend.is_concrete(labels):
+        missing = np.flatnonzero(np.isnan(ops.convert_to_numpy(labels)))
+        if missing.size:
+            raise ValueError(
+                f"`y_true` contains NaN at {missing.size} of {shape[0]} positions (first at index "
+                f"{missing[0]}); labels must be class indices (integers, or floats holding integers): "
+                "a NaN equals no label, so its sample would silently be nobody's positive."
+            )
     return labels
+
+
+def _is_float(x):
+    return "float" in keras.backend.standardize_dtype(x.dtype)
+
+
+def _output(loss, labels, input_dtype):
+    """The float32 loss in the embeddings' dtype, as TFA returns it; NaN if a float label is NaN
+    (`labels` None: no labels).
+
+    NaN labels raise in `_labels_to_vector` where values are known; inside a compiled step
+    (`tf.function`, `jax.jit`, Keras' `fit`) they make the loss NaN, with a zero gradient, so
+    that training stops on it instead of silently dropping those samples' pairs. A float16 loss
+    above 65504 becomes inf here (the computation itself ran in float32); the Keras loss classes
+    (`keras_losses`) return the float32 value instead, as Keras losses do.
+    """
+    if labels is not None and _is_float(labels):
+        loss = ops.where(ops.any(ops.isnan(labels)), ops.cast(np.nan, loss.dtype), loss)
+    return loss if loss.dtype == input_dtype else ops.cast(loss, input_dtype)
 
 
 def _check_distance_metric(distance_metric):
@@ -108,18 +134,9 @@ def _check_margin(margin):
 
 
 def _warn_if(condition, message, reference):
-    """Warns when `condition` holds; only eagerly, since graphs cannot branch on values cheaply."""
-    if _is_eager(reference) and bool(condition):
+    """Warns when `condition` holds; only with concrete values (a graph cannot branch on them)."""
+    if backend.is_concrete(reference) and bool(condition):
         warnings.warn(message, RuntimeWarning, stacklevel=3)
-
-
-def _cast_back(loss, input_dtype):
-    """The float32 loss in the embeddings' dtype, as TFA returns it.
-
-    A float16 loss above 65504 becomes inf here (the computation itself ran in float32); the
-    Keras loss classes (`keras_losses`) return the float32 value instead, as Keras losses do.
-    """
-    return loss if loss.dtype == input_dtype else ops.cast(loss, input_dtype)
 
 
 def _mean(x, axis=None, keepdims=False):

@@ -8,36 +8,45 @@ import keras
 import numpy as np
 from keras import ops
 
+from .. import backend
 from ._checks import (
-    _cast_back,
     _check_temperature,
     _clip_below,
     _embeddings_to_float,
     _labels_to_vector,
     _mean,
+    _output,
     _warn_if,
 )
-from .distances import _l2_normalize, _label_masks
+from .distances import _l2_normalize
+from .mining import label_masks
 
 
-def _similarity_logits(embeddings, temperature, normalize):
+def _similarity_logits(embeddings, temperature, normalize, name):
     """(b, b) logits: cosine similarity / temperature, or -squared distance / temperature.
 
     Without normalisation the embeddings are centred on their batch mean first: distances do
     not change, and |a|^2 + |b|^2 - 2ab then cancels far less when the latent drifts away from
-    the origin.
+    the origin. Squared distances past the float range cannot be held: with values known that
+    raises a `ValueError` naming the spread (a compiled step gets a non-finite loss instead).
     """
     if normalize:
         normalized = _l2_normalize(embeddings)
-        similarity = ops.matmul(normalized, ops.transpose(normalized))
-    else:
-        centred = embeddings - _mean(embeddings, axis=0, keepdims=True)
-        squared_norms = ops.sum(ops.square(centred), axis=1, keepdims=True)
-        squared_distances = (squared_norms + ops.transpose(squared_norms)) - 2.0 * ops.matmul(
-            centred, ops.transpose(centred)
+        return ops.matmul(normalized, ops.transpose(normalized)) / temperature
+    centred = embeddings - _mean(embeddings, axis=0, keepdims=True)
+    squared_norms = ops.sum(ops.square(centred), axis=1, keepdims=True)
+    squared_distances = (squared_norms + ops.transpose(squared_norms)) - 2.0 * ops.matmul(
+        centred, ops.transpose(centred)
+    )
+    logits = -_clip_below(squared_distances) / temperature
+    if backend.is_concrete(logits) and not bool(ops.all(ops.isfinite(logits))):
+        raise ValueError(
+            f"`{name}` spreads {float(ops.max(ops.abs(centred))):.3g} around its mean: with normalize=False "
+            f"the logits are -squared distances / temperature ({temperature!r}), which overflow "
+            f"{keras.backend.standardize_dtype(logits.dtype)}. Use normalize=True (cosine similarity, "
+            "any scale), a larger temperature, or keep the latent at a bounded scale."
         )
-        similarity = -_clip_below(squared_distances)
-    return similarity / temperature
+    return logits
 
 
 def _masked_logsumexp(logits, mask):
@@ -66,14 +75,17 @@ def nt_xent_loss(z_a, z_b, temperature=0.5, normalize=True):
         squared Euclidean distance*. It is bounded above by 0, so logits cannot blow up by
         scaling the embeddings (a raw dot product could, and rewards large norms instead of
         closeness); on unit vectors it equals 2 * cosine - 2, i.e. SimCLR at temperature t / 2
-        up to a constant that softmax ignores; and it measures what a 2-D plot shows.
+        up to a constant that softmax ignores; and it measures what a 2-D plot shows. The
+        squared distances must fit the float range (float32: embeddings spread less than
+        ~1e19); beyond it the logits cannot be held.
 
     Returns:
       Scalar loss with the dtype of `z_a`.
 
     Raises:
-      ValueError: if the views are not 2-D, differ in shape, `temperature` is not positive, or
-        (eagerly) contain NaN.
+      ValueError: if the views are not 2-D, are empty or differ in shape, `temperature` is not
+        positive, or (when values are known) they contain NaN or inf or, with
+        `normalize=False`, overflow the logits.
     """
     _check_temperature(temperature)
     z_a, input_dtype = _embeddings_to_float(z_a, name="z_a")
@@ -84,12 +96,12 @@ def nt_xent_loss(z_a, z_b, temperature=0.5, normalize=True):
         z_b = ops.cast(z_b, z_a.dtype)
     embeddings = ops.concatenate([z_a, z_b], axis=0)
     num_views = ops.shape(embeddings)[0]
-    logits = _similarity_logits(embeddings, temperature, normalize)
+    logits = _similarity_logits(embeddings, temperature, normalize, "z_a`/`z_b")
     not_self = ops.logical_not(ops.eye(num_views, dtype="bool"))
     partner = (ops.arange(num_views) + num_views // 2) % num_views
     positive_logits = ops.take_along_axis(logits, ops.expand_dims(partner, 1), axis=1)
     loss = _mean(_masked_logsumexp(logits, not_self) - positive_logits)
-    return _cast_back(loss, input_dtype)
+    return _output(loss, None, input_dtype)
 
 
 def supcon_loss(y_true, z, temperature=0.1, normalize=True):
@@ -120,8 +132,8 @@ def supcon_loss(y_true, z, temperature=0.1, normalize=True):
     embeddings, input_dtype = _embeddings_to_float(z, name="z")
     labels = _labels_to_vector(y_true, embeddings)
     dtype = embeddings.dtype
-    _, positives, _ = _label_masks(labels)
-    logits = _similarity_logits(embeddings, temperature, normalize)
+    positives, _ = label_masks(labels)
+    logits = _similarity_logits(embeddings, temperature, normalize, "z")
     not_self = ops.logical_not(ops.eye(ops.shape(labels)[0], dtype="bool"))
     log_probabilities = logits - _masked_logsumexp(logits, not_self)
     num_positives = ops.sum(ops.cast(positives, dtype), axis=1)
@@ -136,4 +148,4 @@ def supcon_loss(y_true, z, temperature=0.1, normalize=True):
     )
     loss = -ops.sum(ops.where(has_positive, mean_log_probability, 0.0))
     loss = loss / ops.maximum(num_anchors, 1.0)
-    return _cast_back(loss, input_dtype)
+    return _output(loss, labels, input_dtype)

@@ -1,7 +1,7 @@
-"""Pairwise distances (TFA's L2, squared L2, angular) and the label masks of a batch.
+"""Pairwise distances as TFA defines them: L2, squared L2 and angular.
 
 Every triplet loss starts here: `pairwise_distances` turns `(b, d)` embeddings into a `(b, b)`
-matrix, `_label_masks` tells which entries are positive pairs and which are negatives.
+matrix (`mining.label_masks` then tells which entries are positive pairs and which negatives).
 """
 
 from keras import ops
@@ -32,16 +32,18 @@ def _euclidean_distances(embeddings, squared):
     # Compute on embeddings divided by a power of two near their magnitude, then scale back:
     # exact (powers of two only shift exponents), so the result is bit-identical at ordinary
     # scales, and squares neither overflow near 1e20 nor vanish near 1e-20.
-    scale = ops.stop_gradient(_power_of_two_scale(embeddings))
+    scale = _power_of_two_scale(embeddings)
     unit = (scale * scale) if squared else scale
     return unit * _unit_scale_distances(embeddings / scale, squared, not_self)
 
 
-def _power_of_two_scale(embeddings):
-    """``2 ** round(log2(max |x|))`` (1 for an all-zero batch), a scalar."""
-    peak = ops.max(ops.abs(embeddings))
+def _power_of_two_scale(embeddings, axis=None):
+    """``2 ** round(log2(max |x|))`` over all entries, or per row for `axis=1` (1 where all are
+    0), without gradient."""
+    peak = ops.max(ops.abs(embeddings), axis=axis, keepdims=axis is not None)
     safe = ops.where(ops.greater(peak, 0.0), peak, 1.0)
-    return ops.cast(ops.power(2.0, ops.round(ops.log2(ops.cast(safe, "float32")))), embeddings.dtype)
+    scale = ops.power(2.0, ops.round(ops.log2(ops.cast(safe, "float32"))))
+    return ops.stop_gradient(ops.cast(scale, embeddings.dtype))
 
 
 def _unit_scale_distances(embeddings, squared, not_self):
@@ -80,12 +82,7 @@ def _l2_normalize(embeddings):
     gradient: the direction is unchanged), so rows near 1e20 or 1e-20 normalise like any other
     instead of overflowing or falling under the epsilon.
     """
-    peak = ops.max(ops.abs(embeddings), axis=1, keepdims=True)
-    safe = ops.where(ops.greater(peak, 0.0), peak, 1.0)
-    scale = ops.stop_gradient(
-        ops.cast(ops.power(2.0, ops.round(ops.log2(ops.cast(safe, "float32")))), embeddings.dtype)
-    )
-    scaled = embeddings / scale
+    scaled = embeddings / _power_of_two_scale(embeddings, axis=1)
     squared_norms = ops.sum(ops.square(scaled), axis=1, keepdims=True)
     return scaled * ops.rsqrt(ops.maximum(squared_norms, 1e-12))
 
@@ -112,25 +109,8 @@ def pairwise_distances(embeddings, distance_metric="L2"):
       ValueError: for an unknown `distance_metric`.
     """
     _check_distance_metric(distance_metric)
-    return _pairwise_distances(embeddings, distance_metric)
-
-
-def _pairwise_distances(embeddings, distance_metric):
-    """`pairwise_distances` for an already checked metric."""
     if callable(distance_metric):
         return ops.convert_to_tensor(distance_metric(embeddings))
     if distance_metric == "angular":
         return _angular_distances(embeddings)
     return _euclidean_distances(embeddings, distance_metric == "squared-L2")
-
-
-def _row_minimum(distance_metric):
-    """0.0 where the metric guarantees it (zero diagonal, no negative entry), else None."""
-    return 0.0 if distance_metric in ("L2", "squared-L2") else None
-
-
-def _label_masks(labels):
-    """Boolean (b, b) masks: same label (incl. the diagonal), positive pairs, negatives."""
-    same = ops.equal(ops.expand_dims(labels, 1), ops.expand_dims(labels, 0))
-    not_self = ops.logical_not(ops.eye(ops.shape(labels)[0], dtype="bool"))
-    return same, ops.logical_and(same, not_self), ops.logical_not(same)

@@ -3,13 +3,14 @@
 `MetricLoss` (after TensorFlow Similarity's class of that name) wraps a loss function
 `fn(y_true, y_pred, **config)`: it stores the configuration once, as attributes and for
 `get_config`/`from_config`, and computes the loss on the global batch of all replicas
-(`distributed`). The subclasses only name their function, defaults and checks. Every class is
-registered as `tslearnkit>ClassName`, so saved models load.
+(`backend.gather_from_replicas`). The subclasses only name their function, defaults and
+checks. Every class is registered as `tslearnkit>ClassName`, so saved models load.
 """
 
 import keras
 from keras import ops
 
+from .. import backend
 from ._checks import (
     BATCH_ALL_AVERAGES,
     POSITIVE_PAIRS,
@@ -18,10 +19,8 @@ from ._checks import (
     _check_margin,
     _check_temperature,
 )
-from .batch_all import triplet_batch_all_loss
 from .contrastive import nt_xent_loss, supcon_loss
-from .distributed import _gather_from_replicas
-from .triplet import triplet_hard_loss, triplet_semihard_loss
+from .triplet import triplet_batch_all_loss, triplet_hard_loss, triplet_semihard_loss
 
 
 def _serialize_metric(distance_metric):
@@ -63,7 +62,7 @@ class MetricLoss(keras.losses.Loss):
             setattr(self, key, value)
 
     def call(self, y_true, y_pred):
-        (y_true, y_pred), num_replicas = _gather_from_replicas(y_true, y_pred)
+        (y_true, y_pred), num_replicas = backend.gather_from_replicas(y_true, y_pred)
         loss = self.fn(y_true, y_pred, **self._loss_config)
         if num_replicas > 1:
             loss = loss / num_replicas
