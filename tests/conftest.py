@@ -65,3 +65,24 @@ def two_device_strategy(request):
         pytest.skip("needs two JAX CPU devices (XLA_FLAGS=--xla_force_host_platform_device_count=2)")
     yield keras.distribution.DataParallel(devices=devices[:2])
     keras.distribution.set_distribution(None)
+
+
+@pytest.fixture(scope="session")
+def quick_run(tmp_path_factory):
+    """Every lesson's *instructor* notebook (the lesson with its answers, as `tslearnkit workshop`
+    writes it), executed in quick mode the way `tslearnkit run` does: ``(out, figures, failures)``.
+    Run once per session: the notebook tests and the course site's browser test read it."""
+    pytest.importorskip("papermill")
+    from pathlib import Path
+
+    from tslearnkit.course import cli
+    from tslearnkit.course.workshop import build_workshop
+
+    notebooks = Path(__file__).resolve().parent.parent / "notebooks"
+    out = tmp_path_factory.mktemp("quick")
+    figures = out / "figs"
+    instructor = build_workshop(out / "workshop", notebooks, cli.LESSONS)["instructor"][0].parent
+    failures = cli.run_lessons(
+        list(cli.LESSONS), seeds=[0], quick=True, out=out, figures=figures, notebooks=instructor, cell_timeout=600
+    )
+    return out, figures, failures

@@ -146,22 +146,6 @@ def test_every_lesson_ends_on_a_conclusion_computed_from_its_run(script):
     assert summary and summary[0] > heading[0], f"{script.name}: the Summary comes after the conclusion"
 
 
-@pytest.fixture(scope="module")
-def quick_run(tmp_path_factory):
-    """Every lesson's *instructor* notebook (the lesson with its answers, as `tslearnkit workshop`
-    writes it), executed in quick mode the way `tslearnkit run` does."""
-    pytest.importorskip("papermill")
-    from tslearnkit.course.workshop import build_workshop
-
-    out = tmp_path_factory.mktemp("quick")
-    figures = out / "figs"
-    instructor = build_workshop(out / "workshop", NOTEBOOKS, cli.LESSONS)["instructor"][0].parent
-    failures = cli.run_lessons(
-        list(cli.LESSONS), seeds=[0], quick=True, out=out, figures=figures, notebooks=instructor, cell_timeout=600
-    )
-    return out, figures, failures
-
-
 def test_every_lesson_runs_in_quick_mode(quick_run):
     _, _, failures = quick_run
     assert failures == [], "\n".join(f"{lesson}: {reason}" for lesson, _, reason in failures)

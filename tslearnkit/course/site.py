@@ -1,0 +1,608 @@
+"""The course site: the lessons *as executed*, their results and the API reference, as static HTML.
+
+:func:`build_site` reads the notebooks a run executed (``tslearnkit run --out RUN_DIR`` writes
+``RUN_DIR/notebooks/<lesson>__seed<seed>.ipynb``; ``bash run.sh`` uses ``runs/latest``) and
+builds a Sphinx book from them with myst-nb and sphinx-book-theme (the ``docs`` extra). Nothing
+is executed or trained during the build: myst-nb's execution is off and the outputs are the
+run's. The site has
+
+* one page per lesson with its outputs and figures; each exercise's answer (cells tagged
+  ``solution``) collapsed behind a "Show solution" toggle; an *Open in Colab* button and a
+  download link to the lesson's **student** notebook (answers replaced by placeholders, made by
+  :mod:`tslearnkit.course.workshop`) on every lesson page;
+* a results page and a benchmark page generated from the committed records (``results/``) and
+  from the run's own records;
+* an API reference generated from the teaching modules' docstrings (autodoc + napoleon);
+* Sphinx's own search; and math drawn at build time by matplotlib, so that the site needs no
+  network when it is read.
+
+It is also a Sphinx extension (:func:`setup`), named in the generated ``conf.py``.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import html
+import io
+import os
+import re
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+
+from .cli import LESSONS
+
+__all__ = [
+    "DEFAULT_REPO",
+    "DEFAULT_STUDENT_DIR",
+    "API_MODULES",
+    "SiteBuild",
+    "build_site",
+    "parse_repo",
+    "lesson_links",
+    "executed_notebooks",
+    "find_repo_root",
+]
+
+DEFAULT_REPO = "tslearnkit/tslearnkit@main"
+"""Where the lessons' own Colab badges point (their install cell installs the kit from there)."""
+DEFAULT_STUDENT_DIR = "workshop/student"
+"""Where, inside a published repository, ``tslearnkit workshop --out workshop`` put the student copies."""
+API_MODULES = (
+    "data",
+    "sampling",
+    "recipe",
+    "augment",
+    "models",
+    "losses",
+    "metrics",
+    "callbacks",
+    "training",
+    "search",
+    "plots",
+)
+"""The teaching modules documented in the API reference (``tk.<name>``)."""
+COLAB = "https://colab.research.google.com/github"
+SOLUTION_TAG = "solution"
+_BADGE = re.compile(r"^\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)\s*$\n?", re.M)
+_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", re.M)
+_REPO = re.compile(r"^(?P<owner>[A-Za-z0-9][\w.-]*)/(?P<name>[\w.-]+)(@(?P<branch>[\w./-]+))?$")
+_FILES = Path(__file__).resolve().parent / "site_files"
+
+
+@dataclasses.dataclass(frozen=True)
+class SiteBuild:
+    """What :func:`build_site` wrote: the home page, each lesson's page and Sphinx's warnings."""
+
+    index: Path
+    lessons: dict
+    warnings: list
+
+
+def parse_repo(spec: str) -> tuple[str, str, str]:
+    """``"OWNER/NAME[@BRANCH]"`` as ``(owner, name, branch)``; the branch defaults to ``main``.
+
+    Raises:
+        ValueError: ``spec`` is not of that form.
+    """
+    match = _REPO.match(spec or "")
+    if not match:
+        raise ValueError(f"repository must be OWNER/NAME or OWNER/NAME@BRANCH (e.g. {DEFAULT_REPO}); got {spec!r}")
+    return match["owner"], match["name"], match["branch"] or "main"
+
+
+def lesson_links(lesson: str, *, repo: str | None = None, student_dir: str = DEFAULT_STUDENT_DIR) -> dict:
+    """A lesson page's launch links: ``{"colab": url, "repo_path": path, "download": relative url}``.
+
+    With ``repo`` the Colab button opens the lesson's student notebook as published in that
+    repository (``<student_dir>/<lesson>.ipynb``); without it, the lesson in the default
+    repository's ``notebooks/`` (the copy with the answers, as the lessons' own badges do). The
+    download link is the student notebook the site carries (``student/<lesson>.ipynb``, relative to
+    a lesson page).
+    """
+    owner, name, branch = parse_repo(repo or DEFAULT_REPO)
+    path = f"{student_dir.strip('/')}/{lesson}.ipynb" if repo else f"notebooks/{lesson}.ipynb"
+    return {
+        "colab": f"{COLAB}/{owner}/{name}/blob/{branch}/{path}",
+        "repo_path": path,
+        "student": repo is not None,
+        "download": f"../student/{lesson}.ipynb",
+    }
+
+
+def find_repo_root(start=None) -> Path:
+    """The checkout holding ``notebooks/<lesson>.py``: ``start`` (default: the working folder) or
+    the folder above the installed package (an editable install)."""
+    candidates = [Path(start) if start is not None else Path.cwd(), Path(__file__).resolve().parents[2]]
+    for folder in candidates:
+        if (folder / "notebooks" / f"{LESSONS[0]}.py").is_file():
+            return folder.resolve()
+    raise FileNotFoundError(
+        f"cannot find the course repository (notebooks/{LESSONS[0]}.py) in {', '.join(map(str, candidates))}; "
+        "run from the repository root or pass repo_root"
+    )
+
+
+def executed_notebooks(run_dir) -> dict[str, Path]:
+    """``{lesson: path}`` of the notebooks a run executed (the lowest seed of each lesson)."""
+    folder = Path(run_dir) / "notebooks"
+    found = {}
+    for lesson in LESSONS:
+        seeds = sorted(folder.glob(f"{lesson}__seed*.ipynb"), key=lambda p: int(p.stem.rsplit("seed", 1)[1]))
+        if seeds:
+            found[lesson] = seeds[0]
+    return found
+
+
+def build_site(
+    out,
+    *,
+    run_dir=None,
+    repo: str | None = None,
+    student_dir: str = DEFAULT_STUDENT_DIR,
+    repo_root=None,
+    log=print,
+) -> SiteBuild:
+    """Build the course site into ``out`` from the lessons as a run executed them.
+
+    Args:
+        out: output folder; created, or replaced when it holds an earlier site. Open
+            ``out/index.html`` (or serve the folder: ``python -m http.server -d out``).
+        run_dir: the ``--out`` folder of ``tslearnkit run`` (default: ``<repo_root>/runs/latest``,
+            where ``bash run.sh`` writes). Its ``notebooks/`` holds the executed lessons and its
+            ``results/`` the run's records. A lesson the run did not execute gets a page without
+            outputs that says so.
+        repo: ``"OWNER/NAME[@BRANCH]"`` where the course and its student copies are published:
+            Colab buttons open ``<student_dir>/<lesson>.ipynb`` there. ``None``: the lessons in
+            ``notebooks/`` of the default repository (:data:`DEFAULT_REPO`).
+        student_dir: the student copies' folder inside ``repo`` (``tslearnkit workshop --out
+            workshop`` writes ``workshop/student/``).
+        repo_root: the checkout with ``notebooks/``, ``results/`` and ``figures/`` (default: the
+            working folder, else the folder above the package).
+        log: where progress lines go.
+
+    Returns:
+        :class:`SiteBuild`: ``index`` (``out/index.html``), ``lessons`` (``{lesson: page}``) and
+        ``warnings`` (Sphinx's warning lines).
+
+    Raises:
+        FileNotFoundError: no executed lesson in ``run_dir``, or no repository found.
+        FileExistsError: ``out`` is a non-empty folder that is not an earlier site.
+        ValueError: ``repo`` is not ``OWNER/NAME[@BRANCH]``.
+    """
+    try:
+        from sphinx.application import Sphinx
+        from sphinx.util.console import nocolor
+        from sphinx.util.docutils import docutils_namespace
+    except ImportError as err:
+        raise ImportError("the course site needs the docs extra: pip install 'tslearnkit[docs]'") from err
+    if repo is not None:
+        parse_repo(repo)
+    root = find_repo_root(repo_root) if repo_root is None else Path(repo_root).resolve()
+    run_dir = Path(run_dir) if run_dir is not None else root / "runs" / "latest"
+    executed = executed_notebooks(run_dir)
+    if not executed:
+        raise FileNotFoundError(
+            f"no executed lessons in {run_dir / 'notebooks'}: run `bash run.sh` "
+            f"(or `tslearnkit run --out {run_dir}`) first, or pass the run's folder"
+        )
+    out = Path(out)
+    if out.is_dir() and any(out.iterdir()):
+        if not (out / ".buildinfo").is_file():
+            raise FileExistsError(f"{out} is not empty and holds no earlier site; choose a new folder")
+        shutil.rmtree(out)
+    with tempfile.TemporaryDirectory(prefix="tslearnkit-site-") as tmp:
+        source = Path(tmp) / "source"
+        pages = _write_sources(source, root, run_dir, executed, repo=repo, student_dir=student_dir)
+        log(f"building the site from {len(executed)} executed lesson(s) in {run_dir} ...")
+        messages = io.StringIO()
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # autodoc imports TensorFlow: no C++ start-up lines
+        nocolor()
+        with docutils_namespace(), warnings.catch_warnings():
+            # Sphinx 9 deprecates APIs its own extensions and the theme still call: not ours to fix.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", PendingDeprecationWarning)
+            app = Sphinx(
+                str(source),
+                str(source),
+                str(out),
+                str(Path(tmp) / "doctrees"),
+                "html",
+                status=None,
+                warning=messages,
+                freshenv=True,
+                verbosity=0,
+            )
+            app.build()
+    lines = [line for line in messages.getvalue().splitlines() if line.strip()]
+    log(f"wrote {out / 'index.html'} ({len(lines)} Sphinx warning(s))")
+    return SiteBuild(out / "index.html", {lesson: out / "lessons" / f"{lesson}.html" for lesson in pages}, lines)
+
+
+# --- the Sphinx sources ---------------------------------------------------------------------------
+
+
+def _write_sources(source: Path, root: Path, run_dir: Path, executed: dict, *, repo, student_dir) -> list[str]:
+    import jupytext
+    import nbformat
+
+    from .workshop import exercises, student_notebook
+
+    (source / "lessons").mkdir(parents=True)
+    (source / "_static").mkdir()
+    for name in ("course.css", "favicon.svg"):
+        shutil.copy(_FILES / name, source / "_static" / name)
+    # The student copies ride along as downloads at <site>/student/<lesson>.ipynb (html_extra_path).
+    (source / "_extra" / "student").mkdir(parents=True)
+    for lesson in LESSONS:
+        student = student_notebook(jupytext.read(root / "notebooks" / f"{lesson}.py"))
+        student.metadata.pop("jupytext", None)
+        nbformat.write(student, source / "_extra" / "student" / f"{lesson}.ipynb")
+
+    summaries = []
+    for lesson in LESSONS:
+        path = executed.get(lesson)
+        notebook = nbformat.read(path if path else root / "notebooks" / f"{lesson}.ipynb", as_version=4)
+        found = exercises(notebook)
+        links = lesson_links(lesson, repo=repo, student_dir=student_dir)
+        nbformat.write(_lesson_page(notebook, links, executed=path is not None), source / "lessons" / f"{lesson}.ipynb")
+        summaries.append((lesson, _title(notebook), found, path, notebook.metadata.get("papermill", {})))
+
+    (source / "index.md").write_text(_index_page(summaries, root=root, run_dir=run_dir, repo=repo))
+    (source / "results.md").write_text(_results_page(root, run_dir))
+    (source / "benchmark.md").write_text(_benchmark_page(root, source))
+    (source / "api").mkdir()
+    (source / "api" / "index.md").write_text(_api_index())
+    for module in API_MODULES:
+        (source / "api" / f"{module}.rst").write_text(_api_page(module))
+    (source / "conf.py").write_text(_conf(repo))
+    return list(LESSONS)
+
+
+def _title(notebook) -> str:
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            match = re.search(r"^# (.+)$", cell.source, re.M)
+            if match:
+                return match[1].strip()
+    return "(untitled)"
+
+
+def _launch_bar(links: dict) -> str:
+    colab = "Open the student notebook in Colab" if links["student"] else "Open in Colab"
+    return (
+        '<div class="tk-launch">\n'
+        f'<a class="tk-button tk-colab" href="{html.escape(links["colab"])}">{colab}</a>\n'
+        f'<a class="tk-button tk-download" href="{links["download"]}" download>'
+        "Download the student notebook (.ipynb)</a>\n"
+        "</div>\n"
+    )
+
+
+def _lesson_page(notebook, links: dict, *, executed: bool):
+    """The executed lesson as the site shows it: papermill's injected cell (it names the run's
+    folders) dropped, the lesson's own Colab badge replaced by the site's launch bar, the Colab
+    install cell and every answer collapsed."""
+    import nbformat
+
+    page = nbformat.v4.new_notebook(metadata={"kernelspec": notebook.metadata.get("kernelspec", {})})
+    page.metadata["language_info"] = notebook.metadata.get("language_info", {"name": "python"})
+    bar_placed = False
+    for original in notebook.cells:
+        tags = list(original.metadata.get("tags", []))
+        if "injected-parameters" in tags:
+            continue
+        cell = copy.deepcopy(original)
+        cell.metadata = {"tags": [t for t in tags if not t.startswith("hide") and not t.startswith("remove")]}
+        if cell.cell_type == "markdown":
+            if not bar_placed and re.search(r"^# ", cell.source, re.M):
+                cell.source = _BADGE.sub("", cell.source)
+                heading, _, rest = cell.source.partition("\n")
+                note = _run_note(notebook, executed)
+                cell.source = f"{heading}\n\n{_launch_bar(links)}\n{note}{rest.lstrip()}"
+                bar_placed = True
+        elif cell.cell_type == "code":
+            if SOLUTION_TAG in tags:
+                cell.source = _MARKERS.sub("", cell.source).rstrip()
+                _collapse(cell, "Show solution", "Hide solution")
+            elif "google.colab" in cell.source:
+                _collapse(cell, "Show the Colab install cell", "Hide the Colab install cell")
+        page.cells.append(cell)
+    return page
+
+
+def _run_note(notebook, executed: bool) -> str:
+    """A warning at the top of a lesson the run did not execute, or that stopped on an error."""
+    if not executed:
+        text = (
+            "The run this site was built from did not execute this lesson: it is shown without "
+            "outputs. Run it (`bash run.sh --lessons NN`) and build the site again."
+        )
+    elif notebook.metadata.get("papermill", {}).get("exception"):
+        text = (
+            "This lesson stopped on an error in the run this site was built from: the outputs end "
+            "at the failing cell. See the run's log and build the site again after a clean run."
+        )
+    else:
+        return ""
+    return f":::{{warning}}\n{text}\n:::\n\n"
+
+
+def _collapse(cell, show: str, hide: str) -> None:
+    cell.metadata["tags"] = [*cell.metadata.get("tags", []), "hide-cell"]
+    cell.metadata["mystnb"] = {"code_prompt_show": show, "code_prompt_hide": hide}
+
+
+def _run_description(summaries) -> str:
+    meta = next((m for *_, m in summaries if m), {})
+    params = meta.get("parameters", {})
+    when = (meta.get("end_time") or "")[:10]
+    dataset = params.get("dataset", "each lesson's default dataset")
+    mode = "quick mode (a smoke run: its numbers mean little)" if params.get("quick") else "full length"
+    return f"seed {params.get('seed', 0)}, {mode}, on {dataset}" + (f", {when}" if when else "")
+
+
+def _index_page(summaries, *, root: Path, run_dir: Path, repo) -> str:
+    from . import runtimes
+
+    times_path = root / "results" / "lesson_times.json"
+    times = runtimes.load_times(times_path) if times_path.is_file() else {}
+    missing = [lesson for lesson, _, _, path, _ in summaries if path is None]
+    rows = []
+    for lesson, title, found, _, _ in summaries:
+        seconds = times.get(lesson, {}).get("full")
+        run_time = f"{seconds:.0f} s" if seconds else "not measured"
+        practised = "<br>".join(f"{e.number} {e.title}" for e in found)
+        rows.append(f"| [{title}](lessons/{lesson}.ipynb) | {run_time} | {practised} |")
+    where = f"the repository `{repo}`" if repo else "the lessons' own repository"
+    lines = [
+        "# tslearnkit: deep metric learning on time series",
+        "",
+        "A TensorFlow/Keras course kit: how embeddings learned with cross-entropy, triplet losses",
+        "(batch-all, semi-hard, hard), oversampling for class imbalance and supervised contrastive",
+        "learning compare on real multivariate time series, in lessons that run in minutes on a CPU.",
+        "",
+        f"The lessons below are shown **as executed** by `tslearnkit run` ({_run_description(summaries)}):",
+        "every output and figure on these pages comes from that run. Each lesson page has a button",
+        f"that opens its notebook in Colab ({where}) and a download link to its student notebook,",
+        "whose answers are left for you to write; on the page, each answer waits behind *Show solution*.",
+        "",
+        "| lesson | full run on 2 CPU cores | exercises |",
+        "|---|---|---|",
+        *rows,
+        "",
+    ]
+    if missing:
+        lines += [f"Not executed by this run (shown without outputs): {', '.join(missing)}.", ""]
+    lines += [
+        "The [results](results.md) and [benchmark](benchmark.md) pages are generated from the result",
+        "records; the [API reference](api/index.md) from the docstrings of the modules the lessons use.",
+        "",
+        "```{toctree}",
+        ":caption: Lessons",
+        ":maxdepth: 1",
+        "",
+        *[f"lessons/{lesson}" for lesson, *_ in summaries],
+        "```",
+        "",
+        "```{toctree}",
+        ":caption: Results",
+        ":maxdepth: 1",
+        "",
+        "results",
+        "benchmark",
+        "```",
+        "",
+        "```{toctree}",
+        ":caption: Reference",
+        ":maxdepth: 1",
+        "",
+        "api/index",
+        "```",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _records_section(folder: Path, heading: str, intro: str) -> list[str]:
+    from . import results
+
+    try:
+        with warnings.catch_warnings():  # results/ also holds lesson_times.json, which is no record
+            warnings.filterwarnings("ignore", r".*lesson_times\.json", results.CorruptRecordWarning)
+            records = results.load_results(folder)
+    except FileNotFoundError:
+        return [heading, "", f"No records in `{folder.name}/`.", ""]
+    table = results.results_table(records)
+    if table.empty:
+        return [heading, "", f"No records with metrics in `{folder.name}/`.", ""]
+    return [
+        heading,
+        "",
+        intro,
+        "",
+        results.table_markdown(table),
+        "",
+        results.findings_markdown(table).strip(),
+        "",
+    ]
+
+
+def _results_page(root: Path, run_dir: Path) -> str:
+    from . import runtimes
+
+    lines = [
+        "# Results",
+        "",
+        "Test series are queries, training series the reference; the metrics follow",
+        "pytorch-metric-learning's `AccuracyCalculator` (k = all references); NMI is from k-means on",
+        "the test embeddings with k = the number of classes. Mean ± std over seeds; a gap counts",
+        "only when it exceeds one standard deviation over seeds.",
+        "",
+    ]
+    lines += _records_section(
+        root / "results",
+        "## The course's results (committed records)",
+        "From `results/` (`tslearnkit table` rebuilds the same table): every lesson, full length.",
+    )
+    lines += _records_section(
+        run_dir / "results",
+        "## This run's results",
+        "From the records of the run the lesson pages show (a quick run's numbers are a smoke test).",
+    )
+    times_path = root / "results" / "lesson_times.json"
+    if times_path.is_file():
+        lines += ["## Lesson run times", "", runtimes.times_markdown(runtimes.load_times(times_path)), ""]
+    return "\n".join(lines) + "\n"
+
+
+def _benchmark_page(root: Path, source: Path) -> str:
+    from . import open_set_benchmark, results
+    from .benchmark import benchmark_tables
+
+    lines = [
+        "# Benchmark",
+        "",
+        "Every method trained with the same recipe on several datasets and seeds",
+        "(`tslearnkit benchmark`); the tables and sentences below are computed from the records.",
+        "",
+    ]
+    closed = root / "results" / "benchmark"
+    if closed.is_dir() and any(closed.glob("*.json")):
+        findings = results.findings_markdown(results.results_table(results.load_results(closed))).strip()
+        lines += ["## Closed set: test series of the training classes", "", benchmark_tables(closed), ""]
+        lines += ["What the benchmark says:", "", findings, ""]
+    open_dir = root / "results" / "open_set"
+    records = open_set_benchmark.load_open_set_records(open_dir) if open_dir.is_dir() else []
+    if records:
+        lines += [
+            "## Open set: classes never seen in training",
+            "",
+            "Retrieval among classes held out of training, against the number of training classes",
+            "(`tslearnkit benchmark --protocol open-set`).",
+            "",
+        ]
+        figure = root / "figures" / "open_set_curves.png"
+        if figure.is_file():
+            shutil.copy(figure, source / "open_set_curves.png")
+            alt = "MAP@R on unseen classes against the number of training classes"
+            lines += ["```{image} open_set_curves.png", f":alt: {alt}", "```", ""]
+        lines += [open_set_benchmark.open_set_table(records), ""]
+        lines += [f"- {line}" for line in open_set_benchmark.open_set_findings(records)] + [""]
+    if len(lines) == 5:
+        lines += ["No benchmark records in `results/benchmark/` or `results/open_set/` yet.", ""]
+    return "\n".join(lines) + "\n"
+
+
+def _api_index() -> str:
+    lines = [
+        "# API reference",
+        "",
+        "The teaching API: what a lesson imports as `import tslearnkit as tk` and uses as `tk.<module>`.",
+        "Generated from the docstrings.",
+        "",
+        "```{toctree}",
+        ":maxdepth: 1",
+        "",
+        *API_MODULES,
+        "```",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _api_page(module: str) -> str:
+    title = f"tk.{module}"
+    return (
+        f"{title}\n{'=' * len(title)}\n\n"
+        f".. automodule:: tslearnkit.{module}\n"
+        "   :members:\n"
+        "   :imported-members:\n"
+        "   :show-inheritance:\n"
+    )
+
+
+def _conf(repo) -> str:
+    owner, name, branch = parse_repo(repo or DEFAULT_REPO)
+    settings = {
+        "project": "tslearnkit",
+        "author": "the tslearnkit authors",
+        "extensions": [
+            "myst_nb",
+            "sphinx.ext.autodoc",
+            "sphinx.ext.napoleon",
+            "tslearnkit.course.site",
+        ],
+        "exclude_patterns": ["_extra", "_static"],
+        "html_extra_path": ["_extra"],
+        "html_static_path": ["_static"],
+        "html_css_files": ["course.css"],
+        "html_favicon": "_static/favicon.svg",
+        "html_theme": "sphinx_book_theme",
+        "html_title": "tslearnkit course",
+        "html_copy_source": False,
+        "html_show_sourcelink": False,
+        "html_math_renderer": "tslearnkit_mathtext",
+        "html_theme_options": {
+            "repository_url": f"https://github.com/{owner}/{name}",
+            "repository_branch": branch,
+            "use_repository_button": True,
+            "use_download_button": False,
+            "use_fullscreen_button": False,
+            "navigation_with_keys": False,
+            "show_toc_level": 2,
+            "navbar_persistent": [],  # one search field (the sidebar's), not a second in the header
+        },
+        "nb_execution_mode": "off",
+        "nb_merge_streams": True,
+        "myst_enable_extensions": ["dollarmath", "colon_fence"],
+        "default_role": "code",  # docstrings write `name` for code, as Markdown does
+        "autodoc_member_order": "bysource",
+        "autodoc_typehints": "description",
+        "autodoc_default_options": {"exclude-members": "__init__"},
+        "napoleon_google_docstring": True,
+        "napoleon_numpy_docstring": False,
+        "suppress_warnings": ["myst.header"],
+    }
+    body = "\n".join(f"{key} = {value!r}" for key, value in settings.items())
+    return f'"""Generated by tslearnkit.course.site.build_site; rebuilt on every build."""\n\n{body}\n'
+
+
+# --- the Sphinx extension: math drawn by matplotlib ------------------------------------------------
+
+
+def _math_svg(latex: str, *, display: bool) -> str:
+    """``latex`` drawn by matplotlib's mathtext as an inline SVG data URI."""
+    import base64
+
+    from matplotlib import mathtext
+    from matplotlib.font_manager import FontProperties
+
+    buffer = io.BytesIO()
+    mathtext.math_to_image(f"${latex}$", buffer, prop=FontProperties(size=15 if display else 12), format="svg")
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _visit_inline(self, node) -> None:
+    latex = node.astext()
+    self.body.append(f'<img class="math tk-math" src="{_math_svg(latex, display=False)}" alt="{html.escape(latex)}">')
+    raise _skip_node()
+
+
+def _visit_block(self, node) -> None:
+    latex = node.astext()
+    image = f'<img src="{_math_svg(latex, display=True)}" alt="{html.escape(latex)}">'
+    self.body.append(f'<div class="math tk-math-block">{image}</div>\n')
+    raise _skip_node()
+
+
+def _skip_node():
+    from docutils import nodes
+
+    return nodes.SkipNode
+
+
+def setup(app):
+    """Sphinx extension: the ``tslearnkit_mathtext`` math renderer (no MathJax, no network)."""
+    app.add_html_math_renderer("tslearnkit_mathtext", (_visit_inline, None), (_visit_block, None))
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
