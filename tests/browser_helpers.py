@@ -111,14 +111,8 @@ class Browser:
         self.session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         for domain in ("Page", "Network", "Runtime"):
             self.send(f"{domain}.enable", session=True)
-        self.send(
-            "Emulation.setDeviceMetricsOverride",
-            session=True,
-            width=width,
-            height=height,
-            deviceScaleFactor=1,
-            mobile=False,
-        )
+        self.width, self.height = width, height
+        self._viewport(width, height)
 
     # --- the protocol ---------------------------------------------------------------------------
 
@@ -195,20 +189,33 @@ class Browser:
         return failed
 
     def screenshot(self, path, *, full_page: bool = False, max_height: int = 30000, scale: float = 1.0) -> Path:
-        """A PNG of the viewport (or of the whole page, up to ``max_height`` CSS pixels) at ``path``."""
+        """A PNG of the viewport, or of the whole page (up to ``max_height`` CSS pixels) drawn in a
+        viewport as tall as the page, at ``path``."""
         params = {"format": "png"}
         if full_page:
             size = self.send("Page.getLayoutMetrics", session=True)["cssContentSize"]
             height = min(int(size["height"]), max_height)
-            params.update(
-                clip={"x": 0, "y": 0, "width": int(size["width"]), "height": height, "scale": scale},
-                captureBeyondViewport=True,
-            )
-        data = self.send("Page.captureScreenshot", session=True, **params)["data"]
+            self._viewport(self.width, height)
+            params["clip"] = {"x": 0, "y": 0, "width": self.width, "height": height, "scale": scale}
+        try:
+            data = self.send("Page.captureScreenshot", session=True, **params)["data"]
+        finally:
+            if full_page:
+                self._viewport(self.width, self.height)
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(data))
         return path
+
+    def _viewport(self, width: int, height: int) -> None:
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            session=True,
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
 
     def log_tail(self, chars: int = 2000) -> str:
         self._log.flush()

@@ -422,11 +422,16 @@ def _records_section(folder: Path, heading: str, intro: str) -> list[str]:
         "",
         intro,
         "",
-        results.table_markdown(table),
+        _numbers(results.table_markdown(table)),
         "",
         results.findings_markdown(table).strip(),
         "",
     ]
+
+
+def _numbers(markdown: str) -> str:
+    """Tables of numbers in a container whose cells do not wrap (``mean ± std`` stays on one line)."""
+    return f":::{{container}} tk-numbers\n{markdown}\n:::"
 
 
 def _results_page(root: Path, run_dir: Path) -> str:
@@ -453,7 +458,7 @@ def _results_page(root: Path, run_dir: Path) -> str:
     )
     times_path = root / "results" / "lesson_times.json"
     if times_path.is_file():
-        lines += ["## Lesson run times", "", runtimes.times_markdown(runtimes.load_times(times_path)), ""]
+        lines += ["## Lesson run times", "", _numbers(runtimes.times_markdown(runtimes.load_times(times_path))), ""]
     return "\n".join(lines) + "\n"
 
 
@@ -471,7 +476,7 @@ def _benchmark_page(root: Path, source: Path) -> str:
     closed = root / "results" / "benchmark"
     if closed.is_dir() and any(closed.glob("*.json")):
         findings = results.findings_markdown(results.results_table(results.load_results(closed))).strip()
-        lines += ["## Closed set: test series of the training classes", "", benchmark_tables(closed), ""]
+        lines += ["## Closed set: test series of the training classes", "", _numbers(benchmark_tables(closed)), ""]
         lines += ["What the benchmark says:", "", findings, ""]
     open_dir = root / "results" / "open_set"
     records = open_set_benchmark.load_open_set_records(open_dir) if open_dir.is_dir() else []
@@ -488,7 +493,7 @@ def _benchmark_page(root: Path, source: Path) -> str:
             shutil.copy(figure, source / "open_set_curves.png")
             alt = "MAP@R on unseen classes against the number of training classes"
             lines += ["```{image} open_set_curves.png", f":alt: {alt}", "```", ""]
-        lines += [open_set_benchmark.open_set_table(records), ""]
+        lines += [_numbers(open_set_benchmark.open_set_table(records)), ""]
         lines += [f"- {line}" for line in open_set_benchmark.open_set_findings(records)] + [""]
     if len(lines) == 5:
         lines += ["No benchmark records in `results/benchmark/` or `results/open_set/` yet.", ""]
@@ -555,6 +560,7 @@ def _conf(repo) -> str:
         },
         "nb_execution_mode": "off",
         "nb_merge_streams": True,
+        "nb_output_stderr": "remove",  # the kernel's diagnostics (the run's logs keep them), not the lesson's words
         "myst_enable_extensions": ["dollarmath", "colon_fence"],
         "default_role": "code",  # docstrings write `name` for code, as Markdown does
         "autodoc_member_order": "bysource",
@@ -585,14 +591,14 @@ def _math_svg(latex: str, *, display: bool) -> str:
 
 def _visit_inline(self, node) -> None:
     latex = node.astext()
-    self.body.append(f'<img class="math tk-math" src="{_math_svg(latex, display=False)}" alt="{html.escape(latex)}">')
+    self.body.append(f'<img class="tk-math" src="{_math_svg(latex, display=False)}" alt="{html.escape(latex)}">')
     raise _skip_node()
 
 
 def _visit_block(self, node) -> None:
     latex = node.astext()
     image = f'<img src="{_math_svg(latex, display=True)}" alt="{html.escape(latex)}">'
-    self.body.append(f'<div class="math tk-math-block">{image}</div>\n')
+    self.body.append(f'<div class="tk-math-block">{image}</div>\n')
     raise _skip_node()
 
 
@@ -602,7 +608,41 @@ def _skip_node():
     return nodes.SkipNode
 
 
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|(\s*:?-{3,}:?\s*\|)+\s*$")
+
+
+def markdown_tables_to_rst(lines: list[str]) -> list[str]:
+    """``lines`` of a docstring with each Markdown pipe table (a header row, a ``|---|`` rule, rows)
+    rewritten as an RST ``list-table``: the docstrings use Markdown tables, which read well in
+    ``help()``, and RST cannot read them."""
+    out, i = [], 0
+    while i < len(lines):
+        if i + 1 < len(lines) and _TABLE_ROW.match(lines[i]) and _TABLE_RULE.match(lines[i + 1]):
+            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+            rows = [lines[i]]
+            i += 2
+            while i < len(lines) and _TABLE_ROW.match(lines[i]):
+                rows.append(lines[i])
+                i += 1
+            out += ["", f"{indent}.. list-table::", f"{indent}   :header-rows: 1", ""]
+            for row in rows:
+                cells = [cell.strip() for cell in row.strip()[1:-1].split("|")]
+                out += [f"{indent}   {'*' if j == 0 else ' '} - {cell or ' '}" for j, cell in enumerate(cells)]
+            out.append("")
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
+
+
+def _docstring_tables(app, what, name, obj, options, lines) -> None:
+    lines[:] = markdown_tables_to_rst(lines)
+
+
 def setup(app):
-    """Sphinx extension: the ``tslearnkit_mathtext`` math renderer (no MathJax, no network)."""
+    """Sphinx extension: the ``tslearnkit_mathtext`` math renderer (no MathJax, no network), and
+    Markdown tables in docstrings read as tables."""
     app.add_html_math_renderer("tslearnkit_mathtext", (_visit_inline, None), (_visit_block, None))
+    app.connect("autodoc-process-docstring", _docstring_tables)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
