@@ -430,12 +430,7 @@ def _exercises_markdown(lesson: KitLesson, notes: LessonNotes, run_dir) -> list[
         lines.append(f"- **{exercise.number} {exercise.title}** ({minutes} min) — practises {exercise.practises}")
         if printed.get(exercise.number):
             texts = printed[exercise.number]
-            where = f"What its check printed in `{executed.source.name}` of the run ({executed.describe()}"
-            where += (
-                "; quick mode trains tiny models, so a full run prints other values):"
-                if executed.parameters.get("quick")
-                else "):"
-            )
+            where = f"What its check printed in the run (`{executed.source.name}`, {executed.describe()}):"
         else:
             texts = templates.get(exercise.number, [])
             where = "The check's line for a right answer, as its code writes it (the run fills in the braces):"
@@ -490,6 +485,11 @@ def agenda_markdown(
         notebook_line = (
             f"**Instructor notebooks (`instructor/`): {len(executed)} of {len(lessons)} executed** (run in "
             f"`{run_dir}`). NOT executed: " + "; ".join(f"{k.name} ({k.executed.reason})" for k in missing) + "."
+        )
+    if any(k.executed.parameters.get("quick") for k in executed):
+        notebook_line += (
+            " That run was in quick mode: tiny models, so its numbers (and the expected outputs below) are not a "
+            "full run's."
         )
     if repo is None:
         student_line = (
