@@ -37,20 +37,10 @@ def _required(reason: str):
 # --- unit tests of the builder's parts (no Sphinx build) ------------------------------------------
 
 
-def test_repository_spec_is_owner_name_and_an_optional_branch():
-    from tslearnkit.course.site import parse_repo
-
-    assert parse_repo("me/course") == ("me", "course", "main")
-    assert parse_repo("me/course@teach/2026") == ("me", "course", "teach/2026")
-    for bad in ("course", "me/", "me/course@", "https://github.com/me/course"):
-        with pytest.raises(ValueError, match="OWNER/NAME"):
-            parse_repo(bad)
-
-
 def test_colab_opens_the_published_student_copy_when_a_repository_is_given():
     from tslearnkit.course.site import lesson_links
 
-    published = lesson_links("04_triplet_semihard", repo="me/course@dev", student_dir="workshop/student")
+    published = lesson_links("04_triplet_semihard", repo="me/course@dev", published_at="workshop")
     assert published["colab"] == (
         "https://colab.research.google.com/github/me/course/blob/dev/workshop/student/04_triplet_semihard.ipynb"
     )
@@ -229,11 +219,15 @@ def test_every_internal_link_resolves(site):
     assert broken == [], f"{len(broken)} broken internal link(s):\n" + "\n".join(broken[:40])
 
 
-def _student_copy_ok(path: Path, lesson: str) -> str | None:
+def _student_copy_ok(path: Path, lesson: str, published: str) -> str | None:
+    """Why the notebook at ``path`` is not lesson's student copy as published at ``published``, or None."""
     notebook = json.loads(path.read_text())
     text = "".join("".join(cell["source"]) for cell in notebook["cells"])
     if "### BEGIN SOLUTION" in text or "YourTurn" not in text:
         return f"{path.name} is not a student copy (answers present or no placeholder)"
+    colab = re.findall(r"https://colab\.research\.google\.com/github/[^)\s]+", text)
+    if colab != [f"{published}{lesson}.ipynb"]:
+        return f"{path.name}: its Colab links {colab} are not its own published student copy"
     if any(cell.get("outputs") for cell in notebook["cells"] if cell["cell_type"] == "code"):
         return f"{path.name} carries outputs"
     if lesson not in path.name:
@@ -242,10 +236,12 @@ def _student_copy_ok(path: Path, lesson: str) -> str | None:
 
 
 def test_colab_and_download_links_point_at_notebooks_that_exist(site, lesson_pages):
-    from tslearnkit.course.site import DEFAULT_STUDENT_DIR, parse_repo
+    from tslearnkit.course.publishing import parse_repo
+    from tslearnkit.course.site import DEFAULT_PUBLISHED_AT
 
     out, _ = site
-    owner, name, _ = parse_repo(REPO)
+    repo = parse_repo(REPO)
+    owner, name = repo.owner, repo.name
     problems = []
     for lesson, page in lesson_pages.items():
         kinds = sorted(link["kind"] for link in page["links"])
@@ -259,7 +255,10 @@ def test_colab_and_download_links_point_at_notebooks_that_exist(site, lesson_pag
                     continue
                 path = match["path"]
                 in_repo = (ROOT / path).is_file()
-                student = path.startswith(DEFAULT_STUDENT_DIR + "/") and (out / "student" / Path(path).name).is_file()
+                student = (
+                    path == f"{DEFAULT_PUBLISHED_AT}/student/{lesson}.ipynb"
+                    and (out / "student" / Path(path).name).is_file()
+                )
                 if not (in_repo or student):
                     problems.append(f"{lesson}: Colab opens {path}: neither in the repository nor a student copy")
                 if Path(path).name != f"{lesson}.ipynb":
@@ -268,7 +267,9 @@ def test_colab_and_download_links_point_at_notebooks_that_exist(site, lesson_pag
                 local = out / unquote(urlsplit(link["href"]).path).lstrip("/")
                 if not local.is_file():
                     problems.append(f"{lesson}: download link {link['raw']} has no file in the site")
-                elif (why := _student_copy_ok(local, lesson)) is not None:
+                elif (
+                    why := _student_copy_ok(local, lesson, repo.colab_url(f"{DEFAULT_PUBLISHED_AT}/student/"))
+                ) is not None:
                     problems.append(f"{lesson}: download link {link['raw']}: {why}")
     assert problems == [], "\n".join(problems)
 

@@ -32,15 +32,15 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from . import publishing
 from .cli import LESSONS
 
 __all__ = [
     "DEFAULT_REPO",
-    "DEFAULT_STUDENT_DIR",
+    "DEFAULT_PUBLISHED_AT",
     "API_MODULES",
     "SiteBuild",
     "build_site",
-    "parse_repo",
     "lesson_links",
     "executed_notebooks",
     "find_repo_root",
@@ -48,8 +48,8 @@ __all__ = [
 
 DEFAULT_REPO = "tslearnkit/tslearnkit@main"
 """Where the lessons' own Colab badges point (their install cell installs the kit from there)."""
-DEFAULT_STUDENT_DIR = "workshop/student"
-"""Where, inside a published repository, ``tslearnkit workshop --out workshop`` put the student copies."""
+DEFAULT_PUBLISHED_AT = "workshop"
+"""The folder of a published repository that holds ``tslearnkit workshop``'s output (its ``student/``)."""
 API_MODULES = (
     "data",
     "sampling",
@@ -64,11 +64,9 @@ API_MODULES = (
     "plots",
 )
 """The teaching modules documented in the API reference (``tk.<name>``)."""
-COLAB = "https://colab.research.google.com/github"
 SOLUTION_TAG = "solution"
 _BADGE = re.compile(r"^\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)\s*$\n?", re.M)
 _MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", re.M)
-_REPO = re.compile(r"^(?P<owner>[A-Za-z0-9][\w.-]*)/(?P<name>[\w.-]+)(@(?P<branch>[\w./-]+))?$")
 _FILES = Path(__file__).resolve().parent / "site_files"
 
 
@@ -81,31 +79,25 @@ class SiteBuild:
     warnings: list
 
 
-def parse_repo(spec: str) -> tuple[str, str, str]:
-    """``"OWNER/NAME[@BRANCH]"`` as ``(owner, name, branch)``; the branch defaults to ``main``.
+def lesson_links(lesson: str, *, repo=None, published_at: str = DEFAULT_PUBLISHED_AT) -> dict:
+    """A lesson page's launch links: ``{"colab": url, "repo_path": path, "student": bool, "download": url}``.
+
+    With ``repo`` (``"OWNER/NAME[@BRANCH]"`` or a :class:`~tslearnkit.course.publishing.Repo`) the
+    Colab button opens the lesson's student copy as ``tslearnkit workshop --repo`` publishes it
+    there (``<published_at>/student/<lesson>.ipynb``); without it, the lesson in ``notebooks/`` of
+    the kit's home repository (:data:`DEFAULT_REPO`, where the lessons' own badges point). The
+    download link is the student copy the site carries (``student/<lesson>.ipynb``, relative to a
+    lesson page).
 
     Raises:
-        ValueError: ``spec`` is not of that form.
+        ValueError: ``repo`` is not ``OWNER/NAME[@BRANCH]``.
     """
-    match = _REPO.match(spec or "")
-    if not match:
-        raise ValueError(f"repository must be OWNER/NAME or OWNER/NAME@BRANCH (e.g. {DEFAULT_REPO}); got {spec!r}")
-    return match["owner"], match["name"], match["branch"] or "main"
-
-
-def lesson_links(lesson: str, *, repo: str | None = None, student_dir: str = DEFAULT_STUDENT_DIR) -> dict:
-    """A lesson page's launch links: ``{"colab": url, "repo_path": path, "download": relative url}``.
-
-    With ``repo`` the Colab button opens the lesson's student notebook as published in that
-    repository (``<student_dir>/<lesson>.ipynb``); without it, the lesson in the default
-    repository's ``notebooks/`` (the copy with the answers, as the lessons' own badges do). The
-    download link is the student notebook the site carries (``student/<lesson>.ipynb``, relative to
-    a lesson page).
-    """
-    owner, name, branch = parse_repo(repo or DEFAULT_REPO)
-    path = f"{student_dir.strip('/')}/{lesson}.ipynb" if repo else f"notebooks/{lesson}.ipynb"
+    if repo is not None:
+        path, home = publishing.student_path(published_at, lesson), publishing.parse_repo(repo)
+    else:
+        path, home = f"notebooks/{lesson}.ipynb", publishing.parse_repo(DEFAULT_REPO)
     return {
-        "colab": f"{COLAB}/{owner}/{name}/blob/{branch}/{path}",
+        "colab": home.colab_url(path),
         "repo_path": path,
         "student": repo is not None,
         "download": f"../student/{lesson}.ipynb",
@@ -141,7 +133,7 @@ def build_site(
     *,
     run_dir=None,
     repo: str | None = None,
-    student_dir: str = DEFAULT_STUDENT_DIR,
+    published_at: str = DEFAULT_PUBLISHED_AT,
     repo_root=None,
     log=print,
 ) -> SiteBuild:
@@ -154,11 +146,13 @@ def build_site(
             where ``bash run.sh`` writes). Its ``notebooks/`` holds the executed lessons and its
             ``results/`` the run's records. A lesson the run did not execute gets a page without
             outputs that says so.
-        repo: ``"OWNER/NAME[@BRANCH]"`` where the course and its student copies are published:
-            Colab buttons open ``<student_dir>/<lesson>.ipynb`` there. ``None``: the lessons in
-            ``notebooks/`` of the default repository (:data:`DEFAULT_REPO`).
-        student_dir: the student copies' folder inside ``repo`` (``tslearnkit workshop --out
-            workshop`` writes ``workshop/student/``).
+        repo: ``"OWNER/NAME[@BRANCH]"`` where ``tslearnkit workshop --repo`` published the
+            student copies: Colab buttons open ``<published_at>/student/<lesson>.ipynb`` there,
+            and the downloadable student copies link and install from there too. ``None``: Colab
+            buttons open the lessons in ``notebooks/`` of the kit's home repository
+            (:data:`DEFAULT_REPO`), and the student copies have no badge.
+        published_at: the folder of ``repo`` holding the workshop output (``tslearnkit workshop
+            --out workshop`` in a clone: ``workshop``).
         repo_root: the checkout with ``notebooks/``, ``results/`` and ``figures/`` (default: the
             working folder, else the folder above the package).
         log: where progress lines go.
@@ -179,7 +173,7 @@ def build_site(
     except ImportError as err:
         raise ImportError("the course site needs the docs extra: pip install 'tslearnkit[docs]'") from err
     if repo is not None:
-        parse_repo(repo)
+        repo = publishing.parse_repo(repo)
     root = find_repo_root(repo_root) if repo_root is None else Path(repo_root).resolve()
     run_dir = Path(run_dir) if run_dir is not None else root / "runs" / "latest"
     executed = executed_notebooks(run_dir)
@@ -195,7 +189,7 @@ def build_site(
         shutil.rmtree(out)
     with tempfile.TemporaryDirectory(prefix="tslearnkit-site-") as tmp:
         source = Path(tmp) / "source"
-        pages = _write_sources(source, root, run_dir, executed, repo=repo, student_dir=student_dir)
+        pages = _write_sources(source, root, run_dir, executed, repo=repo, published_at=published_at)
         log(f"building the site from {len(executed)} executed lesson(s) in {run_dir} ...")
         messages = io.StringIO()
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # autodoc imports TensorFlow: no C++ start-up lines
@@ -224,11 +218,10 @@ def build_site(
 # --- the Sphinx sources ---------------------------------------------------------------------------
 
 
-def _write_sources(source: Path, root: Path, run_dir: Path, executed: dict, *, repo, student_dir) -> list[str]:
-    import jupytext
+def _write_sources(source: Path, root: Path, run_dir: Path, executed: dict, *, repo, published_at) -> list[str]:
     import nbformat
 
-    from .workshop import exercises, student_notebook
+    from .workshop import exercises, read_lesson, student_notebook
 
     (source / "lessons").mkdir(parents=True)
     (source / "_static").mkdir()
@@ -236,9 +229,9 @@ def _write_sources(source: Path, root: Path, run_dir: Path, executed: dict, *, r
         shutil.copy(_FILES / name, source / "_static" / name)
     # The student copies ride along as downloads at <site>/student/<lesson>.ipynb (html_extra_path).
     (source / "_extra" / "student").mkdir(parents=True)
-    for lesson in LESSONS:
-        student = student_notebook(jupytext.read(root / "notebooks" / f"{lesson}.py"))
-        student.metadata.pop("jupytext", None)
+    for lesson in LESSONS:  # as `tslearnkit workshop --repo` publishes them (no repository: no badge)
+        path = publishing.student_path(published_at, lesson) if repo is not None else None
+        student = publishing.publish(student_notebook(read_lesson(root / "notebooks" / f"{lesson}.py")), repo, path)
         nbformat.write(student, source / "_extra" / "student" / f"{lesson}.ipynb")
 
     summaries = []
@@ -246,7 +239,7 @@ def _write_sources(source: Path, root: Path, run_dir: Path, executed: dict, *, r
         path = executed.get(lesson)
         notebook = nbformat.read(path if path else root / "notebooks" / f"{lesson}.ipynb", as_version=4)
         found = exercises(notebook)
-        links = lesson_links(lesson, repo=repo, student_dir=student_dir)
+        links = lesson_links(lesson, repo=repo, published_at=published_at)
         nbformat.write(_lesson_page(notebook, links, executed=path is not None), source / "lessons" / f"{lesson}.ipynb")
         summaries.append((lesson, _title(notebook), found, path, notebook.metadata.get("papermill", {})))
 
@@ -528,7 +521,7 @@ def _api_page(module: str) -> str:
 
 
 def _conf(repo) -> str:
-    owner, name, branch = parse_repo(repo or DEFAULT_REPO)
+    home = repo if repo is not None else publishing.parse_repo(DEFAULT_REPO)
     settings = {
         "project": "tslearnkit",
         "author": "the tslearnkit authors",
@@ -549,8 +542,8 @@ def _conf(repo) -> str:
         "html_show_sourcelink": False,
         "html_math_renderer": "tslearnkit_mathtext",
         "html_theme_options": {
-            "repository_url": f"https://github.com/{owner}/{name}",
-            "repository_branch": branch,
+            "repository_url": f"https://github.com/{home.owner}/{home.name}",
+            "repository_branch": home.branch,
             "use_repository_button": True,
             "use_download_button": False,
             "use_fullscreen_button": False,
