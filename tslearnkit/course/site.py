@@ -13,6 +13,8 @@ run's. The site has
 * a results page and a benchmark page generated from the committed records (``results/``) and
   from the run's own records;
 * an API reference generated from the teaching modules' docstrings (autodoc + napoleon);
+* the Markdown pages the repository keeps in ``docs/`` (notes moved out of the README), under
+  *Notes*;
 * Sphinx's own search; and math drawn at build time by matplotlib, so that the site needs no
   network when it is read.
 
@@ -243,7 +245,11 @@ def _write_sources(source: Path, root: Path, run_dir: Path, executed: dict, *, r
         nbformat.write(_lesson_page(notebook, links, executed=path is not None), source / "lessons" / f"{lesson}.ipynb")
         summaries.append((lesson, _title(notebook), found, path, notebook.metadata.get("papermill", {})))
 
-    (source / "index.md").write_text(_index_page(summaries, root=root, run_dir=run_dir, repo=repo))
+    notes = []
+    if (root / "docs").is_dir():  # pages the repository keeps for the site (notes moved out of the README)
+        shutil.copytree(root / "docs", source / "docs", ignore=shutil.ignore_patterns("_*", ".*"))
+        notes = sorted(f"docs/{page.stem}" for page in (source / "docs").glob("*.md"))
+    (source / "index.md").write_text(_index_page(summaries, root=root, run_dir=run_dir, repo=repo, notes=notes))
     (source / "results.md").write_text(_results_page(root, run_dir))
     (source / "benchmark.md").write_text(_benchmark_page(root, source))
     (source / "api").mkdir()
@@ -337,7 +343,7 @@ def _run_description(summaries) -> str:
     return f"seed {params.get('seed', 0)}, {mode}, on {dataset}" + (f", {when}" if when else "")
 
 
-def _index_page(summaries, *, root: Path, run_dir: Path, repo) -> str:
+def _index_page(summaries, *, root: Path, run_dir: Path, repo, notes=()) -> str:
     from . import runtimes
 
     times_path = root / "results" / "lesson_times.json"
@@ -395,6 +401,8 @@ def _index_page(summaries, *, root: Path, run_dir: Path, repo) -> str:
         "api/index",
         "```",
     ]
+    if notes:
+        lines += ["", "```{toctree}", ":caption: Notes", ":maxdepth: 1", "", *notes, "```"]
     return "\n".join(lines) + "\n"
 
 
