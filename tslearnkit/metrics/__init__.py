@@ -10,8 +10,9 @@ Where things live
     ``neighbours`` (chunked distances, ranking with the tie rule, per-query k-NN scores),
     ``clustering`` (:func:`kmeans_cluster_labels`, :func:`cluster_scores`: NMI/AMI/ARI),
     ``evaluation`` (:func:`embedding_scores`: what every lesson reports), ``knn`` (:func:`knn_accuracy`),
-    ``callback`` (:class:`RetrievalMetricsCallback`, built on first use so that importing the
-    metrics never imports TensorFlow) and ``_checks`` (input checks, metric names).
+    ``callback`` (:class:`RetrievalMetricsCallback`, the one module that imports Keras: loaded
+    on first use, so importing the metrics never imports TensorFlow) and ``_checks`` (input
+    checks, metric names).
 
 How a score is computed
     Every query is ranked against the reference set by squared Euclidean distance, computed in
@@ -49,7 +50,6 @@ Definitions (PML 2.x, ``avg_of_avgs=False``)
 
 from __future__ import annotations
 
-from . import callback
 from ._checks import CLUSTERING_METRIC_NAMES, KNN_METRIC_NAMES, METRIC_NAMES
 from .clustering import cluster_scores, fit_kmeans, kmeans_cluster_labels
 from .evaluation import embedding_scores
@@ -73,13 +73,12 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    # PEP 562: build the Keras callback on first use, so that the metrics above never import
+    # PEP 562: load the Keras callback on first use, so that the metrics above never import
     # TensorFlow (``import tslearnkit`` promises the same).
     if name == "RetrievalMetricsCallback":
-        cls = callback._build_callback_class()
-        cls.__module__ = __name__
-        globals()[name] = cls
-        return cls
+        from .callback import RetrievalMetricsCallback
+
+        return RetrievalMetricsCallback
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
