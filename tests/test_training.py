@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from tslearnkit import data, losses, models, sampling, training
+from tslearnkit import callbacks, data, losses, models, sampling, training
 
 SMALL_FCN = {"filters": (16, 16, 16), "kernel_sizes": (5, 3, 3)}
 
@@ -132,7 +132,7 @@ def test_validation_callback_feeds_early_stopping(small):
 
 def test_active_triplets_are_logged_and_counted_right(small):
     x, y = small
-    tracker = training.ActiveTripletsCallback(x, y, 4, 3, margin=0.5, seed=0)
+    tracker = callbacks.ActiveTripletsCallback(x, y, 4, 3, margin=0.5, seed=0)
     fit = training.fit_embedding(
         x,
         y,
@@ -151,9 +151,9 @@ def test_active_triplets_are_logged_and_counted_right(small):
     # Hand-checked case: 1-D embeddings, classes {0: 0.0, 0.1}, {1: 0.3}; margin 0.5.
     emb = np.array([[0.0], [0.1], [0.3]], np.float32)
     # Triplets (a, p, n): (0,1,2): d_ap .1, d_an .3 → active; (1,0,2): d_ap .1, d_an .2 → active.
-    assert training.active_triplet_fraction(emb, [0, 0, 1], margin=0.5) == 1.0
-    assert training.active_triplet_fraction(emb, [0, 0, 1], margin=0.15) == 0.5
-    assert training.active_triplet_fraction(emb, [0, 1, 2], margin=0.5) == 0.0  # no positive pair
+    assert callbacks.active_triplet_fraction(emb, [0, 0, 1], margin=0.5) == 1.0
+    assert callbacks.active_triplet_fraction(emb, [0, 0, 1], margin=0.15) == 0.5
+    assert callbacks.active_triplet_fraction(emb, [0, 1, 2], margin=0.5) == 0.0  # no positive pair
 
 
 def test_model_with_custom_loss_saves_and_loads(tmp_path, small):

@@ -16,13 +16,20 @@ import keras
 __all__ = ["ProgressBar", "progress_mode"]
 
 MODES = ("auto", "bar", "lines", "off")
+VERBOSE_MODES = ("off", "bar", "lines")  # what Keras's verbose=0, 1, 2 mean
 
 
-def progress_mode(mode: str = "auto") -> str:
-    """``"auto"`` resolved: ``"lines"`` in batch runs (``tslearnkit run`` sets ``TSLEARNKIT_BATCH``;
-    CI sets ``CI``) and when nobody watches, ``"bar"`` in a terminal or a Jupyter kernel."""
+def progress_mode(mode="auto") -> str:
+    """``mode`` as ``"bar"``, ``"lines"`` or ``"off"``; Keras's ``verbose`` 0, 1, 2 are taken too.
+
+    ``"auto"`` is ``"lines"`` in batch runs (``tslearnkit run`` sets ``TSLEARNKIT_BATCH``; CI sets
+    ``CI``) and when nobody watches, ``"bar"`` in a terminal or a Jupyter kernel. The one place "auto"
+    is decided: ``verbose="auto"`` of every ``tk.training.fit_*`` is resolved here too.
+    """
+    if not isinstance(mode, bool) and mode in (0, 1, 2):
+        return VERBOSE_MODES[mode]
     if mode not in MODES:
-        raise ValueError(f"mode must be one of {list(MODES)}; got {mode!r}")
+        raise ValueError(f"mode must be one of {list(MODES)} or a Keras verbose 0, 1, 2; got {mode!r}")
     if mode != "auto":
         return mode
     if os.environ.get("TSLEARNKIT_BATCH") or os.environ.get("CI"):
@@ -34,7 +41,8 @@ class ProgressBar(keras.callbacks.Callback):
     """A single progress bar over all the steps of a fit, or ``lines`` summary lines.
 
     Args:
-        mode: ``"auto"`` (see :func:`progress_mode`), ``"bar"``, ``"lines"`` or ``"off"``.
+        mode: ``"auto"`` (see :func:`progress_mode`), ``"bar"``, ``"lines"``, ``"off"`` or Keras's
+            ``verbose`` 0, 1, 2.
         desc: label in front of the bar / lines (e.g. the method's name).
         lines: how many summary lines ``"lines"`` mode prints (the last one at the end), >= 1.
     """

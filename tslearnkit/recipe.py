@@ -77,6 +77,8 @@ from .data import check_labels
 __all__ = [
     "Recipe",
     "make_recipe",
+    "resolve",
+    "resolve_epochs",
     "tsne_perplexity",
     "MAX_SERIES_STEPS",
     "MIN_PER_CLASS_FOR_VALIDATION",
@@ -216,6 +218,22 @@ def make_recipe(y_train, timesteps: int, channels: int = 1, *, quick: bool = Fal
         augment=median <= AUGMENT_BELOW,
         quick=bool(quick),
     )
+
+
+def resolve(value, recipe: Recipe | None, field: str, default):
+    """One setting of a ``tk.training.fit_*`` helper: ``value`` when given (explicit arguments override
+    the recipe), else the recipe's ``field``, else the helper's ``default``."""
+    if value is not None:
+        return value
+    return getattr(recipe, field) if recipe is not None else default
+
+
+def resolve_epochs(epochs, recipe: Recipe | None, steps_per_epoch: int, default: int) -> int:
+    """The epochs of a ``tk.training.fit_*`` helper: ``epochs`` when given, else those that spend the
+    recipe's step budget (:meth:`Recipe.epochs_for`), else the helper's ``default``."""
+    if epochs is not None:
+        return int(epochs)
+    return recipe.epochs_for(steps_per_epoch) if recipe is not None else default
 
 
 def tsne_perplexity(n_points: int) -> float:
