@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tslearnkit.course import cli, diagrams, instructor, lesson_notes, publishing, runtimes, workshop
+from tslearnkit.course import cli, dayplan, diagrams, instructor, lesson_notes, publishing, runs, runtimes, workshop
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -47,7 +47,7 @@ def test_every_lesson_has_notes_that_point_at_its_own_sections_and_exercises(nam
     assert set(notes.exercise_min) == {e.number for e in workshop.exercises(notebook)}
     assert notes.diagram in diagrams.DIAGRAMS
     assert len(notes.pauses) >= 2 and len(notes.questions) >= 2
-    places = [instructor._heading_index(notebook, pause.at) for pause in notes.pauses]
+    places = [dayplan.heading_index(notebook, pause.at) for pause in notes.pauses]
     assert None not in places, f"{name}: a pause names no section heading: {[p.at for p in notes.pauses]}"
     assert places == sorted(places), f"{name}: pauses out of lesson order"
     text = " ".join([notes.key_idea, *(p.prompt for p in notes.pauses), *notes.questions])
@@ -93,7 +93,9 @@ def test_a_lessons_walk_through_holds_its_measured_run_time():
     seconds = runtimes.load_times(TIMES)[kit.name]["full"]
 
     def walking(seconds):
-        return sum(m for kind, m, _ in instructor.lesson_blocks(kit, notes, seconds) if kind == "walk-through")
+        return sum(
+            m for kind, m, _ in dayplan.lesson_blocks(kit.name, kit.notebook, notes, seconds) if kind == "walk-through"
+        )
 
     needed = notes.walkthrough_min + math.ceil(seconds / 60)
     assert needed <= walking(seconds) < needed + 5 or walking(seconds) == 5 * (len(notes.exercise_min) + 1)
@@ -104,7 +106,7 @@ def test_a_lessons_walk_through_holds_its_measured_run_time():
 def test_a_lesson_is_a_lecture_walk_throughs_cut_at_each_exercise_and_a_discussion():
     kit = _kit_lesson("03_triplet_all")
     notes = lesson_notes.NOTES[kit.name]
-    blocks = instructor.lesson_blocks(kit, notes, 25.0)
+    blocks = dayplan.lesson_blocks(kit.name, kit.notebook, notes, 25.0)
     kinds = [kind for kind, _, _ in blocks]
     assert kinds[0] == "lecture" and kinds[-1] == "discussion"
     exercises = [text for kind, _, text in blocks if kind == "exercise"]
@@ -117,12 +119,10 @@ def test_a_lesson_is_a_lecture_walk_throughs_cut_at_each_exercise_and_a_discussi
 
 def test_the_day_plan_has_clock_times_breaks_lunch_and_days(kit):
     _, _, agenda = kit
-    clock = instructor.plan_clock(start="08:30", day_end="17:00", lunch="12:15")
+    clock = dayplan.plan_clock(start="08:30", day_end="17:00", lunch="12:15")
     times = runtimes.load_times(TIMES)
-    lessons = [
-        (n, instructor.lesson_blocks(_kit_lesson(n), lesson_notes.NOTES[n], times[n]["full"])) for n in cli.LESSONS
-    ]
-    plan = instructor.day_plan(lessons, clock=clock)
+    lessons = [(n, dayplan.lesson_blocks(n, _lesson(n), lesson_notes.NOTES[n], times[n]["full"])) for n in cli.LESSONS]
+    plan = dayplan.day_plan(lessons, clock=clock)
     days = sorted({b.day for b in plan})
     for day in days:
         blocks = [b for b in plan if b.day == day]
@@ -142,7 +142,7 @@ def test_the_day_plan_has_clock_times_breaks_lunch_and_days(kit):
     assert [b.lesson for b in plan if b.kind == "lecture"] == list(cli.LESSONS)
     for block in plan:  # the agenda shows every block at its clock time
         assert (
-            f"| {instructor._clock(block.start)}–{instructor._clock(block.end)} | {block.kind} | {block.text} |"
+            f"| {dayplan.clock_text(block.start)}–{dayplan.clock_text(block.end)} | {block.kind} | {block.text} |"
             in agenda
         )
     assert f"over {len(days)} day" in agenda
@@ -153,7 +153,7 @@ def test_the_day_plan_has_clock_times_breaks_lunch_and_days(kit):
 )
 def test_a_clock_that_makes_no_day_is_refused(start, day_end, lunch):
     with pytest.raises(ValueError, match="HH:MM|shorter than two hours|not between"):
-        instructor.plan_clock(start=start, day_end=day_end, lunch=lunch)
+        dayplan.plan_clock(start=start, day_end=day_end, lunch=lunch)
 
 
 # --- the agenda without a run --------------------------------------------------------------------
@@ -174,7 +174,7 @@ def test_the_agenda_says_the_instructor_copies_are_not_executed_without_a_run(ki
 @pytest.mark.parametrize("name", cli.LESSONS)
 def test_without_a_run_each_exercise_shows_its_checks_success_line_from_its_code(kit, name):
     _, _, agenda = kit
-    messages = instructor.check_messages(_lesson(name))
+    messages = runs.check_messages(_lesson(name))
     for exercise in workshop.exercises(_lesson(name)):
         assert len(messages[exercise.number]) == 1 and messages[exercise.number][0].startswith("✓ ")
         assert f"  {messages[exercise.number][0]}" in agenda
@@ -195,13 +195,13 @@ def test_a_success_line_read_from_the_code_is_what_the_check_prints():
     )
     with contextlib.redirect_stdout(io.StringIO()) as printed:
         lesson03.check_valid_triplets(count, labels)
-    template = instructor.check_messages(_lesson("03_triplet_all"))["3.1"][0]
+    template = runs.check_messages(_lesson("03_triplet_all"))["3.1"][0]
     pattern = "".join(".+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]*\})", template))
     assert re.fullmatch(pattern, printed.getvalue().strip()), (template, printed.getvalue())
 
     with contextlib.redirect_stdout(io.StringIO()) as printed:
         lesson06.check_positive_index(lambda n: np.concatenate([np.arange(n, 2 * n), np.arange(n)]))
-    assert printed.getvalue().strip() == instructor.check_messages(_lesson("06_contrastive_clustering"))["6.1"][0]
+    assert printed.getvalue().strip() == runs.check_messages(_lesson("06_contrastive_clustering"))["6.1"][0]
 
 
 # --- the agenda from a run -----------------------------------------------------------------------
@@ -296,9 +296,9 @@ def test_expected_outputs_come_from_the_run_where_it_is_used_and_from_the_code_e
     for name in (SMALL[1], SMALL[2], SMALL[4]):
         for exercise in workshop.exercises(_lesson(name)):
             assert f"exercise {exercise.number} is right" not in agenda
-            assert instructor.check_messages(_lesson(name))[exercise.number][0] in agenda
+            assert runs.check_messages(_lesson(name))[exercise.number][0] in agenda
 
 
 def test_a_run_folder_without_notebooks_is_refused(tmp_path):
     with pytest.raises(ValueError, match="no notebooks/ folder"):
-        instructor.executed_lesson(tmp_path, SMALL[0], _lesson(SMALL[0]))
+        runs.executed_lesson(tmp_path, SMALL[0], _lesson(SMALL[0]))

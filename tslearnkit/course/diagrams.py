@@ -4,8 +4,8 @@ Each is a picture to talk over in a lesson's lecture block, not a result: the po
 are made up (seeded, so a rebuild draws the same picture) and no diagram states a number a lesson
 measures, nor the answer of an exercise that follows it. ``DIAGRAMS`` maps a name (the ``diagram``
 of :mod:`tslearnkit.course.lesson_notes`) to its drawing function and a one-line caption;
-:func:`draw` saves one as a PNG. Only matplotlib's object API is used (no ``pyplot``), so drawing
-changes no global state.
+:func:`draw` saves one as a PNG. The shared shapes and palette are :mod:`tslearnkit.course.drawing`;
+only matplotlib's object API is used (no ``pyplot``), so drawing changes no global state.
 """
 
 from __future__ import annotations
@@ -14,110 +14,16 @@ from pathlib import Path
 
 import numpy as np
 
+from .drawing import BLUE, CLASS_COLOURS, GREEN, GREY, INK, ORANGE, PURPLE, RED, arrow, box, bracket, canvas, glyph
+
 __all__ = ["DIAGRAMS", "draw"]
-
-# Okabe–Ito: tells its colours apart for the colour-blind, and in greyscale print.
-BLUE, ORANGE, GREEN, RED, SKY, PURPLE, YELLOW, GREY = (
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#D55E00",
-    "#56B4E9",
-    "#CC79A7",
-    "#F0E442",
-    "#7F7F7F",
-)
-CLASS_COLOURS = (BLUE, ORANGE, GREEN, PURPLE, SKY)
-INK = "#222222"
-
-
-def _canvas(width: float, height: float, title: str, sub: str = "", *, xlim=(0, 100), y0: float = 0.0):
-    """A ``width`` × ``height`` inch figure with a title and one frameless, equal-aspect axes under it.
-
-    The axes' y range follows from ``xlim`` and the axes' shape, so a data unit is as long on
-    both axes; the drawing has ``y0 .. ax.get_ylim()[1]`` to itself.
-    """
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height), dpi=150)
-    head = (0.66 if sub else 0.42) / height  # the title block's share of the height
-    box = (0.015, 0.015, 0.97, 0.985 - head - 0.01)
-    ax = fig.add_axes(box)
-    span = (xlim[1] - xlim[0]) * (box[3] * height) / (box[2] * width)
-    ax.set_xlim(*xlim)
-    ax.set_ylim(y0, y0 + span)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    fig.text(0.02, 1 - 0.12 / height, title, fontsize=15, fontweight="bold", color=INK, va="top")
-    if sub:
-        fig.text(0.02, 1 - 0.44 / height, sub, fontsize=10.5, color="#555555", va="top")
-    return fig, ax
-
-
-def _glyph(ax, x, y, w, h, *, shape: int, colour, rng, lw=1.8, channels=1, zorder=6) -> None:
-    """A tiny time series of class ``shape`` inside the box at (x, y) of size w × h; each call
-    draws another member of the class (its own small shifts and noise)."""
-    t = np.linspace(0, 1, 60)
-    phase, gain, warp = rng.normal(0, 0.03), rng.uniform(0.85, 1.08), rng.uniform(-0.06, 0.06)
-    tw = t + warp * np.sin(np.pi * t)
-    for c in range(channels):
-        freq = (1.2, 2.3, 0.7, 3.2, 1.7)[shape % 5] + 0.35 * c
-        wave = np.sin(2 * np.pi * (freq * tw + 0.15 * shape + 0.3 * c + phase)) * (0.8 - 0.25 * c) * gain
-        wave += 0.35 * (t - 0.5) * ((-1) ** shape) + rng.normal(0, 0.06, t.size)
-        ys = y + h / 2 + wave * h * 0.34 + (c - (channels - 1) / 2) * h * 0.14
-        ax.plot(x + t * w, ys, color=colour, lw=lw, alpha=1.0 - 0.3 * c, solid_capstyle="round", zorder=zorder)
-
-
-def _box(ax, x, y, w, h, *, face="white", edge="#BBBBBB", lw=1.0, ls="-", radius=0.6, zorder=1):
-    from matplotlib.patches import FancyBboxPatch
-
-    ax.add_patch(
-        FancyBboxPatch(
-            (x, y),
-            w,
-            h,
-            boxstyle=f"round,pad=0,rounding_size={radius}",
-            facecolor=face,
-            edgecolor=edge,
-            linewidth=lw,
-            linestyle=ls,
-            zorder=zorder,
-        )
-    )
-
-
-def _arrow(ax, start, end, *, colour=INK, lw=1.6, ls="-", rad=0.0, head=12, both=False) -> None:
-    from matplotlib.patches import FancyArrowPatch
-
-    ax.add_patch(
-        FancyArrowPatch(
-            start,
-            end,
-            arrowstyle="<|-|>" if both else "-|>",
-            mutation_scale=head,
-            color=colour,
-            linewidth=lw,
-            linestyle=ls,
-            connectionstyle=f"arc3,rad={rad}",
-            shrinkA=2,
-            shrinkB=2,
-            zorder=7,
-        )
-    )
-
-
-def _bracket(ax, x0, x1, y, *, colour=INK, down=True) -> None:
-    """A square bracket from x0 to x1 at height y, its ends pointing down (or up)."""
-    tick = -0.9 if down else 0.9
-    ax.plot([x0, x0, x1, x1], [y + tick, y, y, y + tick], color=colour, lw=1.3)
-
 
 # --- lesson 1 -----------------------------------------------------------------------------------
 
 
 def standardise():
     """Per-channel statistics come from the training split and are applied to both splits."""
-    fig, ax = _canvas(
+    fig, ax = canvas(
         9,
         4.6,
         "Standardise each channel with training statistics only",
@@ -127,17 +33,17 @@ def standardise():
     for x0, name, colour in ((3, "training split", BLUE), (69, "test split", GREY)):
         for k in range(3):  # a stack of samples, the front one drawn last
             x, y = x0 + 2.0 * (2 - k), 6 + 2.0 * (2 - k)
-            _box(ax, x, y, 24, 17, edge="#999999", face="white", zorder=2 + k)
-        _glyph(ax, x0 + 1.5, 6 + 1.2, 21, 14.5, shape=1, colour=colour, rng=rng, channels=3, zorder=8)
+            box(ax, x, y, 24, 17, edge="#999999", face="white", zorder=2 + k)
+        glyph(ax, x0 + 1.5, 6 + 1.2, 21, 14.5, shape=1, colour=colour, rng=rng, channels=3, zorder=8)
         ax.text(x0 + 14, 2.2, name, ha="center", fontsize=12, color=colour, fontweight="bold")
-    _box(ax, 34.5, 30, 31, 10, face="#EAF3FA", edge=BLUE, lw=1.6)
+    box(ax, 34.5, 30, 31, 10, face="#EAF3FA", edge=BLUE, lw=1.6)
     ax.text(50, 37.2, "each channel's", ha="center", va="center", fontsize=11, color=INK)
     ax.text(
         50, 33.0, "mean and standard deviation", ha="center", va="center", fontsize=11, color=INK, fontweight="bold"
     )
-    _arrow(ax, (16, 27.5), (34, 34), colour=BLUE, lw=2.2, rad=-0.25)
+    arrow(ax, (16, 27.5), (34, 34), colour=BLUE, lw=2.2, rad=-0.25)
     ax.text(3, 36, "computed on the\ntraining split only", ha="left", va="center", fontsize=10.5, color=BLUE)
-    _arrow(ax, (84, 27.5), (66, 34), colour=RED, lw=1.6, ls="--", rad=0.25)
+    arrow(ax, (84, 27.5), (66, 34), colour=RED, lw=1.6, ls="--", rad=0.25)
     ax.text(
         97,
         36,
@@ -148,8 +54,8 @@ def standardise():
         color=RED,
     )
     ax.text(76.5, 32.4, "✗", fontsize=17, color=RED, ha="center", va="center", fontweight="bold")
-    _arrow(ax, (45, 30), (31, 18), colour=INK, rad=0.2)
-    _arrow(ax, (55, 30), (69, 18), colour=INK, rad=-0.2)
+    arrow(ax, (45, 30), (31, 18), colour=INK, rad=0.2)
+    arrow(ax, (55, 30), (69, 18), colour=INK, rad=-0.2)
     ax.text(50, 14, "the same numbers\nshift and scale both", ha="center", va="center", fontsize=10.5, color=INK)
     return fig
 
@@ -159,7 +65,7 @@ def standardise():
 
 def retrieval():
     """A query, the reference ranked by distance, and what P@1 and MAP@R look at."""
-    fig, ax = _canvas(
+    fig, ax = canvas(
         9,
         3.8,
         "Scoring an embedding as search",
@@ -170,15 +76,15 @@ def retrieval():
     names = "ABC"
     r = ranking.count(0)
     y = 16
-    _box(ax, 1, y, 11, 9, edge=CLASS_COLOURS[0], lw=2.4)
-    _glyph(ax, 1.8, y + 0.8, 9.4, 7.4, shape=0, colour=CLASS_COLOURS[0], rng=rng)
+    box(ax, 1, y, 11, 9, edge=CLASS_COLOURS[0], lw=2.4)
+    glyph(ax, 1.8, y + 0.8, 9.4, 7.4, shape=0, colour=CLASS_COLOURS[0], rng=rng)
     ax.text(6.5, y - 1.5, "query,\nclass A", ha="center", va="top", fontsize=10.5, color=INK)
-    _arrow(ax, (12.8, y + 4.5), (17, y + 4.5), colour=INK)
+    arrow(ax, (12.8, y + 4.5), (17, y + 4.5), colour=INK)
     for i, cls in enumerate(ranking):
         x = 18 + i * 8.1
         hit = cls == 0
-        _box(ax, x, y, 7, 9, edge=CLASS_COLOURS[cls], lw=2.4 if hit else 1.2, face="#EEF8F3" if hit else "white")
-        _glyph(ax, x + 0.6, y + 0.8, 5.8, 7.4, shape=cls, colour=CLASS_COLOURS[cls], rng=rng, lw=1.4)
+        box(ax, x, y, 7, 9, edge=CLASS_COLOURS[cls], lw=2.4 if hit else 1.2, face="#EEF8F3" if hit else "white")
+        glyph(ax, x + 0.6, y + 0.8, 5.8, 7.4, shape=cls, colour=CLASS_COLOURS[cls], rng=rng, lw=1.4)
         ax.text(x + 3.5, y + 10.2, f"{i + 1}", ha="center", fontsize=10, color="#555555")
         ax.text(
             x + 3.5,
@@ -190,9 +96,9 @@ def retrieval():
             color=CLASS_COLOURS[cls],
         )
     ax.text(98.5, y + 13.5, "nearest  →  farthest", ha="right", fontsize=9.5, color="#555555")
-    _bracket(ax, 18, 25, y + 14.5, colour=RED)
+    bracket(ax, 18, 25, y + 14.5, colour=RED)
     ax.text(26.5, y + 14.5, "P@1: is the nearest one of the query's class?", va="center", fontsize=10.5, color=RED)
-    _bracket(ax, 18, 18 + (r - 1) * 8.1 + 7, y - 5.2, colour=BLUE, down=False)
+    bracket(ax, 18, 18 + (r - 1) * 8.1 + 7, y - 5.2, colour=BLUE, down=False)
     ax.text(
         18 + (r - 1) * 8.1 + 8.5,
         y - 5.2,
@@ -219,7 +125,7 @@ def retrieval():
 def pk_batch():
     """One P×K batch as a grid, with an anchor, its positives and its negatives marked."""
     p, k = 4, 4
-    fig, ax = _canvas(
+    fig, ax = canvas(
         9, 4.6, "A P×K batch: P classes, K series of each", "every anchor is sure to find positives and negatives"
     )
     rng = np.random.default_rng(7)
@@ -238,8 +144,8 @@ def pk_batch():
                 face, edge, lw, mark = "#EAF7F1", GREEN, 2.4, "p"
             else:
                 face, edge, lw, mark = "#FDF0E9", "#E7B8A0", 1.0, ""
-            _box(ax, x, y, cell_w, cell_h, face=face, edge=edge, lw=lw)
-            _glyph(
+            box(ax, x, y, cell_w, cell_h, face=face, edge=edge, lw=lw)
+            glyph(
                 ax, x + 0.8, y + 0.6, cell_w - 1.6, cell_h - 1.2, shape=row, colour=CLASS_COLOURS[row], rng=rng, lw=1.5
             )
             if mark:
@@ -261,7 +167,7 @@ def pk_batch():
                 )
     right = x0 + k * (cell_w + 1.4) - 1.4
     top = y0 + p * (cell_h + 1.6) - 1.6
-    _bracket(ax, x0, right, top + 1.6)
+    bracket(ax, x0, right, top + 1.6)
     ax.text((x0 + right) / 2, top + 2.3, "K series per class", ha="center", va="bottom", fontsize=10.5, color=INK)
     ax.plot([right + 1.5, right + 2.4, right + 2.4, right + 1.5], [y0, y0, top, top], color=INK, lw=1.3)
     ax.text(right + 3.4, (y0 + top) / 2, "P classes", va="center", fontsize=10.5, color=INK, rotation=90)
@@ -274,7 +180,7 @@ def pk_batch():
         )
     ):
         y = top - 5 - i * 9
-        _box(ax, lx, y, 5, 4, face=face, edge=edge, lw=lw)
+        box(ax, lx, y, 5, 4, face=face, edge=edge, lw=lw)
         ax.text(lx + 6.5, y + 3.0, label, fontsize=11.5, fontweight="bold", color=INK, va="center")
         ax.text(lx + 6.5, y + 0.5, sub, fontsize=9.5, color="#555555", va="center")
     ax.text(
@@ -295,7 +201,7 @@ def triplet_margin():
     """An anchor, its positive, the margin ring and a hard, a semi-hard and an easy negative."""
     from matplotlib.patches import Circle, Wedge
 
-    fig, ax = _canvas(
+    fig, ax = canvas(
         9,
         5.0,
         "Which negative? One anchor–positive pair and its margin",
@@ -328,7 +234,7 @@ def triplet_margin():
     ax.scatter(*positive, s=180, color=GREEN, edgecolor="white", lw=1.5, zorder=4)
     ax.text(positive[0] + 0.12, positive[1] + 0.02, "p", fontsize=13, fontweight="bold", color=GREEN, va="center")
     ray = np.array([np.cos(-0.45), np.sin(-0.45)])
-    _arrow(ax, tuple(anchor + d_ap * ray), tuple(anchor + outer * ray), colour=INK, head=8, lw=1.3, both=True)
+    arrow(ax, tuple(anchor + d_ap * ray), tuple(anchor + outer * ray), colour=INK, head=8, lw=1.3, both=True)
     end = anchor + outer * ray
     ax.text(end[0] + 0.08, end[1] - 0.02, "margin", fontsize=10.5, color=INK, va="top")
     legend = (
@@ -379,7 +285,7 @@ def _slots(x0, y0, w, h, cols, rows, prefix):
 
 def leak():
     """Oversampling after the split (honest) against before it (leaky), each copy linked to its parent."""
-    fig, ax = _canvas(
+    fig, ax = canvas(
         9,
         5.3,
         "Oversample after the split, never before",
@@ -387,8 +293,8 @@ def leak():
     )
     for name, layout, base in (("honest", _HONEST, 27.0), ("leaky", _LEAKY, 4.0)):
         train, test = (27, base, 44, 19), (76, base, 22, 19)
-        _box(ax, *train, face="#F4F8FC", edge="#C9D6E3")
-        _box(ax, *test, face="#FBF6F0", edge="#E3D3C0")
+        box(ax, *train, face="#F4F8FC", edge="#C9D6E3")
+        box(ax, *test, face="#FBF6F0", edge="#E3D3C0")
         ax.text(train[0] + train[2] / 2, base + 19.8, "training part", ha="center", fontsize=10, color="#555555")
         ax.text(test[0] + test[2] / 2, base + 19.8, "test part", ha="center", fontsize=10, color="#555555")
         slots = {**_slots(*train, 4, 3, "t"), **_slots(*test, 2, 3, "s")}
@@ -435,7 +341,7 @@ def latent_2d():
     """Points of five classes in a 2-D latent, over the regions of k-means with k = 5."""
     from matplotlib.colors import ListedColormap
 
-    fig, ax = _canvas(
+    fig, ax = canvas(
         9,
         5.2,
         "A 2-D latent, clustered",
@@ -494,7 +400,7 @@ def open_set_split():
     """Classes split three ways: training classes, validation classes, unseen classes."""
     from matplotlib.patches import Rectangle
 
-    fig, ax = _canvas(
+    fig, ax = canvas(
         9,
         5.2,
         "Split the classes, not the series",
@@ -535,7 +441,7 @@ def open_set_split():
     )
     for first, last, role, name, what in groups:
         middle = (xs[first] + xs[last] + size) / 2
-        _bracket(ax, xs[first], xs[last] + size, top + 0.8, colour=colours[role])
+        bracket(ax, xs[first], xs[last] + size, top + 0.8, colour=colours[role])
         ax.text(
             middle, top + 1.8, name, ha="center", va="bottom", fontsize=10.5, fontweight="bold", color=colours[role]
         )

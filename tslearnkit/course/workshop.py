@@ -224,7 +224,7 @@ def build_workshop(
         ValueError: a bad ``repo``, a ``run_dir`` without executed notebooks, an ``out`` outside
             any git work tree with ``repo`` but no ``published_at``, or a bad clock time.
     """
-    from . import instructor
+    from . import instructor, runs
 
     out, notebooks = Path(out), Path(notebooks)
     repo = publishing.parse_repo(repo) if repo is not None else None
@@ -236,7 +236,7 @@ def build_workshop(
     for name in lessons:
         notebook = read_lesson(notebooks / f"{name}.py")
         path = publishing.student_path(published_at, name) if repo is not None else None
-        executed = instructor.executed_lesson(run_dir, name, notebook) if run_dir is not None else None
+        executed = runs.executed_lesson(run_dir, name, notebook) if run_dir is not None else None
         taught = executed.notebook if executed is not None and executed.notebook is not None else notebook
         student = _write(publishing.publish(student_notebook(notebook), repo, path), out / "student" / f"{name}.ipynb")
         teacher = _write(
