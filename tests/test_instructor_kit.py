@@ -302,3 +302,17 @@ def test_expected_outputs_come_from_the_run_where_it_is_used_and_from_the_code_e
 def test_a_run_folder_without_notebooks_is_refused(tmp_path):
     with pytest.raises(ValueError, match="no notebooks/ folder"):
         runs.executed_lesson(tmp_path, SMALL[0], _lesson(SMALL[0]))
+
+
+def test_a_run_of_the_published_instructor_copies_counts_as_a_run_of_the_lesson(tmp_path):
+    """`tslearnkit run --notebooks OUT/instructor` executes the copies (markers gone, the kit's install
+    URL rewritten): their outputs are the lesson's all the same."""
+    name = SMALL[0]
+    path = _fake_run(tmp_path, name)
+    ran = nbformat.read(str(path), as_version=4)
+    repo = publishing.parse_repo("me/course@dev")
+    nbformat.write(workshop.instructor_notebook(publishing.publish(ran, repo, "w/x.ipynb")), str(path))
+    executed = runs.executed_lesson(tmp_path, name, _lesson(name))
+    assert executed.notebook is not None, executed.reason
+    assert executed.parameters == {"seed": 0, "quick": True, "results_dir": "/x/results"}
+    assert executed.describe() == "seed 0, quick mode"
