@@ -198,7 +198,7 @@ def agenda_markdown(
         ]
         if notes.pauses:
             lines += ["**Where to pause** (before running the section).", ""]
-            lines += [f"{i}. **At *{p.at}*.** {p.prompt}" for i, p in enumerate(notes.pauses, 1)] + [""]
+            lines += [f"{i}. **At *{p.at}*** — {p.prompt}" for i, p in enumerate(notes.pauses, 1)] + [""]
         lines += ["**Exercises.**", ""] + _exercises_markdown(k, notes)
         if notes.questions:
             lines += [f"**Discussion ({notes.discussion_min} min).**", ""]
