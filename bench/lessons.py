@@ -73,7 +73,7 @@ def write(rows, args, load, reference) -> None:
     import subprocess
     import sys
 
-    from tslearnkit.course import cli, runtimes
+    from tslearnkit.course import cli, readme_sections, runtimes
 
     root = Path(__file__).resolve().parent.parent
     path = root / "results" / "lesson_times.json"
@@ -95,7 +95,7 @@ def write(rows, args, load, reference) -> None:
         seconds = times.get(lesson, {}).get("full")
         script.write_text(runtimes.HEADER.sub(runtimes.header_line(seconds), script.read_text(), count=1))
         subprocess.run([sys.executable, "-m", "jupytext", "--quiet", "--to", "notebook", str(script)], check=True)
-    cli.update_readme(root / "README.md", runtimes.times_markdown(times), runtimes.README_MARKERS)
+    readme_sections.update_readme(root / "README.md", runtimes.times_markdown(times), runtimes.README_MARKERS)
     print(f"wrote {path}, the lesson headers and the README's run-time table")
 
 

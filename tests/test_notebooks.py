@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tslearnkit.course import cli, results
+from tslearnkit.course import cli, readme_sections, results
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -268,7 +268,7 @@ def test_readme_benchmark_tables_equal_the_committed_benchmark_records():
     from tslearnkit.course.benchmark import benchmark_tables
 
     readme = (ROOT / "README.md").read_text()
-    committed = cli.readme_section(readme, cli.BENCHMARK_MARKERS)
+    committed = readme_sections.readme_section(readme, readme_sections.BENCHMARK_MARKERS)
     assert committed == benchmark_tables(ROOT / "results" / "benchmark"), (
         "README benchmark tables are stale: run `tslearnkit table --benchmark results/benchmark --readme README.md`"
     )
@@ -276,27 +276,28 @@ def test_readme_benchmark_tables_equal_the_committed_benchmark_records():
 
 def test_readme_table_equals_the_committed_records():
     readme = (ROOT / "README.md").read_text()
-    if cli.TABLE_START not in readme:
+    if readme_sections.TABLE_START not in readme:
         pytest.fail("README.md has no results table markers")
-    committed = readme.split(cli.TABLE_START, 1)[1].split(cli.TABLE_END, 1)[0].strip()
-    assert committed == cli.build_table(ROOT / "results"), (
+    committed = readme.split(readme_sections.TABLE_START, 1)[1].split(readme_sections.TABLE_END, 1)[0].strip()
+    assert committed == readme_sections.build_table(ROOT / "results"), (
         "README table is stale: run `tslearnkit table --readme README.md`"
     )
 
 
 def test_readme_findings_equal_the_sentences_computed_from_the_records():
     readme = (ROOT / "README.md").read_text()
-    assert cli.FINDINGS_MARKERS[0] in readme, "README.md has no findings markers"
-    assert cli.readme_section(readme, cli.FINDINGS_MARKERS) == cli.build_findings(ROOT / "results").strip(), (
-        "README findings are stale: run `tslearnkit table --readme README.md`"
-    )
+    assert readme_sections.FINDINGS_MARKERS[0] in readme, "README.md has no findings markers"
+    assert (
+        readme_sections.readme_section(readme, readme_sections.FINDINGS_MARKERS)
+        == readme_sections.build_findings(ROOT / "results").strip()
+    ), "README findings are stale: run `tslearnkit table --readme README.md`"
 
 
 def test_readme_benchmark_findings_equal_the_sentences_computed_from_the_records():
     readme = (ROOT / "README.md").read_text()
     assert (
-        cli.readme_section(readme, cli.BENCHMARK_FINDINGS_MARKERS)
-        == cli.build_findings(ROOT / "results" / "benchmark").strip()
+        readme_sections.readme_section(readme, readme_sections.BENCHMARK_FINDINGS_MARKERS)
+        == readme_sections.build_findings(ROOT / "results" / "benchmark").strip()
     ), "README benchmark findings are stale: run `tslearnkit table --benchmark results/benchmark --readme README.md`"
 
 
@@ -311,4 +312,4 @@ def test_lesson_headers_and_readme_take_run_times_from_one_measured_source():
             f"{lesson}'s runtime line differs from results/lesson_times.json: run `python bench/lessons.py --write`"
         )
     readme = (ROOT / "README.md").read_text()
-    assert cli.readme_section(readme, runtimes.README_MARKERS) == runtimes.times_markdown(times).strip()
+    assert readme_sections.readme_section(readme, runtimes.README_MARKERS) == runtimes.times_markdown(times).strip()

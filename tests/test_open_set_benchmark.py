@@ -209,16 +209,18 @@ def test_cosine_head_scores_the_angle_and_gives_unit_embeddings():
 def test_readme_open_set_table_and_findings_equal_the_committed_records():
     from pathlib import Path
 
-    from tslearnkit.course import cli
+    from tslearnkit.course import readme_sections
 
     root = Path(__file__).resolve().parent.parent
     records = osb.load_open_set_records(root / "results" / "open_set")
     assert {r["source_dataset"] for r in records} >= {"JapaneseVowels"}
     readme = (root / "README.md").read_text()
     hint = "run `tslearnkit table --open-set results/open_set --figure figures/open_set_curves.png --readme README.md`"
-    assert cli.readme_section(readme, cli.OPEN_SET_MARKERS) == osb.open_set_table(records).strip(), hint
+    assert (
+        readme_sections.readme_section(readme, readme_sections.OPEN_SET_MARKERS) == osb.open_set_table(records).strip()
+    ), hint
     findings = "\n".join(f"- {line}" for line in osb.open_set_findings(records))
-    assert cli.readme_section(readme, cli.OPEN_SET_FINDINGS_MARKERS) == findings.strip(), hint
+    assert readme_sections.readme_section(readme, readme_sections.OPEN_SET_FINDINGS_MARKERS) == findings.strip(), hint
     assert (root / "figures" / "open_set_curves.png").is_file()
     for r in records:
         assert r["protocol"] == "open-set" and not r["quick"]

@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from .readme_sections import add_table_command, build_table
+
 LESSONS = (
     "01_data_visualization",
     "02_baseline_crossentropy",
@@ -27,15 +29,8 @@ LESSONS = (
     "06_contrastive_clustering",
     "07_search_unseen",
 )
-TABLE_START = "<!-- results-table:start -->"
-TABLE_END = "<!-- results-table:end -->"
-FINDINGS_MARKERS = ("<!-- findings:start -->", "<!-- findings:end -->")
-BENCHMARK_FINDINGS_MARKERS = ("<!-- benchmark-findings:start -->", "<!-- benchmark-findings:end -->")
 CLOSED_SET_DATASETS = ["JapaneseVowels", "BasicMotions", "GunPoint", "ItalyPowerDemand"]
 OPEN_SET_DATASETS = ["JapaneseVowels", "ACSF1", "PickupGestureWiimoteZ", "OSULeaf"]
-OPEN_SET_MARKERS = ("<!-- open-set-table:start -->", "<!-- open-set-table:end -->")
-OPEN_SET_FINDINGS_MARKERS = ("<!-- open-set-findings:start -->", "<!-- open-set-findings:end -->")
-BENCHMARK_MARKERS = ("<!-- benchmark-table:start -->", "<!-- benchmark-table:end -->")
 
 
 def _find_notebooks(explicit: str | None) -> Path:
@@ -169,42 +164,6 @@ def _stderr_to(path: Path):
             os.close(saved)
 
 
-def build_table(results_dir: Path, metrics=None) -> str:
-    from . import results
-
-    records = results.load_results(results_dir)
-    if not records:
-        raise SystemExit(f"no result records in {results_dir}")
-    metrics = tuple(metrics) if metrics else results.DEFAULT_TABLE_METRICS
-    return results.table_markdown(results.results_table(records, metrics), metrics)
-
-
-def build_findings(results_dir: Path) -> str:
-    """The README's "what the numbers say" bullets, computed from the records (see
-    :func:`tslearnkit.course.results.findings`)."""
-    from . import results
-
-    records = results.load_results(results_dir)
-    return results.findings_markdown(results.results_table(records))
-
-
-def update_readme(readme: Path, table: str, markers: tuple[str, str] = (TABLE_START, TABLE_END)) -> None:
-    """Replace the text between ``markers`` in ``readme`` with ``table``."""
-    start, end = markers
-    text = readme.read_text()
-    if start not in text or end not in text:
-        raise SystemExit(f"{readme} has no {start} ... {end} markers")
-    head, rest = text.split(start, 1)
-    _, tail = rest.split(end, 1)
-    readme.write_text(f"{head}{start}\n{table}\n{end}{tail}")
-
-
-def readme_section(readme_text: str, markers: tuple[str, str]) -> str:
-    """The text between ``markers`` (stripped); what :func:`update_readme` wrote there."""
-    start, end = markers
-    return readme_text.split(start, 1)[1].split(end, 1)[0].strip()
-
-
 def _cmd_run(args) -> int:
     lessons = _resolve_lessons(args.lessons)
     notebooks = _find_notebooks(args.notebooks)
@@ -249,51 +208,6 @@ def _cmd_run(args) -> int:
                 file=sys.stderr,
             )
         return 1
-    return 0
-
-
-def _cmd_open_set_table(args) -> int:
-    from ..plots import plot_open_set_curves
-    from .open_set_benchmark import load_open_set_records, open_set_findings, open_set_table
-
-    records = load_open_set_records(Path(args.open_set))
-    if not records:
-        raise SystemExit(f"no open-set benchmark records in {args.open_set}")
-    table = open_set_table(records)
-    findings = "\n".join(f"- {line}" for line in open_set_findings(records))
-    print(table + "\n\n" + findings)
-    if args.figure:
-        fig = plot_open_set_curves(records)
-        Path(args.figure).parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(args.figure, dpi=110, bbox_inches="tight")
-        print(f"\nwrote {args.figure}")
-    if args.readme:
-        update_readme(Path(args.readme), table, OPEN_SET_MARKERS)
-        update_readme(Path(args.readme), findings, OPEN_SET_FINDINGS_MARKERS)
-        print(f"updated {args.readme}")
-    return 0
-
-
-def _cmd_table(args) -> int:
-    if args.open_set:
-        return _cmd_open_set_table(args)
-    if args.benchmark:
-        from .benchmark import benchmark_tables
-
-        table = benchmark_tables(Path(args.benchmark))
-        markers = BENCHMARK_MARKERS
-    else:
-        table = build_table(Path(args.results), args.metrics)
-        markers = (TABLE_START, TABLE_END)
-    print(table)
-    if args.readme:
-        update_readme(Path(args.readme), table, markers)
-        source, found = (
-            (args.benchmark, BENCHMARK_FINDINGS_MARKERS) if args.benchmark else (args.results, FINDINGS_MARKERS)
-        )
-        if found[0] in Path(args.readme).read_text():
-            update_readme(Path(args.readme), build_findings(Path(source)), found)
-        print(f"\nupdated {args.readme}")
     return 0
 
 
@@ -357,13 +271,31 @@ def _cmd_benchmark(args) -> int:
 def _cmd_workshop(args) -> int:
     from .workshop import build_workshop
 
-    written = build_workshop(
-        Path(args.out), _find_notebooks(args.notebooks), _resolve_lessons(args.lessons), timings=args.timings
+    out = Path(args.out)
+    try:
+        written = build_workshop(
+            out,
+            _find_notebooks(args.notebooks),
+            _resolve_lessons(args.lessons),
+            timings=args.timings,
+            repo=args.repo,
+            published_at=args.published_at,
+            run_dir=Path(args.run_dir) if args.run_dir else None,
+            start=args.start,
+            day_end=args.day_end,
+            lunch=args.lunch,
+        )
+    except ValueError as error:
+        raise SystemExit(f"tslearnkit workshop: {error}") from None
+    hint = "" if args.run_dir else "; --from RUN_DIR gives them a run's outputs"
+    print(
+        f"wrote {len(written['student'])} student and {len(written['instructor'])} instructor notebooks "
+        f"({len(written['executed'])} executed{hint})"
     )
-    print(f"wrote {len(written['student'])} student and {len(written['instructor'])} instructor notebooks")
-    for kind in ("student", "instructor"):
-        print(f"  {kind:<11} {Path(args.out) / kind}")
-    print(f"  agenda      {written['agenda'][0]}")
+    links = f"Colab links in {written['links'][0]}" if written["links"] else "no Colab links: pass --repo OWNER/NAME"
+    print(f"  student     {out / 'student'}  ({links})")
+    print(f"  instructor  {out / 'instructor'}")
+    print(f"  agenda      {written['agenda'][0]}  (day plan and lesson notes; diagrams in {out / 'diagrams'})")
     return 0
 
 
@@ -421,14 +353,7 @@ def make_parser() -> argparse.ArgumentParser:
     run.add_argument("--cell-timeout", type=int, default=1800, help="seconds one cell may run (default: 1800)")
     run.set_defaults(func=_cmd_run)
 
-    table = sub.add_parser("table", help="rebuild the results table from records")
-    table.add_argument("--results", default="results", help="folder of result JSON records (default: results)")
-    table.add_argument("--metrics", nargs="+", help="metric keys to show")
-    table.add_argument("--benchmark", metavar="DIR", help="instead: the per-dataset tables of benchmark records in DIR")
-    table.add_argument("--open-set", metavar="DIR", help="instead: the open-set benchmark's tables of records in DIR")
-    table.add_argument("--figure", help="open-set: also draw MAP@R against training classes into this PNG")
-    table.add_argument("--readme", help="also write the table between the markers in this README")
-    table.set_defaults(func=_cmd_table)
+    add_table_command(sub)
 
     bench = sub.add_parser("benchmark", help="every method on several datasets and seeds (records + tables)")
     bench.add_argument(
@@ -454,8 +379,10 @@ def make_parser() -> argparse.ArgumentParser:
     bench.add_argument("--data-dir", help="download cache folder")
     bench.set_defaults(func=_cmd_benchmark)
 
-    workshop = sub.add_parser("workshop", help="student and instructor notebooks of every lesson, and an agenda")
-    workshop.add_argument("--out", required=True, help="output folder (student/, instructor/, AGENDA.md)")
+    workshop = sub.add_parser(
+        "workshop", help="student and instructor notebooks of every lesson, and the instructor's kit"
+    )
+    workshop.add_argument("--out", required=True, help="output folder (student/, instructor/, diagrams/, AGENDA.md)")
     workshop.add_argument("--lessons", nargs="+", metavar="NAME", help="lessons (default: all; prefixes work)")
     workshop.add_argument("--notebooks", help="folder with the lessons' .py sources (default: ./notebooks)")
     workshop.add_argument(
@@ -463,6 +390,14 @@ def make_parser() -> argparse.ArgumentParser:
         default="results/lesson_times.json",
         help="lesson run times: results/lesson_times.json (bench/lessons.py) or OUT/timings.json of `tslearnkit run`",
     )
+    workshop.add_argument(
+        "--repo", metavar="OWNER/NAME[@BRANCH]", help="where the student copies will be published (Colab badges)"
+    )
+    workshop.add_argument("--published-at", metavar="FOLDER", help="the repository folder that holds OUT")
+    workshop.add_argument("--from", dest="run_dir", metavar="RUN_DIR", help="the --out folder of `tslearnkit run`")
+    workshop.add_argument("--start", default="09:00", help="the day plan's start (default: 09:00)")
+    workshop.add_argument("--day-end", default="17:00", help="the day plan's end (default: 17:00)")
+    workshop.add_argument("--lunch", default="12:30", help="lunch time (default: 12:30)")
     workshop.set_defaults(func=_cmd_workshop)
 
     imp = sub.add_parser("import", help="read your own data file and save it under a dataset name")
