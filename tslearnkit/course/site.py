@@ -229,21 +229,21 @@ def _write_sources(source: Path, root: Path, run_dir: Path, executed: dict, *, r
     (source / "_static").mkdir()
     for name in ("course.css", "favicon.svg"):
         shutil.copy(_FILES / name, source / "_static" / name)
-    # The student copies ride along as downloads at <site>/student/<lesson>.ipynb (html_extra_path).
+    # The student copies ride along as downloads at <site>/student/<lesson>.ipynb (html_extra_path),
+    # as `tslearnkit workshop --repo` publishes them (without a repository: no badge).
     (source / "_extra" / "student").mkdir(parents=True)
-    for lesson in LESSONS:  # as `tslearnkit workshop --repo` publishes them (no repository: no badge)
-        path = publishing.student_path(published_at, lesson) if repo is not None else None
-        student = publishing.publish(student_notebook(read_lesson(root / "notebooks" / f"{lesson}.py")), repo, path)
-        nbformat.write(student, source / "_extra" / "student" / f"{lesson}.ipynb")
-
     summaries = []
     for lesson in LESSONS:
+        lesson_source = read_lesson(root / "notebooks" / f"{lesson}.py")  # the exercises, as written
+        published = publishing.student_path(published_at, lesson) if repo is not None else None
+        student = publishing.publish(student_notebook(lesson_source), repo, published)
+        nbformat.write(student, source / "_extra" / "student" / f"{lesson}.ipynb")
         path = executed.get(lesson)
-        notebook = nbformat.read(path if path else root / "notebooks" / f"{lesson}.ipynb", as_version=4)
-        found = exercises(notebook)
+        notebook = nbformat.read(path, as_version=4) if path else lesson_source
         links = lesson_links(lesson, repo=repo, published_at=published_at)
         nbformat.write(_lesson_page(notebook, links, executed=path is not None), source / "lessons" / f"{lesson}.ipynb")
-        summaries.append((lesson, _title(notebook), found, path, notebook.metadata.get("papermill", {})))
+        papermill = notebook.metadata.get("papermill", {})
+        summaries.append((lesson, _title(notebook), exercises(lesson_source), path, papermill))
 
     notes = []
     if (root / "docs").is_dir():  # pages the repository keeps for the site (notes moved out of the README)
