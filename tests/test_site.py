@@ -50,6 +50,30 @@ def test_colab_opens_the_published_student_copy_when_a_repository_is_given():
     assert (ROOT / default["repo_path"]).is_file()
 
 
+def test_markdown_tables_in_docstrings_become_rst_list_tables():
+    from tslearnkit.course.site_sphinx import markdown_tables_to_rst
+
+    lines = ["Losses:", "", "    | function | class |", "    |---|:---:|", "    | `a` | `A` |", "    | b |  |", "after"]
+    assert markdown_tables_to_rst(lines) == [
+        "Losses:",
+        "",
+        "",
+        "    .. list-table::",
+        "       :header-rows: 1",
+        "",
+        "       * - function",
+        "         - class",
+        "       * - `a`",
+        "         - `A`",
+        "       * - b",
+        "         -  ",
+        "",
+        "after",
+    ]
+    prose = ["a | b is not a table", "| nor is a row without its rule |"]
+    assert markdown_tables_to_rst(prose) == prose
+
+
 def test_a_site_needs_an_executed_run_and_says_how_to_make_one(tmp_path):
     pytest.importorskip("sphinx")
     from tslearnkit.course.site import build_site

@@ -18,7 +18,8 @@ run's. The site has
 * Sphinx's own search; and math drawn at build time by matplotlib, so that the site needs no
   network when it is read.
 
-It is also a Sphinx extension (:func:`setup`), named in the generated ``conf.py``.
+The generated pages are written by :mod:`tslearnkit.course.site_pages`; ``conf.py`` and the
+site's own Sphinx extension (math, docstring tables) are in :mod:`tslearnkit.course.site_sphinx`.
 """
 
 from __future__ import annotations
@@ -34,13 +35,12 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from . import publishing
+from . import publishing, site_pages, site_sphinx
 from .cli import LESSONS
 
 __all__ = [
     "DEFAULT_REPO",
     "DEFAULT_PUBLISHED_AT",
-    "API_MODULES",
     "SiteBuild",
     "build_site",
     "lesson_links",
@@ -52,20 +52,6 @@ DEFAULT_REPO = "tslearnkit/tslearnkit@main"
 """Where the lessons' own Colab badges point (their install cell installs the kit from there)."""
 DEFAULT_PUBLISHED_AT = "workshop"
 """The folder of a published repository that holds ``tslearnkit workshop``'s output (its ``student/``)."""
-API_MODULES = (
-    "data",
-    "sampling",
-    "recipe",
-    "augment",
-    "models",
-    "losses",
-    "metrics",
-    "callbacks",
-    "training",
-    "search",
-    "plots",
-)
-"""The teaching modules documented in the API reference (``tk.<name>``)."""
 SOLUTION_TAG = "solution"
 _BADGE = re.compile(r"^\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)\s*$\n?", re.M)
 _MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", re.M)
@@ -250,13 +236,13 @@ def _write_sources(source: Path, root: Path, run_dir: Path, executed: dict, *, r
         shutil.copytree(root / "docs", source / "docs", ignore=shutil.ignore_patterns("_*", ".*"))
         notes = sorted(f"docs/{page.stem}" for page in (source / "docs").glob("*.md"))
     (source / "index.md").write_text(_index_page(summaries, root=root, run_dir=run_dir, repo=repo, notes=notes))
-    (source / "results.md").write_text(_results_page(root, run_dir))
-    (source / "benchmark.md").write_text(_benchmark_page(root, source))
+    (source / "results.md").write_text(site_pages.results_page(root, run_dir))
+    (source / "benchmark.md").write_text(site_pages.benchmark_page(root, source))
     (source / "api").mkdir()
-    (source / "api" / "index.md").write_text(_api_index())
-    for module in API_MODULES:
-        (source / "api" / f"{module}.rst").write_text(_api_page(module))
-    (source / "conf.py").write_text(_conf(repo))
+    (source / "api" / "index.md").write_text(site_pages.api_index())
+    for module in site_pages.API_MODULES:
+        (source / "api" / f"{module}.rst").write_text(site_pages.api_page(module))
+    (source / "conf.py").write_text(site_sphinx.conf_py(repo, DEFAULT_REPO))
     return list(LESSONS)
 
 
@@ -404,246 +390,3 @@ def _index_page(summaries, *, root: Path, run_dir: Path, repo, notes=()) -> str:
     if notes:
         lines += ["", "```{toctree}", ":caption: Notes", ":maxdepth: 1", "", *notes, "```"]
     return "\n".join(lines) + "\n"
-
-
-def _records_section(folder: Path, heading: str, intro: str) -> list[str]:
-    from . import results
-
-    try:
-        with warnings.catch_warnings():  # results/ also holds lesson_times.json, which is no record
-            warnings.filterwarnings("ignore", r".*lesson_times\.json", results.CorruptRecordWarning)
-            records = results.load_results(folder)
-    except FileNotFoundError:
-        return [heading, "", f"No records in `{folder.name}/`.", ""]
-    table = results.results_table(records)
-    if table.empty:
-        return [heading, "", f"No records with metrics in `{folder.name}/`.", ""]
-    return [
-        heading,
-        "",
-        intro,
-        "",
-        _numbers(results.table_markdown(table)),
-        "",
-        results.findings_markdown(table).strip(),
-        "",
-    ]
-
-
-def _numbers(markdown: str) -> str:
-    """Tables of numbers in a container whose cells do not wrap (``mean ± std`` stays on one line)."""
-    return f":::{{container}} tk-numbers\n{markdown}\n:::"
-
-
-def _results_page(root: Path, run_dir: Path) -> str:
-    from . import runtimes
-
-    lines = [
-        "# Results",
-        "",
-        "Test series are queries, training series the reference; the metrics follow",
-        "pytorch-metric-learning's `AccuracyCalculator` (k = all references); NMI is from k-means on",
-        "the test embeddings with k = the number of classes. Mean ± std over seeds; a gap counts",
-        "only when it exceeds one standard deviation over seeds.",
-        "",
-    ]
-    lines += _records_section(
-        root / "results",
-        "## The course's results (committed records)",
-        "From `results/` (`tslearnkit table` rebuilds the same table): every lesson, full length.",
-    )
-    lines += _records_section(
-        run_dir / "results",
-        "## This run's results",
-        "From the records of the run the lesson pages show (a quick run's numbers are a smoke test).",
-    )
-    times_path = root / "results" / "lesson_times.json"
-    if times_path.is_file():
-        lines += ["## Lesson run times", "", _numbers(runtimes.times_markdown(runtimes.load_times(times_path))), ""]
-    return "\n".join(lines) + "\n"
-
-
-def _benchmark_page(root: Path, source: Path) -> str:
-    from . import open_set_benchmark, results
-    from .benchmark import benchmark_tables
-
-    lines = [
-        "# Benchmark",
-        "",
-        "Every method trained with the same recipe on several datasets and seeds",
-        "(`tslearnkit benchmark`); the tables and sentences below are computed from the records.",
-        "",
-    ]
-    closed = root / "results" / "benchmark"
-    if closed.is_dir() and any(closed.glob("*.json")):
-        findings = results.findings_markdown(results.results_table(results.load_results(closed))).strip()
-        lines += ["## Closed set: test series of the training classes", "", _numbers(benchmark_tables(closed)), ""]
-        lines += ["What the benchmark says:", "", findings, ""]
-    open_dir = root / "results" / "open_set"
-    records = open_set_benchmark.load_open_set_records(open_dir) if open_dir.is_dir() else []
-    if records:
-        lines += [
-            "## Open set: classes never seen in training",
-            "",
-            "Retrieval among classes held out of training, against the number of training classes",
-            "(`tslearnkit benchmark --protocol open-set`).",
-            "",
-        ]
-        figure = root / "figures" / "open_set_curves.png"
-        if figure.is_file():
-            shutil.copy(figure, source / "open_set_curves.png")
-            alt = "MAP@R on unseen classes against the number of training classes"
-            lines += ["```{image} open_set_curves.png", f":alt: {alt}", "```", ""]
-        lines += [_numbers(open_set_benchmark.open_set_table(records)), ""]
-        lines += [f"- {line}" for line in open_set_benchmark.open_set_findings(records)] + [""]
-    if len(lines) == 5:
-        lines += ["No benchmark records in `results/benchmark/` or `results/open_set/` yet.", ""]
-    return "\n".join(lines) + "\n"
-
-
-def _api_index() -> str:
-    lines = [
-        "# API reference",
-        "",
-        "The teaching API: what a lesson imports as `import tslearnkit as tk` and uses as `tk.<module>`.",
-        "Generated from the docstrings.",
-        "",
-        "```{toctree}",
-        ":maxdepth: 1",
-        "",
-        *API_MODULES,
-        "```",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _api_page(module: str) -> str:
-    title = f"tk.{module}"
-    return (
-        f"{title}\n{'=' * len(title)}\n\n"
-        f".. automodule:: tslearnkit.{module}\n"
-        "   :members:\n"
-        "   :imported-members:\n"
-        "   :show-inheritance:\n"
-    )
-
-
-def _conf(repo) -> str:
-    home = repo if repo is not None else publishing.parse_repo(DEFAULT_REPO)
-    settings = {
-        "project": "tslearnkit",
-        "author": "the tslearnkit authors",
-        "extensions": [
-            "myst_nb",
-            "sphinx.ext.autodoc",
-            "sphinx.ext.napoleon",
-            "tslearnkit.course.site",
-        ],
-        "exclude_patterns": ["_extra", "_static"],
-        "html_extra_path": ["_extra"],
-        "html_static_path": ["_static"],
-        "html_css_files": ["course.css"],
-        "html_favicon": "_static/favicon.svg",
-        "html_theme": "sphinx_book_theme",
-        "html_title": "tslearnkit course",
-        "html_copy_source": False,
-        "html_show_sourcelink": False,
-        "html_math_renderer": "tslearnkit_mathtext",
-        "html_theme_options": {
-            "repository_url": f"https://github.com/{home.owner}/{home.name}",
-            "repository_branch": home.branch,
-            "use_repository_button": True,
-            "use_download_button": False,
-            "use_fullscreen_button": False,
-            "navigation_with_keys": False,
-            "show_toc_level": 2,
-            "navbar_persistent": [],  # one search field (the sidebar's), not a second in the header
-        },
-        "nb_execution_mode": "off",
-        "nb_merge_streams": True,
-        "nb_output_stderr": "remove",  # the kernel's diagnostics (the run's logs keep them), not the lesson's words
-        "myst_enable_extensions": ["dollarmath", "colon_fence"],
-        "default_role": "code",  # docstrings write `name` for code, as Markdown does
-        "autodoc_member_order": "bysource",
-        "autodoc_typehints": "description",
-        "autodoc_default_options": {"exclude-members": "__init__"},
-        "napoleon_google_docstring": True,
-        "napoleon_numpy_docstring": False,
-        "suppress_warnings": ["myst.header"],
-    }
-    body = "\n".join(f"{key} = {value!r}" for key, value in settings.items())
-    return f'"""Generated by tslearnkit.course.site.build_site; rebuilt on every build."""\n\n{body}\n'
-
-
-# --- the Sphinx extension: math drawn by matplotlib ------------------------------------------------
-
-
-def _math_svg(latex: str, *, display: bool) -> str:
-    """``latex`` drawn by matplotlib's mathtext as an inline SVG data URI."""
-    import base64
-
-    from matplotlib import mathtext
-    from matplotlib.font_manager import FontProperties
-
-    buffer = io.BytesIO()
-    mathtext.math_to_image(f"${latex}$", buffer, prop=FontProperties(size=15 if display else 12), format="svg")
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _visit_inline(self, node) -> None:
-    latex = node.astext()
-    self.body.append(f'<img class="tk-math" src="{_math_svg(latex, display=False)}" alt="{html.escape(latex)}">')
-    raise _skip_node()
-
-
-def _visit_block(self, node) -> None:
-    latex = node.astext()
-    image = f'<img src="{_math_svg(latex, display=True)}" alt="{html.escape(latex)}">'
-    self.body.append(f'<div class="tk-math-block">{image}</div>\n')
-    raise _skip_node()
-
-
-def _skip_node():
-    from docutils import nodes
-
-    return nodes.SkipNode
-
-
-_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_RULE = re.compile(r"^\s*\|(\s*:?-{3,}:?\s*\|)+\s*$")
-
-
-def markdown_tables_to_rst(lines: list[str]) -> list[str]:
-    """``lines`` of a docstring with each Markdown pipe table (a header row, a ``|---|`` rule, rows)
-    rewritten as an RST ``list-table``: the docstrings use Markdown tables, which read well in
-    ``help()``, and RST cannot read them."""
-    out, i = [], 0
-    while i < len(lines):
-        if i + 1 < len(lines) and _TABLE_ROW.match(lines[i]) and _TABLE_RULE.match(lines[i + 1]):
-            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
-            rows = [lines[i]]
-            i += 2
-            while i < len(lines) and _TABLE_ROW.match(lines[i]):
-                rows.append(lines[i])
-                i += 1
-            out += ["", f"{indent}.. list-table::", f"{indent}   :header-rows: 1", ""]
-            for row in rows:
-                cells = [cell.strip() for cell in row.strip()[1:-1].split("|")]
-                out += [f"{indent}   {'*' if j == 0 else ' '} - {cell or ' '}" for j, cell in enumerate(cells)]
-            out.append("")
-        else:
-            out.append(lines[i])
-            i += 1
-    return out
-
-
-def _docstring_tables(app, what, name, obj, options, lines) -> None:
-    lines[:] = markdown_tables_to_rst(lines)
-
-
-def setup(app):
-    """Sphinx extension: the ``tslearnkit_mathtext`` math renderer (no MathJax, no network), and
-    Markdown tables in docstrings read as tables."""
-    app.add_html_math_renderer("tslearnkit_mathtext", (_visit_inline, None), (_visit_block, None))
-    app.connect("autodoc-process-docstring", _docstring_tables)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
