@@ -21,9 +21,11 @@ API_MODULES = (
     "callbacks",
     "training",
     "search",
+    "baselines",
+    "selection",
     "plots",
 )
-"""The teaching modules documented in the API reference (``tk.<name>``)."""
+"""The teaching modules documented in the API reference (``tk.<name>``), in the order a course meets them."""
 
 
 def _records_section(folder: Path, heading: str, intro: str) -> list[str]:
