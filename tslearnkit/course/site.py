@@ -268,8 +268,8 @@ def _launch_bar(links: dict) -> str:
 
 def _lesson_page(notebook, links: dict, *, executed: bool):
     """The executed lesson as the site shows it: papermill's injected cell (it names the run's
-    folders) dropped, the lesson's own Colab badge replaced by the site's launch bar, the Colab
-    install cell and every answer collapsed."""
+    folders) and error banners (:func:`_run_note` says it instead) dropped, the lesson's own Colab
+    badge replaced by the site's launch bar, the Colab install cell and every answer collapsed."""
     import nbformat
 
     page = nbformat.v4.new_notebook(metadata={"kernelspec": notebook.metadata.get("kernelspec", {})})
@@ -277,7 +277,7 @@ def _lesson_page(notebook, links: dict, *, executed: bool):
     bar_placed = False
     for original in notebook.cells:
         tags = list(original.metadata.get("tags", []))
-        if "injected-parameters" in tags:
+        if "injected-parameters" in tags or "papermill-error-cell-tag" in tags:  # the run's folders; its banners
             continue
         cell = copy.deepcopy(original)
         cell.metadata = {"tags": [t for t in tags if not t.startswith("hide") and not t.startswith("remove")]}
