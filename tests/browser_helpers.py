@@ -171,8 +171,10 @@ class Browser:
 
     def open(self, url: str, *, settle: float = 0.3) -> list[dict]:
         """Load ``url``; return the page's failed requests: ``{"url", "why"}`` for every request
-        that failed or answered 400 or more, including those of images and scripts."""
+        that failed or answered 400 or more, including those of images and scripts. Every URL the
+        page requested is left in :attr:`requested`."""
         self.events.clear()
+        self.requested: list[str] = []
         self.send("Page.navigate", session=True, url=url)
         self.wait_for("Page.loadEventFired")
         time.sleep(settle)  # late requests (scripts that load after the load event)
@@ -182,6 +184,7 @@ class Browser:
             params = event.get("params", {})
             if event["method"] == "Network.requestWillBeSent":
                 urls[params["requestId"]] = params["request"]["url"]
+                self.requested.append(params["request"]["url"])
             elif event["method"] == "Network.responseReceived" and params["response"]["status"] >= 400:
                 failed.append({"url": params["response"]["url"], "why": f"HTTP {params['response']['status']}"})
             elif event["method"] == "Network.loadingFailed" and not params.get("canceled"):

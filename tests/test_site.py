@@ -150,6 +150,7 @@ def lesson_pages(site, browser):
         pages[lesson] = {
             "url": url,
             "failed": failed,
+            "elsewhere": [r for r in chromium.requested if not r.startswith((base, "data:"))],
             "images": chromium.evaluate(IMAGES_JS),
             "links": chromium.evaluate(LINKS_JS),
             "solutions": chromium.evaluate(SOLUTIONS_JS),
@@ -175,6 +176,7 @@ def test_the_site_has_every_lesson_and_its_warnings_are_not_from_its_pages(site)
 def test_lesson_page_loads_with_its_figures_and_no_missing_asset(lesson_pages, lesson):
     page = lesson_pages[lesson]
     assert page["failed"] == [], f"{page['url']}: requests that failed: {page['failed']}"
+    assert page["elsewhere"] == [], f"{page['url']} loads from another host (the site must read offline)"
     broken = [image["src"][:120] for image in page["images"] if not image["ok"]]
     assert broken == [], f"{page['url']}: broken images {broken}"
     assert any(image["figure"] for image in page["images"]), f"{page['url']} shows no figure of the run"
