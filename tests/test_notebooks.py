@@ -53,12 +53,14 @@ def test_one_parameters_cell_with_commented_simple_values(script):
     for line in source.splitlines():
         if not line.strip():
             continue
-        assert re.match(r"^\w+: \w+ = .+  # \S", line), (
+        assert re.match(r"^\w+: \w+( \| None)? = .+  # \S", line), (
             f"parameter line needs `name: type = value  # comment`: {line!r}"
         )
         node = ast.parse(line).body[0]
         value = ast.literal_eval(node.value)  # plain literals only: nothing derived in the parameters cell
-        assert type(value).__name__ == node.annotation.id, f"{line!r}: the annotation is not the value's type"
+        annotation = ast.unparse(node.annotation)  # "int", or "int | None" where None means "from the recipe"
+        allowed = {annotation.removesuffix(" | None"), "NoneType" if annotation.endswith(" | None") else None}
+        assert type(value).__name__ in allowed, f"{line!r}: the annotation is not the value's type"
         names.add(node.target.id)
     assert REQUIRED_PARAMETERS <= names, f"missing parameters: {REQUIRED_PARAMETERS - names}"
 
@@ -70,6 +72,11 @@ def test_papermill_reads_every_parameters_type_and_help(script):
     for name, info in inferred.items():
         assert info["inferred_type_name"] in {"int", "float", "str", "bool", "list"}, (name, info)
         assert info["help"], f"{name} has no help text"
+    # papermill's inspector reads no `X | None` annotation ("None: from the recipe"); those are the only ones it skips
+    nb = json.loads(script.with_suffix(".ipynb").read_text())
+    (cell,) = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    declared = re.findall(r"^(\w+): ([\w |]+) =", "".join(cell["source"]), flags=re.M)
+    assert {name for name, annotation in declared if not annotation.endswith("| None")} == set(inferred)
 
 
 @pytest.mark.parametrize("script", _lesson_paths(), ids=lambda p: p.stem)

@@ -8,8 +8,10 @@ The honest protocol
     it ``dataset.x_train`` and leaves ``x_test`` untouched), and every synthetic row records the
     training row(s) it came from, so a lesson can show them and a test can trace them.
 
-Augmentations (shape- and dtype-preserving on ``(n, timesteps, channels)`` float arrays;
-the strength parameter in brackets, 0 = identity)
+Augmentations
+    Shape- and dtype-preserving on ``(n, timesteps, channels)`` float arrays; the strength
+    parameter in brackets, 0 = identity.
+
     * ``jitter`` (``sigma``): adds Gaussian noise.
     * ``scaling`` (``sigma``): multiplies each (series, channel) by one N(1, sigma²) gain.
     * ``magnitude_warp`` (``sigma``): multiplies by a smooth random curve (cubic spline).

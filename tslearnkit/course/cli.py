@@ -5,7 +5,8 @@
 ``tslearnkit datasets``  what ``load_dataset`` can load here (your saved datasets too)
 ``tslearnkit import``    read your own data file (``.csv``, ``.ts``, ...) and save it under a dataset name
 ``tslearnkit benchmark`` every method on several datasets and seeds, one table per dataset
-``tslearnkit workshop``  student and instructor notebooks of every lesson, and an agenda
+``tslearnkit workshop``  student and instructor notebooks of every lesson, and the instructor's kit
+``tslearnkit site``      the course as a static HTML site, from a run's executed lessons
 """
 
 from __future__ import annotations
@@ -299,6 +300,23 @@ def _cmd_workshop(args) -> int:
     return 0
 
 
+def _cmd_site(args) -> int:
+    from .site import build_site
+
+    try:
+        build = build_site(
+            Path(args.out),
+            run_dir=Path(args.run_dir) if args.run_dir else None,
+            repo=args.repo,
+            published_at=args.published_at,
+        )
+    except (FileNotFoundError, FileExistsError, ValueError, ImportError) as error:
+        raise SystemExit(f"tslearnkit site: {error}") from None
+    print(f"wrote {build.index} ({len(build.lessons)} lesson pages, {len(build.warnings)} Sphinx warnings)")
+    print(f"  read it: python -m http.server -d {args.out}  (then open http://localhost:8000)")
+    return 0
+
+
 def _cmd_import(args) -> int:
     """``tslearnkit import PATH --name NAME``: read a file with tk.data.load_file and save it."""
     from ..data import load_file, register
@@ -399,6 +417,13 @@ def make_parser() -> argparse.ArgumentParser:
     workshop.add_argument("--day-end", default="17:00", help="the day plan's end (default: 17:00)")
     workshop.add_argument("--lunch", default="12:30", help="lunch time (default: 12:30)")
     workshop.set_defaults(func=_cmd_workshop)
+
+    site = sub.add_parser("site", help="the course as a static HTML site, from a run's executed lessons")
+    site.add_argument("--out", required=True, help="output folder (e.g. runs/site)")
+    site.add_argument("--from", dest="run_dir", metavar="RUN_DIR", help="the --out folder of `tslearnkit run`")
+    site.add_argument("--repo", metavar="OWNER/NAME[@BRANCH]", help="where `tslearnkit workshop --repo` published")
+    site.add_argument("--published-at", default="workshop", metavar="FOLDER", help="that repository's workshop folder")
+    site.set_defaults(func=_cmd_site)
 
     imp = sub.add_parser("import", help="read your own data file and save it under a dataset name")
     imp.add_argument("path", help="a .ts, .arff, .tsv, .csv, .npz, .zip or the study's .tar.xz file")
