@@ -8,6 +8,11 @@ Run from the repository root, in the project environment (one command, about 30 
 Options: `--batch-sizes 40 128 512 1024`, `--dim 128`, `--memory-cap-gib 8`, `--json out.json`,
 `--losses batch_all` (a subset).
 
+Fast paths (`--definitions`): the semi-hard and batch-all losses built from the same parts of
+`tslearnkit.losses.mining`, but with the negative mining written as its definition over a
+`(b, b, b)` tensor, against the shipped losses (which sort and search instead), both inside
+`tf.function`: what the fast paths buy, in time and memory.
+
 Per Keras backend (issue 17; needs the `jax`/`torch` extras): `--backends tensorflow jax torch`
 times only our losses, forward+backward, each backend compiling as Keras compiles its train
 step (`tf.function`, `jax.jit`; torch eagerly), one fresh subprocess per case with
@@ -98,6 +103,8 @@ def _loss_function(implementation, loss):
         return {"semihard": tfa.losses.triplet_semihard_loss, "hard": tfa.losses.triplet_hard_loss}[loss]
     if implementation == "study":
         return _study_loss(compiled=False)
+    if implementation == "definition":
+        return {"semihard": _semihard_by_definition, "batch_all": _batch_all_by_definition}[loss]
     from tslearnkit import losses
 
     return {
@@ -109,6 +116,39 @@ def _loss_function(implementation, loss):
         "nt_xent": lambda y, x: losses.nt_xent_loss(*_halves(x)),
         "supcon": losses.supcon_loss,
     }[loss]
+
+
+def _semihard_by_definition(labels, embeddings):
+    """`triplet_semihard_loss` with its negatives mined as defined, over a (b, b, b) tensor."""
+    from keras import ops
+
+    from tslearnkit.losses import mining, pairwise_distances
+
+    distances = pairwise_distances(embeddings, "L2")
+    positives, negatives = mining.label_masks(labels)
+    d_ap, d_an = ops.expand_dims(distances, 2), ops.expand_dims(distances, 1)
+    farther = ops.logical_and(ops.expand_dims(negatives, 1), d_an > d_ap)  # (a, p, n)
+    row_max = ops.max(distances, axis=1, keepdims=True)
+    shifted = (d_an - ops.expand_dims(row_max, 2)) * ops.cast(farther, distances.dtype)
+    negative = ops.where(
+        ops.any(farther, axis=2), ops.min(shifted, axis=2) + row_max, mining.masked_maximum(distances, negatives)
+    )
+    return mining.masked_mean(mining.hinge(distances - negative, MARGIN), positives)
+
+
+def _batch_all_by_definition(labels, embeddings):
+    """`triplet_batch_all_loss` (squared L2, the study's pairs) summed over a (b, b, b) tensor."""
+    from keras import ops
+
+    from tslearnkit.losses import mining, pairwise_distances
+
+    distances = pairwise_distances(embeddings, "squared-L2")
+    positives, negatives = mining.label_masks(labels)
+    index = ops.arange(ops.shape(labels)[0])
+    positives = ops.logical_and(positives, ops.expand_dims(index, 1) < index)
+    valid = ops.logical_and(ops.expand_dims(positives, 2), ops.expand_dims(negatives, 1))  # (a, p, n)
+    terms = mining.hinge(ops.expand_dims(distances, 2) - ops.expand_dims(distances, 1), MARGIN)
+    return mining.masked_mean(terms, valid)
 
 
 def _halves(x):
@@ -229,7 +269,7 @@ def run_worker(args):
         }
     elif args.worker == "ours":
         step_modes = {mode: _make_step(function, mode) for mode in ("function", "eager", "xla")}
-    else:  # TFA's losses are tf.functions already
+    else:  # TFA's losses are tf.functions already; the definitions are timed as ours are in fit
         step_modes = {"function": _make_step(function, "function")}
     headline = "eager" if args.worker == "study" else "function"
 
@@ -318,7 +358,7 @@ def study_triplet_count(batch_size):
 
 def estimated_bytes(implementation, loss, batch_size, dim):
     """Rough size of what the case must hold at once, to skip hopeless cases up front."""
-    if implementation == "tfa" and loss == "semihard":
+    if (implementation == "tfa" and loss == "semihard") or implementation == "definition":
         return 24 * batch_size**3
     if implementation == "study":
         # a Python list of 3-int lists (~120 B each), the index array, 3 gathered (T, d)
@@ -487,6 +527,29 @@ def check_targets(results, batch_sizes):
     return "\n".join(lines)
 
 
+DEFINITION_LOSSES = ("semihard", "batch_all")
+
+
+def format_definition_table(results, batch_sizes):
+    """`--definitions`: the shipped fast path against the loss with its mining as defined."""
+    index = _index(results)
+    lines = [
+        "| loss | b | ours ms | definition ms | definition / ours | ours peak MiB | definition peak MiB |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for loss in DEFINITION_LOSSES:
+        for batch_size in batch_sizes:
+            ours, definition = index.get(("ours", loss, batch_size)), index.get(("definition", loss, batch_size))
+            if not ours or not definition:
+                continue
+            ratio = f"{definition['ms'] / ours['ms']:.2f}x" if "ms" in ours and "ms" in definition else "-"
+            lines.append(
+                f"| {loss} | {batch_size} | {_cell(ours)} | {_cell(definition)} | {ratio} | "
+                f"{_cell(ours, 'peak_mib', 0)} | {_cell(definition, 'peak_mib', 0)} |"
+            )
+    return "\n".join(lines)
+
+
 def compare_backends(args):
     """`--backends`: every (backend, loss, b) in a fresh subprocess, `--rounds` times interleaved;
     the best of the rounds, as a table of ms per backend."""
@@ -551,7 +614,12 @@ def main():
         choices=["tensorflow", "jax", "torch"],
         help="instead: our losses' forward+backward time on each of these Keras backends",
     )
-    parser.add_argument("--worker", choices=["ours", "tfa", "study", "backend"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--definitions",
+        action="store_true",
+        help="instead: semi-hard and batch-all with their mining written as its (b, b, b) definition, vs ours",
+    )
+    parser.add_argument("--worker", choices=["ours", "tfa", "study", "backend", "definition"], help=argparse.SUPPRESS)
     parser.add_argument("--loss", help=argparse.SUPPRESS)
     parser.add_argument("--batch-size", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -566,9 +634,12 @@ def main():
         return
 
     plan = [(sys.executable, "ours", loss) for loss in OURS_LOSSES if loss in args.losses]
-    if any(loss in args.losses for loss in TFA_LOSSES):
+    if args.definitions:
+        losses = [loss for loss in DEFINITION_LOSSES if loss in args.losses]
+        plan = [(sys.executable, kind, loss) for loss in losses for kind in ("ours", "definition")]
+    elif any(loss in args.losses for loss in TFA_LOSSES):
         plan += [(tfa_python(), "tfa", loss) for loss in TFA_LOSSES if loss in args.losses]
-    if "batch_all" in args.losses:
+    if "batch_all" in args.losses and not args.definitions:
         plan += [(sys.executable, "study", "batch_all")]
     results = []
     for batch_size in args.batch_sizes:
@@ -583,9 +654,12 @@ def main():
                     file=sys.stderr,
                 )
         results += [merge_rounds(case_rounds) for case_rounds in rounds.values()]
-    print(format_table(results, args.batch_sizes))
-    print()
-    print(check_targets(results, args.batch_sizes))
+    if args.definitions:
+        print(format_definition_table(results, args.batch_sizes))
+    else:
+        print(format_table(results, args.batch_sizes))
+        print()
+        print(check_targets(results, args.batch_sizes))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
 

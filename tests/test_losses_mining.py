@@ -81,11 +81,12 @@ def semihard_by_definition(distances, negatives):
     return ops.where(ops.any(farther, axis=2), closest_farther, mining.masked_maximum(distances, negatives))
 
 
-def all_negatives_by_definition(distances, negatives, margin):
-    """Every (a, p, n) hinge term over a (b, b, b) tensor, summed and counted over n."""
+def all_triplets_by_definition(distances, positives, negatives, margin):
+    """Every (a, p, n) hinge term over a (b, b, b) tensor: their sum and the number of active ones."""
     terms = ops.expand_dims(distances, 2) - ops.expand_dims(distances, 1) + margin
-    active = ops.logical_and(ops.expand_dims(negatives, 1), terms > 0)
-    return ops.sum(ops.where(active, terms, 0.0), axis=2), ops.sum(ops.cast(active, distances.dtype), axis=2)
+    valid = ops.logical_and(ops.expand_dims(positives, 2), ops.expand_dims(negatives, 1))
+    active = ops.logical_and(valid, terms > 0)
+    return ops.sum(ops.where(active, terms, 0.0)), ops.sum(ops.cast(active, distances.dtype))
 
 
 def weighted_sum_of_part(part, labels, metric, seed):
@@ -115,17 +116,21 @@ def test_semihard_fast_path_equals_its_definition_with_ties(metric, seed, batch_
 
 @pytest.mark.parametrize("metric", ["L2", "squared-L2"])
 @pytest.mark.parametrize("seed, batch_size", [(0, 12), (1, 40), (2, 97)])
-def test_all_negatives_fast_path_equals_its_definition(metric, seed, batch_size):
-    labels, embeddings = tie_heavy_batch(seed, batch_size)
-    distances = losses.pairwise_distances(embeddings, metric)
-    _, negatives = mining.label_masks(ops.convert_to_tensor(labels))
-    sums, active = mining.all_negatives_hinge(distances, negatives, 0.5)
-    expected_sums, expected_active = all_negatives_by_definition(distances, negatives, 0.5)
-    np.testing.assert_array_equal(ops.convert_to_numpy(active), ops.convert_to_numpy(expected_active))
-    np.testing.assert_allclose(ops.convert_to_numpy(sums), ops.convert_to_numpy(expected_sums), rtol=1e-5, atol=1e-5)
-    fast = weighted_sum_of_part(lambda d, n: mining.all_negatives_hinge(d, n, 0.5)[0], labels, metric, seed)
-    slow = weighted_sum_of_part(lambda d, n: all_negatives_by_definition(d, n, 0.5)[0], labels, metric, seed)
-    grad, expected_grad = value_and_grad(fast, embeddings)[1], value_and_grad(slow, embeddings)[1]
+def test_all_triplets_fast_path_equals_its_definition(metric, seed, batch_size):
+    labels, embeddings = tie_heavy_batch(seed, batch_size)  # odd seeds: many triplets on the kink
+    positives, negatives = mining.label_masks(ops.convert_to_tensor(labels))
+
+    def loss(part):
+        return lambda x: part(losses.pairwise_distances(x, metric), positives, negatives, 0.5)[0]
+
+    total, active = mining.all_triplets_hinge(losses.pairwise_distances(embeddings, metric), positives, negatives, 0.5)
+    expected_total, expected_active = all_triplets_by_definition(
+        losses.pairwise_distances(embeddings, metric), positives, negatives, 0.5
+    )
+    assert float(active) == float(expected_active) > 0
+    np.testing.assert_allclose(float(total), float(expected_total), rtol=1e-5)
+    grad = value_and_grad(loss(mining.all_triplets_hinge), embeddings)[1]
+    expected_grad = value_and_grad(loss(all_triplets_by_definition), embeddings)[1]
     np.testing.assert_allclose(grad, expected_grad, rtol=1e-4, atol=1e-6 * np.abs(expected_grad).max())
 
 
@@ -140,5 +145,4 @@ def test_masks_and_masked_reductions_on_small_cases():
     no_pair = ops.zeros((3, 3), dtype="bool")
     assert float(mining.masked_mean(data, no_pair)) == 0.0
     assert float(mining.masked_mean(data, positives)) == 2.0
-    counts = ops.convert_to_tensor(np.array([[1.0], [2.0], [4.0]], "float32"))  # triplets per entry, by row
-    assert float(mining.masked_mean(data, negatives, counts)) == pytest.approx(16 / (1 + 2 + 4 + 4))
+    assert float(mining.masked_mean(data, negatives)) == 4.0

@@ -12,14 +12,14 @@ distances `d(a, x)` from each anchor a (a row) to each sample x (a column):
 | positive "hard" | `masked_maximum(distances, positives)`: the farthest, per anchor | `(b, 1)` |
 | negative "hard" | `masked_minimum(distances, negatives)`: the closest, per anchor | `(b, 1)` |
 | negative "semi-hard" | `semihard_negatives(distances, negatives)`: one per pair (a, p) | `(b, b)` |
-| negative "all" | `all_negatives_hinge(distances, negatives, margin)`: hinge summed over n | `(b, b)` |
+| negative "all" | `all_triplets_hinge(distances, positives, negatives, margin)`: summed | scalars |
 | loss | `hinge(positive - negative, margin)`, i.e. `relu(d(a, p) - d(a, n) + margin)` | |
-| reduction | `masked_mean(losses, mask, counts)`: mean over the triplets | scalar |
+| reduction | `masked_mean(losses, mask)`: mean over the triplets | scalar |
 
-Two parts run a fast path, for memory: written as their definition, semi-hard and all-negatives
-mining broadcast a `(b, b, b)` tensor (TFA's semi-hard tiles one: 24 GiB at b = 1024). They sort
-each anchor's negatives once and binary-search them instead, O(b^2) memory and O(b^2 log b)
-time; their docstrings state the definition they compute.
+Two parts run a fast path: written as their definition, semi-hard and all-negatives mining
+broadcast a `(b, b, b)` tensor (TFA's semi-hard tiles one: 24 GiB at b = 1024). They sort each
+anchor's row once and binary-search it instead, O(b^2) memory and O(b^2 log b) time; their
+docstrings state the definition they compute, and the tests check them against it.
 """
 
 import numpy as np
@@ -37,12 +37,17 @@ def label_masks(labels):
     return ops.logical_and(same, not_self), ops.logical_not(same)
 
 
-def masked_maximum(data, mask):
+def masked_maximum(data, mask, row_min=None):
     """Per-row maximum of `data` over the entries where `mask` holds, shape `(b, 1)`.
 
     TFA's formulation, kept because its goldens check what it fixes: an empty row gives the row
     minimum (0 for L2 distances: the anchor itself), and tied maxima share the gradient.
+    `row_min=0.0` says the row minimum is 0 (L2 and squared-L2 distances: the diagonal), which
+    skips its reduction and the shift by 0 (no value or gradient changes): 10-15 % of the hard
+    loss's time from b = 512 (bench/README.md, Losses).
     """
+    if row_min == 0.0:
+        return ops.max(data * ops.cast(mask, data.dtype), axis=1, keepdims=True)
     row_min = ops.min(data, axis=1, keepdims=True)
     return ops.max((data - row_min) * ops.cast(mask, data.dtype), axis=1, keepdims=True) + row_min
 
@@ -58,11 +63,10 @@ def hinge(x, margin):
     return _clip_below(x + margin)
 
 
-def masked_mean(values, mask, counts=None):
-    """Sum of `values` where `mask` holds, over the number of triplets there: `counts` per entry
-    (1 when None). 0, with a zero gradient, when there is none."""
-    weights = ops.cast(mask, values.dtype) if counts is None else ops.where(mask, counts, 0.0)
-    return ops.sum(ops.where(mask, values, 0.0)) / ops.maximum(ops.sum(weights), 1.0)
+def masked_mean(values, mask):
+    """Mean of `values` where `mask` holds; 0, with a zero gradient, where it never does."""
+    count = ops.sum(ops.cast(mask, values.dtype))
+    return ops.sum(ops.where(mask, values, 0.0)) / ops.maximum(count, 1.0)
 
 
 def semihard_negatives(distances, negatives):
@@ -106,26 +110,32 @@ def semihard_negatives(distances, negatives):
     return ops.where(has_semihard, semihard, masked_maximum(distances, negatives))
 
 
-def all_negatives_hinge(distances, negatives, margin):
-    """Every negative of every pair (a, p): the summed hinge and the number of active triplets.
+def all_triplets_hinge(distances, positives, negatives, margin):
+    """Every triplet at once: the hinge summed over all (a, p, n) and the number of active ones.
 
-    Definition, entry `(a, p)` of each `(b, b)` result: `sums = sum_n relu(d(a, p) - d(a, n) +
-    margin)` over the negatives n of anchor a, and `active` = how many of those terms are
-    positive, i.e. `d(a, n) < d(a, p) + margin` (a negative exactly at the threshold sits on the
-    kink: inactive, no gradient).
+    Definition: the sum of `relu(d(a, p) - d(a, n) + margin)` over every positive pair (a, p) of
+    `positives` and every negative n of anchor a, and how many of those terms are positive
+    (*active*: `d(a, n) < d(a, p) + margin`; a negative exactly at the threshold sits on the
+    kink: inactive, no gradient). Two scalars.
 
-    Computed without the `(b, b, b)` tensor: the active negatives of (a, p) are the `active`
-    smallest of row a (binary search in the row sorted once), so `sums = active * (d(a, p) +
-    margin) - (sum of those smallest)`, read from prefix sums. Autodiff through the sort gives
-    each triplet's gradient, as a loop over triplets would.
+    Computed without the `(b, b, b)` tensor of that definition, from two counts: `count_p(a, p)`,
+    the active triplets of pair (a, p) (negatives of row a below its threshold), and
+    `count_n(a, n)`, those of (a, n) (thresholds of row a above `d(a, n)`), each a binary search
+    in a row sorted once. The sum of the active hinges is then
+    `sum count_p * (d(a, p) + margin) - sum count_n * d(a, n)`: linear in the distances with
+    the counts held constant, so its gradient is each triplet's, `+1` on `d(a, p)` and `-1` on
+    `d(a, n)`, as a loop over triplets gives.
     """
-    thresholds = distances + margin
-    sorted_distances, finite_sorted, _ = _sorted_negatives(distances, negatives)
-    active = _rowwise_searchsorted(sorted_distances, thresholds, side="left")
-    below = ops.take_along_axis(_prefix_sums(finite_sorted), active, axis=1)
-    active = ops.cast(active, distances.dtype)
-    # Only entries with active triplets: 0 * an overflowed (inf) threshold would be NaN.
-    return ops.where(active > 0, active * thresholds - below, 0.0), active
+    infinity = ops.cast(np.inf, distances.dtype)
+    # Entries that are not positive pairs / negatives sit at -inf / +inf: never active.
+    thresholds = ops.where(positives, distances + margin, -infinity)
+    negative_distances = ops.where(negatives, distances, infinity)
+    count_p = _rowwise_searchsorted(ops.sort(negative_distances, axis=1), thresholds, side="left")
+    count_n = ops.shape(distances)[1] - _rowwise_searchsorted(ops.sort(thresholds, axis=1), negative_distances, "right")
+    count_p, count_n = ops.cast(count_p, distances.dtype), ops.cast(count_n, distances.dtype)
+    # Only counted entries: 0 * an overflowed (inf) distance would be NaN.
+    total = ops.sum(ops.where(count_p > 0, count_p * thresholds, 0.0))
+    return total - ops.sum(ops.where(count_n > 0, count_n * distances, 0.0)), ops.sum(count_p)
 
 
 def _sorted_negatives(distances, negatives):

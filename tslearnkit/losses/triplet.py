@@ -20,7 +20,7 @@ from ._checks import (
 )
 from .distances import pairwise_distances
 from .mining import (
-    all_negatives_hinge,
+    all_triplets_hinge,
     hinge,
     label_masks,
     masked_maximum,
@@ -98,7 +98,8 @@ def triplet_hard_loss(y_true, y_pred, margin=1.0, soft=False, distance_metric="L
     labels, embeddings, dtype = _check_inputs(y_true, y_pred, margin, distance_metric)
     distances = pairwise_distances(embeddings, distance_metric)
     positives, negatives = label_masks(labels)
-    positive = masked_maximum(distances, positives)  # (b, 1): the farthest positive of each anchor
+    row_min = 0.0 if distance_metric in ("L2", "squared-L2") else None  # the diagonal (a fast path)
+    positive = masked_maximum(distances, positives, row_min)  # (b, 1): the farthest positive of each anchor
     negative = masked_minimum(distances, negatives)  # (b, 1): the closest negative of each anchor
     per_anchor = ops.log1p(ops.exp(positive - negative)) if soft else hinge(positive - negative, margin)
     return _output(_mean(per_anchor), labels, dtype)
@@ -116,7 +117,7 @@ def triplet_batch_all_loss(
 
     The loss of a triplet is `relu(d(a, p) - d(a, n) + margin)`; which triplets exist is set by
     `positive_pairs` and how they are averaged by `average`. No (b, b, b) tensor is built (see
-    `mining.all_negatives_hinge`): O(b^2) memory; values and gradients equal a loop over all
+    `mining.all_triplets_hinge`): O(b^2) memory; values and gradients equal a loop over all
     triplets.
 
     Args:
@@ -148,9 +149,11 @@ def triplet_batch_all_loss(
     if positive_pairs == "combinations":  # the study's pairs: anchor index < positive index
         index = ops.arange(ops.shape(labels)[0])
         positives = ops.logical_and(positives, ops.expand_dims(index, 1) < index)
-    hinge_sums, active = all_negatives_hinge(distances, negatives, margin)  # (b, b): over every n
-    triplets = active if average == "nonzero" else ops.sum(ops.cast(negatives, distances.dtype), axis=1, keepdims=True)
-    loss = masked_mean(hinge_sums, positives, counts=triplets)
+    total, num_triplets = all_triplets_hinge(distances, positives, negatives, margin)  # num_triplets: active
+    if average == "all":  # every valid triplet: each positive pair (a, p) times the negatives of a
+        negatives_per_anchor = ops.sum(ops.cast(negatives, distances.dtype), axis=1, keepdims=True)
+        num_triplets = ops.sum(ops.where(positives, negatives_per_anchor, 0.0))
+    loss = total / ops.maximum(num_triplets, 1.0)
     _warn_without_positive_pair(positives, "triplet_batch_all_loss", "so no triplet; the loss is 0")
     return _output(loss, labels, dtype)
 
