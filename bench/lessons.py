@@ -10,8 +10,8 @@ kernel per lesson, start-up included). As a reference measured in the same run, 
 times one fixed piece of work, a 1-NN DTW baseline on the same dataset, so that a reader can
 tell a slow machine from a slow lesson. Prints a Markdown table; writes the executed notebooks
 and records under ``--out`` (default ``runs/bench-lessons``). With ``--write`` it also makes these
-times the course's one source of run times: ``results/lesson_times.json``, the "Runtime" line of
-every lesson header and the README's run-time table (``tslearnkit.course.runtimes``). Run it with nothing
+times the course's one source of run times: ``results/timing/lesson_times.json``, the "Runtime" line of
+every lesson header and the run-time table of docs/run_times.md (``tslearnkit.course.runtimes``). Run it with nothing
 else on the machine.
 """
 
@@ -32,7 +32,9 @@ def main() -> None:
     parser.add_argument("--lessons", nargs="+")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="runs/bench-lessons")
-    parser.add_argument("--write", action="store_true", help="write results/lesson_times.json, headers and README")
+    parser.add_argument(
+        "--write", action="store_true", help="write results/timing/lesson_times.json, headers and docs/run_times.md"
+    )
     args = parser.parse_args()
     load = os.getloadavg()[0]
 
@@ -67,7 +69,7 @@ def main() -> None:
 
 
 def write(rows, args, load, reference) -> None:
-    """Make the measured times the one source: JSON, lesson headers, README table."""
+    """Make the measured times the one source: JSON, lesson headers, docs/run_times.md."""
     import datetime
     import json
     import subprocess
@@ -76,7 +78,7 @@ def write(rows, args, load, reference) -> None:
     from tslearnkit.course import cli, readme_sections, runtimes
 
     root = Path(__file__).resolve().parent.parent
-    path = root / "results" / "lesson_times.json"
+    path = root / "results" / "timing" / "lesson_times.json"
     times = runtimes.load_times(path) if path.is_file() else {}
     for lesson, seconds, status in rows:
         if status == "ok":
@@ -95,8 +97,10 @@ def write(rows, args, load, reference) -> None:
         seconds = times.get(lesson, {}).get("full")
         script.write_text(runtimes.HEADER.sub(runtimes.header_line(seconds), script.read_text(), count=1))
         subprocess.run([sys.executable, "-m", "jupytext", "--quiet", "--to", "notebook", str(script)], check=True)
-    readme_sections.update_readme(root / "README.md", runtimes.times_markdown(times), runtimes.README_MARKERS)
-    print(f"wrote {path}, the lesson headers and the README's run-time table")
+    readme_sections.update_readme(
+        root / "docs" / "run_times.md", runtimes.times_markdown(times), runtimes.README_MARKERS
+    )
+    print(f"wrote {path}, the lesson headers and docs/run_times.md")
 
 
 if __name__ == "__main__":

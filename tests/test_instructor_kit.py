@@ -16,7 +16,7 @@ from tslearnkit.course import cli, dayplan, diagrams, instructor, lesson_notes, 
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-TIMES = ROOT / "results" / "lesson_times.json"
+TIMES = ROOT / "results" / "timing" / "lesson_times.json"
 TYPED_METRIC = re.compile(r"\d\.\d{3}|±")  # as tests/test_notebooks.py: a result typed into prose
 nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("jupytext")

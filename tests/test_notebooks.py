@@ -271,52 +271,63 @@ def test_failing_lesson_is_named_with_its_cell(tmp_path):
     assert lesson == "99_broken" and "ValueError: boom" in reason and "cell" in reason
 
 
-def test_readme_benchmark_tables_equal_the_committed_benchmark_records():
+def test_benchmark_page_tables_equal_the_committed_benchmark_records():
     from tslearnkit.course.benchmark import benchmark_tables
 
-    readme = (ROOT / "README.md").read_text()
-    committed = readme_sections.readme_section(readme, readme_sections.BENCHMARK_MARKERS)
+    page = (ROOT / "docs" / "benchmark.md").read_text()
+    committed = readme_sections.readme_section(page, readme_sections.BENCHMARK_MARKERS)
     assert committed == benchmark_tables(ROOT / "results" / "benchmark"), (
-        "README benchmark tables are stale: run `tslearnkit table --benchmark results/benchmark --readme README.md`"
+        "docs/benchmark.md is stale: run `tslearnkit table --benchmark results/benchmark --readme docs/benchmark.md`"
     )
 
 
-def test_readme_table_equals_the_committed_records():
-    readme = (ROOT / "README.md").read_text()
-    if readme_sections.TABLE_START not in readme:
-        pytest.fail("README.md has no results table markers")
-    committed = readme.split(readme_sections.TABLE_START, 1)[1].split(readme_sections.TABLE_END, 1)[0].strip()
-    assert committed == readme_sections.build_table(ROOT / "results"), (
-        "README table is stale: run `tslearnkit table --readme README.md`"
-    )
+STALE = "stale: run `tslearnkit table --readme README.md docs/results.md`"
 
 
-def test_readme_findings_equal_the_sentences_computed_from_the_records():
+def test_results_tables_equal_the_committed_records():
+    page = (ROOT / "docs" / "results.md").read_text()
+    committed = readme_sections.readme_section(page, (readme_sections.TABLE_START, readme_sections.TABLE_END))
+    assert committed == readme_sections.build_table(ROOT / "results"), f"docs/results.md table is {STALE}"
     readme = (ROOT / "README.md").read_text()
-    assert readme_sections.FINDINGS_MARKERS[0] in readme, "README.md has no findings markers"
+    summary = readme_sections.readme_section(readme, readme_sections.SUMMARY_MARKERS)
+    assert summary == readme_sections.build_summary_table(ROOT / "results"), f"README table is {STALE}"
+
+
+def test_results_findings_equal_the_sentences_computed_from_the_records():
+    page = (ROOT / "docs" / "results.md").read_text()
     assert (
-        readme_sections.readme_section(readme, readme_sections.FINDINGS_MARKERS)
+        readme_sections.readme_section(page, readme_sections.FINDINGS_MARKERS)
         == readme_sections.build_findings(ROOT / "results").strip()
-    ), "README findings are stale: run `tslearnkit table --readme README.md`"
+    ), f"docs/results.md findings are {STALE}"
 
 
-def test_readme_benchmark_findings_equal_the_sentences_computed_from_the_records():
-    readme = (ROOT / "README.md").read_text()
+def test_benchmark_findings_equal_the_sentences_computed_from_the_records():
+    page = (ROOT / "docs" / "benchmark.md").read_text()
     assert (
-        readme_sections.readme_section(readme, readme_sections.BENCHMARK_FINDINGS_MARKERS)
+        readme_sections.readme_section(page, readme_sections.BENCHMARK_FINDINGS_MARKERS)
         == readme_sections.build_findings(ROOT / "results" / "benchmark").strip()
-    ), "README benchmark findings are stale: run `tslearnkit table --benchmark results/benchmark --readme README.md`"
+    ), "docs/benchmark.md is stale: run `tslearnkit table --benchmark results/benchmark --readme docs/benchmark.md`"
+
+
+def test_readme_is_short_and_reaches_every_docs_page():
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.encode()) <= 8500, "README.md is for users: keep it near 8 KB, move details to docs/"
+    linked = set(re.findall(r"\]\((docs/[\w.]+\.md)\)", readme))
+    pages = {f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")}
+    assert pages <= linked, f"docs pages not linked from README.md: {sorted(pages - linked)}"
+    for target in re.findall(r"\]\(((?!https?:|#)[^)\s]+)\)", readme):
+        assert (ROOT / target).exists(), f"README.md links to a missing {target}"
 
 
 def test_lesson_headers_and_readme_take_run_times_from_one_measured_source():
     from tslearnkit.course import runtimes
 
-    times = runtimes.load_times(ROOT / "results" / "lesson_times.json")
+    times = runtimes.load_times(ROOT / "results" / "timing" / "lesson_times.json")
     for lesson in cli.LESSONS:
         header = runtimes.HEADER.search((NOTEBOOKS / f"{lesson}.py").read_text())
         assert header, f"{lesson}.py has no **Runtime:** header line"
         assert header.group() == runtimes.header_line(times.get(lesson, {}).get("full")), (
-            f"{lesson}'s runtime line differs from results/lesson_times.json: run `python bench/lessons.py --write`"
+            f"{lesson}'s runtime line differs from the measured times: run `python bench/lessons.py --write`"
         )
-    readme = (ROOT / "README.md").read_text()
-    assert readme_sections.readme_section(readme, runtimes.README_MARKERS) == runtimes.times_markdown(times).strip()
+    page = (ROOT / "docs" / "run_times.md").read_text()
+    assert readme_sections.readme_section(page, runtimes.README_MARKERS) == runtimes.times_markdown(times).strip()

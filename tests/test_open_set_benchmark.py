@@ -206,7 +206,7 @@ def test_cosine_head_scores_the_angle_and_gives_unit_embeddings():
     np.testing.assert_allclose(norms, 1.0, rtol=1e-5)
 
 
-def test_readme_open_set_table_and_findings_equal_the_committed_records():
+def test_open_set_page_table_and_findings_equal_the_committed_records():
     from pathlib import Path
 
     from tslearnkit.course import readme_sections
@@ -214,8 +214,9 @@ def test_readme_open_set_table_and_findings_equal_the_committed_records():
     root = Path(__file__).resolve().parent.parent
     records = osb.load_open_set_records(root / "results" / "open_set")
     assert {r["source_dataset"] for r in records} >= {"JapaneseVowels"}
-    readme = (root / "README.md").read_text()
-    hint = "run `tslearnkit table --open-set results/open_set --figure figures/open_set_curves.png --readme README.md`"
+    readme = (root / "docs" / "open_set.md").read_text()
+    hint = "run `tslearnkit table --open-set results/open_set --figure figures/open_set_curves.png "
+    hint += "--readme docs/open_set.md`"
     assert (
         readme_sections.readme_section(readme, readme_sections.OPEN_SET_MARKERS) == osb.open_set_table(records).strip()
     ), hint

@@ -28,7 +28,7 @@ TEACHING = (
     "baselines",
     "selection",
 )
-USERS = sorted(ROOT.glob("notebooks/0*.py")) + [ROOT / "README.md"]
+USERS = sorted(ROOT.glob("notebooks/0*.py")) + [ROOT / "README.md", *sorted(ROOT.glob("docs/*.md"))]
 
 
 def used_names() -> dict[str, set[str]]:

@@ -51,7 +51,7 @@ def built(tmp_path_factory):
         out,
         NOTEBOOKS,
         cli.LESSONS,
-        timings=ROOT / "results" / "lesson_times.json",
+        timings=ROOT / "results" / "timing" / "lesson_times.json",
         repo="myschool/dml-course@spring-2027",
         published_at="workshop",
     )
@@ -175,7 +175,9 @@ def test_the_install_cell_installs_the_kit_from_the_published_repository(built, 
 
 def test_without_a_repository_no_copy_has_a_colab_link(tmp_path):
     lessons = list(cli.LESSONS[:2])
-    written = workshop.build_workshop(tmp_path, NOTEBOOKS, lessons, timings=ROOT / "results" / "lesson_times.json")
+    written = workshop.build_workshop(
+        tmp_path, NOTEBOOKS, lessons, timings=ROOT / "results" / "timing" / "lesson_times.json"
+    )
     assert written["links"] == []
     for path in written["student"] + written["instructor"]:
         notebook = _read(path)

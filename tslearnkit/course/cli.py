@@ -405,8 +405,8 @@ def make_parser() -> argparse.ArgumentParser:
     workshop.add_argument("--notebooks", help="folder with the lessons' .py sources (default: ./notebooks)")
     workshop.add_argument(
         "--timings",
-        default="results/lesson_times.json",
-        help="lesson run times: results/lesson_times.json (bench/lessons.py) or OUT/timings.json of `tslearnkit run`",
+        default="results/timing/lesson_times.json",
+        help="lesson run times (default: those bench/lessons.py measured) or OUT/timings.json of `tslearnkit run`",
     )
     workshop.add_argument(
         "--repo", metavar="OWNER/NAME[@BRANCH]", help="where the student copies will be published (Colab badges)"

@@ -3,7 +3,7 @@ exercise, discussion) and laid out on a clock with breaks, lunch and as many day
 
 Block minutes come from the lesson notes (:mod:`tslearnkit.course.lesson_notes`) and, for the
 computing inside each walk-through, from the lesson's measured full run
-(``results/lesson_times.json``, :mod:`tslearnkit.course.runtimes`); everything is in 5-minute steps.
+(``results/timing/lesson_times.json``, :mod:`tslearnkit.course.runtimes`); everything is in 5-minute steps.
 """
 
 from __future__ import annotations

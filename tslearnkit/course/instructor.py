@@ -4,7 +4,7 @@
 (``diagrams/<lesson>.png``), where to pause, the discussion questions and what each exercise's
 check prints when the answer is right. Where its numbers come from:
 
-* **run times**: the measured full runs of ``results/lesson_times.json``
+* **run times**: the measured full runs of ``results/timing/lesson_times.json``
   (:mod:`tslearnkit.course.runtimes`, the one source), added to each lesson's walk-through;
 * **teaching minutes, key ideas, pauses and questions**: :mod:`tslearnkit.course.lesson_notes`;
 * **expected outputs**: what the check cells printed in the executed notebooks of a run
@@ -226,7 +226,7 @@ def write_kit(out, lessons: list[KitLesson], *, timings=None, run_dir=None, repo
         for k in lessons
     ]
     plan = day_plan(blocks, clock=clock)
-    shown = Path(timings).as_posix() if timings is not None else "results/lesson_times.json (not found)"
+    shown = Path(timings).as_posix() if timings is not None else "results/timing/lesson_times.json (not found)"
     text = agenda_markdown(
         lessons, plan, times=times, timings_path=shown, run_dir=run_dir, repo=repo, diagram_paths=relative
     )

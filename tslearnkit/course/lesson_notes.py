@@ -2,7 +2,7 @@
 how many minutes each teaching block gets. Written once, here; the workshop's day plan and notes
 (:mod:`tslearnkit.course.instructor`) are rendered from it.
 
-Nothing here is measured: run times come from ``results/lesson_times.json``
+Nothing here is measured: run times come from ``results/timing/lesson_times.json``
 (:mod:`tslearnkit.course.runtimes`) and what a check prints from the check itself or from an
 executed run. A pause names the ``## `` heading of the lesson section it comes before (a test
 keeps every one pointing at a heading that exists), and no note states a result: those are

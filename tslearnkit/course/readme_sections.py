@@ -16,6 +16,7 @@ BENCHMARK_FINDINGS_MARKERS = ("<!-- benchmark-findings:start -->", "<!-- benchma
 OPEN_SET_MARKERS = ("<!-- open-set-table:start -->", "<!-- open-set-table:end -->")
 OPEN_SET_FINDINGS_MARKERS = ("<!-- open-set-findings:start -->", "<!-- open-set-findings:end -->")
 BENCHMARK_MARKERS = ("<!-- benchmark-table:start -->", "<!-- benchmark-table:end -->")
+SUMMARY_MARKERS = ("<!-- results-summary:start -->", "<!-- results-summary:end -->")
 
 
 def build_table(results_dir: Path, metrics=None) -> str:
@@ -26,6 +27,22 @@ def build_table(results_dir: Path, metrics=None) -> str:
         raise SystemExit(f"no result records in {results_dir}")
     metrics = tuple(metrics) if metrics else results.DEFAULT_TABLE_METRICS
     return results.table_markdown(results.results_table(records, metrics), metrics)
+
+
+def build_summary_table(results_dir: Path) -> str:
+    """The README's short table: the rows of the dataset label most records carry (the lessons'
+    main dataset, without the variants such as "(unseen classes)"), P@1 and MAP@R only."""
+    from collections import Counter
+
+    from . import results
+
+    records = results.load_results(results_dir)
+    if not records:
+        raise SystemExit(f"no result records in {results_dir}")
+    main = Counter(r["dataset"] for r in records).most_common(1)[0][0]
+    metrics = ("precision_at_1", "mean_average_precision_at_r")
+    rows = results.results_table([r for r in records if r["dataset"] == main], metrics)
+    return results.table_markdown(rows, metrics)
 
 
 def build_findings(results_dir: Path) -> str:
@@ -54,6 +71,20 @@ def readme_section(readme_text: str, markers: tuple[str, str]) -> str:
     return readme_text.split(start, 1)[1].split(end, 1)[0].strip()
 
 
+def write_sections(files, sections: dict) -> None:
+    """Write each ``{markers: text}`` section into every file of ``files`` that has its markers;
+    fail when a section has no file to go to."""
+    files = [Path(f) for f in files]
+    texts = {f: f.read_text() for f in files}
+    for markers, text in sections.items():
+        homes = [f for f in files if markers[0] in texts[f] and markers[1] in texts[f]]
+        if not homes:
+            raise SystemExit(f"none of {[str(f) for f in files]} has the {markers[0]} ... {markers[1]} markers")
+        for home in homes:
+            update_readme(home, text() if callable(text) else text, markers)
+    print(f"\nupdated {', '.join(str(f) for f in files)}")
+
+
 def _cmd_open_set_table(args) -> int:
     from .open_set_benchmark import load_open_set_records, open_set_findings, open_set_table
     from .open_set_figure import plot_open_set_curves
@@ -70,9 +101,7 @@ def _cmd_open_set_table(args) -> int:
         fig.savefig(args.figure, dpi=110, bbox_inches="tight")
         print(f"\nwrote {args.figure}")
     if args.readme:
-        update_readme(Path(args.readme), table, OPEN_SET_MARKERS)
-        update_readme(Path(args.readme), findings, OPEN_SET_FINDINGS_MARKERS)
-        print(f"updated {args.readme}")
+        write_sections(args.readme, {OPEN_SET_MARKERS: table, OPEN_SET_FINDINGS_MARKERS: findings})
     return 0
 
 
@@ -83,19 +112,17 @@ def _cmd_table(args) -> int:
         from .benchmark import benchmark_tables
 
         table = benchmark_tables(Path(args.benchmark))
-        markers = BENCHMARK_MARKERS
+        sections = {BENCHMARK_MARKERS: table, BENCHMARK_FINDINGS_MARKERS: lambda: build_findings(Path(args.benchmark))}
     else:
         table = build_table(Path(args.results), args.metrics)
-        markers = (TABLE_START, TABLE_END)
+        sections = {
+            (TABLE_START, TABLE_END): table,
+            SUMMARY_MARKERS: lambda: build_summary_table(Path(args.results)),
+            FINDINGS_MARKERS: lambda: build_findings(Path(args.results)),
+        }
     print(table)
     if args.readme:
-        update_readme(Path(args.readme), table, markers)
-        source, found = (
-            (args.benchmark, BENCHMARK_FINDINGS_MARKERS) if args.benchmark else (args.results, FINDINGS_MARKERS)
-        )
-        if found[0] in Path(args.readme).read_text():
-            update_readme(Path(args.readme), build_findings(Path(source)), found)
-        print(f"\nupdated {args.readme}")
+        write_sections(args.readme, sections)
     return 0
 
 
@@ -107,5 +134,10 @@ def add_table_command(sub) -> None:
     table.add_argument("--benchmark", metavar="DIR", help="instead: the per-dataset tables of benchmark records in DIR")
     table.add_argument("--open-set", metavar="DIR", help="instead: the open-set benchmark's tables of records in DIR")
     table.add_argument("--figure", help="open-set: also draw MAP@R against training classes into this PNG")
-    table.add_argument("--readme", help="also write the table between the markers in this README")
+    table.add_argument(
+        "--readme",
+        nargs="+",
+        metavar="FILE",
+        help="also write each section between its markers in these files (README.md, docs/*.md)",
+    )
     table.set_defaults(func=_cmd_table)

@@ -1,5 +1,5 @@
-"""One source for lesson run times: ``results/lesson_times.json``, written by ``bench/lessons.py``
-on a quiet machine. The lesson headers, the workshop agenda and the README section are rendered
+"""One source for lesson run times: ``results/timing/lesson_times.json``, written by ``bench/lessons.py``
+on a quiet machine. The lesson headers, the workshop agenda and docs/run_times.md are rendered
 from it by the functions below (and tests check that each agrees with it).
 
 The JSON maps each lesson to ``{"full": seconds}`` and holds a ``"_machine"`` entry saying
@@ -36,7 +36,7 @@ def header_line(seconds: float | None) -> str:
 
 
 def times_markdown(times: dict) -> str:
-    """The README's table: each lesson's full-run time against :data:`TARGET_S`."""
+    """The run-time table (docs/run_times.md): each lesson's full-run time against :data:`TARGET_S`."""
     machine = times.get("_machine", {})
     lines = [
         f"Measured by `python bench/lessons.py --write` ({machine.get('when', 'date not recorded')}; "

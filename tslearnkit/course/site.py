@@ -234,6 +234,11 @@ def _write_sources(source: Path, root: Path, run_dir: Path, executed: dict, *, r
     notes = []
     if (root / "docs").is_dir():  # pages the repository keeps for the site (notes moved out of the README)
         shutil.copytree(root / "docs", source / "docs", ignore=shutil.ignore_patterns("_*", ".*"))
+        if (root / "figures").is_dir():  # the pages show the committed figures as ../figures/NAME.png
+            shutil.copytree(root / "figures", source / "figures")
+        home = publishing.parse_repo(repo or DEFAULT_REPO)
+        for page in (source / "docs").glob("*.md"):
+            page.write_text(_repository_links(page.read_text(), home))
         notes = sorted(f"docs/{page.stem}" for page in (source / "docs").glob("*.md"))
     (source / "index.md").write_text(_index_page(summaries, root=root, run_dir=run_dir, repo=repo, notes=notes))
     (source / "results.md").write_text(site_pages.results_page(root, run_dir))
@@ -244,6 +249,19 @@ def _write_sources(source: Path, root: Path, run_dir: Path, executed: dict, *, r
         (source / "api" / f"{module}.rst").write_text(site_pages.api_page(module))
     (source / "conf.py").write_text(site_sphinx.conf_py(repo, DEFAULT_REPO))
     return list(LESSONS)
+
+
+def _repository_links(markdown: str, repo) -> str:
+    """Links from a ``docs/`` page to repository files outside ``docs/`` and ``figures/`` (code,
+    ``bench/README.md``, records) point at the repository on GitHub: the site does not carry them."""
+
+    def link(match):
+        target = match.group(1)
+        if target.startswith("../figures/") and not target.endswith("/"):
+            return match.group(0)
+        return f"](https://github.com/{repo.owner}/{repo.name}/blob/{repo.branch}/{target[3:]})"
+
+    return re.sub(r"\]\((\.\./[^)\s]+)\)", link, markdown)
 
 
 def _title(notebook) -> str:
@@ -332,7 +350,7 @@ def _run_description(summaries) -> str:
 def _index_page(summaries, *, root: Path, run_dir: Path, repo, notes=()) -> str:
     from . import runtimes
 
-    times_path = root / "results" / "lesson_times.json"
+    times_path = root / "results" / "timing" / "lesson_times.json"
     times = runtimes.load_times(times_path) if times_path.is_file() else {}
     missing = [lesson for lesson, _, _, path, _ in summaries if path is None]
     rows = []

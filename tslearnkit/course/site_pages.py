@@ -5,7 +5,6 @@ reference's pages (autodoc directives over the teaching modules). Used by
 from __future__ import annotations
 
 import shutil
-import warnings
 from pathlib import Path
 
 __all__ = ["API_MODULES", "results_page", "benchmark_page", "api_index", "api_page"]
@@ -32,9 +31,7 @@ def _records_section(folder: Path, heading: str, intro: str) -> list[str]:
     from . import results
 
     try:
-        with warnings.catch_warnings():  # results/ also holds lesson_times.json, which is no record
-            warnings.filterwarnings("ignore", r".*lesson_times\.json", results.CorruptRecordWarning)
-            records = results.load_results(folder)
+        records = results.load_results(folder)
     except FileNotFoundError:
         return [heading, "", f"No records in `{folder.name}/`.", ""]
     table = results.results_table(records)
@@ -80,7 +77,7 @@ def results_page(root: Path, run_dir: Path) -> str:
         "## This run's results",
         "From the records of the run the lesson pages show (a quick run's numbers are a smoke test).",
     )
-    times_path = root / "results" / "lesson_times.json"
+    times_path = root / "results" / "timing" / "lesson_times.json"
     if times_path.is_file():
         lines += ["## Lesson run times", "", _numbers(runtimes.times_markdown(runtimes.load_times(times_path))), ""]
     return "\n".join(lines) + "\n"

@@ -207,7 +207,7 @@ def build_workshop(
         out: output folder (created).
         notebooks: folder holding the lessons' jupytext sources ``<lesson>.py``.
         lessons: lesson names, in workshop order.
-        timings: ``results/lesson_times.json`` (:mod:`tslearnkit.course.runtimes`), or ``None``.
+        timings: ``results/timing/lesson_times.json`` (:mod:`tslearnkit.course.runtimes`), or ``None``.
         repo: ``"OWNER/NAME[@BRANCH]"``: the repository the student copies will be published in
             (and the kit installed from); ``None``: no Colab links.
         published_at: the folder of that repository that will hold ``out``; default: ``out``'s
