@@ -1,6 +1,6 @@
-# Sourced by run.sh and test.sh: create .venv (once) and install the kit with its lesson, test and
-# docs (the course site) extras from this checkout. Re-running is cheap: pip skips what is
-# already satisfied.
+# Sourced by run.sh and test.sh: create .venv (once) and install the kit from this checkout with
+# TensorFlow (the default Keras backend), aeon (datasets, DTW, MiniRocket) and its lesson, test and
+# docs (the course site) extras. Re-running is cheap: pip skips what is already satisfied.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${TSLEARNKIT_VENV:-$ROOT/.venv}"
@@ -19,7 +19,7 @@ stamp="$VENV/.tslearnkit-installed"
 if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
   echo "Installing tslearnkit and its dependencies into $VENV (first run: a few minutes)"
   "$VENV/bin/python" -m pip install --quiet --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet -e "$ROOT[lessons,test,docs]"
+  "$VENV/bin/python" -m pip install --quiet -e "$ROOT[tensorflow,aeon,lessons,test,docs]"
   touch "$stamp"
 fi
 export PATH="$VENV/bin:$PATH"

@@ -1,5 +1,7 @@
 """tslearnkit.baselines: raw-series 1-NN (with DTW kept within a cost budget) and MiniRocket."""
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -46,3 +48,16 @@ def test_minirocket_classifies_separable_series():
     y = np.repeat([0, 1], 10)
     scores = baselines.minirocket_scores(x[::2], y[::2], x[1::2], y[1::2], seed=0)
     assert scores["accuracy"] == 1.0 and scores["fit_seconds"] >= 0
+
+
+def test_without_aeon_dtw_and_minirocket_say_how_to_install_it(monkeypatch):
+    """aeon is the kit's `aeon` extra: the Euclidean baseline needs none of it."""
+    for module in ("aeon", "aeon.distances", "aeon.classification.convolution_based"):
+        monkeypatch.setitem(sys.modules, module, None)  # `import` of it fails as if not installed
+    x = np.random.default_rng(0).normal(size=(6, 12, 2)).astype(np.float32)
+    y = np.array([0, 0, 0, 1, 1, 1])
+    assert baselines.nearest_neighbour_scores(x, y, x, y)["knn_accuracy"] == 1.0
+    with pytest.raises(ImportError, match=r"the DTW baseline needs aeon.*pip install 'tslearnkit\[aeon\]'"):
+        baselines.nearest_neighbour_scores(x, y, x, y, distance="dtw")
+    with pytest.raises(ImportError, match=r"the MiniRocket baseline needs aeon.*tslearnkit\[aeon\]"):
+        baselines.minirocket_scores(x, y, x, y)

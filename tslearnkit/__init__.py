@@ -2,14 +2,16 @@
 
 One import serves the lessons: ``import tslearnkit as tk`` then ``tk.data.load_dataset()``,
 ``tk.losses.TripletSemiHardLoss()``, ``tk.training.fit_embedding(...)`` and so on. Submodules
-load on first use, so ``import tslearnkit`` alone does not start TensorFlow. The course tooling
-(lesson records, exercise checks, benchmarks, workshop, the ``tslearnkit`` command) lives apart in
-:mod:`tslearnkit.course`, which this teaching API never imports.
+load on first use, so ``import tslearnkit`` alone does not start TensorFlow, and under
+``KERAS_BACKEND=jax`` (or ``torch``) nothing does: TensorFlow is an extra, ``tslearnkit[tensorflow]``.
+The course tooling (lesson records, exercise checks, benchmarks, workshop, the ``tslearnkit``
+command) lives apart in :mod:`tslearnkit.course`, which this teaching API never imports.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 
 __version__ = "0.1.0"
 
@@ -39,11 +41,16 @@ _WITHOUT_TENSORFLOW = ("data", "recipe", "checks")
 
 def __getattr__(name: str):
     if name in _SUBMODULES:
-        if name not in _WITHOUT_TENSORFLOW:
-            from ._quiet import import_tensorflow_quietly
+        from ._quiet import MISSING_TENSORFLOW, import_tensorflow_quietly
 
-            import_tensorflow_quietly()
-        module = importlib.import_module(f".{name}", __name__)
+        if name not in _WITHOUT_TENSORFLOW:
+            import_tensorflow_quietly()  # on the TensorFlow backend only
+        try:
+            module = importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as err:
+            if err.name == "tensorflow":  # Keras on its default backend, without TensorFlow
+                raise ModuleNotFoundError(MISSING_TENSORFLOW, name="tensorflow") from err
+            raise
         globals()[name] = module
         return module
     raise AttributeError(f"module 'tslearnkit' has no attribute {name!r}")
@@ -52,12 +59,22 @@ def __getattr__(name: str):
 def environment() -> dict[str, str]:
     """Versions of Python and the libraries a lesson's numbers depend on."""
     import platform
+    from importlib import metadata
 
     versions = {"python": platform.python_version(), "tslearnkit": __version__}
-    for package in ("numpy", "tensorflow", "keras", "aeon", "sklearn"):
+    # A module not imported yet is read from the installed metadata: importing it to ask would
+    # start TensorFlow under JAX too.
+    for package, distribution in (
+        ("numpy", "numpy"),
+        ("tensorflow", "tensorflow"),
+        ("keras", "keras"),
+        ("aeon", "aeon"),
+        ("sklearn", "scikit-learn"),
+    ):
         try:
-            versions[package] = importlib.import_module(package).__version__
-        except ImportError:
+            module = sys.modules.get(package)
+            versions[package] = module.__version__ if module else metadata.version(distribution)
+        except metadata.PackageNotFoundError:
             versions[package] = "not installed"
     if versions["keras"] != "not installed":  # which backend ran the numbers (tensorflow, jax, torch)
         versions["keras_backend"] = importlib.import_module("keras").backend.backend()

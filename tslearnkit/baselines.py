@@ -1,9 +1,9 @@
 """Non-deep references: nearest neighbours on the raw series (Euclidean and DTW) and MiniRocket.
 
 Every lesson compares its embedding against these, so a student can see whether learning
-helped at all. Distances come from ``aeon.distances`` (numba-compiled DTW); MiniRocket is
-aeon's classifier (random convolutional features + ridge), the strongest cheap non-deep
-reference.
+helped at all. Euclidean distances are NumPy's; DTW comes from ``aeon.distances`` (numba-compiled)
+and MiniRocket is aeon's classifier (random convolutional features + ridge), the strongest cheap
+non-deep reference. aeon is the ``aeon`` extra: without it, DTW and MiniRocket say how to install it.
 
 DTW costs ``n_query · n_reference · timesteps²`` cell updates. :func:`plan_dtw` keeps that
 under a budget (``DTW_CELLS``, a fiftieth of it in quick mode): first with a Sakoe-Chiba warping
@@ -19,6 +19,7 @@ import dataclasses
 import numpy as np
 
 from .data import check_labels, check_series
+from .data.catalogue import AEON_EXTRA
 
 __all__ = ["raw_distances", "nearest_neighbour_scores", "plan_dtw", "DtwPlan", "minirocket_scores", "DTW_CELLS"]
 
@@ -59,6 +60,16 @@ def plan_dtw(
     return DtwPlan(MIN_WINDOW, n_keep, n_query)
 
 
+def _import_aeon(module: str, what: str):
+    """``module`` of aeon, or an ImportError saying what needed it and how to install it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as err:
+        raise ImportError(f"{what} needs {AEON_EXTRA}; importing aeon failed: {err}") from err
+
+
 def _stratified_subsample(y, n_keep: int, seed: int) -> np.ndarray:
     if n_keep >= len(y):
         return np.arange(len(y))
@@ -91,7 +102,7 @@ def raw_distances(x_query, x_reference, *, distance: str = "euclidean", window: 
     if distance == "dtw":
         import warnings
 
-        from aeon.distances import dtw_pairwise_distance
+        dtw_pairwise_distance = _import_aeon("aeon.distances", "the DTW baseline").dtw_pairwise_distance
 
         # aeon is channels-first: (n, channels, timesteps). numba, compiling aeon's loop on the
         # first call with an empty cache, warns of a harmless integer cast; a lesson shows it as
@@ -152,8 +163,7 @@ def minirocket_scores(x_train, y_train, x_test, y_test, *, seed: int = 0) -> dic
     """
     import time
 
-    from aeon.classification.convolution_based import MiniRocketClassifier
-
+    convolution_based = _import_aeon("aeon.classification.convolution_based", "the MiniRocket baseline")
     x_train = check_series(x_train, name="x_train")
     x_test = check_series(x_test, name="x_test")
     y_train = check_labels(y_train, len(x_train), name="y_train")
@@ -164,7 +174,7 @@ def minirocket_scores(x_train, y_train, x_test, y_test, *, seed: int = 0) -> dic
         x_train = np.concatenate([x_train, np.repeat(x_train[:, -1:], pad, axis=1)], axis=1)
         x_test = np.concatenate([x_test, np.repeat(x_test[:, -1:], pad, axis=1)], axis=1)
     start = time.perf_counter()
-    model = MiniRocketClassifier(random_state=seed)
+    model = convolution_based.MiniRocketClassifier(random_state=seed)
     model.fit(np.ascontiguousarray(x_train.transpose(0, 2, 1), np.float64), y_train)  # aeon: channels first
     predicted = model.predict(np.ascontiguousarray(x_test.transpose(0, 2, 1), np.float64))
     return {

@@ -15,19 +15,38 @@ from .imported import check_length_options, equalise
 from .preprocess import MAX_LENGTH, standardize
 from .project_csv import PROJECT_DATASET, _find_project_file, _load_project_dataset
 
-__all__ = ["DEFAULT_DATASET", "list_datasets", "load_dataset"]
+__all__ = ["DEFAULT_DATASET", "AEON_EXTRA", "list_datasets", "load_dataset"]
 
 DEFAULT_DATASET = "JapaneseVowels"
 ARCHIVE_HOST = "timeseriesclassification.com"
 
 
 # --------------------------------------------------------------------------- catalogue
-def _aeon_data_dir() -> Path:
+# aeon (the shipped datasets, the .ts reader, the archive downloader) is the kit's `aeon` extra.
+AEON_EXTRA = (
+    "aeon, an optional dependency of tslearnkit: pip install 'tslearnkit[aeon]' "
+    "(on Colab the lessons' install cell installs it)"
+)
+
+
+def _import_aeon_datasets(what: str):
+    """``aeon.datasets``, or an ImportError saying what needed it and how to install it."""
     try:
         import aeon.datasets
-    except ImportError as err:  # pragma: no cover - aeon is a hard dependency
-        raise ImportError("tslearnkit needs the 'aeon' package: pip install aeon") from err
-    return Path(aeon.datasets.__file__).parent / "data"
+    except ImportError as err:
+        raise ImportError(f"{what} needs {AEON_EXTRA}; importing aeon failed: {err}") from err
+    return aeon.datasets
+
+
+def _aeon_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("aeon") is not None
+
+
+def _aeon_data_dir() -> Path:
+    datasets = _import_aeon_datasets("loading the datasets aeon ships (JapaneseVowels, ...)")
+    return Path(datasets.__file__).parent / "data"
 
 
 def _has_class_labels(path: Path) -> bool:
@@ -44,7 +63,9 @@ def _has_class_labels(path: Path) -> bool:
 
 
 def _offline_names() -> list[str]:
-    """Classification datasets shipped inside aeon (its regression sets are left out)."""
+    """Classification datasets shipped inside aeon (its regression sets are left out); none without aeon."""
+    if not _aeon_installed():
+        return []
     root = _aeon_data_dir()
     return sorted(
         d.name
@@ -99,8 +120,7 @@ def _read_ts(path: Path, *, check_finite: bool = True) -> tuple[list[np.ndarray]
 
     ``check_finite=False`` leaves NaN (the file's ``?``) in place for the caller's ``missing`` rule.
     """
-    from aeon.datasets import load_from_ts_file
-
+    load_from_ts_file = _import_aeon_datasets("reading .ts files").load_from_ts_file
     if not path.is_file():
         raise FileNotFoundError(f"no such .ts file: {path}")
     try:
@@ -149,8 +169,7 @@ def _download_archive(name: str, cache: Path) -> None:
             f"cannot download {name!r}: {ARCHIVE_HOST} is not reachable (no network?). "
             f"Datasets that load offline: {', '.join(_offline_names())}"
         )
-    from aeon.datasets import load_classification
-
+    load_classification = _import_aeon_datasets("downloading UCR/UEA datasets").load_classification
     cache.mkdir(parents=True, exist_ok=True)
     try:
         load_classification(name, extract_path=str(cache))
@@ -234,7 +253,7 @@ def load_dataset(
         return load_file(name, test_size=0.3 if test_size is None else test_size, seed=seed, **lengths)
 
     offline = _offline_names()
-    if name in offline or (_aeon_data_dir() / name / f"{name}_TRAIN.ts").is_file():
+    if name in offline or (_aeon_installed() and (_aeon_data_dir() / name / f"{name}_TRAIN.ts").is_file()):
         folder = _aeon_data_dir() / name
         return _from_split_files(
             name, folder / f"{name}_TRAIN.ts", folder / f"{name}_TEST.ts", standardize, variable_length, max_length
@@ -249,6 +268,11 @@ def load_dataset(
     folder = cache / name
     train_path, test_path = folder / f"{name}_TRAIN.ts", folder / f"{name}_TEST.ts"
     if not (train_path.is_file() and test_path.is_file()):
+        if not _aeon_installed():  # the shipped sets, the .ts reader and the downloader are aeon's
+            raise ImportError(
+                f"dataset {name!r} is not one you saved; aeon's shipped datasets, UCR/UEA downloads and "
+                f".ts files need {AEON_EXTRA}"
+            )
         if not download:
             close = [o for o in (*offline, *saved) if o.lower() == name.lower()]
             hint = f" Did you mean {close[0]!r}?" if close else ""
