@@ -1,4 +1,5 @@
-"""Tests for tslearnkit.augment.pipeline: tf_apply_augmentations and the tf.data makers."""
+"""Tests for tslearnkit.augment.pipeline: tf_apply_augmentations and the makers, on tf.data and as NumPy
+functions for the PyDataset pipeline."""
 
 import numpy as np
 import pytest
@@ -95,3 +96,42 @@ def test_tf_draws_within_a_chain_are_independent():
     twice = augment.tf_apply_augmentations(zeros, ["jitter", "jitter"], seed=0)
     # independent N(0, 0.03²) draws add to sd 0.03 * sqrt(2); a reused draw would give 0.06
     assert float(tf.math.reduce_std(twice)) == pytest.approx(0.03 * np.sqrt(2), rel=0.03)
+
+
+# --------------------------------------------------------------------------- the PyDataset pipeline
+@pytest.fixture
+def numpy_pipeline(monkeypatch):
+    """The makers as JAX and PyTorch get them: NumPy functions for a keras.utils.PyDataset."""
+    from tslearnkit import sampling
+
+    monkeypatch.setattr(sampling, "batch_pipeline", lambda: "PyDataset")
+
+
+def test_numpy_augmenter_is_the_numpy_chain_seeded_per_call(numpy_pipeline):
+    x = smooth_series(6, timesteps=30, channels=2)
+    y = np.arange(6)
+    chain = ["time_warp", ("jitter", {"sigma": 0.05})]
+    augmenter = augment.make_tf_augmenter(chain, seed=3)
+    first, (second, labels) = augmenter(x), augmenter(x, y)
+    assert isinstance(first, np.ndarray) and first.dtype == np.float32 and first.shape == x.shape
+    np.testing.assert_array_equal(labels, y)
+    # Call n draws from [seed, n]: the NumPy chain itself, fresh at every batch.
+    np.testing.assert_array_equal(first, augment.apply_augmentations(x, chain, seed=np.array([3, 0], np.uint64)))
+    np.testing.assert_array_equal(second, augment.apply_augmentations(x, chain, seed=np.array([3, 1], np.uint64)))
+    assert not np.allclose(first, second)
+    replay = augment.make_tf_augmenter(chain, seed=3)
+    np.testing.assert_array_equal(replay(x), first)
+    one = augment.make_tf_augmenter(chain, seed=3)(x[:1])[0]
+    np.testing.assert_array_equal(augment.make_tf_augmenter(chain, seed=3)(x[0]), one)  # one series (t, c)
+    with pytest.raises(ValueError, match="sigma"):
+        augment.make_tf_augmenter([("jitter", {"sigma": -1.0})], seed=0)
+
+
+def test_numpy_views_and_stacked_views_for_contrastive_batches(numpy_pipeline):
+    x = smooth_series(4, timesteps=24, channels=2)
+    view_a, view_b = augment.make_tf_two_views(seed=0)(x)
+    assert view_a.shape == view_b.shape == x.shape and not np.allclose(view_a, view_b)
+    stacked_x, stacked_y = augment.make_tf_stacked_views(seed=0)(x, np.arange(4))
+    assert stacked_x.shape == (8, 24, 2)
+    np.testing.assert_array_equal(stacked_y, [0, 1, 2, 3, 0, 1, 2, 3])
+    np.testing.assert_array_equal(stacked_x, np.concatenate([view_a, view_b]))  # same seed, same views

@@ -1,5 +1,8 @@
-"""tslearnkit.sampling: P×K batch composition, replacement, determinism, epoch coverage."""
+"""tslearnkit.sampling: P×K batch composition, replacement, determinism, epoch coverage, and the
+two batch pipelines (``tf.data`` on TensorFlow, a ``keras.utils.PyDataset`` elsewhere) holding the
+same batches. Runs without TensorFlow too (the Colab TPU leg): the ``tf.data`` cases skip there."""
 
+import keras
 import numpy as np
 import pytest
 
@@ -7,6 +10,31 @@ from tslearnkit import sampling
 
 # Long-tailed like the study (1113 : 1029 : 666 : 189), scaled down.
 Y_IMBALANCED = np.repeat(np.arange(4), [111, 103, 67, 19])
+
+
+@pytest.fixture(params=sampling.BATCH_PIPELINES)
+def pipeline(request, monkeypatch):
+    """Each batch pipeline in turn (``tf.data`` only on the TensorFlow backend)."""
+    if request.param == "tf.data" and keras.backend.backend() != "tensorflow":
+        pytest.skip("tf.data is the TensorFlow backend's pipeline")
+    monkeypatch.setattr(sampling, "batch_pipeline", lambda: request.param)
+    return request.param
+
+
+def as_numpy(batches) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Every ``(x, y)`` batch of either pipeline, as NumPy arrays."""
+    return [(np.asarray(xb), np.asarray(yb)) for xb, yb in batches]
+
+
+def n_batches(batches) -> int:
+    return int(batches.cardinality()) if hasattr(batches, "cardinality") else len(batches)
+
+
+def test_the_pipeline_follows_the_backend():
+    expected = "tf.data" if keras.backend.backend() == "tensorflow" else "PyDataset"
+    assert sampling.batch_pipeline() == expected
+    batches = sampling.balanced_batches(np.zeros((300, 3, 1), np.float32), Y_IMBALANCED, 4, 10)
+    assert isinstance(batches, sampling.IndexBatches) == (expected == "PyDataset")
 
 
 def test_every_batch_has_p_classes_with_k_samples():
@@ -61,12 +89,12 @@ def test_deterministic_per_seed_and_epoch():
     assert not np.array_equal(a, d)
 
 
-def test_tf_dataset_yields_batches_and_new_order_each_epoch():
+def test_batches_come_in_order_with_their_labels_and_a_new_order_each_epoch(pipeline):
     x = np.arange(len(Y_IMBALANCED), dtype=np.float32)[:, None, None] * np.ones((1, 3, 2), np.float32)
     dataset = sampling.balanced_batches(x, Y_IMBALANCED, 4, 10, seed=0, epochs=2)
-    assert int(dataset.cardinality()) == 24
-    batches = [(xb.numpy(), yb.numpy()) for xb, yb in dataset]
-    again = [(xb.numpy(), yb.numpy()) for xb, yb in dataset]
+    assert n_batches(dataset) == 24
+    batches = as_numpy(dataset)
+    again = as_numpy(dataset)
     xb, yb = batches[0]
     assert xb.shape == (40, 3, 2) and xb.dtype == np.float32 and yb.dtype == np.int64
     # Labels travel with their series.
@@ -80,26 +108,56 @@ def test_tf_dataset_yields_batches_and_new_order_each_epoch():
     np.testing.assert_array_equal(np.stack([b[1] for b in again]), np.stack([b[1] for b in batches]))
 
 
-def test_shuffled_batches_cover_each_epoch_once():
+def test_shuffled_batches_cover_each_epoch_once(pipeline):
     x = np.arange(10, dtype=np.float32)[:, None, None]
     y = np.arange(10) % 2
-    dataset = sampling.shuffled_batches(x, y, 4, seed=1, epochs=2)
+    dataset = as_numpy(sampling.shuffled_batches(x, y, 4, seed=1, epochs=2))
     sizes = [len(b[1]) for b in dataset]
     assert sizes == [4, 4, 2, 4, 4, 2]
-    seen = np.concatenate([b[0].numpy()[:, 0, 0] for b in dataset]).astype(int)
+    seen = np.concatenate([b[0][:, 0, 0] for b in dataset]).astype(int)
     assert sorted(seen[:10]) == list(range(10)) and sorted(seen[10:]) == list(range(10))
     assert not np.array_equal(seen[:10], seen[10:])
     dropped = sampling.shuffled_batches(x, y, 4, seed=1, drop_remainder=True)
-    assert [len(b[1]) for b in dropped] == [4, 4]
+    assert [len(b[1]) for b in as_numpy(dropped)] == [4, 4]
     with pytest.raises(ValueError, match="give no full batch"):
         sampling.shuffled_steps_per_epoch(3, 4, drop_remainder=True)
 
 
-def test_same_seed_same_tf_batches():
+def test_same_seed_same_batches(pipeline):
     x = np.random.default_rng(0).normal(size=(len(Y_IMBALANCED), 3, 1)).astype(np.float32)
-    first = [b[1].numpy() for b in sampling.balanced_batches(x, Y_IMBALANCED, 4, 10, seed=5)]
-    second = [b[1].numpy() for b in sampling.balanced_batches(x, Y_IMBALANCED, 4, 10, seed=5)]
+    first = [b[1] for b in as_numpy(sampling.balanced_batches(x, Y_IMBALANCED, 4, 10, seed=5))]
+    second = [b[1] for b in as_numpy(sampling.balanced_batches(x, Y_IMBALANCED, 4, 10, seed=5))]
     np.testing.assert_array_equal(np.stack(first), np.stack(second))
+
+
+def test_both_pipelines_hold_the_same_batches(monkeypatch):
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("tf.data is the TensorFlow backend's pipeline")
+    x = np.random.default_rng(1).normal(size=(len(Y_IMBALANCED), 5, 2)).astype(np.float32)
+    built = {}
+    for name in sampling.BATCH_PIPELINES:
+        monkeypatch.setattr(sampling, "batch_pipeline", lambda name=name: name)
+        built[name] = as_numpy(sampling.balanced_batches(x, Y_IMBALANCED, 3, 6, seed=2, epochs=2))
+    for (xa, ya), (xb, yb) in zip(*built.values(), strict=True):
+        np.testing.assert_array_equal(xa, xb)
+        np.testing.assert_array_equal(ya, yb)
+
+
+def test_a_pydataset_applies_its_numpy_transform_per_batch_in_order(monkeypatch):
+    monkeypatch.setattr(sampling, "batch_pipeline", lambda: "PyDataset")
+    calls = []
+
+    def transform(xb, yb):
+        calls.append(len(yb))
+        return xb + len(calls), yb  # batch i is shifted by i + 1: the calls come in order
+
+    x = np.zeros((len(Y_IMBALANCED), 3, 1), np.float32)
+    batches = sampling.balanced_batches(x, Y_IMBALANCED, 2, 4, seed=0, transform=transform)
+    assert isinstance(batches, sampling.IndexBatches) and isinstance(batches, keras.utils.PyDataset)
+    shifts = [float(xb[0, 0, 0]) for xb, _ in as_numpy(batches)]
+    assert shifts == [float(i + 1) for i in range(len(batches))]
+    with pytest.raises(IndexError):
+        batches[len(batches)]
 
 
 def test_p_larger_than_classes_is_rejected():

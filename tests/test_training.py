@@ -51,6 +51,30 @@ def test_same_seed_same_weights_and_history(small):
     assert any(not np.array_equal(a, b) for a, b in zip(_weights(runs[0].model), _weights(runs[2].model)))
 
 
+def test_the_pydataset_pipeline_trains_as_tf_data_does(small, monkeypatch):
+    """JAX and PyTorch get their batches from a keras.utils.PyDataset (no TensorFlow needed); on TensorFlow
+    it feeds the very batches tf.data does, so the same seed gives the same fit (without augmentation,
+    whose random streams differ between the pipelines)."""
+    x, y = small
+    fits = {}
+    for pipeline in sampling.BATCH_PIPELINES:
+        if pipeline == "tf.data" and keras.backend.backend() != "tensorflow":
+            continue
+        monkeypatch.setattr(sampling, "batch_pipeline", lambda pipeline=pipeline: pipeline)
+        small_fcn = dict(encoder="fcn", encoder_config=SMALL_FCN, seed=3, verbose=0)
+        fits[pipeline] = training.fit_embedding(
+            x, y, embedding_dim=8, classes_per_batch=4, samples_per_class=4, epochs=2, **small_fcn
+        )
+        contrastive = training.fit_contrastive(x, batch_size=8, epochs=1, **small_fcn)
+        assert np.isfinite(contrastive.history["loss"]).all()  # the two views, concatenated by the pipeline
+        augmented = training.fit_classifier(x, y, epochs=1, augment=True, **small_fcn)
+        assert np.isfinite(augmented.history["loss"]).all()
+    if len(fits) == 2:
+        np.testing.assert_allclose(fits["tf.data"].history["loss"], fits["PyDataset"].history["loss"], rtol=1e-6)
+        for a, b in zip(_weights(fits["tf.data"].model), _weights(fits["PyDataset"].model)):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
 def test_classifier_is_deterministic_and_reports_accuracy(small):
     x, y = small
     a = training.fit_classifier(x, y, encoder="fcn", encoder_config=SMALL_FCN, epochs=2, seed=0, verbose=0)

@@ -17,24 +17,48 @@ How an epoch is scheduled
     * Batch order is shuffled. Everything derives from ``seed`` and the epoch number, so two
       runs with the same seed see the same batches, and each epoch differs from the last. The
       indices are drawn in NumPy up front, so one device and N replicas see the same batches.
+
+Two pipelines, one schedule
+    On the TensorFlow backend the batches come as a ``tf.data.Dataset`` (gathered and transformed
+    in TensorFlow's threads, prefetched). On JAX and PyTorch they come as an :class:`IndexBatches`,
+    a ``keras.utils.PyDataset`` that gathers with NumPy: TensorFlow is not needed there (Colab's TPU
+    runtime has none). :func:`batch_pipeline` says which. The index arrays are the same, so the same
+    seed gives the same batches on every backend; only a ``transform`` differs (a function of
+    TensorFlow tensors inside ``tf.data``, of NumPy arrays in a PyDataset:
+    :func:`tslearnkit.augment.make_tf_augmenter` returns the one the pipeline takes).
 """
 
 from __future__ import annotations
 
 import math
 
+import keras
 import numpy as np
 
+from . import backend
 from .checks import check_int
 from .data import check_labels, check_series
 
 __all__ = [
+    "BATCH_PIPELINES",
+    "batch_pipeline",
+    "IndexBatches",
     "balanced_batches",
     "balanced_batch_indices",
     "steps_per_epoch",
     "shuffled_batches",
     "shuffled_steps_per_epoch",
 ]
+
+
+# What balanced_batches and shuffled_batches return: a tf.data.Dataset, or an IndexBatches (a PyDataset).
+BATCH_PIPELINES = ("tf.data", "PyDataset")
+
+
+def batch_pipeline() -> str:
+    """The batch pipeline of the Keras backend in use: ``"tf.data"`` on TensorFlow, ``"PyDataset"`` on
+    JAX and PyTorch (no TensorFlow needed)."""
+    return "tf.data" if backend.name() == "tensorflow" else "PyDataset"
 
 
 def _class_members(y: np.ndarray) -> dict[int, np.ndarray]:
@@ -133,6 +157,14 @@ def balanced_batch_indices(
 
 
 def _index_dataset(x, y, index_batches, transform):
+    """The batches ``(x[idx], y[idx])`` of a precomputed list of index arrays, in the pipeline of
+    :func:`batch_pipeline`."""
+    if batch_pipeline() == "PyDataset":
+        return IndexBatches(x, y, index_batches, transform=transform)
+    return _tf_index_dataset(x, y, index_batches, transform)
+
+
+def _tf_index_dataset(x, y, index_batches, transform):
     """``tf.data`` pipeline gathering ``(x[idx], y[idx])`` for a precomputed list of index arrays.
 
     The batch order is fixed in NumPy before TensorFlow sees it, so it is identical however often
@@ -153,6 +185,40 @@ def _index_dataset(x, y, index_batches, transform):
     return dataset.prefetch(2)
 
 
+class IndexBatches(keras.utils.PyDataset):
+    """Batches ``(x[idx], y[idx])`` of a precomputed list of index arrays, as a ``keras.utils.PyDataset``.
+
+    What :func:`balanced_batches` and :func:`shuffled_batches` return on JAX and PyTorch: Keras' ``fit``
+    takes it on every backend, and it needs NumPy only. Batch ``i`` is ``index_batches[i]``, so pass
+    ``shuffle=False`` to ``fit`` (the order is already drawn, seeded) and ``steps_per_epoch`` so that
+    the epochs walk through it in order, as with the ``tf.data`` pipeline. The batches are served in
+    order by the training loop's own thread (one worker): a ``transform`` that draws fresh randomness
+    per call (:func:`tslearnkit.augment.make_tf_augmenter` on these backends) then draws it in the same
+    order on every run.
+
+    Args:
+        x: ``(n, timesteps, channels)`` float32 series; y: ``(n,)`` int64 labels.
+        index_batches: sequence of integer index arrays, one per batch.
+        transform: optional ``(x_batch, y_batch) -> (x_batch, y_batch)`` on NumPy arrays.
+    """
+
+    def __init__(self, x, y, index_batches, *, transform=None):
+        super().__init__()  # one worker, no multiprocessing: batch i is served when the loop asks for it
+        self.x, self.y = np.asarray(x), np.asarray(y)
+        self.index_batches = [np.asarray(idx, np.int64) for idx in index_batches]
+        self.transform = transform
+
+    def __len__(self) -> int:
+        return len(self.index_batches)
+
+    def __getitem__(self, i):
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"batch {i} of {len(self)}")
+        idx = self.index_batches[i]
+        xb, yb = self.x[idx], self.y[idx]
+        return (xb, yb) if self.transform is None else self.transform(xb, yb)
+
+
 def balanced_batches(
     x,
     y,
@@ -163,7 +229,8 @@ def balanced_batches(
     epochs: int = 1,
     transform=None,
 ):
-    """A ``tf.data.Dataset`` of class-balanced ``(x_batch, y_batch)`` batches.
+    """Class-balanced ``(x_batch, y_batch)`` batches: a ``tf.data.Dataset`` on TensorFlow, else an
+    :class:`IndexBatches` (see :func:`batch_pipeline`).
 
     Each batch holds exactly ``classes_per_batch`` (P) distinct classes with
     ``samples_per_class`` (K) series each, so its size is P·K. The dataset holds ``epochs``
@@ -178,12 +245,14 @@ def balanced_batches(
         samples_per_class: K (the study used 10); at least 2.
         seed: makes the batch sequence reproducible.
         epochs: how many epochs of batches the dataset holds.
-        transform: optional function ``(x_batch, y_batch) -> (x_batch, y_batch)`` of tensors,
-            applied per batch inside the pipeline (e.g. on-the-fly augmentation).
+        transform: optional function ``(x_batch, y_batch) -> (x_batch, y_batch)``, applied per batch
+            inside the pipeline (e.g. on-the-fly augmentation): of TensorFlow tensors in ``tf.data``,
+            of NumPy arrays in an :class:`IndexBatches`.
 
     Returns:
-        A finite ``tf.data.Dataset`` with known cardinality (``epochs * steps_per_epoch``)
-        yielding ``float32`` ``(P·K, timesteps, channels)`` and ``int64`` ``(P·K,)`` tensors.
+        ``epochs * steps_per_epoch`` batches (a ``tf.data.Dataset`` of known cardinality, or an
+        :class:`IndexBatches` of that length) of ``float32`` ``(P·K, timesteps, channels)`` series and
+        ``int64`` ``(P·K,)`` labels.
     """
     x = check_series(x)
     y = check_labels(y, len(x))
@@ -199,7 +268,7 @@ def balanced_batches(
 def shuffled_batches(
     x, y, batch_size: int, *, seed: int = 0, epochs: int = 1, drop_remainder: bool = False, transform=None
 ):
-    """Plain shuffled mini-batches (a fresh permutation per epoch), as a ``tf.data.Dataset``.
+    """Plain shuffled mini-batches (a fresh permutation per epoch), in the pipeline of :func:`batch_pipeline`.
 
     Returns:
         A dataset of ``epochs * steps`` batches, ``steps = n // batch_size`` with

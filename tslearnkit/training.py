@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from . import augment as augmentations
 from . import backend, losses, models, sampling
@@ -236,7 +235,8 @@ def fit_embedding(
         classes_per_batch, samples_per_class: P and K, P·K series a batch; without a recipe P = 4, K = 10
             and 30 epochs (an epoch covers every series at least once).
         augment: augment each training batch on the fly (applied before ``batch_transform``).
-        batch_transform: optional ``(x, y) -> (x, y)`` tensor function applied to each batch.
+        batch_transform: optional ``(x, y) -> (x, y)`` applied to each batch, on the batch pipeline's arrays
+            (tensors in ``tf.data``, NumPy arrays in a ``PyDataset``: :func:`tslearnkit.sampling.batch_pipeline`).
         recipe, encoder, encoder_config, learning_rate, lr_schedule, validation, callbacks, seed, verbose,
             strategy: see :class:`FitOptions`.
         stop_when_idle: stop once the loss has stayed below a thousandth of its first epoch's for this
@@ -301,8 +301,10 @@ def fit_contrastive(
         loss: ``"ntxent"``, ``"supcon"`` or a Loss taking ``(labels, [z_a; z_b])``.
         recipe: sets ``batch_size`` (``contrastive_batch_size``), the step budget and, for SupCon only,
             the held-out validation share: NT-Xent is self-supervised and never selects weights with labels.
-        views: tensor function ``x_batch -> (view_a, view_b)``; default
-            :func:`tslearnkit.augment.make_tf_two_views` seeded with ``seed``.
+        views: function ``x_batch -> (view_a, view_b)`` of the batch pipeline's arrays (tensors in
+            ``tf.data`` on TensorFlow, NumPy arrays on JAX and PyTorch: see
+            :func:`tslearnkit.sampling.batch_pipeline`); default :func:`tslearnkit.augment.make_tf_two_views`
+            seeded with ``seed``.
         embedding_dim, normalize: the talk's setting is a 2-D latent used directly.
         Other arguments as in :func:`fit_embedding` (without a recipe: batch 64, 50 epochs).
     """
@@ -317,11 +319,18 @@ def fit_contrastive(
     if views is None:
         views = augmentations.make_tf_two_views(seed)
     elif not callable(views):
-        raise ValueError(f"views must be a function x_batch -> (view_a, view_b) of tensors, or None; got {views!r}")
+        raise ValueError(f"views must be a function x_batch -> (view_a, view_b), or None; got {views!r}")
+
+    if sampling.batch_pipeline() == "tf.data":
+        import tensorflow as tf
+
+        concat = tf.concat
+    else:  # a PyDataset's NumPy batches (JAX, PyTorch)
+        concat = np.concatenate
 
     def to_views(xb, yb):
         view_a, view_b = views(xb)
-        return tf.concat([view_a, view_b], axis=0), tf.concat([yb, yb], axis=0)
+        return concat([view_a, view_b], axis=0), concat([yb, yb], axis=0)
 
     split = _start(options, x_train, y_train, hold_out=supervised)
     (x_fit, y_fit), _ = split

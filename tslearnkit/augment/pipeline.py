@@ -1,16 +1,24 @@
-"""The augmentations on tf.data: thin TensorFlow wrappers around the NumPy chains.
+"""The augmentations in the batch pipeline: thin wrappers around the NumPy chains.
 
 ``tf_apply_augmentations`` runs :func:`~tslearnkit.augment.apply_augmentations` inside
 ``tf.numpy_function``, so every transform exists once (``transforms``) and the ``tf_*`` versions
 draw from a NumPy generator seeded by a stateless shape-``(2,)`` seed: the same seed gives the
 same result as the NumPy function given ``np.random.default_rng(seed)``. They work eagerly, in
 ``tf.function`` and in ``dataset.map``, not under XLA (``jit_compile``) or in a SavedModel graph.
-:func:`make_tf_augmenter` and :func:`make_tf_two_views` return ``dataset.map``-ready functions
-that draw fresh randomness for every batch.
+
+:func:`make_tf_augmenter`, :func:`make_tf_two_views` and :func:`make_tf_stacked_views` return the
+per-batch function that :mod:`tslearnkit.sampling`'s pipeline takes
+(:func:`tslearnkit.sampling.batch_pipeline`), drawing fresh randomness for every batch: on the
+TensorFlow backend a ``dataset.map`` function of tensors (the ``tf_*`` wrappers, seeded by a
+``tf.random.Generator``); on JAX and PyTorch, where the batches are a ``keras.utils.PyDataset`` and
+TensorFlow may be absent, the same NumPy chains called directly, seeded ``[seed, batch call]``. The
+same seed gives the same augmentations on one backend; TensorFlow's and NumPy's seed streams differ,
+so another backend draws other (equally distributed) augmentations.
 """
 
 from __future__ import annotations
 
+import itertools
 import numbers
 from collections.abc import Callable
 
@@ -43,6 +51,34 @@ def _stateless_seed(seed):
 def _numpy_seed(seed) -> np.ndarray:
     """The NumPy seed of a stateless shape-(2,) int64 seed (bits kept, as two unsigned words)."""
     return np.asarray(seed).astype(np.int64).view(np.uint64)
+
+
+def _numpy_pipeline() -> bool:
+    """Whether the batch pipeline is the PyDataset one (NumPy arrays in, NumPy arrays out)."""
+    from ..sampling import batch_pipeline
+
+    return batch_pipeline() == "PyDataset"
+
+
+def _numpy_batch_seeds(seed: int | None):
+    """A function returning a fresh NumPy seed (1-D ``uint64`` words) at every call (batch).
+
+    An int ``seed`` gives ``[seed, call]``: the same sequence for two augmenters of one seed fed in
+    the same order. ``None`` draws a word from NumPy's global random state (reproducible after
+    ``keras.utils.set_random_seed``, new at every call).
+    """
+    if seed is None:
+        return lambda: np.array([np.random.randint(0, 2**62)], np.uint64)
+    check_int("seed", seed, low=0)
+    calls = itertools.count()
+    return lambda: np.array([seed, next(calls)], np.uint64)
+
+
+def _numpy_augment(x, chain, seed) -> np.ndarray:
+    """The chain on a NumPy batch ``(n, t, c)`` or one series ``(t, c)``, as ``tf_apply_augmentations`` does."""
+    x = np.asarray(x)
+    out = _run_chain(x if x.ndim == 3 else x[None], chain, seed)
+    return out if x.ndim == 3 else out[0]
 
 
 def tf_apply_augmentations(x, augmentations, *, seed=None):
@@ -103,7 +139,7 @@ def _batch_seed_source(seed: int | None):
 
 
 def make_tf_augmenter(augmentations, seed: int | None = None) -> Callable:
-    """A ``dataset.map`` function that augments every batch (or series) with fresh randomness.
+    """The batch pipeline's augmenter: augments every batch (or series) with fresh randomness.
 
     Example::
 
@@ -112,11 +148,15 @@ def make_tf_augmenter(augmentations, seed: int | None = None) -> Callable:
 
     The returned function takes ``x`` or ``(x, *rest)`` (e.g. ``(x, y)``), augments ``x`` and
     returns the same structure; it also fits ``sampling.balanced_batches(transform=...)``.
-    An int ``seed`` drives a ``tf.random.Generator`` that hands each call its own stateless
-    seed (the pattern of TensorFlow's data-augmentation tutorial): two augmenters built with
-    the same seed produce the same sequence when batches arrive in the same order (use
-    ``num_parallel_calls=None``), and every epoch gets new augmentations. Build it outside
-    ``strategy.scope()``. ``seed=None`` uses TensorFlow's global seeded RNG.
+
+    On the TensorFlow backend it is a ``dataset.map`` function of tensors: an int ``seed`` drives a
+    ``tf.random.Generator`` that hands each call its own stateless seed (the pattern of TensorFlow's
+    data-augmentation tutorial): two augmenters built with the same seed produce the same sequence
+    when batches arrive in the same order (use ``num_parallel_calls=None``), and every epoch gets new
+    augmentations. Build it outside ``strategy.scope()``. ``seed=None`` uses TensorFlow's global
+    seeded RNG. On JAX and PyTorch (the ``PyDataset`` pipeline, see
+    :func:`tslearnkit.sampling.batch_pipeline`) it is a function of NumPy arrays seeded
+    ``[seed, call]`` (``None``: NumPy's global random state), and needs no TensorFlow.
 
     Args:
         augmentations: chain as in :func:`apply_augmentations` (checked here, once).
@@ -125,7 +165,16 @@ def make_tf_augmenter(augmentations, seed: int | None = None) -> Callable:
     Returns:
         ``augment(x, *rest) -> x_aug`` or ``(x_aug, *rest)``.
     """
-    _parse_augmentations(augmentations)
+    chain = _parse_augmentations(augmentations)
+    if _numpy_pipeline():
+        _run_chain(np.zeros((1, 2, 1)), chain, seed=0)  # check the strengths now, not at the first batch
+        next_numpy_seed = _numpy_batch_seeds(seed)
+
+        def augment_numpy(x, *rest):
+            out = _numpy_augment(x, chain, next_numpy_seed())
+            return (out, *rest) if rest else out
+
+        return augment_numpy
     next_seed = _batch_seed_source(seed)
 
     def augment(x, *rest):
@@ -136,13 +185,24 @@ def make_tf_augmenter(augmentations, seed: int | None = None) -> Callable:
 
 
 def make_tf_two_views(seed: int | None = None, augmentations=CONTRASTIVE_AUGMENTATIONS) -> Callable:
-    """A ``dataset.map`` function returning two augmented views per batch.
+    """The batch pipeline's two-views function: two augmented views per batch.
 
-    ``x -> (view_a, view_b)`` and ``(x, *rest) -> ((view_a, view_b), *rest)``; seeding as in
-    :func:`make_tf_augmenter`. Called with ``x`` alone it is a drop-in ``views`` function for
+    ``x -> (view_a, view_b)`` and ``(x, *rest) -> ((view_a, view_b), *rest)``; tensors in ``tf.data``
+    on TensorFlow, NumPy arrays on the other backends; seeding as in :func:`make_tf_augmenter`.
+    Called with ``x`` alone it is a drop-in ``views`` function for
     :func:`tslearnkit.training.fit_contrastive`.
     """
-    _parse_augmentations(augmentations)
+    chain = _parse_augmentations(augmentations)
+    if _numpy_pipeline():
+        _run_chain(np.zeros((1, 2, 1)), chain, seed=0)  # check the strengths now, not at the first batch
+        next_numpy_seed = _numpy_batch_seeds(seed)
+
+        def views_numpy(x, *rest):
+            words = next_numpy_seed()  # one seed a batch, split in two: one per view
+            pair = tuple(_numpy_augment(x, chain, np.append(words, np.uint64(view))) for view in (0, 1))
+            return (pair, *rest) if rest else pair
+
+        return views_numpy
     next_seed = _batch_seed_source(seed)
 
     def views(x, *rest):
@@ -156,10 +216,16 @@ def make_tf_stacked_views(seed: int | None = None, augmentations=CONTRASTIVE_AUG
     """A ``transform`` for :func:`tslearnkit.sampling.balanced_batches` (or ``dataset.map``):
     ``(x, y) -> ([view_a; view_b], [y; y])``, the two views of a batch of ``n`` series stacked
     into one batch of ``2n`` — the layout ``tk.losses.SupConLoss`` and ``NTXentLoss`` take in a
-    plain ``model.fit``. Seeding as in :func:`make_tf_augmenter`."""
-    import tensorflow as tf
-
+    plain ``model.fit``. Tensors or NumPy arrays and seeding as in :func:`make_tf_two_views`."""
     two_views = make_tf_two_views(seed, augmentations)
+    if _numpy_pipeline():
+
+        def stacked_numpy(x, y):
+            view_a, view_b = two_views(x)
+            return np.concatenate([view_a, view_b]), np.concatenate([y, y])
+
+        return stacked_numpy
+    import tensorflow as tf
 
     def stacked(x, y):
         view_a, view_b = two_views(x)
