@@ -26,6 +26,8 @@
 # Running in Colab? The next cell installs the kit there; anywhere else it does nothing.
 
 # %%
+import importlib.util
+import os
 import subprocess
 import sys
 
@@ -36,12 +38,19 @@ if "google.colab" in sys.modules:
     with open("/tmp/colab-pins.txt", "w") as f:
         f.write(pins.stdout)
     kit = "git+https://github.com/tslearnkit/tslearnkit"
-    install = subprocess.run([*pip, "install", "-c", "/tmp/colab-pins.txt", kit], capture_output=True, text=True)
-    if install.returncode != 0:
-        print(install.stderr, install.stdout[-1000:], sep="\n")
-        raise SystemExit(
-            "tslearnkit needs versions this runtime does not have, or pip failed (see above); nothing was changed."
-        )
+    if importlib.util.find_spec("tensorflow"):  # CPU and GPU runtimes: Keras on their TensorFlow
+        steps = [["-c", "/tmp/colab-pins.txt", f"tslearnkit[tensorflow,aeon] @ {kit}"]]
+    else:  # TPU runtime: no TensorFlow, Keras on JAX. aeon asks for numba < 0.64, the TPU has a newer one,
+        # which what the kit uses of aeon runs on (tested): aeon goes in without its dependencies.
+        os.environ.setdefault("KERAS_BACKEND", "jax")
+        steps = [["-c", "/tmp/colab-pins.txt", f"tslearnkit @ {kit}"], ["--no-deps", "aeon", "deprecated"]]
+    for args in steps:
+        install = subprocess.run([*pip, "install", *args], capture_output=True, text=True)
+        if install.returncode != 0:
+            print(install.stderr, install.stdout[-1000:], sep="\n")
+            raise SystemExit(
+                "tslearnkit needs versions this runtime does not have, or pip failed (see above); nothing was changed."
+            )
 
 # %% tags=["parameters"]
 dataset: str = "JapaneseVowels"  # any name from tk.data.list_datasets()

@@ -1,16 +1,26 @@
 """Installing the kit on Colab changes no package Colab already has.
 
-The check itself (pip's dry-run report of `pip install .`, read against Colab's published `pip
-freeze`) runs in the Colab leg (`scripts/colab-leg.sh`, which sets TSLEARNKIT_COLAB_LEG=1 and
-TSLEARNKIT_COLAB_FREEZE) inside a Python 3.13 environment holding Colab's versions of the kit's
-dependency closure. The report reading is unit-tested here on synthetic reports, everywhere.
+The lessons' install cell (the first code cell of every lesson) chooses the pip commands: on a
+runtime with TensorFlow (CPU, GPU) the kit with its ``tensorflow`` and ``aeon`` extras under the
+runtime's versions as constraints; on one without (TPU) the kit alone, then aeon without its
+dependencies (aeon caps numba below 0.64; the TPU runtime has 0.67), with ``KERAS_BACKEND=jax``.
+Those choices are unit-tested here by running the cell with pip faked.
+
+The checks against Colab's packages run in the Colab leg (``scripts/colab-leg.sh [tpu]``, which sets
+TSLEARNKIT_COLAB_LEG=1 and TSLEARNKIT_COLAB_FREEZE) inside a Python 3.13 environment holding Colab's
+versions of the kit's dependency closure: pip's dry-run report of each of the cell's commands,
+without the constraints, read against Colab's published `pip freeze` (no upgrade, no downgrade,
+and no TensorFlow on a runtime without it); then the cell itself, run for real.
 """
 
+import importlib.machinery
+import importlib.util
 import json
 import os
 import re
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -98,20 +108,137 @@ def test_a_report_that_only_adds_packages_changes_nothing():
     assert changed_packages({"install": [_item("aeon", "1.6.0"), _item("Deprecated", "1.2.18")]}, {}) == []
 
 
-@pytest.mark.skipif(os.environ.get("TSLEARNKIT_COLAB_LEG") != "1", reason="Colab leg only (scripts/colab-leg.sh)")
-def test_installing_the_kit_changes_no_colab_package(tmp_path):
+# --------------------------------------------------------------------------- the install cell
+LESSONS = sorted((ROOT / "notebooks").glob("0*.py"))
+KIT = re.compile(r'^(?P<indent>[ \t]*)kit = "[^"]+"[ \t]*$', re.M)
+
+
+def install_cell(script: Path = LESSONS[0]) -> str:
+    """The source of a lesson's install cell: its first ``# %%`` code cell that mentions google.colab."""
+    cells = re.split(r"^# %%.*$", script.read_text(), flags=re.M)
+    return next(cell.strip() for cell in cells if "google.colab" in cell and not cell.lstrip().startswith("# ["))
+
+
+def run_install_cell(monkeypatch, *, tensorflow: bool, kit: str = "KIT", pip=None) -> list[list[str]]:
+    """Run the install cell as in Colab (a ``google.colab`` module present) with ``kit`` as the kit's
+    URL, TensorFlow installed or not, and ``pip(args) -> CompletedProcess`` in place of
+    ``subprocess.run`` (default: a pip that succeeds and changes nothing). Returns the argument lists
+    of its ``pip install`` calls, after ``install``."""
+    calls = []
+
+    def fake_run(command, **kwargs):
+        args = list(command[3:])  # after python -m pip
+        if args[0] == "install":
+            calls.append(args[1:])
+        if pip is not None:
+            return pip(args)
+        return subprocess.CompletedProcess(command, 0, stdout="numpy==2.1.3\n" if args[0] == "list" else "", stderr="")
+
+    real_find_spec = importlib.util.find_spec
+    tensorflow_spec = importlib.machinery.ModuleSpec("tensorflow", None) if tensorflow else None
+    find_spec = lambda name, *a: tensorflow_spec if name == "tensorflow" else real_find_spec(name, *a)  # noqa: E731
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    source = KIT.sub(lambda m: f'{m["indent"]}kit = "{kit}"', install_cell())
+    exec(compile(source, "install cell", "exec"), {"__name__": "__main__"})
+    return calls
+
+
+def test_every_lesson_has_the_same_install_cell():
+    first = install_cell(LESSONS[0])
+    assert "google.colab" in first and 'kit = "git+https://github.com/' in first
+    for script in LESSONS[1:]:
+        assert install_cell(script) == first, f"{script.name}: its install cell differs from {LESSONS[0].name}'s"
+
+
+def test_with_tensorflow_the_cell_installs_the_tensorflow_and_aeon_extras_under_the_runtimes_versions(monkeypatch):
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    calls = run_install_cell(monkeypatch, tensorflow=True)
+    assert calls == [["-c", "/tmp/colab-pins.txt", "tslearnkit[tensorflow,aeon] @ KIT"]]
+    assert "KERAS_BACKEND" not in os.environ  # Keras's default, TensorFlow
+
+
+def test_without_tensorflow_the_cell_installs_no_tensorflow_and_aeon_without_its_numba_cap(monkeypatch):
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    calls = run_install_cell(monkeypatch, tensorflow=False)
+    assert calls == [["-c", "/tmp/colab-pins.txt", "tslearnkit @ KIT"], ["--no-deps", "aeon", "deprecated"]]
+    assert os.environ["KERAS_BACKEND"] == "jax"
+
+
+def test_the_cell_keeps_a_backend_the_student_chose(monkeypatch):
+    monkeypatch.setenv("KERAS_BACKEND", "torch")
+    run_install_cell(monkeypatch, tensorflow=False)
+    assert os.environ["KERAS_BACKEND"] == "torch"
+
+
+def test_a_refused_install_stops_the_lesson_with_a_message(monkeypatch, capsys):
+    def pip(args):
+        if args[0] == "list":
+            return subprocess.CompletedProcess(args, 0, stdout="numba==0.67.0\n", stderr="")
+        return subprocess.CompletedProcess(args, 1, stdout="", stderr="ResolutionImpossible: numba")
+
+    with pytest.raises(SystemExit, match="nothing was changed"):
+        run_install_cell(monkeypatch, tensorflow=True, pip=pip)
+    assert "ResolutionImpossible" in capsys.readouterr().out
+
+
+def test_outside_colab_the_cell_does_nothing(monkeypatch):
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail("pip ran outside Colab"))
+    exec(compile(install_cell(), "install cell", "exec"), {"__name__": "__main__"})
+
+
+# --------------------------------------------------------------------------- the Colab leg
+COLAB_LEG = pytest.mark.skipif(
+    os.environ.get("TSLEARNKIT_COLAB_LEG") != "1", reason="Colab leg only (scripts/colab-leg.sh)"
+)
+
+
+def _colab_freeze() -> tuple[Path, dict[str, str]]:
     freeze = Path(os.environ["TSLEARNKIT_COLAB_FREEZE"])
-    present = read_freeze(freeze.read_text())
-    report_path = tmp_path / "report.json"
-    # What the Colab install cell would do without its constraints: a plain `pip install` of the kit.
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-qq", "--dry-run", "--report", str(report_path), str(ROOT)],
-        check=True,
-    )
-    report = json.loads(report_path.read_text())
-    changed = changed_packages(report, present)
-    added = added_packages(report, present)
+    return freeze, read_freeze(freeze.read_text())
+
+
+@COLAB_LEG
+def test_installing_the_kit_changes_no_colab_package(tmp_path, monkeypatch):
+    freeze, present = _colab_freeze()
+    # The cell's pip commands on this runtime, without their constraints: what pip would do unguarded.
+    steps = run_install_cell(monkeypatch, tensorflow="tensorflow" in present, kit=ROOT.as_uri())
+    monkeypatch.undo()  # the real subprocess.run again
+    changed, added = [], []
+    for n, args in enumerate(steps):
+        while "-c" in args:
+            del args[args.index("-c") : args.index("-c") + 2]
+        report_path = tmp_path / f"report{n}.json"
+        command = [sys.executable, "-m", "pip", "install", "-qq", "--dry-run", "--report", str(report_path), *args]
+        subprocess.run(command, check=True)
+        report = json.loads(report_path.read_text())
+        changed += changed_packages(report, present)
+        added += added_packages(report, present)
     print(f"installing the kit on {freeze.name} adds: {', '.join(f'{n} {v}' for n, v in added) or 'nothing'}")
     assert not changed, f"installing the kit would change Colab's packages ({freeze.name}): " + ", ".join(
         f"{name} {old} -> {new}" for name, old, new in changed
     )
+    if "tensorflow" not in present:
+        assert "tensorflow" not in dict(added), f"the kit would download TensorFlow onto {freeze.name}"
+
+
+@COLAB_LEG
+def test_the_install_cell_installs_the_kit_and_changes_nothing_here(monkeypatch):
+    """The cell itself, run for real in this environment (Colab's versions), with the kit from this checkout."""
+    freeze, present = _colab_freeze()
+    pip = [sys.executable, "-m", "pip"]
+
+    def listed() -> dict[str, str]:  # pip list, not pip freeze: a kit from a URL has its version there
+        return read_freeze(subprocess.run([*pip, "list", "--format=freeze"], capture_output=True, text=True).stdout)
+
+    before = listed()
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    source = KIT.sub(lambda m: f'{m["indent"]}kit = "{ROOT.as_uri()}"', install_cell())
+    exec(compile(source, "install cell", "exec"), {"__name__": "__main__"})
+    after = listed()
+    changed = sorted((name, version, after[name]) for name, version in before.items() if after.get(name) != version)
+    assert not changed, "the install cell changed: " + ", ".join(f"{n} {old} -> {new}" for n, old, new in changed)
+    assert "tslearnkit" in after and "aeon" in after
+    assert ("tensorflow" in after) == ("tensorflow" in present)
