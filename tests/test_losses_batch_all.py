@@ -1,4 +1,4 @@
-"""Tests for tslearnkit.losses.batch_all against loops and explicit triplets."""
+"""Tests for the batch-all triplet loss (tslearnkit.losses.triplet) against loops and explicit triplets."""
 
 import keras
 import numpy as np

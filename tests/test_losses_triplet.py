@@ -130,3 +130,29 @@ def test_matches_tfa_goldens(name, mode):
     atol_scale = GRAD_ATOL_SCALE_OVERRIDES.get(name, GRAD_ATOL_SCALE)
     atol = atol_scale * max(1.0, float(np.abs(expected_grad).max()))
     np.testing.assert_allclose(grad, expected_grad, rtol=GRAD_RTOL, atol=atol)
+
+
+def semihard_loss_loop(labels, embeddings, margin):
+    """The semi-hard loss as lesson 4 states it, one (anchor, positive) pair at a time (float64)."""
+    x = np.asarray(embeddings, np.float64)
+    distances = np.sqrt(((x[:, None] - x[None]) ** 2).sum(-1))
+    hinges = []
+    for anchor in range(len(labels)):
+        negatives = distances[anchor][labels != labels[anchor]]
+        for positive in np.flatnonzero(labels == labels[anchor]):
+            if positive == anchor:
+                continue
+            d_ap = distances[anchor, positive]
+            farther = negatives[negatives > d_ap]
+            d_an = farther.min() if farther.size else (negatives.max() if negatives.size else 0.0)
+            hinges.append(max(d_ap - d_an + margin, 0.0))
+    return np.mean(hinges) if hinges else 0.0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_semihard_matches_a_loop_over_pairs(seed):
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 5, size=24)
+    embeddings = rng.normal(size=(24, 3)).astype("float32")
+    value = losses.triplet_semihard_loss(labels, embeddings, margin=0.5)
+    np.testing.assert_allclose(float(value), semihard_loss_loop(labels, embeddings, 0.5), rtol=1e-5)

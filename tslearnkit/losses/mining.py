@@ -77,10 +77,10 @@ def semihard_negatives(distances, negatives):
     `min(distances[a][farther])` if any, else `max(distances[a][negatives[a]])` (FaceNet: the
     closest negative farther than the positive, else the farthest negative).
 
-    Computed without the `(b, b, b)` tensor of that definition: each row's negatives are sorted
-    once and one binary search per pair finds the first negative above `d(a, p)`. At b = 512 this
-    is 17-28x faster than TFA's tiled version and uses 40 MiB instead of 2.4 GiB
-    (`bench/README.md`, Losses); at b = 1024 TFA's needs 24 GiB.
+    Computed without the `(b, b, b)` tensor of that definition (TFA tiles it: 24 GiB at b = 1024):
+    each row's negatives are sorted once and one binary search per pair finds the first negative
+    above `d(a, p)`, O(b^2) memory. What that buys in time and memory, against TFA and against
+    the definition itself, is measured in `bench/README.md` (Losses).
 
     The gradient is TFA's: its `min((d(a, n) - M_a) * mask) + M_a` (with `M_a` the row maximum)
     shares the gradient evenly between all entries equal to the minimum: the tied chosen
