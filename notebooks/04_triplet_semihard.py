@@ -169,6 +169,23 @@ def semihard_negative(d_ap, d_an):
 course.exercises.lesson04.check_semihard_negative(semihard_negative)
 
 # %% [markdown]
+# ### The loss that trains is the same rule
+#
+# The Keras loss this lesson trains with, `tk.losses.TripletSemiHardLoss`, is composed from a few
+# named parts in `tk.losses.mining`, in the style of TensorFlow Similarity: the distance matrix,
+# the label masks, one semi-hard negative per (anchor, positive) pair — your rule of Exercise 4.2,
+# for every pair of the batch at once — a hinge with the margin, and a mean over the positive
+# pairs. Composed by hand on the untrained batch, they give exactly the loss the library computes.
+
+# %%
+distances = tk.losses.pairwise_distances(untrained_embeddings, "L2")  # (b, b)
+positives, negatives = tk.losses.mining.label_masks(labels)  # (b, b) masks: same class / other class
+negative = tk.losses.mining.semihard_negatives(distances, negatives)  # (b, b): d(a, n) for each pair (a, p)
+composed = tk.losses.mining.masked_mean(tk.losses.mining.hinge(distances - negative, margin), positives)
+library = tk.losses.triplet_semihard_loss(labels, untrained_embeddings, margin=margin)
+print(f"composed from the parts: {float(composed):.6f}   tk.losses.triplet_semihard_loss: {float(library):.6f}")
+
+# %% [markdown]
 # ### Exercise 4.3 — Predict what the margin does
 # *Practises: which triplets a margin makes active, predicted from the hinge before it is measured.*
 #
