@@ -20,6 +20,7 @@
 #   bash scripts/colab-leg.sh tpu        # Colab's TPU runtime (no TensorFlow, numba 0.67) under
 #                                        # KERAS_BACKEND=jax on this CPU (see the README's Colab section)
 #
+# TSLEARNKIT_COLAB_LESSONS="03" runs fewer lessons (default "03 04").
 # Colab's package lists: ../shared/colab/ (TSLEARNKIT_COLAB_DIR). Python 3.13: PYTHON313, else
 # python3.13 on PATH, else pyenv's 3.13. The venv is rebuilt when the freeze or pyproject.toml is
 # newer than it; pip's wheel cache (PIP_CACHE_DIR) keeps a rebuild to a few minutes.
@@ -110,7 +111,8 @@ if [ "$RUNTIME" = tpu ]; then
 fi
 "${PYTEST[@]}" tests/test_notebooks.py \
   -k "not (every_lesson_runs_in_quick_mode or instructor_answer or executed_quick or kernel_stderr or writes_records_and_figures)"
-tslearnkit run --quick --lessons 03 04 --out "$work/run"
+read -r -a lessons <<<"${TSLEARNKIT_COLAB_LESSONS:-03 04}"
+tslearnkit run --quick --lessons "${lessons[@]}" --out "$work/run"
 # The records say which Keras backend made them.
 python - "$work/run" "${KERAS_BACKEND:-tensorflow}" <<'EOF'
 import json, pathlib, sys

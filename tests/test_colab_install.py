@@ -242,3 +242,14 @@ def test_the_install_cell_installs_the_kit_and_changes_nothing_here(monkeypatch)
     assert not changed, "the install cell changed: " + ", ".join(f"{n} {old} -> {new}" for n, old, new in changed)
     assert "tslearnkit" in after and "aeon" in after
     assert ("tensorflow" in after) == ("tensorflow" in present)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("tensorflow") is not None, reason="a runtime without TensorFlow (TPU leg)")
+def test_without_tensorflow_keras_default_backend_says_what_to_do(tmp_path):
+    """On the TPU runtime with KERAS_BACKEND lost (a restarted kernel that skipped the install cell)."""
+    env = {name: value for name, value in os.environ.items() if name != "KERAS_BACKEND"}
+    env["KERAS_HOME"] = str(tmp_path)  # no keras.json: Keras's default backend, TensorFlow
+    script = "import tslearnkit as tk\ntk.recipe.make_recipe([0, 0, 1, 1], 20, 1)\ntk.losses"
+    run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode != 0
+    assert "pip install 'tslearnkit[tensorflow]'" in run.stderr and "KERAS_BACKEND=jax" in run.stderr, run.stderr
