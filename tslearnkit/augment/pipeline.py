@@ -68,7 +68,7 @@ def _numpy_batch_seeds(seed: int | None):
     ``keras.utils.set_random_seed``, new at every call).
     """
     if seed is None:
-        return lambda: np.array([np.random.randint(0, 2**62)], np.uint64)
+        return lambda: np.array([np.random.randint(0, 2**62, dtype=np.int64)], np.uint64)
     check_int("seed", seed, low=0)
     calls = itertools.count()
     return lambda: np.array([seed, next(calls)], np.uint64)
