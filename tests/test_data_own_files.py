@@ -232,3 +232,19 @@ def test_bad_options_and_missing_values(tmp_path):
         data.load_file(tmp_path / "gap.tsv")
     filled = data.load_file(tmp_path / "gap.tsv", missing="interpolate", standardize=False, test_size=0.5)
     assert np.isfinite(filled.x_train).all()
+
+
+def test_without_aeon_a_ts_or_arff_file_says_how_to_install_it(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "aeon", None)  # as if aeon were not installed
+    monkeypatch.setitem(sys.modules, "aeon.datasets", None)
+    for suffix in (".ts", ".arff"):
+        path = tmp_path / f"recordings{suffix}"
+        path.write_text("@problemName x\n")
+        with pytest.raises(
+            ImportError, match=r"reading \.(ts|arff) files needs aeon.*pip install 'tslearnkit\[aeon\]'"
+        ):
+            data.load_file(path)
+    with pytest.raises(ImportError, match=r"need aeon.*tslearnkit\[aeon\]"):
+        data.load_dataset("GunPoint", data_dir=tmp_path)

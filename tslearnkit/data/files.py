@@ -99,8 +99,9 @@ def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str
         labels = label_texts(list(y), where=lambda i: f"{where}: series {i}")
         return series, labels, None, f"{where}: .ts file read by aeon"
     if kind == ".arff":
-        from aeon.datasets import load_from_arff_file
+        from .catalogue import _import_aeon_datasets
 
+        load_from_arff_file = _import_aeon_datasets("reading .arff files").load_from_arff_file
         try:
             x, y = load_from_arff_file(str(path))
         except UnicodeDecodeError as err:
