@@ -48,9 +48,7 @@ import numpy as np
 
 from tslearnkit import augment
 
-walk = importlib.import_module(
-    "tslearnkit.augment.reference_walk"
-)  # the module (augment.reference_walk: the function)
+walk = importlib.import_module("tslearnkit.augment.reference_walk")  # the module (augment.reference_walk: the function)
 
 
 def reference_walk_direct_loop(
