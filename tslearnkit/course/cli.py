@@ -36,7 +36,7 @@ OPEN_SET_DATASETS = ["JapaneseVowels", "ACSF1", "PickupGestureWiimoteZ", "OSULea
 
 def _find_notebooks(explicit: str | None) -> Path:
     candidates = (
-        [Path(explicit)] if explicit else [Path("notebooks"), Path(__file__).resolve().parent.parent / "notebooks"]
+        [Path(explicit)] if explicit else [Path("notebooks"), Path(__file__).resolve().parents[2] / "notebooks"]
     )
     for folder in candidates:
         if (folder / f"{LESSONS[0]}.ipynb").is_file():
