@@ -171,8 +171,11 @@ def fit_classifier(
             :func:`tslearnkit.models.classifier_model`).
         epochs, batch_size: without a recipe, 30 epochs of batches of 32.
         augment: augment each training batch on the fly (jitter, scaling, magnitude warp).
-        recipe, encoder, encoder_config, learning_rate, lr_schedule, validation, callbacks, seed, verbose,
-            strategy: see :class:`FitOptions`; ``validation`` also gives ``val_loss`` and ``val_accuracy``.
+        validation: ``(x_val, y_val)``; besides :class:`FitOptions`' use it gives ``val_loss`` and
+            ``val_accuracy``.
+
+    ``recipe``, ``encoder``, ``encoder_config``, ``learning_rate``, ``lr_schedule``, ``callbacks``,
+    ``seed``, ``verbose`` and ``strategy`` are the shared arguments of :class:`FitOptions`.
 
     Returns:
         :class:`FitResult`; ``embedding_model`` is the encoder, L2-normalised for ``head="cosine"``.
@@ -237,12 +240,13 @@ def fit_embedding(
         augment: augment each training batch on the fly (applied before ``batch_transform``).
         batch_transform: optional ``(x, y) -> (x, y)`` applied to each batch, on the batch pipeline's arrays
             (tensors in ``tf.data``, NumPy arrays in a ``PyDataset``: :func:`tslearnkit.sampling.batch_pipeline`).
-        recipe, encoder, encoder_config, learning_rate, lr_schedule, validation, callbacks, seed, verbose,
-            strategy: see :class:`FitOptions`.
         stop_when_idle: stop once the loss has stayed below a thousandth of its first epoch's for this
             many optimizer steps (rounded up to whole epochs): every triplet of (nearly) every batch
             satisfies the margin, no gradient is left (:class:`tslearnkit.callbacks.StopWhenIdle`; only
             hinge losses, the triplet losses, ever get there). ``None`` trains the whole budget.
+
+    ``recipe``, ``encoder``, ``encoder_config``, ``learning_rate``, ``lr_schedule``, ``validation``,
+    ``callbacks``, ``seed``, ``verbose`` and ``strategy`` are the shared arguments of :class:`FitOptions`.
 
     Returns:
         :class:`FitResult` whose ``model`` and ``embedding_model`` are the same model.
@@ -306,7 +310,8 @@ def fit_contrastive(
             :func:`tslearnkit.sampling.batch_pipeline`); default :func:`tslearnkit.augment.make_tf_two_views`
             seeded with ``seed``.
         embedding_dim, normalize: the talk's setting is a 2-D latent used directly.
-        Other arguments as in :func:`fit_embedding` (without a recipe: batch 64, 50 epochs).
+
+    The other arguments are as in :func:`fit_embedding` (without a recipe: batch 64, 50 epochs).
     """
     options = FitOptions(
         recipe, encoder, encoder_config, learning_rate, lr_schedule, validation, callbacks, seed, verbose, strategy

@@ -24,11 +24,12 @@ site's own Sphinx extension (math, docstring tables) are in :mod:`tslearnkit.cou
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import html
+import importlib
 import io
-import os
 import re
 import shutil
 import tempfile
@@ -180,7 +181,10 @@ def build_site(
         pages = _write_sources(source, root, run_dir, executed, repo=repo, published_at=published_at)
         log(f"building the site from {len(executed)} executed lesson(s) in {run_dir} ...")
         messages = io.StringIO()
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # autodoc imports TensorFlow: no C++ start-up lines
+        with contextlib.suppress(ImportError):
+            # autodoc imports the teaching modules; loading one through the package first sends
+            # TensorFlow's C++ start-up lines nowhere (see tslearnkit.__getattr__)
+            importlib.import_module("tslearnkit").training  # noqa: B018
         nocolor()
         with docutils_namespace(), warnings.catch_warnings():
             # Sphinx 9 deprecates APIs its own extensions and the theme still call: not ours to fix.
