@@ -3,6 +3,7 @@
 Run from the repository root::
 
     .venv/bin/python bench/recipe_rules.py [--datasets JapaneseVowels ArrowHead] [--seeds 0 1 2]
+        [--rules validation idle-stop length] [--out bench/recipe_rules.json]
 
 For each dataset and seed the training split is cut, stratified and seeded, into a development
 part (80 %) and a development evaluation share (20 %); the test split is never loaded into any
@@ -17,6 +18,10 @@ Rules measured:
   series per class). Semi-hard loss, the recipe's encoder.
 * ``idle stop``: ``fit_embedding(stop_when_idle=50)`` (the default) against ``None`` (the whole
   step budget), for batch-all, semi-hard and hard mining: scores and fit seconds.
+* ``length``: variable-length series resampled to the longest training series
+  (``load_dataset(variable_length="resample")``, the default) against padded with their last value
+  (``"pad"``); semi-hard, the recipe's budget. A dataset whose series all have one length loads the
+  same either way: it gets no rows, and the script says so.
 
 Writes ``bench/recipe_rules.json`` (every run) and prints a table of mean ± std over seeds.
 """
@@ -41,28 +46,47 @@ def _scores(model, x_ref, y_ref, x_query, y_query):
     return {"precision_at_1": s["precision_at_1"], "mean_average_precision_at_r": s["mean_average_precision_at_r"]}
 
 
-def run(dataset: str, seed: int) -> list[dict]:
+RULES = ("validation", "idle-stop", "length")
+
+
+def run(dataset: str, seed: int, rules=RULES) -> list[dict]:
     data = tk.data.load_dataset(dataset)
-    x_dev, y_dev, x_eval, y_eval = tk.data.stratified_split(data.x_train, data.y_train, 0.2, seed=seed)
-    recipe = tk.recipe.make_recipe(y_dev, data.timesteps, data.channels)
     rows = []
 
-    def fit(rule, setting, loss, recipe, **kwargs):
+    def fit(rule, setting, loss, data, make_recipe=None, **kwargs):
+        # the split depends on the labels and the seed only: every setting sees the same series
+        x_dev, y_dev, x_eval, y_eval = tk.data.stratified_split(data.x_train, data.y_train, 0.2, seed=seed)
+        recipe = tk.recipe.make_recipe(y_dev, data.timesteps, data.channels)
+        recipe = make_recipe(recipe) if make_recipe else recipe
         f = tk.training.fit_embedding(
             x_dev, y_dev, loss=loss, recipe=recipe, encoder=ENCODER, seed=seed, verbose=0, **kwargs
         )
         row = {"dataset": dataset, "seed": seed, "rule": rule, "setting": setting, "loss": loss}
         row.update(_scores(f.model, x_dev, y_dev, x_eval, y_eval), fit_s=f.wall_time_s, epochs=f.epochs)
+        row.update(timesteps=data.timesteps)
         rows.append(row)
         print(json.dumps(row), flush=True)
 
-    held = dataclasses.replace(recipe, validation_fraction=0.2)
-    whole = dataclasses.replace(recipe, validation_fraction=0.0)
-    fit("validation", "hold out 20 % for best weights", "semihard", held, stop_when_idle=None)
-    fit("validation", "train on all, fixed budget", "semihard", whole, stop_when_idle=None)
-    for loss in ("batch_all", "semihard", "hard"):
-        fit("idle stop", "whole budget", loss, whole, stop_when_idle=None)
-        fit("idle stop", "stop_when_idle=50", loss, whole, stop_when_idle=50)
+    def held(recipe):
+        return dataclasses.replace(recipe, validation_fraction=0.2)
+
+    def whole(recipe):
+        return dataclasses.replace(recipe, validation_fraction=0.0)
+
+    if "validation" in rules:
+        fit("validation", "hold out 20 % for best weights", "semihard", data, held, stop_when_idle=None)
+        fit("validation", "train on all, fixed budget", "semihard", data, whole, stop_when_idle=None)
+    if "idle-stop" in rules:
+        for loss in ("batch_all", "semihard", "hard"):
+            fit("idle stop", "whole budget", loss, data, whole, stop_when_idle=None)
+            fit("idle stop", "stop_when_idle=50", loss, data, whole, stop_when_idle=50)
+    if "length" in rules:
+        padded = tk.data.load_dataset(dataset, variable_length="pad")
+        if padded.x_train.shape == data.x_train.shape and np.array_equal(padded.x_train, data.x_train):
+            print(f"{dataset}: every series has one length, pad and resample load the same: no length rows")
+        else:
+            fit("length", "resample to the longest training series", "semihard", data)
+            fit("length", "pad with the last value", "semihard", padded)
     return rows
 
 
@@ -84,9 +108,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=["JapaneseVowels", "ArrowHead"])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--rules", nargs="+", choices=RULES, default=list(RULES[:2]))
     parser.add_argument("--out", default=str(Path(__file__).with_name("recipe_rules.json")))
     args = parser.parse_args()
-    rows = [row for dataset in args.datasets for seed in args.seeds for row in run(dataset, seed)]
+    rows = [row for dataset in args.datasets for seed in args.seeds for row in run(dataset, seed, args.rules)]
     Path(args.out).write_text(json.dumps(rows, indent=1) + "\n")
     print(table(rows))
 

@@ -331,3 +331,15 @@ def test_lesson_headers_and_readme_take_run_times_from_one_measured_source():
         )
     page = (ROOT / "docs" / "run_times.md").read_text()
     assert readme_sections.readme_section(page, runtimes.README_MARKERS) == runtimes.times_markdown(times).strip()
+
+
+def test_the_long_series_run_times_on_the_docs_page_are_the_record():
+    from tslearnkit.course import runtimes
+
+    times = runtimes.load_times(ROOT / "results" / "timing" / "long_series_times.json")
+    assert times["_machine"]["dataset"] and any(not k.startswith("_") for k in times)
+    page = (ROOT / "docs" / "run_times.md").read_text()
+    expected = runtimes.times_markdown(times, runtimes.LONG_SERIES_TARGET_S).strip()
+    assert readme_sections.readme_section(page, runtimes.LONG_SERIES_MARKERS) == expected, (
+        "docs/run_times.md's long-series table differs from its record: run `python bench/lessons.py --write-long`"
+    )

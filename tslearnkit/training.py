@@ -171,11 +171,8 @@ def fit_classifier(
             :func:`tslearnkit.models.classifier_model`).
         epochs, batch_size: without a recipe, 30 epochs of batches of 32.
         augment: augment each training batch on the fly (jitter, scaling, magnitude warp).
-        validation: ``(x_val, y_val)``; besides :class:`FitOptions`' use it gives ``val_loss`` and
-            ``val_accuracy``.
 
-    ``recipe``, ``encoder``, ``encoder_config``, ``learning_rate``, ``lr_schedule``, ``callbacks``,
-    ``seed``, ``verbose`` and ``strategy`` are the shared arguments of :class:`FitOptions`.
+    The other arguments are :class:`FitOptions`'; ``validation`` also gives ``val_loss`` and ``val_accuracy``.
 
     Returns:
         :class:`FitResult`; ``embedding_model`` is the encoder, L2-normalised for ``head="cosine"``.
@@ -245,8 +242,7 @@ def fit_embedding(
             satisfies the margin, no gradient is left (:class:`tslearnkit.callbacks.StopWhenIdle`; only
             hinge losses, the triplet losses, ever get there). ``None`` trains the whole budget.
 
-    ``recipe``, ``encoder``, ``encoder_config``, ``learning_rate``, ``lr_schedule``, ``validation``,
-    ``callbacks``, ``seed``, ``verbose`` and ``strategy`` are the shared arguments of :class:`FitOptions`.
+    The other arguments (``recipe``, ``encoder``, ``validation``, ...) are :class:`FitOptions`'.
 
     Returns:
         :class:`FitResult` whose ``model`` and ``embedding_model`` are the same model.
