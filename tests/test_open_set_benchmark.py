@@ -245,3 +245,14 @@ def test_the_last_finding_answers_the_question_over_every_dataset():
         "Does metric learning overtake the classifier as training classes are added? Over 2 datasets"
     )
     assert "grows on D" in last and "shrinks on E" in last
+
+
+def test_benchmark_offline_stands_for_every_offline_dataset(monkeypatch, tmp_path):
+    from tslearnkit.course import benchmark
+    from tslearnkit.course.cli import main
+
+    seen = {}
+    monkeypatch.setattr(benchmark, "run_benchmark", lambda datasets, **kw: seen.setdefault("datasets", datasets))
+    assert main(["benchmark", "--datasets", "UnitTest", "offline", "--out", str(tmp_path)]) == 0
+    offline = tk.data.list_datasets()["offline"]
+    assert seen["datasets"] == ["UnitTest", *offline] and len(offline) >= 10

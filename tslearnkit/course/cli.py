@@ -238,6 +238,11 @@ def _cmd_benchmark(args) -> int:
     if not open_set and (args.draws is not None or args.class_counts):
         raise SystemExit("--draws and --class-counts belong to --protocol open-set")
     datasets = args.datasets or (OPEN_SET_DATASETS if open_set else CLOSED_SET_DATASETS)
+    if "offline" in datasets:  # every dataset that ships with aeon, in place of the word
+        from ..data import list_datasets
+
+        offline = list_datasets(args.data_dir)["offline"]
+        datasets = [name for d in datasets for name in (offline if d == "offline" else [d])]
     start = time.perf_counter()
     log = lambda line: print(line, flush=True)  # noqa: E731
     if open_set:
@@ -384,7 +389,8 @@ def make_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--datasets",
         nargs="+",
-        help=f"dataset names (default: {' '.join(CLOSED_SET_DATASETS)}; open-set: {' '.join(OPEN_SET_DATASETS)})",
+        help=f"dataset names, or `offline` for every offline dataset (default: {' '.join(CLOSED_SET_DATASETS)}; "
+        f"open-set: {' '.join(OPEN_SET_DATASETS)})",
     )
     bench.add_argument("--seeds", nargs="+", type=int, help="seeds (default: 0 1 2; open-set: 0)")
     bench.add_argument("--methods", nargs="+", help="methods (default: all of the protocol)")
