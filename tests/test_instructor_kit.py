@@ -156,6 +156,42 @@ def test_a_clock_that_makes_no_day_is_refused(start, day_end, lunch):
         dayplan.plan_clock(start=start, day_end=day_end, lunch=lunch)
 
 
+def test_days_fits_the_plan_by_cutting_the_talking_and_never_the_computing(tmp_path):
+    times = runtimes.load_times(TIMES)
+
+    def make_blocks(scale):
+        return [
+            (
+                n,
+                dayplan.lesson_blocks(
+                    n, _lesson(n), dayplan.scaled_notes(lesson_notes.NOTES[n], scale), times[n]["full"]
+                ),
+            )
+            for n in cli.LESSONS
+        ]
+
+    free, scale = dayplan.fitted_plan(make_blocks, clock=dayplan.plan_clock())
+    assert scale == 1.0
+    assert max(b.day for b in free) > 1, "the notes' minutes take more than a day: otherwise this test proves nothing"
+    plan, scale = dayplan.fitted_plan(make_blocks, clock=dayplan.plan_clock(days=1))
+    assert {b.day for b in plan} == {1} and plan[-1].end <= dayplan.plan_clock()["day_end"]
+    assert dayplan.SHORTEST_SCALE <= scale < 1.0
+    loose, _ = dayplan.fitted_plan(make_blocks, clock=dayplan.plan_clock(days=max(b.day for b in free)))
+    assert loose == free, "a plan that already fits is not cut"
+    for name in cli.LESSONS:  # each walk-through still holds the lesson's computing minutes
+        walks = sum(b.minutes for b in plan if b.lesson == name and b.kind == "walk-through")
+        assert walks >= math.ceil(times[name]["full"] / 60)
+    assert all(b.minutes >= 5 for b in plan)
+    with pytest.raises(ValueError, match="do not fit in 1 day.*--day-end"):
+        dayplan.fitted_plan(make_blocks, clock=dayplan.plan_clock(day_end="11:00", lunch="10:00", days=1))
+    for bad in (0, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="days must be a whole number"):
+            dayplan.plan_clock(days=bad)
+    written = workshop.build_workshop(tmp_path, NOTEBOOKS, cli.LESSONS, timings=TIMES, days=1)
+    agenda = written["agenda"][0].read_text()
+    assert "over 1 day;" in agenda and "## Day 2" not in agenda and f"about {scale:.0%}" in agenda
+
+
 # --- the agenda without a run --------------------------------------------------------------------
 
 

@@ -290,6 +290,7 @@ def _cmd_workshop(args) -> int:
             start=args.start,
             day_end=args.day_end,
             lunch=args.lunch,
+            days=args.days,
         )
     except ValueError as error:
         raise SystemExit(f"tslearnkit workshop: {error}") from None
@@ -422,6 +423,11 @@ def make_parser() -> argparse.ArgumentParser:
     workshop.add_argument("--start", default="09:00", help="the day plan's start (default: 09:00)")
     workshop.add_argument("--day-end", default="17:00", help="the day plan's end (default: 17:00)")
     workshop.add_argument("--lunch", default="12:30", help="lunch time (default: 12:30)")
+    workshop.add_argument(
+        "--days",
+        type=int,
+        help="fit the plan in this many days, cutting the talking blocks (default: as many days as the notes take)",
+    )
     workshop.set_defaults(func=_cmd_workshop)
 
     site = sub.add_parser("site", help="the course as a static HTML site, from a run's executed lessons")

@@ -15,7 +15,20 @@ import re
 from . import runtimes, workshop
 from .lesson_notes import LessonNotes
 
-__all__ = ["Block", "EXERCISE_MIN", "plan_clock", "clock_text", "heading_index", "lesson_blocks", "day_plan"]
+SHORTEST_SCALE = 0.3
+"""The most :func:`fitted_plan` cuts the lesson notes' talking minutes: to this share."""
+
+__all__ = [
+    "Block",
+    "EXERCISE_MIN",
+    "plan_clock",
+    "clock_text",
+    "heading_index",
+    "lesson_blocks",
+    "day_plan",
+    "scaled_notes",
+    "fitted_plan",
+]
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 EXERCISE_MIN = 10
@@ -50,13 +63,19 @@ def clock_text(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def plan_clock(*, start: str = "09:00", day_end: str = "17:00", lunch: str = "12:30") -> dict[str, int]:
-    """The plan's clock times in minutes after midnight.
+def plan_clock(
+    *, start: str = "09:00", day_end: str = "17:00", lunch: str = "12:30", days: int | None = None
+) -> dict[str, int]:
+    """The plan's clock times in minutes after midnight, and ``days``: the days the plan must fit in
+    (``None``: as many as it takes).
 
     Raises:
-        ValueError: not ``HH:MM``, or a day that ends before it starts or a lunch outside it.
+        ValueError: not ``HH:MM``, a day that ends before it starts or a lunch outside it, or
+            ``days`` not a whole number >= 1.
     """
-    clock = {"start": _minutes_of(start, "start"), "day_end": _minutes_of(day_end, "day_end")}
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 1):
+        raise ValueError(f"days must be a whole number >= 1 (or None: as many as it takes); got {days!r}")
+    clock = {"start": _minutes_of(start, "start"), "day_end": _minutes_of(day_end, "day_end"), "days": days}
     clock["lunch"] = _minutes_of(lunch, "lunch")
     if clock["day_end"] - clock["start"] < 120:
         raise ValueError(f"a day from {start} to {day_end} is shorter than two hours")
@@ -180,3 +199,46 @@ def day_plan(
             now += minutes
         since += length
     return plan
+
+
+def scaled_notes(notes: LessonNotes, scale: float) -> LessonNotes:
+    """``notes`` with every talking minute (lecture, walk-through, discussion, exercises) times
+    ``scale``, in 5-minute steps and never below 5; the computing time is not scaled."""
+
+    def cut(minutes: int) -> int:
+        return max(5, 5 * round(minutes * scale / 5))
+
+    return dataclasses.replace(
+        notes,
+        lecture_min=cut(notes.lecture_min),
+        walkthrough_min=cut(notes.walkthrough_min),
+        discussion_min=cut(notes.discussion_min),
+        exercise_min={number: cut(m) for number, m in notes.exercise_min.items()},
+    )
+
+
+def fitted_plan(make_blocks, *, clock: dict) -> tuple[list[Block], float]:
+    """The day plan, with talking minutes cut in 5 % steps until it fits in ``clock["days"]``.
+
+    Args:
+        make_blocks: ``scale -> [(name, blocks)]``, the lessons' blocks from notes scaled by
+            :func:`scaled_notes`.
+        clock: :func:`plan_clock`'s minutes and days.
+
+    Returns:
+        ``(plan, scale)``: the blocks on the clock and the share of the notes' minutes they keep.
+
+    Raises:
+        ValueError: the lessons do not fit in ``days`` even at :data:`SHORTEST_SCALE`.
+    """
+    days = clock.get("days")
+    scales = [1.0] if days is None else [round(1 - 0.05 * i, 2) for i in range(round((1 - SHORTEST_SCALE) / 0.05) + 1)]
+    for scale in scales:
+        plan = day_plan(make_blocks(scale), clock=clock)
+        if days is None or max(b.day for b in plan) <= days:
+            return plan, scale
+    raise ValueError(
+        f"the lessons do not fit in {days} day(s) from {clock_text(clock['start'])} to "
+        f"{clock_text(clock['day_end'])}, even with the talking cut to {SHORTEST_SCALE:.0%} of the lesson notes' "
+        "minutes: allow more days, or a longer day (--start, --day-end)"
+    )

@@ -22,7 +22,7 @@ import dataclasses
 from pathlib import Path
 
 from . import diagrams, runtimes, workshop
-from .dayplan import EXERCISE_MIN, Block, clock_text, day_plan, lesson_blocks, plan_clock
+from .dayplan import EXERCISE_MIN, Block, clock_text, fitted_plan, lesson_blocks, plan_clock, scaled_notes
 from .lesson_notes import NOTES, LessonNotes
 from .runs import Executed, check_messages, expected_outputs
 
@@ -89,8 +89,10 @@ def agenda_markdown(
     run_dir,
     repo,
     diagram_paths: dict[str, str],
+    scale: float = 1.0,
 ) -> str:
-    """The text of ``AGENDA.md``: the plan's days as tables, then each lesson's notes."""
+    """The text of ``AGENDA.md``: the plan's days as tables, then each lesson's notes (their talking
+    minutes times ``scale``, see :func:`tslearnkit.course.dayplan.fitted_plan`)."""
     days = sorted({b.day for b in plan})
     spans = {d: (min(b.start for b in plan if b.day == d), max(b.end for b in plan if b.day == d)) for d in days}
     clock_line = (
@@ -107,6 +109,11 @@ def agenda_markdown(
         "questions come from the kit's lesson notes (`tslearnkit/course/lesson_notes.py`): edit them there to "
         "fit your audience, then rebuild."
     )
+    if scale != 1.0:
+        timing_line += (
+            f" To fit the days asked for (`--days`), every talking block is cut to about {scale:.0%} of the "
+            "notes' minutes (never below 5); the computing time is not cut."
+        )
     if unmeasured:
         timing_line += f" Not measured, so planned at the {runtimes.TARGET_S} s target: {', '.join(unmeasured)}."
     executed = [k for k in lessons if k.executed is not None and k.executed.notebook is not None]
@@ -167,7 +174,7 @@ def agenda_markdown(
         lines += ["", "## Links to hand out", "", "| lesson | student copy in Colab |", "|---|---|"]
         lines += [f"| {workshop.title(k.notebook)} | {k.student_url} |" for k in lessons]
     for k in lessons:
-        notes = NOTES.get(k.name, DEFAULT_NOTES)
+        notes = _notes(k.name, scale)
         seconds = _seconds(times, k.name)
         lines += ["", f"## {workshop.title(k.notebook)}", ""]
         if k.name in diagram_paths:
@@ -206,6 +213,11 @@ def agenda_markdown(
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _notes(name: str, scale: float = 1.0) -> LessonNotes:
+    notes = NOTES.get(name, DEFAULT_NOTES)
+    return notes if scale == 1.0 else scaled_notes(notes, scale)
+
+
 def write_kit(out, lessons: list[KitLesson], *, timings=None, run_dir=None, repo=None, clock=None) -> dict:
     """Draw each lesson's diagram into ``out/diagrams/`` and write ``out/AGENDA.md``.
 
@@ -221,14 +233,23 @@ def write_kit(out, lessons: list[KitLesson], *, timings=None, run_dir=None, repo
         if notes.diagram is not None:
             drawn.append(diagrams.draw(notes.diagram, out / "diagrams" / f"{k.name}.png"))
             relative[k.name] = f"diagrams/{k.name}.png"
-    blocks = [
-        (k.name, lesson_blocks(k.name, k.notebook, NOTES.get(k.name, DEFAULT_NOTES), _seconds(times, k.name)))
-        for k in lessons
-    ]
-    plan = day_plan(blocks, clock=clock)
+
+    def make_blocks(scale):
+        return [
+            (k.name, lesson_blocks(k.name, k.notebook, _notes(k.name, scale), _seconds(times, k.name))) for k in lessons
+        ]
+
+    plan, scale = fitted_plan(make_blocks, clock=clock)
     shown = Path(timings).as_posix() if timings is not None else "results/timing/lesson_times.json (not found)"
     text = agenda_markdown(
-        lessons, plan, times=times, timings_path=shown, run_dir=run_dir, repo=repo, diagram_paths=relative
+        lessons,
+        plan,
+        times=times,
+        timings_path=shown,
+        run_dir=run_dir,
+        repo=repo,
+        diagram_paths=relative,
+        scale=scale,
     )
     agenda = out / "AGENDA.md"
     agenda.write_text(text)

@@ -194,6 +194,7 @@ def build_workshop(
     start: str = "09:00",
     day_end: str = "17:00",
     lunch: str = "12:30",
+    days: int | None = None,
 ) -> dict[str, list[Path]]:
     """Write the student and instructor copies of every lesson and the instructor's kit.
 
@@ -215,6 +216,8 @@ def build_workshop(
         run_dir: the ``--out`` folder of a ``tslearnkit run`` (``bash run.sh``) whose executed
             notebooks give the instructor copies their outputs and the kit its expected outputs.
         start, day_end, lunch: the day plan's clock times, ``"HH:MM"``.
+        days: fit the plan in this many days by cutting the talking blocks
+            (:func:`tslearnkit.course.dayplan.fitted_plan`); ``None``: as many days as the notes take.
 
     Returns:
         ``{"student": [...], "instructor": [...], "executed": [...], "agenda": [path],
@@ -230,7 +233,7 @@ def build_workshop(
     repo = publishing.parse_repo(repo) if repo is not None else None
     if repo is not None and published_at is None:
         published_at = publishing.published_folder(out)
-    plan_times = instructor.plan_clock(start=start, day_end=day_end, lunch=lunch)  # checked before writing
+    plan_times = instructor.plan_clock(start=start, day_end=day_end, lunch=lunch, days=days)  # checked before writing
     written = {"student": [], "instructor": [], "executed": [], "agenda": [], "diagrams": [], "links": []}
     loaded, kit_lessons = [], []
     for name in lessons:
