@@ -50,10 +50,19 @@ def main() -> None:
         help="write results/timing/long_series_times.json and its table in docs/run_times.md",
     )
     args = parser.parse_args()
+    if args.from_run and not args.write_long:
+        parser.error("--from-run records earlier runs into the long-series record only: add --write-long")
+    if args.from_run and args.lessons:
+        parser.error("--from-run takes every lesson of its run folders: leave out --lessons")
     load = os.getloadavg()[0]
 
     import tslearnkit as tk
     from tslearnkit.course import cli
+
+    if args.write_long:
+        longest = tk.data.load_dataset(args.dataset, max_length=None).timesteps
+        if longest <= 1000:
+            parser.error(f"--write-long is for series longer than 1,000 steps; {args.dataset}'s are {longest}")
 
     reference = None  # a reference measured now says nothing about a run made earlier
     if not args.from_run:
@@ -64,9 +73,10 @@ def main() -> None:
 
     rows = []
     for run_dir in args.from_run or ():
-        # times a `tslearnkit run` already measured the same way (papermill, one kernel a lesson)
-        for lesson, entry in json.loads((Path(run_dir) / "timings.json").read_text()).items():
-            rows.append((lesson, entry["full"], "ok"))
+        rows += _times_from_run(Path(run_dir), args.dataset, args.seed)
+    lessons = [lesson for lesson, _, _ in rows]
+    if len(set(lessons)) < len(lessons):
+        parser.error(f"a lesson appears in more than one of {args.from_run}: give each lesson's run once")
     rows.sort()
     for lesson in [] if args.from_run else cli._resolve_lessons(args.lessons):
         out = Path(args.out) / lesson
@@ -93,13 +103,38 @@ def main() -> None:
         write(rows, args, load, reference)
 
 
-def _record(path: Path, rows, args, load, reference, command: str) -> dict:
-    """Merge this run's times into the JSON at ``path`` and return them."""
+def _times_from_run(run_dir: Path, dataset: str, seed: int) -> list[tuple[str, float, str]]:
+    """The full-run times a `tslearnkit run` measured the same way (papermill, one kernel a lesson),
+    each checked against its executed notebook: this dataset and seed, full length, no error."""
+    import nbformat
+
+    rows = []
+    for lesson, entry in json.loads((run_dir / "timings.json").read_text()).items():
+        book = run_dir / "notebooks" / f"{lesson}__seed{seed}.ipynb"
+        if "full" not in entry or not book.is_file():
+            raise SystemExit(f"{run_dir}: no full run of {lesson} with seed {seed} (a --quick run, or another seed?)")
+        notebook = nbformat.read(book, as_version=4)
+        params = notebook.metadata.get("papermill", {}).get("parameters", {})
+        if params.get("dataset") != dataset or params.get("quick"):
+            raise SystemExit(
+                f"{book}: ran dataset {params.get('dataset')!r}, quick={params.get('quick')}; not a full {dataset} run"
+            )
+        failed = any(o.get("output_type") == "error" for c in notebook.cells for o in c.get("outputs", []))
+        if failed or notebook.metadata.get("papermill", {}).get("exception"):
+            raise SystemExit(f"{book}: the run stopped on an error; its time is not a lesson's")
+        rows.append((lesson, entry["full"], "ok"))
+    return rows
+
+
+def _record(path: Path, rows, args, load, reference, command: str, recorded_by: str | None = None) -> dict:
+    """Merge this run's times into the JSON at ``path`` (a new record when the dataset changed) and return them."""
     import datetime
 
     from tslearnkit.course import runtimes
 
     times = runtimes.load_times(path) if path.is_file() else {}
+    if times.get("_machine", {}).get("dataset") not in (None, args.dataset):
+        times = {}  # the earlier lessons' times belong to another dataset
     for lesson, seconds, status in rows:
         if status == "ok":
             times[lesson] = {"full": round(seconds, 1)}
@@ -111,6 +146,7 @@ def _record(path: Path, rows, args, load, reference, command: str) -> dict:
         "seed": args.seed,
         "dtw_reference_s": None if reference is None else round(reference, 1),
         "command": command,
+        "recorded_by": recorded_by,
     }
     path.write_text(json.dumps(times, indent=2) + "\n")
     return times
@@ -123,9 +159,10 @@ def write_long(rows, args, load, reference) -> None:
     root = Path(__file__).resolve().parent.parent
     path = root / "results" / "timing" / "long_series_times.json"
     command = f"python bench/lessons.py --dataset {args.dataset} --write-long"
+    recorded_by = None
     if args.from_run:
-        command = f"tslearnkit run --dataset {args.dataset}`, recorded by `{command} --from-run"
-    times = _record(path, rows, args, None if args.from_run else load, reference, command)
+        command, recorded_by = f"tslearnkit run --dataset {args.dataset}", f"{command} --from-run"
+    times = _record(path, rows, args, None if args.from_run else load, reference, command, recorded_by)
     readme_sections.update_readme(
         root / "docs" / "run_times.md",
         runtimes.times_markdown(times, runtimes.LONG_SERIES_TARGET_S),

@@ -1,4 +1,4 @@
-"""Measure two recipe rules on a validation share of the *training* split (never the test split).
+"""Measure recipe rules on a validation share of the *training* split (never the test split).
 
 Run from the repository root::
 
@@ -18,9 +18,11 @@ Rules measured:
   series per class). Semi-hard loss, the recipe's encoder.
 * ``idle stop``: ``fit_embedding(stop_when_idle=50)`` (the default) against ``None`` (the whole
   step budget), for batch-all, semi-hard and hard mining: scores and fit seconds.
-* ``length``: variable-length series resampled to the longest training series
-  (``load_dataset(variable_length="resample")``, the default) against padded with their last value
-  (``"pad"``); semi-hard, the recipe's budget. A dataset whose series all have one length loads the
+* ``length`` (not in the default ``--rules``): variable-length series resampled to the longest
+  training series (``load_dataset(variable_length="resample")``, the default) against padded with
+  their last value to that same length (``"pad"``, cut back from the longest series of either split
+  that ``load_dataset`` pads to; its standardisation statistics include those padded steps); semi-hard,
+  the recipe's budget. A dataset whose series all have one length loads the
   same either way: it gets no rows, and the script says so.
 
 Writes ``bench/recipe_rules.json`` (every run) and prints a table of mean ± std over seeds.
@@ -31,6 +33,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import types
 from pathlib import Path
 
 import numpy as np
@@ -81,10 +84,18 @@ def run(dataset: str, seed: int, rules=RULES) -> list[dict]:
             fit("idle stop", "whole budget", loss, data, whole, stop_when_idle=None)
             fit("idle stop", "stop_when_idle=50", loss, data, whole, stop_when_idle=50)
     if "length" in rules:
-        padded = tk.data.load_dataset(dataset, variable_length="pad")
-        if padded.x_train.shape == data.x_train.shape and np.array_equal(padded.x_train, data.x_train):
+        padded = tk.data.load_dataset(dataset, variable_length="pad", max_length=None)
+        uncapped = tk.data.load_dataset(dataset, variable_length="resample", max_length=None)
+        if padded.x_train.shape == uncapped.x_train.shape and np.array_equal(padded.x_train, uncapped.x_train):
             print(f"{dataset}: every series has one length, pad and resample load the same: no length rows")
         else:
+            # load_dataset pads to the longest series of either split; cut the steps only test series reach
+            # (training series end before them: those columns are padding), so that both arms have the
+            # longest *training* length and differ in padding vs stretching alone. Then the usual length cap.
+            x_pad = tk.data.downsample_series(padded.x_train[:, : uncapped.timesteps], tk.data.MAX_LENGTH)
+            padded = types.SimpleNamespace(
+                x_train=x_pad, y_train=padded.y_train, timesteps=x_pad.shape[1], channels=x_pad.shape[2]
+            )
             fit("length", "resample to the longest training series", "semihard", data)
             fit("length", "pad with the last value", "semihard", padded)
     return rows

@@ -184,12 +184,20 @@ def test_days_fits_the_plan_by_cutting_the_talking_and_never_the_computing(tmp_p
     assert all(b.minutes >= 5 for b in plan)
     with pytest.raises(ValueError, match="do not fit in 1 day.*--day-end"):
         dayplan.fitted_plan(make_blocks, clock=dayplan.plan_clock(day_end="11:00", lunch="10:00", days=1))
+    with pytest.raises(ValueError, match="do not fit in 5 day"):  # within the days, but past the day's end
+        longer_than_a_day = lambda scale: [("x", [("lecture", 200, "a lesson longer than the day")])]  # noqa: E731
+        dayplan.fitted_plan(longer_than_a_day, clock=dayplan.plan_clock(day_end="11:00", lunch="10:00", days=5))
+    with pytest.raises(ValueError, match="do not fit"):  # refused before anything is written
+        workshop.build_workshop(
+            tmp_path / "small", NOTEBOOKS, cli.LESSONS, timings=TIMES, day_end="11:00", lunch="10:00", days=1
+        )
+    assert not (tmp_path / "small").exists()
     for bad in (0, 1.5, True, "2"):
         with pytest.raises(ValueError, match="days must be a whole number"):
             dayplan.plan_clock(days=bad)
     written = workshop.build_workshop(tmp_path, NOTEBOOKS, cli.LESSONS, timings=TIMES, days=1)
     agenda = written["agenda"][0].read_text()
-    assert "over 1 day;" in agenda and "## Day 2" not in agenda and f"about {scale:.0%}" in agenda
+    assert "over 1 day;" in agenda and "## Day 2" not in agenda and f"keep {scale:.0%} of the notes' minutes" in agenda
 
 
 # --- the agenda without a run --------------------------------------------------------------------

@@ -306,8 +306,9 @@ def fit_contrastive(
             :func:`tslearnkit.sampling.batch_pipeline`); default :func:`tslearnkit.augment.make_tf_two_views`
             seeded with ``seed``.
         embedding_dim, normalize: the talk's setting is a 2-D latent used directly.
+        batch_size, epochs: ``B`` series a batch (2B rows); without a recipe 64 and 50 epochs.
 
-    The other arguments are as in :func:`fit_embedding` (without a recipe: batch 64, 50 epochs).
+    The other arguments are as in :func:`fit_embedding`.
     """
     options = FitOptions(
         recipe, encoder, encoder_config, learning_rate, lr_schedule, validation, callbacks, seed, verbose, strategy

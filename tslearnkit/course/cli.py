@@ -240,9 +240,14 @@ def _cmd_benchmark(args) -> int:
     datasets = args.datasets or (OPEN_SET_DATASETS if open_set else CLOSED_SET_DATASETS)
     if "offline" in datasets:  # every dataset that ships with aeon, in place of the word
         from ..data import list_datasets
+        from ..data.catalogue import AEON_EXTRA
 
+        if open_set:
+            raise SystemExit("--datasets offline is for the closed-set protocol: name the open-set datasets")
         offline = list_datasets(args.data_dir)["offline"]
-        datasets = [name for d in datasets for name in (offline if d == "offline" else [d])]
+        if not offline:
+            raise SystemExit(f"--datasets offline: no offline datasets here; they come with {AEON_EXTRA}")
+        datasets = list(dict.fromkeys(name for d in datasets for name in (offline if d == "offline" else [d])))
     start = time.perf_counter()
     log = lambda line: print(line, flush=True)  # noqa: E731
     if open_set:

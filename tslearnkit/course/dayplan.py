@@ -65,7 +65,7 @@ def clock_text(minutes: int) -> str:
 
 def plan_clock(
     *, start: str = "09:00", day_end: str = "17:00", lunch: str = "12:30", days: int | None = None
-) -> dict[str, int]:
+) -> dict[str, int | None]:
     """The plan's clock times in minutes after midnight, and ``days``: the days the plan must fit in
     (``None``: as many as it takes).
 
@@ -202,8 +202,10 @@ def day_plan(
 
 
 def scaled_notes(notes: LessonNotes, scale: float) -> LessonNotes:
-    """``notes`` with every talking minute (lecture, walk-through, discussion, exercises) times
-    ``scale``, in 5-minute steps and never below 5; the computing time is not scaled."""
+    """``notes`` with every talking minute the notes give (lecture, walk-through, discussion,
+    exercises) times ``scale``, rounded to 5-minute steps and never below 5 (so a 5-minute block is
+    never cut); the computing time is not scaled, nor :data:`EXERCISE_MIN` for an exercise the notes
+    give no minutes."""
 
     def cut(minutes: int) -> int:
         return max(5, 5 * round(minutes * scale / 5))
@@ -235,7 +237,9 @@ def fitted_plan(make_blocks, *, clock: dict) -> tuple[list[Block], float]:
     scales = [1.0] if days is None else [round(1 - 0.05 * i, 2) for i in range(round((1 - SHORTEST_SCALE) / 0.05) + 1)]
     for scale in scales:
         plan = day_plan(make_blocks(scale), clock=clock)
-        if days is None or max(b.day for b in plan) <= days:
+        if days is None:
+            return plan, scale
+        if max(b.day for b in plan) <= days and all(b.end <= clock["day_end"] for b in plan):
             return plan, scale
     raise ValueError(
         f"the lessons do not fit in {days} day(s) from {clock_text(clock['start'])} to "

@@ -26,7 +26,7 @@ from .dayplan import EXERCISE_MIN, Block, clock_text, fitted_plan, lesson_blocks
 from .lesson_notes import NOTES, LessonNotes
 from .runs import Executed, check_messages, expected_outputs
 
-__all__ = ["KitLesson", "DEFAULT_NOTES", "agenda_markdown", "write_kit", "plan_clock"]
+__all__ = ["KitLesson", "DEFAULT_NOTES", "agenda_markdown", "timed_plan", "write_kit", "plan_clock"]
 
 DEFAULT_NOTES = LessonNotes(
     key_idea="(no notes for this lesson yet: add them to `tslearnkit/course/lesson_notes.py`)",
@@ -111,8 +111,8 @@ def agenda_markdown(
     )
     if scale != 1.0:
         timing_line += (
-            f" To fit the days asked for (`--days`), every talking block is cut to about {scale:.0%} of the "
-            "notes' minutes (never below 5); the computing time is not cut."
+            f" To fit the days asked for (`--days`), the talking blocks keep {scale:.0%} of the notes' minutes, "
+            "rounded to 5-minute steps and never below 5; the computing time is not cut."
         )
     if unmeasured:
         timing_line += f" Not measured, so planned at the {runtimes.TARGET_S} s target: {', '.join(unmeasured)}."
@@ -218,6 +218,26 @@ def _notes(name: str, scale: float = 1.0) -> LessonNotes:
     return notes if scale == 1.0 else scaled_notes(notes, scale)
 
 
+def _load(timings) -> dict:
+    return runtimes.load_times(timings) if timings is not None and Path(timings).is_file() else {}
+
+
+def timed_plan(lessons, *, timings=None, clock=None) -> tuple[list[Block], float]:
+    """The day plan of ``lessons`` (``[(name, notebook)]``) and the share of the notes' talking
+    minutes it keeps (:func:`tslearnkit.course.dayplan.fitted_plan`).
+
+    Raises:
+        ValueError: the lessons do not fit in ``clock["days"]``.
+    """
+    clock = clock if clock is not None else plan_clock()
+    times = _load(timings)
+
+    def make_blocks(scale):
+        return [(n, lesson_blocks(n, nb, _notes(n, scale), _seconds(times, n))) for n, nb in lessons]
+
+    return fitted_plan(make_blocks, clock=clock)
+
+
 def write_kit(out, lessons: list[KitLesson], *, timings=None, run_dir=None, repo=None, clock=None) -> dict:
     """Draw each lesson's diagram into ``out/diagrams/`` and write ``out/AGENDA.md``.
 
@@ -225,21 +245,14 @@ def write_kit(out, lessons: list[KitLesson], *, timings=None, run_dir=None, repo
         ``{"agenda": path, "diagrams": [paths], "plan": [Block, ...]}``.
     """
     out = Path(out)
-    clock = clock if clock is not None else plan_clock()
-    times = runtimes.load_times(timings) if timings is not None and Path(timings).is_file() else {}
+    plan, scale = timed_plan([(k.name, k.notebook) for k in lessons], timings=timings, clock=clock)
+    times = _load(timings)
     drawn, relative = [], {}
     for k in lessons:
         notes = NOTES.get(k.name, DEFAULT_NOTES)
         if notes.diagram is not None:
             drawn.append(diagrams.draw(notes.diagram, out / "diagrams" / f"{k.name}.png"))
             relative[k.name] = f"diagrams/{k.name}.png"
-
-    def make_blocks(scale):
-        return [
-            (k.name, lesson_blocks(k.name, k.notebook, _notes(k.name, scale), _seconds(times, k.name))) for k in lessons
-        ]
-
-    plan, scale = fitted_plan(make_blocks, clock=clock)
     shown = Path(timings).as_posix() if timings is not None else "results/timing/lesson_times.json (not found)"
     text = agenda_markdown(
         lessons,

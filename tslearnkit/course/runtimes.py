@@ -53,9 +53,11 @@ def times_markdown(times: dict, target_s: float = TARGET_S) -> str:
     """A run-time table (docs/run_times.md): each lesson's full-run time against ``target_s``."""
     machine = times.get("_machine", {})
     command = machine.get("command", "python bench/lessons.py --write")
+    recorded = f", recorded by `{machine['recorded_by']}`" if machine.get("recorded_by") else ""
+    load = machine.get("load")
     lines = [
-        f"Measured by `{command}` ({machine.get('when', 'date not recorded')}; "
-        f"{machine.get('cpus', '?')} CPUs, load average {machine.get('load') or 'not recorded'} before the run; "
+        f"Measured by `{command}`{recorded} ({machine.get('when', 'date not recorded')}; "
+        f"{machine.get('cpus', '?')} CPUs, load average {'not recorded' if load is None else load} before the run; "
         f"dataset {machine.get('dataset', '?')}, seed {machine.get('seed', '?')}):",
         "",
         f"| lesson | full run (s) | within {target_s:g} s |",

@@ -233,11 +233,12 @@ def build_workshop(
     repo = publishing.parse_repo(repo) if repo is not None else None
     if repo is not None and published_at is None:
         published_at = publishing.published_folder(out)
-    plan_times = instructor.plan_clock(start=start, day_end=day_end, lunch=lunch, days=days)  # checked before writing
+    plan_times = instructor.plan_clock(start=start, day_end=day_end, lunch=lunch, days=days)
+    sources = {name: read_lesson(notebooks / f"{name}.py") for name in lessons}
+    instructor.timed_plan(list(sources.items()), timings=timings, clock=plan_times)  # a plan that fits, before writing
     written = {"student": [], "instructor": [], "executed": [], "agenda": [], "diagrams": [], "links": []}
     loaded, kit_lessons = [], []
-    for name in lessons:
-        notebook = read_lesson(notebooks / f"{name}.py")
+    for name, notebook in sources.items():
         path = publishing.student_path(published_at, name) if repo is not None else None
         executed = runs.executed_lesson(run_dir, name, notebook) if run_dir is not None else None
         taught = executed.notebook if executed is not None and executed.notebook is not None else notebook
