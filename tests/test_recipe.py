@@ -72,3 +72,21 @@ def test_bad_inputs_are_named():
         rc.make_recipe(labels([3, 3]), 0)
     with pytest.raises(ValueError, match="y_train"):
         rc.make_recipe(np.array(["a", "b"]), 10)
+
+
+def test_the_length_rules_numbers_in_the_docstring_are_the_records():
+    import json
+    from pathlib import Path
+
+    rows = json.loads((Path(__file__).resolve().parent.parent / "bench" / "length_rule.json").read_text())
+    doc = " ".join(rc.__doc__.split())
+    for dataset in {r["dataset"] for r in rows}:
+        for setting in {r["setting"] for r in rows}:
+            group = [r for r in rows if r["dataset"] == dataset and r["setting"] == setting]
+            assert len(group) == 3, (dataset, setting)
+            for key in ("precision_at_1", "mean_average_precision_at_r"):
+                v = np.array([r[key] for r in group])
+                if v.std() > 0:  # a constant column is quoted without its spread
+                    assert f"{v.mean():.3f} ± {v.std(ddof=1):.3f}" in doc, (dataset, setting, key)
+                else:
+                    assert f"{v.mean():.3f}" in doc, (dataset, setting, key)
