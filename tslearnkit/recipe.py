@@ -60,10 +60,11 @@ The rules (``n_c``: series of class ``c`` in the part of the training split we f
 * **Tiny data** (a few dozen training series): no separate rule yet. On trial:
   :func:`tslearnkit.selection.cross_validated_choice` picks raw Euclidean, raw DTW or the
   semi-hard embedding by 3-fold CV MAP@R inside the training split (the benchmark's ``CV
-  choice`` rows, README "Benchmark across datasets"). In the 2026-12-06 run it chose the learned
-  embedding on every dataset and seed — the raw series' MAP@R is far below any embedding's — so
-  it cannot rescue P@1 where raw DTW leads (UnitTest); choosing by P@1 instead would be the next
-  rule to measure.
+  choice`` rows, docs/benchmark.md; each record's ``chosen`` says what it took). In the
+  benchmark it chose the learned embedding in every run but one (DTW, once, on
+  Covid3Month_disc) — the raw series' CV MAP@R is far below any embedding's — so it does not
+  rescue P@1 where raw DTW leads (UnitTest, PickupGestureWiimoteZ, Covid3Month_disc); choosing by
+  P@1 instead is the next rule to measure.
 * **On-the-fly augmentation** (jitter, scaling, magnitude warp on every training batch) when
   the median class has at most :data:`AUGMENT_BELOW` training series.
 * **Plots and clustering.** k-means uses ``n_classes`` clusters; t-SNE's perplexity is
