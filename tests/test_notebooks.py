@@ -281,6 +281,25 @@ def test_benchmark_page_tables_equal_the_committed_benchmark_records():
     )
 
 
+def test_every_benchmark_dataset_was_measured_with_the_current_rules_on_the_same_seeds():
+    """docs/benchmark.md says every dataset's records use the current rules: each dataset has the
+    CV choice (the newest rule) on every seed, and every method on the same seeds, from one kit version."""
+    import json
+    from collections import defaultdict
+
+    from tslearnkit.course.benchmark import METHOD_NAMES
+
+    seeds, versions = defaultdict(lambda: defaultdict(set)), set()
+    for path in (ROOT / "results" / "benchmark").glob("*.json"):
+        record = json.loads(path.read_text())
+        seeds[record["dataset"]][record["method"]].add(record["seed"])
+        versions.add((record["versions"]["tslearnkit"], record["versions"].get("keras_backend")))
+    assert len(versions) == 1, versions
+    for dataset, methods in seeds.items():
+        assert set(methods) == set(METHOD_NAMES.values()), (dataset, sorted(methods))
+        assert len({frozenset(s) for s in methods.values()}) == 1, (dataset, dict(methods))
+
+
 STALE = "stale: run `tslearnkit table --readme README.md docs/results.md`"
 
 
