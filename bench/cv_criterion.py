@@ -1,0 +1,129 @@
+"""Choose raw or learned by CV P@1 instead of CV MAP@R? Measured on the training split (issue 27).
+
+Run from the repository root::
+
+    .venv/bin/python bench/cv_criterion.py [--datasets UnitTest PickupGestureWiimoteZ Covid3Month_disc]
+        [--seeds 0 1 2] [--out bench/cv_criterion.json]
+
+``tk.selection.cross_validated_choice`` picks raw Euclidean, raw DTW or the semi-hard embedding by
+the mean MAP@R of a stratified 3-fold cross-validation *inside the training split*. On the tiny
+sets where raw DTW leads the test P@1 it still picks the embedding, whose MAP@R is far above the
+raw series'. This script repeats the same folds (same splitter, seed, recipe and fits) and keeps
+both fold scores, P@1 and MAP@R, so the two criteria can be compared on what each would choose.
+The test split is not loaded by the cross-validation; afterwards, what each choice scores on the
+test split is read from the committed benchmark records of the same dataset and seed
+(``results/benchmark``: the raw 1-NN rows and the semi-hard row, which is the fit the CV choice
+makes), only to report it. Ties go to the simpler candidate, as in the kit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+import tslearnkit as tk
+
+ROOT = Path(__file__).resolve().parent.parent
+CANDIDATES = ("euclidean", "dtw", "learned")
+KEYS = {"P@1": "precision_at_1", "MAP@R": "mean_average_precision_at_r"}
+TEST_ROWS = {"euclidean": "1-NN Euclidean (raw)", "dtw": "1-NN DTW (raw)", "learned": "triplet semi-hard"}
+
+
+def fold_scores(dataset: str, seed: int, folds: int = 3) -> dict:
+    """``{candidate: {"P@1": [...], "MAP@R": [...]}}`` over the folds of the training split."""
+    from sklearn.model_selection import StratifiedKFold
+
+    data = tk.data.load_dataset(dataset)
+    x, y = data.x_train, data.y_train
+    n_folds = min(folds, int(np.bincount(y)[np.unique(y)].min()))
+    splitter = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+    scores = {c: {k: [] for k in KEYS} for c in CANDIDATES}
+    for fit_rows, held_rows in splitter.split(x, y):
+        x_fit, y_fit, x_held, y_held = x[fit_rows], y[fit_rows], x[held_rows], y[held_rows]
+        for distance in ("euclidean", "dtw"):
+            plan = tk.baselines.plan_dtw(len(x_held), len(x_fit), x.shape[1]) if distance == "dtw" else None
+            result = tk.baselines.nearest_neighbour_scores(
+                x_fit, y_fit, x_held, y_held, distance=distance, plan=plan, seed=seed
+            )
+            for name, key in KEYS.items():
+                scores[distance][name].append(float(result[key]))
+        recipe = tk.recipe.make_recipe(y_fit, x.shape[1], x.shape[2])
+        fit = tk.training.fit_embedding(
+            x_fit,
+            y_fit,
+            loss="semihard",
+            loss_config={"margin": 0.5},
+            recipe=recipe,
+            encoder="fcn",
+            seed=seed,
+            verbose=0,
+        )
+        result = tk.training.evaluate_embedding(
+            fit.embedding_model, x_fit, y_fit, x_held, y_held, k_values=(1,), seed=seed
+        )
+        for name, key in KEYS.items():
+            scores["learned"][name].append(float(result[key]))
+    return scores
+
+
+def choose(scores: dict, criterion: str) -> str:
+    means = {c: float(np.mean(scores[c][criterion])) for c in CANDIDATES}
+    return next(c for c in CANDIDATES if means[c] >= max(means.values()) - 1e-12)
+
+
+def test_scores(dataset: str, seed: int) -> dict:
+    """``{candidate: (test P@1, test MAP@R)}`` from the committed benchmark records (reporting only)."""
+    found = {}
+    for path in (ROOT / "results" / "benchmark").glob(f"*__{dataset}__seed{seed}__*.json"):
+        record = json.loads(path.read_text())
+        for candidate, method in TEST_ROWS.items():
+            if record["method"] == method:
+                m = record["metrics"]
+                found[candidate] = (m["precision_at_1"], m["mean_average_precision_at_r"])
+    return found
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        "| dataset | criterion | chose (seeds 0, 1, 2, ...) | test P@1 of the choice | test MAP@R of the choice |",
+        "|---|---|---|---|---|",
+    ]
+    for dataset in dict.fromkeys(r["dataset"] for r in rows):
+        group = [r for r in rows if r["dataset"] == dataset]
+        for criterion in KEYS:
+            chosen = [r["chosen"][criterion] for r in group]
+            p1 = np.array([r["test"][c][0] for r, c in zip(group, chosen)])
+            mapr = np.array([r["test"][c][1] for r, c in zip(group, chosen)])
+            spread = lambda v: f"{v.mean():.3f} ± {v.std(ddof=1) if len(v) > 1 else 0:.3f}"  # noqa: E731
+            lines.append(f"| {dataset} | CV {criterion} | {', '.join(chosen)} | {spread(p1)} | {spread(mapr)} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", nargs="+", default=["UnitTest", "PickupGestureWiimoteZ", "Covid3Month_disc"])
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--out", default=str(ROOT / "bench" / "cv_criterion.json"))
+    args = parser.parse_args()
+    rows = []
+    for dataset in args.datasets:
+        for seed in args.seeds:
+            scores = fold_scores(dataset, seed)
+            row = {
+                "dataset": dataset,
+                "seed": seed,
+                "fold_scores": scores,
+                "chosen": {criterion: choose(scores, criterion) for criterion in KEYS},
+                "test": test_scores(dataset, seed),
+            }
+            rows.append(row)
+            print(json.dumps({k: row[k] for k in ("dataset", "seed", "chosen")}), flush=True)
+            Path(args.out).write_text(json.dumps(rows, indent=1) + "\n")
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
