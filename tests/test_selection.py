@@ -66,3 +66,23 @@ def test_the_choice_reads_the_training_split_only_and_is_seeded():
     first = tk.selection.cross_validated_choice(x, y, quick=True, seed=3)
     again = tk.selection.cross_validated_choice(x, y, quick=True, seed=3)
     assert first.fold_scores == again.fold_scores and first.chosen == again.chosen
+
+
+def test_both_criteria_are_scored_on_the_same_folds_and_either_can_choose(monkeypatch):
+    x, y = _hidden_in_noise()
+    monkeypatch.setattr(tk.training, "fit_embedding", lambda *a, **k: _Oracle())
+    by_map = tk.selection.cross_validated_choice(x, y, quick=True, seed=0)
+    by_p1 = tk.selection.cross_validated_choice(x, y, quick=True, seed=0, criterion="P@1")
+    assert set(by_map.scores) == {"MAP@R", "P@1"} and by_map.scores == by_p1.scores
+    assert by_map.fold_scores == by_map.scores["MAP@R"] and by_p1.fold_scores == by_p1.scores["P@1"]
+    assert by_p1.mean("learned") == 1.0 and by_p1.chosen == "learned" == by_map.chosen_by("P@1")
+    assert "(P@1)" in by_p1.describe()
+    with pytest.raises(ValueError, match="criterion='NMI'"):
+        tk.selection.cross_validated_choice(x, y, quick=True, criterion="NMI")
+
+
+def test_a_tie_on_the_criterion_goes_to_the_simpler_candidate():
+    scores = {name: {"euclidean": [0.5], "dtw": [0.5], "learned": [0.5]} for name in tk.selection.CRITERIA}
+    scores["P@1"]["dtw"] = [0.9]
+    choice = tk.selection.CrossValidatedChoice(chosen="euclidean", scores=scores, folds=1, loss="semihard")
+    assert choice.chosen_by("MAP@R") == "euclidean" and choice.chosen_by("P@1") == "dtw"

@@ -8,6 +8,9 @@ each fold's held-out series search the other folds' series — for the raw serie
 DTW) and for a learned embedding trained on the other folds with the recipe those folds give.
 The candidate with the best mean MAP@R over the folds is chosen; a tie goes to the simpler
 candidate (Euclidean, then DTW, then the learned embedding). Nothing of the test split is read.
+Every fold is scored on both P@1 and MAP@R; ``criterion="P@1"`` chooses by the first instead
+(measured on the tiny sets in ``bench/cv_criterion.py``: no better, so MAP@R stays the default),
+and :meth:`CrossValidatedChoice.chosen_by` tells what the other criterion would have chosen.
 
 Usage::
 
@@ -23,10 +26,10 @@ import dataclasses
 import numpy as np
 
 CANDIDATES = ("euclidean", "dtw", "learned")
-METRIC = "mean_average_precision_at_r"
+CRITERIA = {"MAP@R": "mean_average_precision_at_r", "P@1": "precision_at_1"}
 FOLDS = 3
 
-__all__ = ["CANDIDATES", "CrossValidatedChoice", "cross_validated_choice"]
+__all__ = ["CANDIDATES", "CRITERIA", "CrossValidatedChoice", "cross_validated_choice"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,26 +37,41 @@ class CrossValidatedChoice:
     """What :func:`cross_validated_choice` measured and chose.
 
     Attributes:
-        chosen: ``"euclidean"``, ``"dtw"`` or ``"learned"``.
-        fold_scores: ``{candidate: [MAP@R of each fold]}``.
+        chosen: ``"euclidean"``, ``"dtw"`` or ``"learned"``, by ``criterion``.
+        scores: ``{criterion name: {candidate: [score of each fold]}}`` for every name in
+            :data:`CRITERIA`.
         folds: the number of folds used (at most the smallest class's size).
         loss: the learned candidate's loss.
+        criterion: the name in :data:`CRITERIA` the choice was made by.
     """
 
     chosen: str
-    fold_scores: dict
+    scores: dict
     folds: int
     loss: str
+    criterion: str = "MAP@R"
 
-    def mean(self, candidate: str) -> float:
-        return float(np.mean(self.fold_scores[candidate]))
+    @property
+    def fold_scores(self) -> dict:
+        """``{candidate: [score of each fold]}`` on the criterion the choice was made by."""
+        return self.scores[self.criterion]
+
+    def mean(self, candidate: str, criterion: str | None = None) -> float:
+        """A candidate's mean fold score on ``criterion`` (default: the one chosen by)."""
+        return float(np.mean(self.scores[criterion or self.criterion][candidate]))
+
+    def chosen_by(self, criterion: str) -> str:
+        """What the same folds choose by ``criterion``; ties go to the simpler candidate."""
+        means = {c: self.mean(c, criterion) for c in CANDIDATES}
+        return next(c for c in CANDIDATES if means[c] >= max(means.values()) - 1e-12)
 
     def describe(self) -> str:
-        """One line: each candidate's mean ± std MAP@R over the folds, and the choice."""
+        """One line: each candidate's mean ± std fold score on the criterion, and the choice."""
         parts = [
             f"{c} {self.mean(c):.3f} ± {np.std(self.fold_scores[c]):.3f}" for c in CANDIDATES if c in self.fold_scores
         ]
-        return f"{self.folds}-fold CV within the training split (MAP@R): " + ", ".join(parts) + f" → {self.chosen}"
+        head = f"{self.folds}-fold CV within the training split ({self.criterion}): "
+        return head + ", ".join(parts) + f" → {self.chosen}"
 
 
 def cross_validated_choice(
@@ -65,6 +83,7 @@ def cross_validated_choice(
     encoder: str = "fcn",
     quick: bool = False,
     seed: int = 0,
+    criterion: str = "MAP@R",
 ) -> CrossValidatedChoice:
     """Choose between the raw series and a learned embedding by ``folds``-fold CV on the training split.
 
@@ -77,12 +96,14 @@ def cross_validated_choice(
         encoder: the learned candidate's encoder.
         quick: the quick recipe (CI).
         seed: seeds the folds and the fits.
+        criterion: ``"MAP@R"`` (default) or ``"P@1"``: the mean fold score the choice is made by.
 
     Returns:
-        A :class:`CrossValidatedChoice`.
+        A :class:`CrossValidatedChoice` holding both criteria's fold scores.
 
     Raises:
-        ValueError: a class with fewer than 2 training series, or ``folds`` < 2.
+        ValueError: a class with fewer than 2 training series, ``folds`` < 2, or an unknown
+            ``criterion``.
     """
     from sklearn.model_selection import StratifiedKFold
 
@@ -94,6 +115,8 @@ def cross_validated_choice(
     x_train = check_series(x_train, name="x_train")
     y_train = check_labels(y_train, len(x_train), name="y_train")
     check_int("folds", folds, low=2)
+    if criterion not in CRITERIA:
+        raise ValueError(f"criterion={criterion!r} is not one of {sorted(CRITERIA)}")
     smallest = int(np.bincount(y_train)[np.unique(y_train)].min())
     if smallest < 2:
         raise ValueError(
@@ -101,7 +124,7 @@ def cross_validated_choice(
         )
     n_folds = min(int(folds), smallest)
     splitter = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
-    scores: dict = {c: [] for c in CANDIDATES}
+    scores: dict = {name: {c: [] for c in CANDIDATES} for name in CRITERIA}
     for fit_rows, held_rows in splitter.split(x_train, y_train):
         x_fit, y_fit, x_held, y_held = x_train[fit_rows], y_train[fit_rows], x_train[held_rows], y_train[held_rows]
         for distance in ("euclidean", "dtw"):
@@ -109,7 +132,8 @@ def cross_validated_choice(
             result = baselines.nearest_neighbour_scores(
                 x_fit, y_fit, x_held, y_held, distance=distance, plan=plan if distance == "dtw" else None, seed=seed
             )
-            scores[distance].append(float(result[METRIC]))
+            for name, key in CRITERIA.items():
+                scores[name][distance].append(float(result[key]))
         recipe = make_recipe(y_fit, x_train.shape[1], x_train.shape[2], quick=quick)
         if loss == "ce":
             labels = np.searchsorted(np.unique(y_fit), y_fit)
@@ -122,7 +146,7 @@ def cross_validated_choice(
         result = training.evaluate_embedding(
             fit.embedding_model, x_fit, y_fit, x_held, y_held, k_values=(1,), seed=seed
         )
-        scores["learned"].append(float(result[METRIC]))
-    means = {c: float(np.mean(v)) for c, v in scores.items()}
-    chosen = next(c for c in CANDIDATES if means[c] >= max(means.values()) - 1e-12)
-    return CrossValidatedChoice(chosen=chosen, fold_scores=scores, folds=n_folds, loss=loss)
+        for name, key in CRITERIA.items():
+            scores[name]["learned"].append(float(result[key]))
+    measured = CrossValidatedChoice(chosen="", scores=scores, folds=n_folds, loss=loss, criterion=criterion)
+    return dataclasses.replace(measured, chosen=measured.chosen_by(criterion))
