@@ -3,7 +3,7 @@
 Run from the repository root::
 
     .venv/bin/python bench/cv_criterion.py [--datasets UnitTest PickupGestureWiimoteZ Covid3Month_disc]
-        [--seeds 0 1 2] [--out bench/cv_criterion.json]
+        [--seeds 0 1 2] [--out bench/cv_criterion.json] [--table]
 
 ``tk.selection.cross_validated_choice`` picks raw Euclidean, raw DTW or the semi-hard embedding by
 the mean MAP@R of a stratified 3-fold cross-validation *inside the training split*. On the tiny
@@ -75,7 +75,11 @@ def main() -> None:
     parser.add_argument("--datasets", nargs="+", default=["UnitTest", "PickupGestureWiimoteZ", "Covid3Month_disc"])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--out", default=str(ROOT / "bench" / "cv_criterion.json"))
+    parser.add_argument("--table", action="store_true", help="print the table of the records in --out; run nothing")
     args = parser.parse_args()
+    if args.table:
+        print(table(json.loads(Path(args.out).read_text())))
+        return
     rows = []
     for dataset in args.datasets:
         for seed in args.seeds:

@@ -42,7 +42,10 @@ The rules (``n_c``: series of class ``c`` in the part of the training split we f
   0.044). No winner, so resampling stays: it takes its length from the training split alone.
   The budget below, not the length, now limits long series: at 512
   steps a fit gets about 150 optimizer steps and its loss fell by 25–40 %, not to
-  near zero (ACSF1 0.98 → 0.59, OSULeaf 0.99 → 0.74).
+  near zero (ACSF1 0.98 → 0.59, OSULeaf 0.99 → 0.74). A cheaper step does not keep the scores
+  (``bench/long_cost.py``, ACSF1 and OSULeaf, seeds 0–2, table in bench/README.md): half the
+  P×K batch, half the batch for twice the steps, and the smaller conv encoder each scored below
+  the recipe on both P@1 and MAP@R of the validation share, so the budget stays as it is.
 * **Open set** (``make_recipe(..., open_set=True)``, the recipe of lesson 7 and of
   ``tslearnkit benchmark --protocol open-set``): no validation share and no best weights — a
   share of the training classes' series would choose the weights that serve *those* classes.

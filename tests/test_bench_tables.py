@@ -1,0 +1,53 @@
+"""bench/README.md's tables are what the bench scripts print from their committed records, and the
+words beside them say what those records say."""
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def _script(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _block(marker: str) -> str:
+    text = (BENCH / "README.md").read_text()
+    found = re.search(rf"<!-- {marker}:start -->\n(.*?)\n<!-- {marker}:end -->", text, re.S)
+    assert found, f"bench/README.md has no {marker} block"
+    return found.group(1)
+
+
+@pytest.mark.parametrize(("script", "marker"), [("cv_criterion", "cv-criterion"), ("long_cost", "long-cost")])
+def test_the_readme_table_is_the_scripts_table_of_its_records(script, marker):
+    rows = json.loads((BENCH / f"{script}.json").read_text())
+    assert _block(marker) == _script(script).table(rows), f"run `.venv/bin/python bench/{script}.py --table`"
+
+
+def test_no_cheaper_long_series_setting_keeps_the_recipes_scores():
+    rows = json.loads((BENCH / "long_cost.json").read_text())
+    recipe = next(r["setting"] for r in rows if r["setting"].startswith("recipe"))
+    means = {}
+    for r in rows:
+        means.setdefault((r["dataset"], r["setting"]), []).append(
+            (r["precision_at_1"], r["mean_average_precision_at_r"], r["fit_s"], r["loss_last"])
+        )
+    means = {key: np.mean(values, axis=0) for key, values in means.items()}
+    datasets = {d for d, _ in means}
+    assert datasets >= {"ACSF1", "OSULeaf"}
+    for dataset in datasets:
+        p1, mapr, seconds, _ = means[dataset, recipe]
+        for (d, setting), (other_p1, other_mapr, other_seconds, _) in means.items():
+            if d == dataset and setting != recipe:
+                assert other_p1 < p1 and other_mapr < mapr, (dataset, setting)  # below on both
+                assert other_seconds < seconds, (dataset, setting)  # every alternative is cheaper
+        assert means[dataset, "conv encoder"][2] < seconds / 3  # "several times faster"
+    assert means["OSULeaf", "conv encoder"][3] < 1e-3  # its loss fell to zero on OSULeaf
