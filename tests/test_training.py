@@ -374,3 +374,15 @@ def test_a_fit_whose_loss_did_not_fall_says_so(small, capsys):
     assert fit.learned is False
     assert "did NOT learn" in fit.learning_report()
     assert "did NOT learn" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("head", "label"), [("linear", "cross-entropy: "), ("cosine", "cross-entropy, cosine head: ")])
+def test_a_classifiers_progress_lines_name_its_head(small, capsys, head, label):
+    x, y = small
+    training.fit_classifier(
+        x, y, encoder="fcn", encoder_config=SMALL_FCN, head=head, batch_size=16, epochs=1, seed=0, verbose=2
+    )
+    out = capsys.readouterr().out
+    assert label in out
+    if head == "linear":
+        assert "cosine head" not in out

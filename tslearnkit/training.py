@@ -197,7 +197,8 @@ def fit_classifier(
 
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     batches = (dataset, steps_per_epoch, epochs)
-    return _train(options, classifier, loss, batches, split, desc="cross-entropy", classifier=True)
+    desc = "cross-entropy" if head == "linear" else f"cross-entropy, {head} head"
+    return _train(options, classifier, loss, batches, split, desc=desc, classifier=True)
 
 
 def fit_embedding(
