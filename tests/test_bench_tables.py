@@ -26,7 +26,9 @@ def _block(marker: str) -> str:
     return found.group(1)
 
 
-@pytest.mark.parametrize(("script", "marker"), [("cv_criterion", "cv-criterion"), ("long_cost", "long-cost")])
+@pytest.mark.parametrize(
+    ("script", "marker"), [("cv_criterion", "cv-criterion"), ("long_cost", "long-cost"), ("tiny_warp", "tiny-warp")]
+)
 def test_the_readme_table_is_the_scripts_table_of_its_records(script, marker):
     rows = json.loads((BENCH / f"{script}.json").read_text())
     assert _block(marker) == _script(script).table(rows), f"run `.venv/bin/python bench/{script}.py --table`"
