@@ -195,8 +195,7 @@ def fit_classifier(
             encoder = keras.Model(model.input, model.get_layer("embedding").output, name="cosine_embedding")
         return model, encoder
 
-    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    batches = (dataset, steps_per_epoch, epochs)
+    loss, batches = keras.losses.SparseCategoricalCrossentropy(from_logits=True), (dataset, steps_per_epoch, epochs)
     desc = "cross-entropy" if head == "linear" else f"cross-entropy, {head} head"
     return _train(options, classifier, loss, batches, split, desc=desc, classifier=True)
 
