@@ -38,7 +38,8 @@ SETTINGS = {"+ time warp": "time_warp", "+ window warp": "window_warp"}
 RECORDED = {"euclidean": "raw euclidean", "dtw": "raw dtw", "learned": "recipe"}
 
 
-def fold_rows(dataset: str, seed: int) -> list[dict]:
+def fold_rows(dataset: str, seed: int, settings: dict = SETTINGS) -> list[dict]:
+    """Fit and score each of ``settings`` (name: warp) on every fold of ``dataset``'s training split."""
     data = tk.data.load_dataset(dataset)
     x, y = data.x_train, data.y_train
     folds = min(3, int(np.bincount(y)[np.unique(y)].min()))
@@ -48,7 +49,7 @@ def fold_rows(dataset: str, seed: int) -> list[dict]:
         x_fit, y_fit, x_held, y_held = x[fit_rows], y[fit_rows], x[held_rows], y[held_rows]
         base = {"dataset": dataset, "seed": seed, "fold": fold, "folds": folds}
         recipe = tk.recipe.make_recipe(y_fit, x.shape[1], x.shape[2])
-        for setting, warp in SETTINGS.items():
+        for setting, warp in settings.items():
             fit = tk.training.fit_embedding(
                 x_fit,
                 y_fit,

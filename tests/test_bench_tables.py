@@ -53,3 +53,34 @@ def test_no_cheaper_long_series_setting_keeps_the_recipes_scores():
                 assert other_seconds < seconds, (dataset, setting)  # every alternative is cheaper
         assert means[dataset, "conv encoder"][2] < seconds / 3  # "several times faster"
     assert means["OSULeaf", "conv encoder"][3] < 1e-3  # its loss fell to zero on OSULeaf
+
+
+def _benchmark_means() -> dict:
+    """``{(dataset, method): (P@1, MAP@R)}``, means over seeds of the committed benchmark records."""
+    values = {}
+    for path in (BENCH.parent / "results" / "benchmark").glob("*.json"):
+        record = json.loads(path.read_text())
+        metrics = record["metrics"]
+        if "precision_at_1" in metrics:
+            values.setdefault((record["dataset"], record["method"]), []).append(
+                (metrics["precision_at_1"], metrics["mean_average_precision_at_r"])
+            )
+    return {key: np.mean(v, axis=0) for key, v in values.items()}
+
+
+def test_what_the_readme_says_time_warping_did_on_the_test_split():
+    means = _benchmark_means()
+    plain, warp = "triplet semi-hard", "triplet semi-hard + time warp"
+    datasets = sorted({d for d, m in means if m == warp})
+    assert len(datasets) == 10
+    gain = {d: means[d, warp] - means[d, plain] for d in datasets}
+    perfect = {d for d in datasets if means[d, plain][1] == 1.0}
+    assert perfect == {"BasicMotions", "GunPoint"} and all(means[d, warp][1] > 0.999 for d in perfect)
+    assert sorted(d for d in datasets if gain[d][1] > 0 and d not in perfect) == sorted(
+        set(datasets) - perfect - {"ACSF1"}
+    )  # "MAP@R rose on seven datasets"
+    assert gain["ACSF1"][1] < -0.1  # "fell far on ACSF1"
+    assert sorted(d for d in datasets if gain[d][0] < 0) == ["ACSF1", "Covid3Month_disc"]
+    best_raw = {d: max(means[d, "1-NN DTW (raw)"][0], means[d, "1-NN Euclidean (raw)"][0]) for d in datasets}
+    assert abs(means["PickupGestureWiimoteZ", warp][0] - means["PickupGestureWiimoteZ", "1-NN DTW (raw)"][0]) < 1e-9
+    assert means["UnitTest", plain][0] < means["UnitTest", warp][0] < best_raw["UnitTest"]

@@ -218,6 +218,17 @@ def test_findings_call_a_gap_inside_one_std_a_tie():
     assert "best MAP@R a" in line and "within one std of it: b (-0.010)" in line
 
 
+def test_findings_call_equal_means_equal_not_below():
+    records = []
+    for seed, p1 in enumerate((0.76, 0.74, 0.78)):
+        records += [_record("1-NN DTW (raw)", "D", seed, 0.76, 0.40), _record("triplet", "D", seed, p1, 0.70)]
+    (line,) = results.findings(results.results_table(records))
+    assert "against 1-NN DTW (raw): P@1 equalled (triplet, +0.000)" in line
+    records[1]["metrics"]["precision_at_1"] = 0.77  # seed 0; mean 0.7633: above, inside one std
+    (line,) = results.findings(results.results_table(records))
+    assert "P@1 tied (within one std) (triplet, +0.003)" in line
+
+
 def test_every_record_says_which_keras_backend_computed_it(tmp_path):
     import keras
 

@@ -8,7 +8,9 @@ per dataset into ``OUT/benchmark_table.md`` (mean ± std over seeds).
 Methods: ``euclidean`` and ``dtw`` (1-NN on the raw series, :mod:`tslearnkit.baselines`),
 ``minirocket`` (aeon's classifier: accuracy only), ``ce`` (cross-entropy classifier, its
 penultimate layer as the embedding), ``batch_all``, ``semihard``, ``hard`` and ``supcon`` (metric
-losses on P×K batches), ``cv_choice`` (raw Euclidean, raw DTW or semi-hard, whichever scores the
+losses on P×K batches), ``semihard_warp`` (semi-hard with each batch also time-warped: the
+candidate tiny-data rule from ``bench/tiny_warp.py``, whose 3-fold CV inside the training split
+chose time over window warping), ``cv_choice`` (raw Euclidean, raw DTW or semi-hard, whichever scores the
 best MAP@R in 3-fold cross-validation *within the training split*:
 :func:`tslearnkit.selection.cross_validated_choice`; the record says what was chosen). Test
 series are queries against the training series; the test split is only ever used for these scores.
@@ -19,7 +21,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-METHODS = ("euclidean", "dtw", "minirocket", "ce", "batch_all", "semihard", "hard", "supcon", "cv_choice")
+METHODS = (
+    *("euclidean", "dtw", "minirocket", "ce"),
+    *("batch_all", "semihard", "hard", "supcon", "semihard_warp", "cv_choice"),
+)
 METHOD_NAMES = {
     "euclidean": "1-NN Euclidean (raw)",
     "dtw": "1-NN DTW (raw)",
@@ -29,11 +34,13 @@ METHOD_NAMES = {
     "semihard": "triplet semi-hard",
     "hard": "triplet hard",
     "supcon": "SupCon",
+    "semihard_warp": "triplet semi-hard + time warp",
     "cv_choice": "CV choice: raw or semi-hard",
 }
 TABLE_METRICS = ("precision_at_1", "mean_average_precision_at_r", "NMI", "accuracy", "train_seconds")
 ENCODER = "fcn"
 MARGIN = 0.5
+WARP = "time_warp"
 LESSON = "benchmark"
 
 __all__ = ["METHODS", "METHOD_NAMES", "run_method", "run_benchmark", "benchmark_tables"]
@@ -109,13 +116,17 @@ def run_method(method: str, data, recipe, *, seed: int = 0, quick: bool = False,
                 data.x_train, data.y_train, loss="supcon", recipe=recipe, encoder=ENCODER, seed=seed, verbose=verbose
             )
         else:
+            from .. import augment
+
+            warped = method == "semihard_warp"
             fit = training.fit_embedding(
                 data.x_train,
                 data.y_train,
-                loss=method,
+                loss="semihard" if warped else method,
                 loss_config={"margin": MARGIN},
                 recipe=recipe,
                 encoder=ENCODER,
+                batch_transform=augment.make_tf_augmenter([WARP], seed=seed + 1) if warped else None,
                 seed=seed,
                 verbose=verbose,
             )

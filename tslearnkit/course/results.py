@@ -359,7 +359,10 @@ def findings(table) -> list[str]:
             for metric, label in metric_names.items():
                 top = learned.sort_values(f"{metric}_mean", ascending=False).iloc[0]
                 diff, real = _gap(top, baseline, metric)
-                word = "beat" if diff > 0 and real else "did not beat" if diff <= 0 else "tied (within one std)"
+                if abs(diff) < 1e-9:  # equal means print as +0.000: "did not beat" would read as below
+                    word = "equalled"
+                else:
+                    word = "beat" if diff > 0 and real else "did not beat" if diff < 0 else "tied (within one std)"
                 verdicts.append(f"{label} {word} ({top['method']}, {diff:+.3f})")
             parts.append(f"best learned embedding against {baseline['method']}: " + ", ".join(verdicts))
         for _, bad in leaky.iterrows():  # a protocol error shown on purpose: never "the best"
