@@ -1,0 +1,33 @@
+"""The closed-set benchmark on a CSV dataset of the study's layout (``dataset="project"``), quick mode."""
+
+import json
+
+import pytest
+from test_data import write_project_csv
+
+from tslearnkit.course.benchmark import METHOD_NAMES, run_method
+from tslearnkit.course.cli import main
+
+
+def test_quick_benchmark_runs_on_project_csv_data(tmp_path, capsys):
+    labels = [f"class_{i % 3}" for i in range(36)]
+    write_project_csv(tmp_path / "project_dataset.csv", n_series=36, length=64, channels=4, labels=labels)
+    methods = ["euclidean", "semihard_warp", "cv_choice"]
+    argv = ["benchmark", "--quick", "--datasets", "project", "--data-dir", str(tmp_path), "--seeds", "0"]
+    assert main([*argv, "--methods", *methods, "--out", str(tmp_path / "out")]) == 0
+    paths = (tmp_path / "out" / "results").glob("*.json")
+    records = {r["method"]: r for r in map(json.loads, (p.read_text() for p in paths))}
+    assert set(records) == {METHOD_NAMES[m] for m in methods}
+    for record in records.values():
+        assert record["dataset"] == "project" and record["seed"] == 0
+        assert 0.0 <= record["metrics"]["precision_at_1"] <= 1.0 and record["metrics"]["train_seconds"] > 0
+    choice = records[METHOD_NAMES["cv_choice"]]
+    candidates = {"euclidean", "dtw", "learned"}
+    assert choice["chosen"] in candidates and set(choice["cv_map_at_r"]) == candidates
+    assert records[METHOD_NAMES["semihard_warp"]]["steps"] > 0
+    assert "| triplet semi-hard + time warp |" in (tmp_path / "out" / "benchmark_table.md").read_text()
+
+
+def test_run_method_names_the_methods_it_knows():
+    with pytest.raises(ValueError, match=r"method must be one of \[.*'semihard_warp'.*\]; got 'warp'"):
+        run_method("warp", None, None)
