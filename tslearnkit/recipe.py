@@ -69,7 +69,13 @@ The rules (``n_c``: series of class ``c`` in the part of the training split we f
   rescue P@1 where raw DTW leads (UnitTest, PickupGestureWiimoteZ, Covid3Month_disc). Choosing by
   CV P@1 instead did not either (``bench/cv_criterion.py``, seeds 0–2: on those three datasets its
   picks scored no higher test P@1 than the MAP@R picks and lower MAP@R; the folds of a few dozen
-  series tie on P@1), so the criterion stays MAP@R.
+  series tie on P@1), so the criterion stays MAP@R. Time warping each batch (the benchmark's
+  ``triplet semi-hard + time warp`` row) raised test MAP@R on seven offline datasets and cut it
+  far on ACSF1, so it is no rule for every dataset; as a fourth candidate of the CV choice
+  (``bench/warp_choice.py``) it was never chosen on ACSF1 and matched or raised the CV choice's
+  test MAP@R everywhere, but leaves P@1 below the better raw baseline on ArrowHead, UnitTest and
+  Covid3Month_disc. The next candidate rule; not adopted until the benchmark's CV-choice
+  records are measured with it.
 * **On-the-fly augmentation** (jitter, scaling, magnitude warp on every training batch) when
   the median class has at most :data:`AUGMENT_BELOW` training series.
 * **Plots and clustering.** k-means uses ``n_classes`` clusters; t-SNE's perplexity is
