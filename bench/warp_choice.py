@@ -107,7 +107,7 @@ def _all_rows(out: Path) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", nargs="+", default=None, help="default: the offline datasets not yet measured")
+    parser.add_argument("--datasets", nargs="+", default=None, help="default: every offline dataset not yet measured")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--out", default=str(Path(__file__).with_name("warp_choice.json")))
     parser.add_argument("--table", action="store_true", help="print the table of the records in --out; run nothing")
@@ -115,7 +115,9 @@ def main() -> None:
     out = Path(args.out)
     if not args.table:
         done = {r["dataset"] for r in _all_rows(out)}
-        datasets = args.datasets or [d for d in tk.data.list_datasets()["offline"] if d not in done]
+        datasets = [d for d in args.datasets or tk.data.list_datasets()["offline"] if d not in done]
+        if args.datasets and len(datasets) < len(args.datasets):
+            print(f"already measured, not fitted again: {sorted(set(args.datasets) - set(datasets))}")
         rows = json.loads(out.read_text()) if out.exists() else []
         for dataset in datasets:
             for seed in args.seeds:
