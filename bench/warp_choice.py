@@ -32,6 +32,7 @@ import numpy as np
 from tiny_warp import fold_rows
 
 import tslearnkit as tk
+from tslearnkit.course.results import load_results
 
 ROOT = Path(__file__).resolve().parent.parent
 WARP = {"+ time warp": "time_warp"}
@@ -48,11 +49,7 @@ METRICS = ("precision_at_1", "mean_average_precision_at_r")
 
 def _records(folder: Path) -> dict:
     """``{(method, dataset, seed): record}`` of the benchmark's records."""
-    out = {}
-    for path in folder.glob("*.json"):
-        record = json.loads(path.read_text())
-        out[record["method"], record["dataset"], record["seed"]] = record
-    return out
+    return {(r["method"], r["dataset"], r["seed"]): r for r in load_results(folder, on_error="raise")}
 
 
 def choices(rows: list[dict], records: dict) -> list[dict]:

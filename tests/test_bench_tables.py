@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tslearnkit.course.results import load_results
+
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
@@ -71,8 +73,7 @@ def test_no_cheaper_long_series_setting_keeps_the_recipes_scores():
 def _benchmark_means() -> dict:
     """``{(dataset, method): (P@1, MAP@R)}``, means over seeds of the committed benchmark records."""
     values = {}
-    for path in (BENCH.parent / "results" / "benchmark").glob("*.json"):
-        record = json.loads(path.read_text())
+    for record in load_results(BENCH.parent / "results" / "benchmark", on_error="raise"):
         metrics = record["metrics"]
         if "precision_at_1" in metrics:
             values.setdefault((record["dataset"], record["method"]), []).append(
