@@ -7,6 +7,7 @@ from test_data import write_project_csv
 
 from tslearnkit.course.benchmark import METHOD_NAMES, run_method
 from tslearnkit.course.cli import main
+from tslearnkit.selection import CANDIDATES
 
 
 def test_quick_benchmark_runs_on_project_csv_data(tmp_path, capsys):
@@ -22,8 +23,12 @@ def test_quick_benchmark_runs_on_project_csv_data(tmp_path, capsys):
         assert record["dataset"] == "project" and record["seed"] == 0
         assert 0.0 <= record["metrics"]["precision_at_1"] <= 1.0 and record["metrics"]["train_seconds"] > 0
     choice = records[METHOD_NAMES["cv_choice"]]
-    candidates = {"euclidean", "dtw", "learned"}
+    candidates = set(CANDIDATES)
     assert choice["chosen"] in candidates and set(choice["cv_map_at_r"]) == candidates
+    if choice["chosen"] in ("euclidean", "learned + time warp"):  # the chosen method's own fit, same scores
+        same = records[METHOD_NAMES["euclidean" if choice["chosen"] == "euclidean" else "semihard_warp"]]
+        for metric in ("precision_at_1", "mean_average_precision_at_r"):
+            assert choice["metrics"][metric] == same["metrics"][metric]
     assert records[METHOD_NAMES["semihard_warp"]]["steps"] > 0
     assert "| triplet semi-hard + time warp |" in (tmp_path / "out" / "benchmark_table.md").read_text()
 

@@ -10,8 +10,8 @@ Methods: ``euclidean`` and ``dtw`` (1-NN on the raw series, :mod:`tslearnkit.bas
 penultimate layer as the embedding), ``batch_all``, ``semihard``, ``hard`` and ``supcon`` (metric
 losses on P×K batches), ``semihard_warp`` (semi-hard with each batch also time-warped: the
 candidate tiny-data rule from ``bench/tiny_warp.py``, whose 3-fold CV inside the training split
-chose time over window warping), ``cv_choice`` (raw Euclidean, raw DTW or semi-hard, whichever scores the
-best MAP@R in 3-fold cross-validation *within the training split*:
+chose time over window warping), ``cv_choice`` (raw Euclidean, raw DTW, semi-hard or semi-hard + time warp, whichever
+scores the best MAP@R in 3-fold cross-validation *within the training split*:
 :func:`tslearnkit.selection.cross_validated_choice`; the record says what was chosen). Test
 series are queries against the training series; the test split is only ever used for these scores.
 """
@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+
+from ..selection import WARP as SELECTION_WARP
 
 METHODS = (
     *("euclidean", "dtw", "minirocket", "ce"),
@@ -35,12 +37,12 @@ METHOD_NAMES = {
     "hard": "triplet hard",
     "supcon": "SupCon",
     "semihard_warp": "triplet semi-hard + time warp",
-    "cv_choice": "CV choice: raw or semi-hard",
+    "cv_choice": "CV choice: raw, semi-hard or + warp",
 }
 TABLE_METRICS = ("precision_at_1", "mean_average_precision_at_r", "NMI", "accuracy", "train_seconds")
 ENCODER = "fcn"
 MARGIN = 0.5
-WARP = "time_warp"
+WARP = SELECTION_WARP  # the CV choice's warped candidate is this method
 LESSON = "benchmark"
 
 __all__ = ["METHODS", "METHOD_NAMES", "run_method", "run_benchmark", "benchmark_tables"]
@@ -77,21 +79,10 @@ def run_method(method: str, data, recipe, *, seed: int = 0, quick: bool = False,
 
         choice = cross_validated_choice(data.x_train, data.y_train, loss="semihard", quick=quick, seed=seed)
         extra.update(chosen=choice.chosen, cv_map_at_r={c: choice.mean(c) for c in choice.fold_scores})
-        if choice.chosen == "learned":
-            fit = training.fit_embedding(
-                data.x_train,
-                data.y_train,
-                loss="semihard",
-                loss_config={"margin": MARGIN},
-                recipe=recipe,
-                encoder=ENCODER,
-                seed=seed,
-                verbose=verbose,
-            )
-            scores = training.evaluate_embedding(
-                fit.embedding_model, data.x_train, data.y_train, data.x_test, data.y_test, seed=seed
-            )
-            extra.update(epochs=fit.epochs, steps=fit.steps)
+        if choice.chosen.startswith("learned"):  # the final fit is that method's, on the whole training split
+            final = "semihard_warp" if choice.chosen.endswith("warp") else "semihard"
+            scores, fitted = run_method(final, data, recipe, seed=seed, quick=quick, verbose=verbose)
+            extra.update(fitted)
         else:
             plan = baselines.plan_dtw(len(data.x_test), len(data.x_train), data.timesteps, quick=quick)
             scores = baselines.nearest_neighbour_scores(
