@@ -70,10 +70,10 @@ def test_no_cheaper_long_series_setting_keeps_the_recipes_scores():
     assert means["OSULeaf", "conv encoder"][3] < 1e-3  # its loss fell to zero on OSULeaf
 
 
-def _benchmark_means() -> dict:
+def _benchmark_means(folder: Path = BENCH.parent / "results" / "benchmark") -> dict:
     """``{(dataset, method): (P@1, MAP@R)}``, means over seeds of the committed benchmark records."""
     values = {}
-    for record in load_results(BENCH.parent / "results" / "benchmark", on_error="raise"):
+    for record in load_results(folder, on_error="raise"):
         metrics = record["metrics"]
         if "precision_at_1" in metrics:
             values.setdefault((record["dataset"], record["method"]), []).append(
@@ -103,7 +103,8 @@ def test_what_the_readme_says_time_warping_did_on_the_test_split():
 def test_what_the_readme_says_cv_with_a_time_warp_candidate_chose():
     module = _script("warp_choice")
     records = module._records(BENCH.parent / "results" / "benchmark")
-    picked = module.choices(module._all_rows(BENCH / "warp_choice.json"), records)
+    before = module._records(module.BEFORE_DIR)
+    picked = module.choices(module._all_rows(BENCH / "warp_choice.json"), records, before)
     assert len(picked) == 30  # ten datasets, three seeds
     chosen = {}
     for p in picked:
@@ -115,10 +116,10 @@ def test_what_the_readme_says_cv_with_a_time_warp_candidate_chose():
         "UnitTest",
         "ItalyPowerDemand",
     }
-    means = _benchmark_means()
+    means, then = _benchmark_means(), _benchmark_means(module.BEFORE_DIR)
     for dataset, mine in ((d, [p for p in picked if p["dataset"] == d]) for d in chosen):
         p1, mapr = (np.mean([p[m] for p in mine]) for m in module.METRICS)
-        now_p1, now_mapr = means[dataset, module.CURRENT]
+        now_p1, now_mapr = then[dataset, module.BEFORE]
         assert mapr >= now_mapr - 1e-12, dataset
         assert (p1 >= now_p1 - 1e-12) == (dataset != "Covid3Month_disc"), dataset
         raw = max(means[dataset, "1-NN DTW (raw)"][0], means[dataset, "1-NN Euclidean (raw)"][0])
@@ -126,3 +127,37 @@ def test_what_the_readme_says_cv_with_a_time_warp_candidate_chose():
         assert (p1 < raw - 1e-9) == (dataset in below), dataset
     pickup = [p["precision_at_1"] for p in picked if p["dataset"] == "PickupGestureWiimoteZ"]
     assert abs(np.mean(pickup) - means["PickupGestureWiimoteZ", "1-NN DTW (raw)"][0]) < 1e-9
+
+
+def test_what_the_readme_says_the_adopted_cv_choice_did():
+    module = _script("warp_choice")
+    records = module._records(BENCH.parent / "results" / "benchmark")
+    before = module._records(module.BEFORE_DIR)
+    picked = module.choices(module._all_rows(BENCH / "warp_choice.json"), records, before)
+    now = {(p["dataset"], p["seed"]): records[module.NOW, p["dataset"], p["seed"]] for p in picked}
+    same = [p for p in picked if now[p["dataset"], p["seed"]]["chosen"] == p["chosen"]]
+    assert (len(same), len(picked)) == (25, 30)  # "chose as the trial did on 25 of the 30 runs"
+    trial, then = picked[[p["dataset"] for p in picked].index("ArrowHead")], now["ArrowHead", 0]
+    assert trial["seed"] == 0
+    moved = trial["cv"]["learned"] - then["cv_map_at_r"]["learned"]
+    assert moved > abs(trial["cv"]["learned"] - trial["cv"]["learned + time warp"])  # "fell by more than the gap"
+    pickup = [p for p in picked if p["dataset"] == "PickupGestureWiimoteZ"]
+    assert all(
+        p["chosen"] == now["PickupGestureWiimoteZ", p["seed"]]["chosen"] == "learned + time warp" for p in pickup
+    )
+    means, then_means = _benchmark_means(), _benchmark_means(module.BEFORE_DIR)
+    datasets = sorted({p["dataset"] for p in picked})
+    gain = {d: means[d, module.NOW] - then_means[d, module.BEFORE] for d in datasets}
+    assert np.mean([now["PickupGestureWiimoteZ", s]["metrics"]["precision_at_1"] for s in range(3)]) < np.mean(
+        [p["precision_at_1"] for p in pickup]
+    )  # "scored a lower P@1" than the trial
+    up_map = ["ArrowHead", "Covid3Month_disc", "PickupGestureWiimoteZ", "UnitTest"]
+    assert [d for d in datasets if gain[d][1] > 0.01] == up_map
+    assert all(abs(gain[d][1]) <= 0.01 for d in datasets if d not in up_map)
+    assert [d for d in datasets if gain[d][0] > 0.01] == ["ArrowHead", "PickupGestureWiimoteZ", "UnitTest"]
+    assert [d for d in datasets if gain[d][0] < -0.01] == ["Covid3Month_disc"]
+    assert sum(abs(gain[d][0]) <= 0.01 for d in datasets) == 6
+    raw = {d: max(means[d, "1-NN DTW (raw)"][0], means[d, "1-NN Euclidean (raw)"][0]) for d in datasets}
+    assert means["ArrowHead", module.NOW][0] > raw["ArrowHead"]
+    below = [d for d in datasets if means[d, module.NOW][0] < raw[d] - 1e-9]
+    assert below == ["Covid3Month_disc", "PickupGestureWiimoteZ", "UnitTest"]

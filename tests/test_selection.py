@@ -86,3 +86,53 @@ def test_a_tie_on_the_criterion_goes_to_the_simpler_candidate():
     scores["P@1"]["dtw"] = [0.9]
     choice = tk.selection.CrossValidatedChoice(chosen="euclidean", scores=scores, folds=1, loss="semihard")
     assert choice.chosen_by("MAP@R") == "euclidean" and choice.chosen_by("P@1") == "dtw"
+
+
+class _NoiseReader:
+    """An embedding of channel 1 only: the loud noise, so it finds the class no better than chance."""
+
+    def __init__(self):
+        import keras
+
+        inputs = keras.Input((None, 2))
+        self.embedding_model = keras.Model(inputs, inputs[:, :, 1])
+
+
+def test_the_time_warped_fit_is_a_candidate_of_its_own(monkeypatch):
+    x, y = _hidden_in_noise()
+    transforms = []
+
+    def fake_fit(*args, batch_transform=None, **kwargs):
+        transforms.append(batch_transform)
+        return _Oracle() if batch_transform is not None else _NoiseReader()
+
+    monkeypatch.setattr(tk.training, "fit_embedding", fake_fit)
+    choice = tk.selection.cross_validated_choice(x, y, quick=True, seed=0)
+    assert len(transforms) == 2 * choice.folds and sum(t is None for t in transforms) == choice.folds
+    assert set(choice.fold_scores) == set(tk.selection.CANDIDATES)
+    assert choice.mean("learned + time warp") == 1.0 > choice.mean("learned")
+    assert choice.chosen == "learned + time warp" and "→ learned + time warp" in choice.describe()
+
+
+def test_fewer_candidates_fit_less_and_choose_among_themselves(monkeypatch):
+    x, y = _hidden_in_noise()
+    calls = []
+    monkeypatch.setattr(tk.training, "fit_embedding", lambda *a, **k: calls.append(k) or _Oracle())
+    choice = tk.selection.cross_validated_choice(x, y, quick=True, candidates=("learned", "euclidean"))
+    assert set(choice.fold_scores) == {"euclidean", "learned"} and len(calls) == choice.folds
+    assert choice.chosen == "learned" and "dtw" not in choice.describe()
+
+
+@pytest.mark.parametrize(
+    ("candidates", "loss", "message"),
+    [
+        (("euclidean", "warp"), "semihard", r"candidates=\('euclidean', 'warp'\): give a non-empty sequence of"),
+        ("euclidean", "semihard", r"candidates='euclidean'"),
+        ((), "semihard", r"candidates=\(\)"),
+        (("learned + time warp",), "ce", "needs a metric loss"),
+    ],
+)
+def test_unknown_candidates_are_refused_before_any_fit(candidates, loss, message):
+    x, y = _separable()
+    with pytest.raises(ValueError, match=message):
+        tk.selection.cross_validated_choice(x, y, quick=True, loss=loss, candidates=candidates)
