@@ -124,10 +124,10 @@ def cross_validated_choice(
     check_int("folds", folds, low=2)
     if criterion not in CRITERIA:
         raise ValueError(f"criterion={criterion!r} is not one of {sorted(CRITERIA)}")
-    unknown = [c for c in ([candidates] if isinstance(candidates, str) else list(candidates)) if c not in CANDIDATES]
-    if isinstance(candidates, str) or unknown or not candidates:
+    wanted = [candidates] if isinstance(candidates, str) else list(candidates)
+    if isinstance(candidates, str) or not wanted or any(c not in CANDIDATES for c in wanted):
         raise ValueError(f"candidates={candidates!r}: give a non-empty sequence of {list(CANDIDATES)}")
-    measured = [c for c in CANDIDATES if c in candidates]
+    measured = [c for c in CANDIDATES if c in wanted]
     if loss == "ce" and "learned + time warp" in measured:
         raise ValueError('candidates: "learned + time warp" needs a metric loss; loss="ce" trains a classifier')
     smallest = int(np.bincount(y_train)[np.unique(y_train)].min())
