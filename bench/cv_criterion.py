@@ -7,15 +7,15 @@ Run from the repository root::
 
 ``tk.selection.cross_validated_choice`` picked raw Euclidean, raw DTW or the semi-hard embedding by
 the mean MAP@R of a stratified 3-fold cross-validation *inside the training split*. On the tiny
-sets where raw DTW leads the test P@1 it still picks the embedding, whose MAP@R is far above the
+sets where raw DTW leads the test P@1 it still picked the embedding, whose MAP@R was far above the
 raw series'. This script runs that same function, which keeps both fold scores, P@1 and MAP@R,
 and asks what each criterion chooses from the same folds. It measures those three candidates
 (``candidates=``), as the kit had them when this was measured; the time-warped fourth came later
 (``bench/warp_choice.py``).
 The test split is not loaded by the cross-validation; afterwards, what each choice scores on the
 test split is read from the committed benchmark records of the same dataset and seed
-(``results/benchmark``: the raw 1-NN rows and the semi-hard row, which is the fit the CV choice
-makes), only to report it. Ties go to the simpler candidate, as in the kit.
+(``results/benchmark``: the raw 1-NN rows and the semi-hard row, which was the fit the
+three-candidate CV choice made), only to report it. Ties go to the simpler candidate, as in the kit.
 """
 
 from __future__ import annotations

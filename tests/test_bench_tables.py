@@ -100,33 +100,21 @@ def test_what_the_readme_says_time_warping_did_on_the_test_split():
     assert means["UnitTest", plain][0] < means["UnitTest", warp][0] < best_raw["UnitTest"]
 
 
-def test_what_the_readme_says_cv_with_a_time_warp_candidate_chose():
+def test_what_the_readme_says_cv_with_a_time_warp_candidate_chose_in_the_trial():
     module = _script("warp_choice")
     records = module._records(BENCH.parent / "results" / "benchmark")
     before = module._records(module.BEFORE_DIR)
     picked = module.choices(module._all_rows(BENCH / "warp_choice.json"), records, before)
     assert len(picked) == 30  # ten datasets, three seeds
-    chosen = {}
-    for p in picked:
-        chosen.setdefault(p["dataset"], []).append(p["chosen"])
-    warp = "learned + time warp"
-    assert warp not in chosen["ACSF1"]
-    assert {d for d, c in chosen.items() if c == [warp] * 3} == {
-        "PickupGestureWiimoteZ",
-        "UnitTest",
-        "ItalyPowerDemand",
-    }
-    means, then = _benchmark_means(), _benchmark_means(module.BEFORE_DIR)
-    for dataset, mine in ((d, [p for p in picked if p["dataset"] == d]) for d in chosen):
-        p1, mapr = (np.mean([p[m] for p in mine]) for m in module.METRICS)
-        now_p1, now_mapr = then[dataset, module.BEFORE]
-        assert mapr >= now_mapr - 1e-12, dataset
-        assert (p1 >= now_p1 - 1e-12) == (dataset != "Covid3Month_disc"), dataset
-        raw = max(means[dataset, "1-NN DTW (raw)"][0], means[dataset, "1-NN Euclidean (raw)"][0])
-        below = {"ArrowHead", "Covid3Month_disc", "UnitTest"}
-        assert (p1 < raw - 1e-9) == (dataset in below), dataset
-    pickup = [p["precision_at_1"] for p in picked if p["dataset"] == "PickupGestureWiimoteZ"]
-    assert abs(np.mean(pickup) - means["PickupGestureWiimoteZ", "1-NN DTW (raw)"][0]) < 1e-9
+    assert all(p["chosen"] != "learned + time warp" for p in picked if p["dataset"] == "ACSF1")  # "never on ACSF1"
+    then = _benchmark_means(module.BEFORE_DIR)
+    for dataset in {p["dataset"] for p in picked}:
+        mapr = np.mean([p["mean_average_precision_at_r"] for p in picked if p["dataset"] == dataset])
+        assert mapr >= then[dataset, module.BEFORE][1] - 1e-12, dataset  # "as high or higher on every dataset"
+    for record in before.values():  # recipe docstring: raw CV MAP@R far below the embedding's but on Covid
+        cv = record["cv_map_at_r"]
+        gap = cv["learned"] - max(cv["euclidean"], cv["dtw"])
+        assert gap > 0.1 if record["dataset"] != "Covid3Month_disc" else abs(gap) < 0.02, record["dataset"]
 
 
 def test_what_the_readme_says_the_adopted_cv_choice_did():
@@ -151,6 +139,8 @@ def test_what_the_readme_says_the_adopted_cv_choice_did():
     assert np.mean([now["PickupGestureWiimoteZ", s]["metrics"]["precision_at_1"] for s in range(3)]) < np.mean(
         [p["precision_at_1"] for p in pickup]
     )  # "scored a lower P@1" than the trial
+    lower = np.mean([p["precision_at_1"] for p in pickup]) - means["PickupGestureWiimoteZ", module.NOW][0]
+    assert round(lower * 50, 9) == 2  # "lower by two of the 50 test queries"
     up_map = ["ArrowHead", "Covid3Month_disc", "PickupGestureWiimoteZ", "UnitTest"]
     assert [d for d in datasets if gain[d][1] > 0.01] == up_map
     assert all(abs(gain[d][1]) <= 0.01 for d in datasets if d not in up_map)
@@ -158,6 +148,19 @@ def test_what_the_readme_says_the_adopted_cv_choice_did():
     assert [d for d in datasets if gain[d][0] < -0.01] == ["Covid3Month_disc"]
     assert sum(abs(gain[d][0]) <= 0.01 for d in datasets) == 6
     raw = {d: max(means[d, "1-NN DTW (raw)"][0], means[d, "1-NN Euclidean (raw)"][0]) for d in datasets}
-    assert means["ArrowHead", module.NOW][0] > raw["ArrowHead"]
+    for dataset in ("ArrowHead", "ItalyPowerDemand"):  # "now above the better raw baseline"
+        assert then_means[dataset, module.BEFORE][0] < raw[dataset] < means[dataset, module.NOW][0]
     below = [d for d in datasets if means[d, module.NOW][0] < raw[d] - 1e-9]
     assert below == ["Covid3Month_disc", "PickupGestureWiimoteZ", "UnitTest"]
+
+
+def test_the_one_thread_rerun_scores_what_the_cv_choice_scored():
+    """docs/benchmark.md and bench/README: one thread, not the rule, makes the CV choice's ACSF1 fit differ."""
+    module = _script("warp_choice")
+    (rerun,) = load_results(BENCH / "one_thread", on_error="raise")
+    assert (rerun["method"], rerun["dataset"], rerun["seed"]) == ("triplet semi-hard", "ACSF1", 0)
+    records = module._records(BENCH.parent / "results" / "benchmark")
+    choice, row = records[module.NOW, "ACSF1", 0], records["triplet semi-hard", "ACSF1", 0]
+    assert choice["chosen"] == "learned"
+    for metric in module.METRICS:
+        assert rerun["metrics"][metric] == choice["metrics"][metric] != row["metrics"][metric]

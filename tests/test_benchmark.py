@@ -5,7 +5,7 @@ import json
 import pytest
 from test_data import write_project_csv
 
-from tslearnkit.course.benchmark import METHOD_NAMES, run_method
+from tslearnkit.course.benchmark import FINAL_FIT, METHOD_NAMES, run_method
 from tslearnkit.course.cli import main
 from tslearnkit.selection import CANDIDATES
 
@@ -13,7 +13,7 @@ from tslearnkit.selection import CANDIDATES
 def test_quick_benchmark_runs_on_project_csv_data(tmp_path, capsys):
     labels = [f"class_{i % 3}" for i in range(36)]
     write_project_csv(tmp_path / "project_dataset.csv", n_series=36, length=64, channels=4, labels=labels)
-    methods = ["euclidean", "semihard_warp", "cv_choice"]
+    methods = ["euclidean", "dtw", "semihard", "semihard_warp", "cv_choice"]
     argv = ["benchmark", "--quick", "--datasets", "project", "--data-dir", str(tmp_path), "--seeds", "0"]
     assert main([*argv, "--methods", *methods, "--out", str(tmp_path / "out")]) == 0
     paths = (tmp_path / "out" / "results").glob("*.json")
@@ -23,12 +23,10 @@ def test_quick_benchmark_runs_on_project_csv_data(tmp_path, capsys):
         assert record["dataset"] == "project" and record["seed"] == 0
         assert 0.0 <= record["metrics"]["precision_at_1"] <= 1.0 and record["metrics"]["train_seconds"] > 0
     choice = records[METHOD_NAMES["cv_choice"]]
-    candidates = set(CANDIDATES)
-    assert choice["chosen"] in candidates and set(choice["cv_map_at_r"]) == candidates
-    if choice["chosen"] in ("euclidean", "learned + time warp"):  # the chosen method's own fit, same scores
-        same = records[METHOD_NAMES["euclidean" if choice["chosen"] == "euclidean" else "semihard_warp"]]
-        for metric in ("precision_at_1", "mean_average_precision_at_r"):
-            assert choice["metrics"][metric] == same["metrics"][metric]
+    assert choice["chosen"] in CANDIDATES and set(choice["cv_map_at_r"]) == set(CANDIDATES)
+    same = records[METHOD_NAMES[FINAL_FIT[choice["chosen"]]]]  # the chosen method's own fit, same scores
+    for metric in ("precision_at_1", "mean_average_precision_at_r"):
+        assert choice["metrics"][metric] == same["metrics"][metric]
     assert records[METHOD_NAMES["semihard_warp"]]["steps"] > 0
     assert "| triplet semi-hard + time warp |" in (tmp_path / "out" / "benchmark_table.md").read_text()
 

@@ -129,6 +129,8 @@ def test_fewer_candidates_fit_less_and_choose_among_themselves(monkeypatch):
         (("euclidean", "warp"), "semihard", r"candidates=\('euclidean', 'warp'\): give a non-empty sequence of"),
         ("euclidean", "semihard", r"candidates='euclidean'"),
         ((), "semihard", r"candidates=\(\)"),
+        (None, "semihard", r"candidates=None"),
+        ((c for c in ["dtw", "warp"]), "semihard", r"candidates=\('dtw', 'warp'\)"),
         (("learned + time warp",), "ce", "needs a metric loss"),
     ],
 )

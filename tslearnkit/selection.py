@@ -124,11 +124,15 @@ def cross_validated_choice(
     check_int("folds", folds, low=2)
     if criterion not in CRITERIA:
         raise ValueError(f"criterion={criterion!r} is not one of {sorted(CRITERIA)}")
-    wanted = [candidates] if isinstance(candidates, str) else list(candidates)
-    if isinstance(candidates, str) or not wanted or any(c not in CANDIDATES for c in wanted):
-        raise ValueError(f"candidates={candidates!r}: give a non-empty sequence of {list(CANDIDATES)}")
-    measured = [c for c in CANDIDATES if c in wanted]
-    if loss == "ce" and "learned + time warp" in measured:
+    try:
+        wanted = None if isinstance(candidates, str) else list(candidates)
+    except TypeError:
+        wanted = None
+    if not wanted or any(c not in CANDIDATES for c in wanted):
+        shown = candidates if wanted is None else tuple(wanted)
+        raise ValueError(f"candidates={shown!r}: give a non-empty sequence of {list(CANDIDATES)}")
+    to_measure = [c for c in CANDIDATES if c in wanted]
+    if loss == "ce" and "learned + time warp" in to_measure:
         raise ValueError('candidates: "learned + time warp" needs a metric loss; loss="ce" trains a classifier')
     smallest = int(np.bincount(y_train)[np.unique(y_train)].min())
     if smallest < 2:
@@ -137,10 +141,10 @@ def cross_validated_choice(
         )
     n_folds = min(int(folds), smallest)
     splitter = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
-    scores: dict = {name: {c: [] for c in measured} for name in CRITERIA}
+    scores: dict = {name: {c: [] for c in to_measure} for name in CRITERIA}
     for fit_rows, held_rows in splitter.split(x_train, y_train):
         x_fit, y_fit, x_held, y_held = x_train[fit_rows], y_train[fit_rows], x_train[held_rows], y_train[held_rows]
-        for distance in [c for c in ("euclidean", "dtw") if c in measured]:
+        for distance in [c for c in ("euclidean", "dtw") if c in to_measure]:
             plan = baselines.plan_dtw(len(x_held), len(x_fit), x_train.shape[1], quick=quick)
             result = baselines.nearest_neighbour_scores(
                 x_fit, y_fit, x_held, y_held, distance=distance, plan=plan if distance == "dtw" else None, seed=seed
@@ -148,7 +152,7 @@ def cross_validated_choice(
             for name, key in CRITERIA.items():
                 scores[name][distance].append(float(result[key]))
         recipe = make_recipe(y_fit, x_train.shape[1], x_train.shape[2], quick=quick)
-        for candidate in [c for c in measured if c.startswith("learned")]:
+        for candidate in [c for c in to_measure if c.startswith("learned")]:
             if loss == "ce":
                 labels = np.searchsorted(np.unique(y_fit), y_fit)
                 fit = training.fit_classifier(x_fit, labels, recipe=recipe, encoder=encoder, seed=seed, verbose=0)

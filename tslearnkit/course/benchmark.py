@@ -8,9 +8,9 @@ per dataset into ``OUT/benchmark_table.md`` (mean ± std over seeds).
 Methods: ``euclidean`` and ``dtw`` (1-NN on the raw series, :mod:`tslearnkit.baselines`),
 ``minirocket`` (aeon's classifier: accuracy only), ``ce`` (cross-entropy classifier, its
 penultimate layer as the embedding), ``batch_all``, ``semihard``, ``hard`` and ``supcon`` (metric
-losses on P×K batches), ``semihard_warp`` (semi-hard with each batch also time-warped: the
-candidate tiny-data rule from ``bench/tiny_warp.py``, whose 3-fold CV inside the training split
-chose time over window warping), ``cv_choice`` (raw Euclidean, raw DTW, semi-hard or semi-hard + time warp, whichever
+losses on P×K batches), ``semihard_warp`` (semi-hard with each batch also time-warped, the
+CV choice's fourth candidate; ``bench/tiny_warp.py``'s 3-fold CV inside the training split chose
+time over window warping), ``cv_choice`` (raw Euclidean, raw DTW, semi-hard or semi-hard + time warp, whichever
 scores the best MAP@R in 3-fold cross-validation *within the training split*:
 :func:`tslearnkit.selection.cross_validated_choice`; the record says what was chosen). Test
 series are queries against the training series; the test split is only ever used for these scores.
@@ -43,6 +43,8 @@ TABLE_METRICS = ("precision_at_1", "mean_average_precision_at_r", "NMI", "accura
 ENCODER = "fcn"
 MARGIN = 0.5
 LESSON = "benchmark"
+FINAL_FIT = {"euclidean": "euclidean", "dtw": "dtw", "learned": "semihard", "learned + time warp": "semihard_warp"}
+"""The method whose fit on the whole training split a CV choice makes, by candidate."""
 
 __all__ = ["METHODS", "METHOD_NAMES", "run_method", "run_benchmark", "benchmark_tables"]
 
@@ -78,21 +80,8 @@ def run_method(method: str, data, recipe, *, seed: int = 0, quick: bool = False,
 
         choice = cross_validated_choice(data.x_train, data.y_train, loss="semihard", quick=quick, seed=seed)
         extra.update(chosen=choice.chosen, cv_map_at_r={c: choice.mean(c) for c in choice.fold_scores})
-        if choice.chosen.startswith("learned"):  # the final fit is that method's, on the whole training split
-            final = "semihard_warp" if choice.chosen.endswith("warp") else "semihard"
-            scores, fitted = run_method(final, data, recipe, seed=seed, quick=quick, verbose=verbose)
-            extra.update(fitted)
-        else:
-            plan = baselines.plan_dtw(len(data.x_test), len(data.x_train), data.timesteps, quick=quick)
-            scores = baselines.nearest_neighbour_scores(
-                data.x_train,
-                data.y_train,
-                data.x_test,
-                data.y_test,
-                distance=choice.chosen,
-                plan=plan if choice.chosen == "dtw" else None,
-                seed=seed,
-            )
+        scores, fitted = run_method(FINAL_FIT[choice.chosen], data, recipe, seed=seed, quick=quick, verbose=verbose)
+        extra.update(fitted)
     elif method == "minirocket":
         scores = baselines.minirocket_scores(data.x_train, data.y_train, data.x_test, data.y_test, seed=seed)
         scores.pop("fit_seconds")
