@@ -65,19 +65,19 @@ The rules (``n_c``: series of class ``c`` in the part of the training split we f
   semi-hard embedding or semi-hard with time-warped batches by 3-fold CV MAP@R inside the
   training split (the benchmark's ``CV choice`` rows, docs/benchmark.md; each record's
   ``chosen`` says what it took). With the first three candidates only, it chose the learned
-  embedding in every benchmark run but one (DTW, once, on Covid3Month_disc) — the raw series'
-  CV MAP@R is far below any embedding's except on Covid3Month_disc, where they are close — so
-  it did not rescue P@1 where raw DTW leads (UnitTest, PickupGestureWiimoteZ,
-  Covid3Month_disc). Choosing by CV P@1 instead did not either (``bench/cv_criterion.py``, seeds 0–2: on those three datasets its picks scored no
-  higher test P@1 than the MAP@R picks and lower MAP@R; the folds of a few dozen series tie on
-  P@1), so the criterion stays MAP@R. Time warping each batch (the benchmark's ``triplet
-  semi-hard + time warp`` row) raised test MAP@R on seven offline datasets and cut it far on
-  ACSF1, so alone it is no rule: the training folds decide whether to warp, as the fourth
-  candidate. The benchmark measured with it (bench/README.md, ``bench/warp_choice.py``): test
-  MAP@R up by more than 0.01 on ArrowHead, Covid3Month_disc, PickupGestureWiimoteZ and UnitTest
-  and within 0.01 elsewhere; test P@1 now above the better raw baseline on ArrowHead and
-  ItalyPowerDemand, still below it on Covid3Month_disc (lower than before),
-  PickupGestureWiimoteZ and UnitTest.
+  embedding in every benchmark run but one (DTW, once, on Covid3Month_disc) — the raw series' CV
+  MAP@R is far below any embedding's except on Covid3Month_disc, where they are close — so it
+  did not rescue P@1 where raw DTW leads (UnitTest, PickupGestureWiimoteZ, Covid3Month_disc).
+  Choosing by CV P@1 instead did not either (``bench/cv_criterion.py``, seeds 0–2: on those
+  three datasets its picks scored no higher test P@1 than the MAP@R picks and lower MAP@R; the
+  folds of a few dozen series tie on P@1), so the criterion stays MAP@R. Time warping each batch
+  (the benchmark's ``triplet semi-hard + time warp`` row) raised test MAP@R on seven offline
+  datasets and cut it far on ACSF1, so alone it is no rule: the training folds decide whether to
+  warp, as the fourth candidate. The benchmark measured with it (bench/README.md,
+  ``bench/warp_choice.py``): test MAP@R up by more than 0.01 on ArrowHead, Covid3Month_disc,
+  PickupGestureWiimoteZ and UnitTest and within 0.01 elsewhere; test P@1 now above the better
+  raw baseline on ArrowHead and ItalyPowerDemand, still below it on Covid3Month_disc (lower than
+  before), PickupGestureWiimoteZ and UnitTest.
 * **On-the-fly augmentation** (jitter, scaling, magnitude warp on every training batch) when
   the median class has at most :data:`AUGMENT_BELOW` training series.
 * **Plots and clustering.** k-means uses ``n_classes`` clusters; t-SNE's perplexity is
