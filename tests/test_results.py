@@ -247,3 +247,17 @@ def test_every_record_says_which_keras_backend_computed_it(tmp_path):
     versions = json.loads(path.read_text())["versions"]
     assert versions["keras_backend"] == keras.backend.backend()
     assert versions["keras"] == keras.__version__
+
+
+def test_a_record_says_which_thread_settings_made_it(tmp_path, monkeypatch):
+    import os
+
+    import tslearnkit as tk
+
+    monkeypatch.setenv("TF_NUM_INTRAOP_THREADS", "1")
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    path = _save(tmp_path, 0, 0.9)
+    threads = json.loads(path.read_text())["threads"]
+    assert threads["cpus"] == os.cpu_count()
+    assert threads["TF_NUM_INTRAOP_THREADS"] == "1" and threads["OMP_NUM_THREADS"] is None
+    assert threads == tk.threads()

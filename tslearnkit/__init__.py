@@ -11,6 +11,7 @@ command) lives apart in :mod:`tslearnkit.course`, which this teaching API never 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 __version__ = "0.1.0"
@@ -33,7 +34,7 @@ _SUBMODULES = (
     "checks",
 )
 
-__all__ = [*_SUBMODULES, "__version__", "environment"]
+__all__ = [*_SUBMODULES, "__version__", "environment", "threads"]
 
 
 _WITHOUT_TENSORFLOW = ("data", "recipe", "checks")
@@ -79,3 +80,22 @@ def environment() -> dict[str, str]:
     if versions["keras"] != "not installed":  # which backend ran the numbers (tensorflow, jax, torch)
         versions["keras_backend"] = importlib.import_module("keras").backend.backend()
     return versions
+
+
+THREAD_SETTINGS = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS", "XLA_FLAGS")
+
+
+def threads() -> dict:
+    """The CPU threads a run could use: the machine's CPU count, the environment variables that cap
+    the libraries' thread pools (None: unset, the library's default) and, for a framework already
+    imported, its own setting (TensorFlow: 0 means its default). The order in which threads add
+    decides a float's last bits, so two thread counts can give two slightly different fits."""
+    settings = {"cpus": os.cpu_count(), **{name: os.environ.get(name) for name in THREAD_SETTINGS}}
+    tf = sys.modules.get("tensorflow")
+    if tf is not None and hasattr(tf, "config"):
+        settings["tensorflow_intra_op"] = tf.config.threading.get_intra_op_parallelism_threads()
+        settings["tensorflow_inter_op"] = tf.config.threading.get_inter_op_parallelism_threads()
+    torch = sys.modules.get("torch")
+    if torch is not None and hasattr(torch, "get_num_threads"):
+        settings["torch_threads"] = torch.get_num_threads()
+    return settings

@@ -138,10 +138,14 @@ def save_result(
 ) -> Path:
     """Validate and write one record as ``<lesson>__<method>__<dataset>__seed<seed>.json``.
 
+    Besides the arguments the record keeps the package versions (``versions``, default
+    :func:`tslearnkit.environment`) and the thread settings of the run (``threads``,
+    :func:`tslearnkit.threads`): on one thread TensorFlow adds in another order than on two.
+
     Returns:
         The path written. An existing record for the same run is replaced atomically.
     """
-    from .. import environment
+    from .. import environment, threads
 
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise ValueError(f"seed must be an integer (it names the record file); got {seed!r}")
@@ -172,6 +176,7 @@ def save_result(
         "epochs": int(epochs),
         "wall_time_s": float(wall_time_s),
         "versions": versions if versions is not None else environment(),
+        "threads": threads(),
         **extra,
     }
     validate_record(record, source=f"result of {lesson}/{method}")
