@@ -43,10 +43,13 @@ LOSSES = ("batch_all", "semihard")
 DRAWS = 3
 
 
-def validation_task(data, draw):
+def validation_task(data, draw, n_training=None):
+    """Class draw ``draw``: drop its unseen classes, hold two seen classes out as validation
+    classes, train on the rest (or on the first ``n_training`` of them)."""
     present = np.unique(np.concatenate([data.y_train, data.y_test]))
     unseen, seen = osb.draw_classes(present, osb.N_UNSEEN, draw)
     validation, training = osb.draw_classes(np.sort(seen), 2, draw + 1000)
+    training = training[:n_training]
     fit = np.isin(data.y_train, training)
     held = np.isin(data.y_train, validation)
     x_fit, x_val, _ = tk.data.standardize(data.x_train[fit], data.x_train[held])

@@ -36,6 +36,7 @@ def _block(marker: str) -> str:
     [
         ("cv_criterion", "cv-criterion"),
         ("long_cost", "long-cost"),
+        ("open_set_budget", "open-set-budget"),
         ("tiny_warp", "tiny-warp"),
         ("warp_choice", "warp-choice"),
     ],
@@ -44,6 +45,8 @@ def test_the_readme_table_is_the_scripts_table_of_its_records(script, marker):
     module = _script(script)
     if script == "warp_choice":  # its folds and tiny_warp's time-warp folds
         rows = module._all_rows(BENCH / "warp_choice.json")
+    elif script == "open_set_budget":  # one JSON line per fit
+        rows = module.load()
     else:
         rows = json.loads((BENCH / f"{script}.json").read_text())
     assert _block(marker) == module.table(rows), f"run `.venv/bin/python bench/{script}.py --table`"
@@ -164,3 +167,26 @@ def test_the_one_thread_rerun_scores_what_the_cv_choice_scored():
     assert choice["chosen"] == "learned"
     for metric in module.METRICS:
         assert rerun["metrics"][metric] == choice["metrics"][metric] != row["metrics"][metric]
+
+
+def test_the_half_open_set_cap_passed_its_rule_and_the_recipe_says_what_it_measured():
+    import tslearnkit as tk
+
+    module = _script("open_set_budget")
+    rows = module.compare(module.load())
+    assert {r["dataset"] for r in rows} == {"ACSF1", "PickupGestureWiimoteZ"} and len(rows) == 8
+    assert all(r["passes"] for r in rows)  # the rule set before the run, on every dataset and loss
+    for r in rows:  # validation classes only: never an unseen class, never a training class
+        for fit in r["runs"]["half cap"] + r["runs"]["whole cap"]:
+            assert not set(fit["validation_classes"]) & set(fit["unseen_classes"] + fit["training_classes"])
+            assert len(fit["training_classes"]) == 3
+    assert module.BUDGETS["half cap"] == tk.recipe.OPEN_SET_SERIES_STEPS
+    paired, saved = [r["paired"] for r in rows], [r["time_saved"] for r in rows]
+    doc = " ".join(tk.recipe.__doc__.split())
+    assert f"between {min(paired):+.3f} and {max(paired):+.3f}" in doc
+    assert f"took {round(100 * min(saved))} % to {round(100 * max(saved))} % less time" in doc
+    recipe_page = (BENCH.parent / "docs" / "recipe.md").read_text()
+    assert f"in {round(100 * min(saved))}–{round(100 * max(saved))} % less fit time" in recipe_page
+    readme = (BENCH / "README.md").read_text()
+    assert "a quarter to nearly half of the fit time" in readme and 0.25 <= min(saved) and max(saved) < 0.5
+    assert "of either sign" in readme and min(paired) < 0 < max(paired)

@@ -44,6 +44,18 @@ def test_step_budget_shrinks_for_long_series_but_not_below_the_floor():
     assert rc.make_recipe(labels([30] * 9), 29, 12, quick=True).steps == rc.QUICK_STEPS
 
 
+def test_an_open_set_fit_gets_half_the_cap_on_long_series_and_the_same_budget_on_short_ones():
+    y = labels([10, 10, 10])  # lesson 7's three training classes on ACSF1
+    closed, open_ = rc.make_recipe(y, 487, 1), rc.make_recipe(y, 487, 1, open_set=True)
+    assert rc.OPEN_SET_SERIES_STEPS == rc.MAX_SERIES_STEPS // 2
+    assert closed.pk_batch == open_.pk_batch == 30
+    assert closed.steps == rc.MAX_SERIES_STEPS // (30 * 487) == 273
+    assert open_.steps == rc.MIN_STEPS  # 2 M // (30 · 487) = 136, raised to the floor
+    middle = rc.make_recipe(labels([5, 5, 5]), 361, 1, open_set=True)  # 15 · 361 time steps a batch
+    assert middle.steps == rc.OPEN_SET_SERIES_STEPS // (15 * 361) == 369
+    assert rc.make_recipe(labels([30] * 5), 29, 12, open_set=True).steps == rc.FULL_STEPS  # short: unchanged
+
+
 def test_epochs_spend_the_budget():
     r = rc.make_recipe(labels([12, 12, 12]), 251, 1)
     assert r.epochs_for(2) == -(-r.steps // 2)
