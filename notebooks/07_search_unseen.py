@@ -247,10 +247,11 @@ print(dtw_plan.describe())
 #
 # The recipe was made with `open_set=True`: no share of the training classes' series is held out
 # to keep "the best weights", because weights best for the training classes are not what a
-# search among new classes needs. On long series it also gives each fit half the time steps of
-# a closed-set fit: six fits at the full cap would make this lesson slow, and on validation
-# classes the half cap scored about as well (`bench/open_set_budget.py`). `verbose=2` prints a
-# few summary lines per fit.
+# search among new classes needs. On long series it also caps each fit at half the time steps a
+# closed-set fit may process (never below 150 optimizer steps): six fits at the whole cap would
+# make this lesson slow, and on validation classes, for all six methods, the half cap scored
+# within the spread of the whole cap (`bench/open_set_budget.py`). `verbose=2` prints a few
+# summary lines per fit.
 
 # %%
 fit_labels = np.searchsorted(training_classes, y_fit)  # 0 .. n - 1 for the classifiers

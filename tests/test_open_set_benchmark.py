@@ -259,3 +259,21 @@ def test_benchmark_offline_stands_for_every_offline_dataset(monkeypatch, tmp_pat
     assert seen["datasets"] == ["UnitTest", *(d for d in offline if d != "UnitTest")], "each dataset once, in order"
     with pytest.raises(SystemExit, match="closed-set"):
         main(["benchmark", "--protocol", "open-set", "--datasets", "offline", "--out", str(tmp_path)])
+
+
+def test_every_committed_open_set_record_has_the_budget_the_open_set_recipe_gives_now():
+    """A rule change leaves no record measured under the old budget (each record keeps its
+    ``step_budget``; the recipe needs only the training classes' labels and the series shape)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    learned = [r for r in osb.load_open_set_records(root / "results" / "open_set") if "step_budget" in r]
+    assert {r["source_dataset"] for r in learned} >= {"ACSF1", "OSULeaf", "PickupGestureWiimoteZ"}
+    shapes = {}
+    for r in learned:
+        if r["source_dataset"] not in shapes:
+            data = tk.data.load_dataset(r["source_dataset"], standardize=False)
+            shapes[r["source_dataset"]] = (data.y_train, data.timesteps, data.channels)
+        y_train, timesteps, channels = shapes[r["source_dataset"]]
+        y_fit = y_train[np.isin(y_train, r["training_classes"])]
+        assert r["step_budget"] == osb.open_set_recipe(y_fit, timesteps, channels).steps, r["dataset"]

@@ -82,14 +82,22 @@ def environment() -> dict[str, str]:
     return versions
 
 
-THREAD_SETTINGS = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS", "XLA_FLAGS")
+THREAD_SETTINGS = (
+    "TF_NUM_INTRAOP_THREADS",
+    "TF_NUM_INTEROP_THREADS",
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "XLA_FLAGS",
+)
 
 
-def threads() -> dict:
+def threads() -> dict[str, int | str | None]:
     """The CPU threads a run could use: the machine's CPU count, the environment variables that cap
     the libraries' thread pools (None: unset, the library's default) and, for a framework already
-    imported, its own setting (TensorFlow: 0 means its default). The order in which threads add
-    decides a float's last bits, so two thread counts can give two slightly different fits."""
+    imported, its own setting (TensorFlow's reads 0 unless set in code: its default, which the
+    environment variable above decides). The order in which threads add decides a float's last
+    bits, and over a fit those bits can grow: two thread counts can give two different models."""
     settings = {"cpus": os.cpu_count(), **{name: os.environ.get(name) for name in THREAD_SETTINGS}}
     tf = sys.modules.get("tensorflow")
     if tf is not None and hasattr(tf, "config"):

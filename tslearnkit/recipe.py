@@ -56,12 +56,12 @@ The rules (``n_c``: series of class ``c`` in the part of the training split we f
   classes: ``bench/open_set_remedies.py``). The half cap was measured on two *validation
   classes* held out of the seen classes, training on three others (``bench/open_set_budget.py``,
   ACSF1 and PickupGestureWiimoteZ, the offline sets where halving the cap changes such a fit's
-  budget more than a few steps; four
-  losses, three class draws, records in ``bench/open_set_budget.json``): the half cap's
-  validation MAP@R was within one standard deviation of the whole cap's for every loss on both
-  (the rule set before the run), and the fits took 27 % to 45 % less time; paired by draw, the
-  mean change of MAP@R per loss and dataset was between -0.024 and +0.074. Two validation
-  classes a draw: a cost measured as small, not a gain.
+  budget more than a few steps; the six methods lesson 7 fits, three class draws, records in
+  ``bench/open_set_budget.json``): the half cap's validation MAP@R was within one standard
+  deviation of the whole cap's for every method on both (the rule set before the run), and the
+  fits took 27 % to 46 % less time; paired by draw, the mean change of MAP@R per method and
+  dataset ranged between -0.024 and +0.074. Two validation classes a draw, whose difficulty
+  varies from draw to draw: this shows no large cost, not that there is none.
 * **Stop when idle** (:func:`tslearnkit.training.fit_embedding`, ``stop_when_idle=50``): a
   triplet fit stops once its loss has stayed below a thousandth of its first epoch's value for
   50 optimizer steps — every triplet already satisfies the margin and the batches carry no
@@ -201,7 +201,8 @@ def make_recipe(y_train, timesteps: int, channels: int = 1, *, quick: bool = Fal
         open_set: the model will search classes it never saw: no validation share (it would
             hold out *series* of the training classes and choose the weights for them; open-set
             choices are made on validation *classes*, see :mod:`tslearnkit.course.open_set_benchmark`),
-            and long series get half the time steps a fit (:data:`OPEN_SET_SERIES_STEPS`).
+            and a fit on long series may process half as many time steps
+            (:data:`OPEN_SET_SERIES_STEPS`; still never below 150 optimizer steps).
 
     Returns:
         A :class:`Recipe`.

@@ -1,8 +1,9 @@
 """Result records: one JSON file per run, and the table built from them.
 
 A record holds ``lesson``, ``method``, ``dataset``, ``seed``, ``metrics`` (a flat dict of
-numbers), ``epochs``, ``wall_time_s`` and ``versions``; extra keys are kept (NumPy values as
-JSON numbers and lists).
+numbers), ``epochs``, ``wall_time_s``, ``versions`` and, in records written since 2026-12-07,
+``threads`` (:func:`tslearnkit.threads`); extra keys are kept (NumPy values as JSON numbers and
+lists).
 
 Integrity
     * A record is written to a hidden temporary file (``.<name>.<random>.tmp``) in the same folder,
