@@ -362,3 +362,25 @@ def test_the_long_series_run_times_on_the_docs_page_are_the_record():
     assert readme_sections.readme_section(page, runtimes.LONG_SERIES_MARKERS) == expected, (
         "docs/run_times.md's long-series table differs from its record: run `python bench/lessons.py --write-long`"
     )
+
+
+def test_a_lesson_start_prints_no_tensorflow_start_up_lines(tmp_path):
+    """A lesson's first cell calls ``course.lesson.start``, which prints the versions and so imports
+    Keras; TensorFlow's native start-up lines go to file descriptor 2, which Jupyter shows in the
+    notebook. Run as a user's shell would (no TF_CPP_MIN_LOG_LEVEL), they must not appear."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    env["KERAS_BACKEND"] = "tensorflow"
+    code = (
+        "from tslearnkit import course; "
+        f"course.lesson.start('01_data_visualization', quick=True, results_dir={str(tmp_path / 'r')!r}, "
+        f"figures_dir={str(tmp_path / 'f')!r})"
+    )
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    for what in ("TensorFlow C++ log line", "absl start-up warning", "oneDNN notice"):
+        assert not re.search(NOISE[what], run.stderr, flags=re.M), f"{what} on stderr: {run.stderr[:500]!r}"
+    assert "01_data_visualization | seed 0" in run.stdout

@@ -78,6 +78,9 @@ def environment() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             versions[package] = "not installed"
     if versions["keras"] != "not installed":  # which backend ran the numbers (tensorflow, jax, torch)
+        from ._quiet import import_tensorflow_quietly
+
+        import_tensorflow_quietly()  # importing Keras starts TensorFlow, whose start-up lines would reach the notebook
         versions["keras_backend"] = importlib.import_module("keras").backend.backend()
     return versions
 

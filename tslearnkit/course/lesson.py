@@ -108,6 +108,9 @@ def start(
     show_environment: bool = True,
 ) -> Lesson:
     """Seed everything, create the output folders, set plot defaults, print versions."""
+    from .._quiet import import_tensorflow_quietly
+
+    import_tensorflow_quietly()  # before Keras starts it: TensorFlow's start-up lines stay out of the notebook
     import keras
     import matplotlib.pyplot as plt
 
