@@ -108,13 +108,11 @@ def start(
     show_environment: bool = True,
 ) -> Lesson:
     """Seed everything, create the output folders, set plot defaults, print versions."""
-    from .._quiet import import_tensorflow_quietly
+    from .. import environment
 
-    import_tensorflow_quietly()  # before Keras starts it: TensorFlow's start-up lines stay out of the notebook
+    versions = environment()  # first: it starts TensorFlow quietly, where `import keras` would not
     import keras
     import matplotlib.pyplot as plt
-
-    from .. import environment
 
     keras.utils.set_random_seed(int(seed))
     if keras.backend.backend() == "tensorflow":
@@ -128,6 +126,6 @@ def start(
     lesson.results_dir.mkdir(parents=True, exist_ok=True)
     lesson.figures_dir.mkdir(parents=True, exist_ok=True)
     if show_environment:
-        versions = ", ".join(f"{k} {v}" for k, v in environment().items())
-        print(f"{name} | seed {seed} | {'QUICK run' if quick else 'full run'} | {versions}")
+        listed = ", ".join(f"{k} {v}" for k, v in versions.items())
+        print(f"{name} | seed {seed} | {'QUICK run' if quick else 'full run'} | {listed}")
     return lesson
