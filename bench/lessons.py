@@ -130,6 +130,7 @@ def _record(path: Path, rows, args, load, reference, command: str, recorded_by: 
     """Merge this run's times into the JSON at ``path`` (a new record when the dataset changed) and return them."""
     import datetime
 
+    import tslearnkit as tk
     from tslearnkit.course import runtimes
 
     times = runtimes.load_times(path) if path.is_file() else {}
@@ -141,6 +142,7 @@ def _record(path: Path, rows, args, load, reference, command: str, recorded_by: 
     times["_machine"] = {
         "when": datetime.date.today().isoformat(),
         "cpus": os.cpu_count(),
+        "threads": tk.threads(),  # the lessons' kernels inherit these settings from this process
         "load": None if load is None else round(load, 2),
         "dataset": args.dataset,
         "seed": args.seed,

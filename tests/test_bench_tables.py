@@ -208,3 +208,17 @@ def test_the_half_open_set_cap_passed_its_rule_and_the_words_say_what_it_measure
     first = [x["map_r"] for x in lines if x["dataset"] == "ACSF1" and x["draw"] == 0]
     assert "every fit on ACSF1's first class draw scores a MAP@R above 0.9" in readme
     assert min(first) > 0.9 and len(first) == 2 * len(module.METHODS)
+
+
+def test_a_lesson_timing_record_says_which_thread_settings_ran_it(tmp_path, monkeypatch):
+    import argparse
+
+    monkeypatch.setenv("TF_NUM_INTRAOP_THREADS", "1")
+    lessons = _script("lessons")
+    path = tmp_path / "times.json"
+    args = argparse.Namespace(dataset="ACSF1", seed=0)
+    lessons._record(path, [("01_x", 12.34, "ok"), ("02_y", 5.0, "failed")], args, 0.5, 11.0, "cmd")
+    times = json.loads(path.read_text())
+    assert times["01_x"] == {"full": 12.3} and "02_y" not in times
+    assert times["_machine"]["threads"]["TF_NUM_INTRAOP_THREADS"] == "1"
+    assert times["_machine"]["threads"]["cpus"] == times["_machine"]["cpus"]
