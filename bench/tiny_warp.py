@@ -93,13 +93,13 @@ def recorded_rows(rows: list[dict]) -> list[dict]:
     return out
 
 
-def table(rows: list[dict]) -> str:
+def table(rows: list[dict], fit_label: str = "fit s (FCN)") -> str:
     rows = recorded_rows(rows) + rows
     per_seed = {}
     for r in rows:
         per_seed.setdefault((r["dataset"], r["setting"], r["seed"]), []).append(r)
     lines = [
-        "| dataset | setting | seeds | CV P@1 | CV MAP@R | fit s (FCN) |",
+        f"| dataset | setting | seeds | CV P@1 | CV MAP@R | {fit_label} |",
         "|---|---|---|---|---|---|",
     ]
     for dataset in dict.fromkeys(r["dataset"] for r in rows):

@@ -36,6 +36,7 @@ def _block(marker: str) -> str:
     [
         ("cv_criterion", "cv-criterion"),
         ("long_cost", "long-cost"),
+        ("minirocket_head", "minirocket-head"),
         ("open_set_budget", "open-set-budget"),
         ("tiny_warp", "tiny-warp"),
         ("warp_choice", "warp-choice"),
@@ -222,3 +223,32 @@ def test_a_lesson_timing_record_says_which_thread_settings_ran_it(tmp_path, monk
     assert times["01_x"] == {"full": 12.3} and "02_y" not in times
     assert times["_machine"]["threads"]["TF_NUM_INTRAOP_THREADS"] == "1"
     assert times["_machine"]["threads"]["cpus"] == times["_machine"]["cpus"]
+
+
+def test_what_bench_readme_says_of_the_minirocket_head_is_what_its_records_say():
+    module = _script("minirocket_head")
+    tiny_warp = _script("tiny_warp")
+    rows = json.loads((BENCH / "minirocket_head.json").read_text())
+    rows = tiny_warp.recorded_rows(rows) + rows
+    assert {r["fold"] for r in rows} == {0, 1, 2} and {r["seed"] for r in rows} == {0, 1, 2}
+
+    def mean(dataset, setting, key):
+        per_seed = {}
+        for r in rows:
+            if (r["dataset"], r["setting"]) == (dataset, setting):
+                per_seed.setdefault(r["seed"], []).append(r[key])
+        assert len(per_seed) == 3, (dataset, setting)
+        return np.mean([np.mean(v) for v in per_seed.values()])
+
+    head, features = module.SETTINGS[1], module.SETTINGS[0]
+    p1, mapr = "precision_at_1", "mean_average_precision_at_r"
+    datasets = ("UnitTest", "PickupGestureWiimoteZ", "Covid3Month_disc")
+    for d in datasets:  # below the recipe's and raw DTW's CV P@1 on all three
+        assert mean(d, head, p1) < min(mean(d, "recipe", p1), mean(d, "raw dtw", p1)), d
+    for d in datasets[:2]:
+        assert mean(d, head, mapr) < mean(d, "recipe", mapr), d
+        assert mean(d, features, p1) < mean(d, "raw dtw", p1), d
+    covid = datasets[2]
+    others = {r["setting"] for r in rows if r["dataset"] == covid} - {head}
+    assert all(mean(covid, head, mapr) > mean(covid, s, mapr) for s in others)
+    assert mean(covid, features, p1) > mean(covid, "raw dtw", p1)
