@@ -34,3 +34,11 @@ def test_quick_benchmark_runs_on_project_csv_data(tmp_path, capsys):
 def test_run_method_names_the_methods_it_knows():
     with pytest.raises(ValueError, match=r"method must be one of \[.*'semihard_warp'.*\]; got 'warp'"):
         run_method("warp", None, None)
+
+
+@pytest.mark.parametrize("method", ["dtw", "minirocket", "cv_choice", "semi-hard"])
+def test_fit_method_fits_only_the_learned_methods_and_says_which(method):
+    from tslearnkit.course.benchmark import fit_method
+
+    with pytest.raises(ValueError, match=rf"method must be one of the learned methods .*semihard_warp.*{method!r}"):
+        fit_method(method, data=None, recipe=None)

@@ -46,7 +46,7 @@ LESSON = "benchmark"
 FINAL_FIT = {"euclidean": "euclidean", "dtw": "dtw", "learned": "semihard", "learned + time warp": "semihard_warp"}
 """The method whose fit on the whole training split a CV choice makes, by candidate."""
 
-__all__ = ["METHODS", "METHOD_NAMES", "run_method", "run_benchmark", "benchmark_tables"]
+__all__ = ["METHODS", "METHOD_NAMES", "fit_method", "run_method", "run_benchmark", "benchmark_tables"]
 
 
 def run_method(method: str, data, recipe, *, seed: int = 0, quick: bool = False, verbose=0) -> tuple[dict, dict]:
@@ -86,29 +86,7 @@ def run_method(method: str, data, recipe, *, seed: int = 0, quick: bool = False,
         scores = baselines.minirocket_scores(data.x_train, data.y_train, data.x_test, data.y_test, seed=seed)
         scores.pop("fit_seconds")
     else:
-        if method == "ce":
-            fit = training.fit_classifier(
-                data.x_train, data.y_train, recipe=recipe, encoder=ENCODER, seed=seed, verbose=verbose
-            )
-        elif method == "supcon":
-            fit = training.fit_embedding(
-                data.x_train, data.y_train, loss="supcon", recipe=recipe, encoder=ENCODER, seed=seed, verbose=verbose
-            )
-        else:
-            from .. import augment
-
-            warped = method == "semihard_warp"
-            fit = training.fit_embedding(
-                data.x_train,
-                data.y_train,
-                loss="semihard" if warped else method,
-                loss_config={"margin": MARGIN},
-                recipe=recipe,
-                encoder=ENCODER,
-                batch_transform=augment.make_tf_augmenter([WARP], seed=seed + 1) if warped else None,
-                seed=seed,
-                verbose=verbose,
-            )
+        fit = fit_method(method, data, recipe, seed=seed, verbose=verbose)
         scores = training.evaluate_embedding(
             fit.embedding_model, data.x_train, data.y_train, data.x_test, data.y_test, seed=seed
         )
@@ -119,6 +97,36 @@ def run_method(method: str, data, recipe, *, seed: int = 0, quick: bool = False,
     scores = dict(scores)
     scores["train_seconds"] = float(time.perf_counter() - start)
     return scores, extra
+
+
+def fit_method(method: str, data, recipe, *, seed: int = 0, verbose=0):
+    """Fit a learned method of :data:`METHODS` (not the raw ones, MiniRocket or the CV choice) on
+    ``data``'s training split as the benchmark does; returns its :class:`~tslearnkit.training.FitResult`."""
+    from .. import augment, training
+
+    learned = ("ce", "batch_all", "semihard", "hard", "supcon", "semihard_warp")
+    if method not in learned:
+        raise ValueError(f"method must be one of the learned methods {list(learned)}; got {method!r}")
+    if method == "ce":
+        return training.fit_classifier(
+            data.x_train, data.y_train, recipe=recipe, encoder=ENCODER, seed=seed, verbose=verbose
+        )
+    if method == "supcon":
+        return training.fit_embedding(
+            data.x_train, data.y_train, loss="supcon", recipe=recipe, encoder=ENCODER, seed=seed, verbose=verbose
+        )
+    warped = method == "semihard_warp"
+    return training.fit_embedding(
+        data.x_train,
+        data.y_train,
+        loss="semihard" if warped else method,
+        loss_config={"margin": MARGIN},
+        recipe=recipe,
+        encoder=ENCODER,
+        batch_transform=augment.make_tf_augmenter([WARP], seed=seed + 1) if warped else None,
+        seed=seed,
+        verbose=verbose,
+    )
 
 
 def run_benchmark(
