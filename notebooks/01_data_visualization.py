@@ -277,7 +277,8 @@ print(
 #
 # Write `standardize_like_train(x_train, x_test)`: compute each channel's mean and standard
 # deviation over all training series and all their time steps, and return both splits shifted and
-# scaled by those numbers, as `(x_train_std, x_test_std)`.
+# scaled by those numbers, as `(x_train_std, x_test_std)`. A channel that never changes (a dead
+# sensor) has a standard deviation of 0: divide it by 1 instead, as the kit does.
 
 
 # %% tags=["solution"]
@@ -285,6 +286,7 @@ def standardize_like_train(x_train, x_test):
     ### BEGIN SOLUTION
     mean = x_train.mean(axis=(0, 1), keepdims=True)
     std = x_train.std(axis=(0, 1), keepdims=True)
+    std = np.where(std > 1e-8, std, 1.0)
     return (x_train - mean) / std, (x_test - mean) / std
     ### END SOLUTION
 
@@ -374,8 +376,9 @@ summary = {
     "timesteps": data.timesteps,
     "channels": data.channels,
     "raw_1nn_accuracy": raw_scores["knn_accuracy"],
-    "raw_separation_auc": separation["standardised"],
 }
+if np.isfinite(separation["standardised"]):  # undefined when no two test series share a class
+    summary["raw_separation_auc"] = separation["standardised"]
 lesson.record("dataset summary", data.name, summary, epochs=0, wall_time_s=0.0)
 lesson.finish()
 
@@ -406,11 +409,14 @@ def describe_balance(split_counts, split):
 print(describe_balance(counts["train (all)"], "training"))
 print(describe_balance(counts["test"], "test"))
 auc, auc_as_loaded = f"{separation['standardised']:.2f}", f"{separation['as loaded']:.2f}"
-print(
-    f"On standardised test series, a same-class pair is closer than a different-class pair with "
-    f"probability {auc} (0.5 = no separation, 1 = complete)"
-    + (f"; as loaded, {auc_as_loaded}." if auc_as_loaded != auc else ", as loaded too.")
-)
+if np.isfinite(separation["standardised"]):
+    print(
+        f"On standardised test series, a same-class pair is closer than a different-class pair with "
+        f"probability {auc} (0.5 = no separation, 1 = complete)"
+        + (f"; as loaded, {auc_as_loaded}." if auc_as_loaded != auc else ", as loaded too.")
+    )
+else:
+    print("No two test series share a class, so the separation of same-class pairs is undefined here.")
 test_accuracy = raw_scores["knn_accuracy"]
 gain = test_accuracy - chance_accuracy
 if gain > 0:

@@ -468,10 +468,12 @@ else:
 import tempfile
 
 index = tk.search.SearchIndex(models[best], split.x_gallery, split.y_gallery)
-saved = index.save(Path(tempfile.mkdtemp()) / "unseen_gallery")
-reloaded = tk.search.SearchIndex.load(saved)
-found = reloaded.query(split.x_query, k=top_k)
-same = index.query(split.x_query, k=top_k)
+with tempfile.TemporaryDirectory() as folder:  # removed with everything in it once loaded again
+    saved = index.save(Path(folder) / "unseen_gallery")
+    reloaded = tk.search.SearchIndex.load(saved)
+shown_k = min(top_k, reloaded.size)  # a gallery smaller than top_k is shown whole
+found = reloaded.query(split.x_query, k=shown_k)
+same = index.query(split.x_query, k=shown_k)
 print(f"searching with the {best} model: {reloaded.size} gallery series, {reloaded.dim}-d embeddings")
 print(f"the reloaded index returns the same neighbours: {np.array_equal(found.indices, same.indices)}")
 

@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 from test_data import write_project_csv
 
@@ -42,3 +43,17 @@ def test_fit_method_fits_only_the_learned_methods_and_says_which(method):
 
     with pytest.raises(ValueError, match=rf"method must be one of the learned methods .*semihard_warp.*{method!r}"):
         fit_method(method, data=None, recipe=None)
+
+
+def test_two_datasets_of_one_name_are_refused_before_the_second_overwrites_the_first(tmp_path):
+    from test_data_own_files import write_ucr
+
+    rng = np.random.default_rng(0)
+    labels = [f"c{i % 2}" for i in range(12)]
+    for folder, length in (("a", 20), ("b", 40)):
+        (tmp_path / folder).mkdir()
+        write_ucr(tmp_path / folder / "Exp.tsv", rng.normal(size=(12, length)), labels, "\t")
+    argv = ["benchmark", "--quick", "--seeds", "0", "--methods", "euclidean", "--out", str(tmp_path / "out")]
+    with pytest.raises(ValueError, match=r"both load as 'Exp'.*rename one"):
+        main([*argv, "--datasets", str(tmp_path / "a" / "Exp.tsv"), str(tmp_path / "b" / "Exp.tsv")])
+    assert len(list((tmp_path / "out" / "results").glob("*.json"))) == 1  # the first dataset's record, kept

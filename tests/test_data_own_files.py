@@ -248,3 +248,29 @@ def test_without_aeon_a_ts_or_arff_file_says_how_to_install_it(tmp_path, monkeyp
             data.load_file(path)
     with pytest.raises(ImportError, match=r"need aeon.*tslearnkit\[aeon\]"):
         data.load_dataset("GunPoint", data_dir=tmp_path)
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_a_header_of_column_numbers_is_skipped_not_read_as_a_series(tmp_path, labelled):
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(12, 20)), np.repeat([0, 1], 6)
+    frame = pd.DataFrame(x)  # to_csv writes the header 0,1,...,19 (or label,0,1,... with a label column)
+    frame.insert(0, "label" if labelled else 20, y)
+    if not labelled:
+        frame.columns = range(21)  # 0,1,...,20: the label column is column 0
+    frame.to_csv(tmp_path / "hdr.csv", index=False)
+    ds = data.load_file(tmp_path / "hdr.csv", standardize=False, test_size=0.5)
+    assert len(ds.x_train) + len(ds.x_test) == 12 and ds.class_names == ("0", "1")
+    assert "line 1 skipped: a header (column numbers)" in ds.notes
+    back = np.concatenate([ds.x_train[..., 0], ds.x_test[..., 0]])
+    nearest = np.abs(back[:, None, :] - x[None, :, :]).max(-1).min(0)
+    assert np.all(nearest < 1e-5)  # every series came back, and nothing else (no header series)
+
+
+def test_a_first_series_that_is_not_column_numbers_is_kept(tmp_path):
+    x = np.tile(np.arange(1.0, 21.0), (6, 1)) * [[1], [2], [3], [1], [2], [3]]  # 1..20, then 2, 4, ...: a ramp, kept
+    write_ucr(tmp_path / "ramps.tsv", x[[1, 0, 2, 3, 4, 5]], ["a", "a", "a", "b", "b", "b"], "\t")
+    ds = data.load_file(tmp_path / "ramps.tsv", standardize=False, test_size=0.5)
+    assert len(ds.x_train) + len(ds.x_test) == 6

@@ -76,6 +76,21 @@ def test_standardize_over_all_channels_at_once_is_rejected(data):
         lesson01.check_standardize(one_scale, data)
 
 
+def test_standardize_with_a_dead_channel_names_the_zero_std(data):
+    dead = tk.data.TimeSeriesDataset(
+        "dead", data.x_train * [1.0, 0.0], data.y_train, data.x_test * [1.0, 0.0], data.y_test, data.class_names
+    )  # the second channel never changes: its std is 0
+    with np.errstate(invalid="ignore", divide="ignore"), pytest.raises(NotYet, match="standard deviation of 0"):
+        lesson01.check_standardize(_standardize_right, dead)
+
+    def floored(x_train, x_test):
+        mean, std = x_train.mean(axis=(0, 1), keepdims=True), x_train.std(axis=(0, 1), keepdims=True)
+        std = np.where(std > 1e-8, std, 1.0)
+        return (x_train - mean) / std, (x_test - mean) / std
+
+    lesson01.check_standardize(floored, dead)  # the lesson's solution passes
+
+
 def test_standardize_that_crashes_says_how(data):
     with pytest.raises(NotYet, match="raised ZeroDivisionError"):
         lesson01.check_standardize(lambda a, b: 1 / 0, data)

@@ -39,6 +39,15 @@ def test_distinct_after_random_right_prediction_passes(long_tail, capsys):
     assert out.startswith("✓") and "12 rows but still 3 different series" in out
 
 
+def test_distinct_after_random_on_a_split_already_balanced_passes(capsys):
+    # A tiny dataset's "long-tailed" split can stay balanced (two series in every class): nothing to add.
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(8, 5, 1)).astype(np.float32), np.repeat([0, 1, 2, 3], 2)
+    balanced = tk.augment.oversample(x, y, method="random", seed=0)
+    lesson05.check_distinct_after_random(2, balanced, x, y)
+    assert "2 rows but still 2 different series" in capsys.readouterr().out
+
+
 def test_distinct_after_random_row_count_is_rejected(long_tail):
     x, y = long_tail
     balanced = tk.augment.oversample(x, y, method="random", seed=0)

@@ -63,3 +63,17 @@ def test_knn_predict_is_the_brute_force_nearest_label_and_agrees_with_knn_accura
     np.testing.assert_array_equal(knn_predict(train, labels, test), nearest)
     for k in (1, 3, 5):
         assert np.mean(knn_predict(train, labels, test, k=k) == truth) == knn_accuracy(train, labels, test, truth, k=k)
+
+
+def test_embedding_scores_keep_to_the_k_a_small_training_reference_holds():
+    rng = np.random.default_rng(0)
+    train, test = rng.normal(size=(6, 4)), rng.normal(size=(5, 4))
+    train_labels, test_labels = np.array([0, 0, 1, 1, 2, 2]), np.array([0, 1, 2, 0, 1])
+    scores = metrics.embedding_scores(train, train_labels, test, test_labels)
+    assert {"knn_accuracy", "knn_accuracy_at_3", "knn_accuracy_at_5"} <= set(scores)
+    assert "knn_accuracy_at_10" not in scores  # 10 neighbours of 6: not scored
+    assert scores["knn_accuracy_at_5"] == brute_force_knn_accuracy(train, train_labels, test, test_labels, 5)
+    tiny = metrics.embedding_scores(train[:2], train_labels[:2] * 0 + [0, 1], test, test_labels)
+    assert "knn_accuracy_at_3" not in tiny and np.isfinite(tiny["legacy_map_at_k"])  # MAP@2 on 2 references
+    with pytest.raises(ValueError, match=r"k must be an integer in \[1, 6\].*got 10"):
+        metrics.embedding_scores(train, train_labels, test, test_labels, k_values=(1, 10))  # asked for: an error

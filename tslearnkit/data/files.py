@@ -137,10 +137,30 @@ def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str
             f"line 1 reads {list(frame.iloc[0, :4])}; for a table with a header pass label=<column> and "
             "series=<column> (a row per time step) or layout='wide' (a row per series)"
         )
+    described, first_line = f"{where}: UCR layout (a row per series, label first)", 1
+    if _reads_as_column_numbers(frame.iloc[0]):  # a header that pandas' to_csv writes by default
+        frame, first_line = frame.iloc[1:].reset_index(drop=True), 2
+        described += "; line 1 skipped: a header (column numbers), not a series"
     series, labels, _, _ = parse_frame(
-        frame, layout="wide", label=0, values=list(frame.columns[1:]), missing=missing, where=(f"{where} line", 1)
+        frame,
+        layout="wide",
+        label=0,
+        values=list(frame.columns[1:]),
+        missing=missing,
+        where=(f"{where} line", first_line),
     )
-    return series, labels, None, f"{where}: UCR layout (a row per series, label first)"
+    return series, labels, None, described
+
+
+def _reads_as_column_numbers(row) -> bool:
+    """Whether a line's cells after the first read 0, 1, 2, ... or 1, 2, 3, ...: column numbers, as in the header
+    ``DataFrame.to_csv`` writes for unnamed columns (``label,0,1,...`` or ``0,1,2,...``), not a measured series."""
+    import pandas as pd
+
+    values = pd.to_numeric(row.iloc[1:], errors="coerce").to_numpy(np.float64)
+    if len(values) < 3 or np.isnan(values).any() or values[0] not in (0.0, 1.0):
+        return False
+    return bool(np.all(np.diff(values) == 1.0))
 
 
 def _read_project(path: Path, options: dict):

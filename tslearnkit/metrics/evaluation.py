@@ -7,8 +7,13 @@ from ..data import check_labels
 from .knn import knn_accuracy
 from .retrieval import retrieval_metrics
 
+K_VALUES = (1, 3, 5, 10)
+"""The k of the k-NN accuracies reported by default (those the training reference holds)."""
+LEGACY_K = 3
+"""The study's MAP@k (``legacy_map_at_k``), k = 3 unless the training reference is smaller."""
 
-def embedding_scores(train_emb, y_train, test_emb, y_test, *, k_values=(1, 3, 5, 10), legacy_k=3, seed=0) -> dict:
+
+def embedding_scores(train_emb, y_train, test_emb, y_test, *, k_values=None, legacy_k=None, seed=0) -> dict:
     """Scores of precomputed embeddings (or raw flattened series): test queries against the
     training reference.
 
@@ -17,7 +22,17 @@ def embedding_scores(train_emb, y_train, test_emb, y_test, *, k_values=(1, 3, 5,
     ``mean_reciprocal_rank``, ``NMI``, ``AMI``; k = all references), the study's
     ``legacy_map_at_k`` at ``k = legacy_k``, and ``knn_accuracy`` (k = 1) plus
     ``knn_accuracy_at_{k}`` for the other ``k_values``.
+
+    ``k_values=None`` scores the k of :data:`K_VALUES` that the reference holds (with 6 training
+    embeddings, k = 1, 3 and 5: a vote of 10 neighbours out of 6 has no meaning) and
+    ``legacy_k=None`` is :data:`LEGACY_K`, or the reference size if smaller. A k given explicitly
+    is checked: above the reference size it is a ``ValueError``.
     """
+    n_reference = len(train_emb)
+    if k_values is None:
+        k_values = [k for k in K_VALUES if k <= n_reference]
+    if legacy_k is None:
+        legacy_k = max(1, min(LEGACY_K, n_reference))
     y_train = check_labels(y_train, len(train_emb), name="y_train")
     y_test = check_labels(y_test, len(test_emb), name="y_test")
     scores = retrieval_metrics(test_emb, y_test, train_emb, y_train, k=None, seed=seed)

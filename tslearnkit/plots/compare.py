@@ -37,7 +37,8 @@ def plot_distance_distributions(
     Returns:
         ``(figure, separation)``: ``separation[name]`` is the probability that a random
         same-class pair is closer than a random different-class pair (ROC AUC; 0.5 = no
-        separation, 1.0 = every same-class pair closer).
+        separation, 1.0 = every same-class pair closer); NaN where the series hold no same-class
+        pair (no class with two of them) or no different-class pair.
     """
     from sklearn.metrics import roc_auc_score
 
@@ -62,7 +63,8 @@ def plot_distance_distributions(
         edges = np.linspace(0, float(np.percentile(dist / scale, 99.5)) + 1e-9, bins + 1)
         ax.hist(dist[pos] / scale, bins=edges, density=True, alpha=0.6, color="tab:green", label="same class")
         ax.hist(dist[~pos] / scale, bins=edges, density=True, alpha=0.6, color="tab:red", label="different classes")
-        ax.set_title(f"{name}\nseparation (AUC) {separation[name]:.2f}", fontsize=9)
+        shown = f"{separation[name]:.2f}" if np.isfinite(separation[name]) else "undefined: no same-class pair"
+        ax.set_title(f"{name}\nseparation (AUC) {shown}", fontsize=9)
         ax.set_xlabel("distance / median distance")
     axes[0, 0].set_ylabel("density")
     axes[0, -1].legend(fontsize=8)

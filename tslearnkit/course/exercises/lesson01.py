@@ -50,6 +50,14 @@ def check_validation_counts(predicted_validation_counts, data, validation_fracti
     )
 
 
+def _finite(values) -> bool:
+    """False only for numbers holding NaN or inf; anything else is left to the shape and value checks."""
+    try:
+        return bool(np.isfinite(np.asarray(values, np.float64)).all())
+    except (TypeError, ValueError):
+        return True
+
+
 def check_standardize(standardize_like_train, data) -> None:
     """Exercise 1.2: per-channel statistics from the training split, applied to both splits."""
     got = call(standardize_like_train, "standardize_like_train", data.x_train, data.x_test)
@@ -57,6 +65,11 @@ def check_standardize(standardize_like_train, data) -> None:
     from ...data import standardize
 
     x_train_std, x_test_std, _ = standardize(data.x_train, data.x_test)
+    require(
+        all(_finite(part) for part in got),
+        "your standardised series hold NaN or inf: a channel whose training values never change has a standard "
+        "deviation of 0; divide that channel by 1 instead.",
+    )
     require(
         close(got[0], x_train_std, atol=1e-4),
         "the training split is not standardised per channel: one mean and one std per channel, taken over "

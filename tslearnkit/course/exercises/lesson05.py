@@ -54,7 +54,7 @@ def check_distinct_after_random(predicted_distinct, balanced, x_train, y_train) 
     rarest = int(present[np.argmin(counts[present])])
     grown = np.bincount(result.y, minlength=len(counts))
     require(
-        len(result.y) > len(y_train) and len(set(grown[present])) == 1,
+        len(result.y) >= len(y_train) and len(set(grown[present])) == 1,
         f"`balanced` has {grown.tolist()} rows per class: oversample the long-tailed training split so that every "
         "class reaches the largest class's count (the default target).",
     )
