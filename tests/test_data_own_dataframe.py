@@ -46,6 +46,27 @@ def test_time_column_orders_shuffled_rows():
     assert "ordered by 't'" in ds.notes
 
 
+@pytest.mark.parametrize(
+    "as_text",
+    [lambda t: str(t), lambda t: f"{t:03d}", lambda t: (pd.Timestamp("2024-03-01") + pd.Timedelta(days=t)).isoformat()],
+    ids=["numbers", "zero-padded numbers", "ISO dates"],
+)
+def test_a_time_column_of_text_is_ordered_as_time_not_as_text(as_text):
+    df = long_frame()
+    df["t"] = df["t"].map(as_text)  # as read from a CSV: "10" sorts before "2" as text
+    shuffled = df.sample(frac=1.0, random_state=0)
+    shuffled = shuffled.sort_values("id", key=lambda s: s.str[1:].astype(int), kind="stable")
+    ds = data.from_dataframe(shuffled, series="id", time="t", label="animal", standardize=False)
+    same(ds, data.from_arrays(SERIES, LABELS, standardize=False))
+
+
+def test_a_time_column_of_other_text_is_an_error_naming_it():
+    df = long_frame()
+    df["t"] = df["t"].map(lambda t: f"{t + 1}/3/2024")  # day/month/year: ambiguous, and wrong as text
+    with pytest.raises(ValueError, match=r"time column 't' holds text .*'1/3/2024'.*dayfirst=True"):
+        data.from_dataframe(df, series="id", time="t", label="animal")
+
+
 def test_values_name_the_channels_and_their_order():
     df = long_frame()
     ds = data.from_dataframe(df, series="id", label="animal", values=["b", "a"], standardize=False)

@@ -274,3 +274,34 @@ def test_a_first_series_that_is_not_column_numbers_is_kept(tmp_path):
     write_ucr(tmp_path / "ramps.tsv", x[[1, 0, 2, 3, 4, 5]], ["a", "a", "a", "b", "b", "b"], "\t")
     ds = data.load_file(tmp_path / "ramps.tsv", standardize=False, test_size=0.5)
     assert len(ds.x_train) + len(ds.x_test) == 6
+
+
+def test_series_of_one_time_step_are_refused_when_loaded(tmp_path):
+    (tmp_path / "len1.tsv").write_text("".join(f"{'ab'[i % 2]}\t{i * 0.5}\n" for i in range(10)))
+    with pytest.raises(ValueError, match=r"the series are 1 time step long; a time series needs at least 2 steps"):
+        data.load_dataset(str(tmp_path / "len1.tsv"))
+
+
+def test_load_dataset_takes_load_files_options_for_a_path_as_its_errors_advise(tmp_path):
+    x = np.random.default_rng(0).normal(size=(8, 12))
+    x[2, 5] = np.nan
+    write_ucr(tmp_path / "gappy.tsv", x, ["a", "b"] * 4, "\t")
+    with pytest.raises(ValueError, match="pass missing='interpolate'"):
+        data.load_dataset(str(tmp_path / "gappy.tsv"))
+    same(
+        data.load_dataset(str(tmp_path / "gappy.tsv"), missing="interpolate", test_size=0.5),
+        data.load_file(tmp_path / "gappy.tsv", missing="interpolate", test_size=0.5),
+    )
+    long = pd.DataFrame(
+        [{"id": f"s{i}", "t": t, "v": float(i + t), "act": "ab"[i % 2]} for i in range(8) for t in range(6)]
+    )
+    long.to_csv(tmp_path / "long.csv", index=False)
+    options = dict(series="id", time="t", label="act", test_size=0.5)
+    same(data.load_dataset(str(tmp_path / "long.csv"), **options), data.load_file(tmp_path / "long.csv", **options))
+
+
+def test_file_options_and_label_are_refused_where_they_do_not_apply():
+    with pytest.raises(ValueError, match=r"\['missing'\]: options of tk.data.load_file, which apply to a file path"):
+        data.load_dataset("GunPoint", missing="interpolate")
+    with pytest.raises(ValueError, match=r"label='activity' applies to 'project' and to file paths"):
+        data.load_dataset("GunPoint", label="activity")

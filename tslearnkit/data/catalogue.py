@@ -197,9 +197,10 @@ def load_dataset(
     standardize: bool = True,
     variable_length: str = "resample",
     max_length: int | None = MAX_LENGTH,
-    label: str = "Label_multi",
+    label: str | None = None,
     test_size: float | None = None,
     seed: int = 0,
+    **file_options,
 ) -> TimeSeriesDataset:
     """Load a dataset by name, or from a file path.
 
@@ -222,11 +223,14 @@ def load_dataset(
         max_length: series longer than this many steps are reduced by piecewise aggregate
             approximation (:func:`downsample_series`; default :data:`MAX_LENGTH`); ``None``
             keeps every step.
-        label: for ``"project"`` only, the label column (``Label_multi`` or ``Label_binary``).
+        label: for ``"project"``, the label column (``Label_multi``, the default, or ``Label_binary``); for
+            a file path, passed to :func:`load_file` (the label column of a table with a header).
         test_size: the stratified test fraction where a dataset has no split of its own:
             ``"project"`` (default 0.25) and files without a ``_TEST`` twin (default 0.3, as
             :func:`load_file`). A saved dataset keeps the split it was saved with.
         seed: the seed of that split.
+        file_options: for a file path only, :func:`load_file`'s other options (``missing``, ``channels``,
+            ``series``, ``time``, ``layout``, ``sep``, ...), so that the advice of its errors works here too.
 
     Returns:
         A :class:`TimeSeriesDataset` with ``float32`` ``(n, t, c)`` series and ``int64`` labels.
@@ -239,18 +243,28 @@ def load_dataset(
         raise ValueError(f"dataset name must be a non-empty string or a file path; got {name!r}")
     name = os.fspath(name)
     check_length_options(variable_length, max_length)
+    if file_options and not _is_path(name):
+        raise ValueError(
+            f"{sorted(file_options)}: options of tk.data.load_file, which apply to a file path only; "
+            f"{name!r} is not one"
+        )
+    if label is not None and not (name == PROJECT_DATASET or _is_path(name)):
+        raise ValueError(f"label={label!r} applies to 'project' and to file paths; dataset {name!r} has its own labels")
     if name == PROJECT_DATASET:
         import lzma
 
         try:
-            return _load_project_dataset(data_dir, label, 0.25 if test_size is None else test_size, seed, standardize)
+            split = 0.25 if test_size is None else test_size
+            return _load_project_dataset(data_dir, label or "Label_multi", split, seed, standardize)
         except lzma.LZMAError as err:  # a corrupt .tar.xz: the tar layer lets it through
             raise ValueError(f"{PROJECT_DATASET!r}: the .tar.xz archive is corrupt ({err}); copy it again") from None
     lengths = dict(standardize=standardize, variable_length=variable_length, max_length=max_length)
     if _is_path(name):
         from .files import load_file
 
-        return load_file(name, test_size=0.3 if test_size is None else test_size, seed=seed, **lengths)
+        if label is not None:
+            file_options["label"] = label
+        return load_file(name, test_size=0.3 if test_size is None else test_size, seed=seed, **lengths, **file_options)
 
     offline = _offline_names()
     if name in offline or (_aeon_installed() and (_aeon_data_dir() / name / f"{name}_TRAIN.ts").is_file()):

@@ -101,6 +101,31 @@ def _one_value_per_series(codes, text_codes, texts, ids, what: str):
     return [texts[v] for v in value]
 
 
+def _time_keys(stamps, time):
+    """The values a long table's rows are ordered by: numbers and datetimes as they are, text only where it reads
+    as numbers or as ISO 8601 dates (text sorts as text: "10" before "2", "1/3" after "10/3")."""
+    import pandas as pd
+
+    if not (pd.api.types.is_object_dtype(stamps) or pd.api.types.is_string_dtype(stamps)):
+        return stamps.to_numpy()
+    if not stamps.map(lambda v: isinstance(v, str)).any():
+        return stamps.to_numpy()  # Python numbers or timestamps in an object column
+    try:
+        return pd.to_numeric(stamps).to_numpy()
+    except (TypeError, ValueError):
+        pass
+    try:
+        return pd.to_datetime(stamps, format="ISO8601").to_numpy()
+    except (TypeError, ValueError):
+        example = next(v for v in stamps if isinstance(v, str))
+        raise ValueError(
+            f"time column {time!r} holds text that is neither numbers nor ISO 8601 dates (for example {example!r}), "
+            "and text does not sort in time order; convert it first (day/month/year dates: "
+            f"df[{time!r}] = pd.to_datetime(df[{time!r}], dayfirst=True); clock times: numbers, such as minutes) "
+            "and pass the DataFrame to tk.data.from_dataframe"
+        ) from None
+
+
 def parse_long(df, *, series, label, time=None, values=None, split=None, missing="raise", where=("row", 0)):
     """Long layout → ``(series_list, labels, splits_or_None, note)``; see :func:`from_dataframe`."""
     import pandas as pd
@@ -132,12 +157,13 @@ def parse_long(df, *, series, label, time=None, values=None, split=None, missing
         stamps = df[time]
         if stamps.isna().any():
             raise ValueError(f"{row(int(np.flatnonzero(stamps.isna().to_numpy())[0]))}: the time ({time!r}) is missing")
+        keys = _time_keys(stamps, time)
         try:
-            order = pd.DataFrame({"c": codes, "t": stamps.to_numpy()}).sort_values(["c", "t"], kind="stable").index
+            order = pd.DataFrame({"c": codes, "t": keys}).sort_values(["c", "t"], kind="stable").index
         except TypeError as err:
             raise ValueError(f"time column {time!r} mixes values that cannot be ordered ({err})") from None
         order = order.to_numpy()
-        twice = pd.DataFrame({"c": codes, "t": stamps.to_numpy()}).duplicated(keep=False).to_numpy()
+        twice = pd.DataFrame({"c": codes, "t": keys}).duplicated(keep=False).to_numpy()
         if twice.any():
             rows = np.flatnonzero(twice)
             first = rows[0]
