@@ -72,6 +72,13 @@ def test_float_labels_keep_their_text():
     assert ds.class_names == ("0.5", "1.5")
 
 
+def test_bytes_labels_are_read_as_their_text():
+    ds = data.from_arrays(RNG.normal(size=(8, 20)), np.array([b"walk", b"run"] * 4))  # a NumPy "S" array
+    assert ds.class_names == ("run", "walk")
+    with pytest.raises(ValueError, match=r"y\[1\]: the label b'\\xff' is bytes that are not UTF-8 text"):
+        data.from_arrays(RNG.normal(size=(4, 20)), [b"a", b"\xff", b"a", b"b"])
+
+
 @pytest.mark.parametrize(
     "bad, error, match",
     [

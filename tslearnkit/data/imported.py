@@ -120,6 +120,12 @@ def label_texts(values, *, name: str = "y", where=None) -> list[str]:
     for i, value in enumerate(values):
         if value is None or (isinstance(value, (float, np.floating)) and np.isnan(value)) or _is_na(value):
             raise ValueError(f"{_at(where, name, i)}: the label is missing (got {value!r}); every series needs a label")
+        if isinstance(value, (bytes, np.bytes_)):  # NumPy's "S" arrays, e.g. labels saved from Python 2 or HDF5
+            try:
+                value = bytes(value).decode("utf-8")
+            except UnicodeDecodeError:
+                where_i = _at(where, name, i)
+                raise ValueError(f"{where_i}: the label {value!r} is bytes that are not UTF-8 text") from None
         if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
             text = str(int(value))
         elif isinstance(value, (str, numbers.Number, np.generic)):
