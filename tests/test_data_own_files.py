@@ -305,3 +305,15 @@ def test_file_options_and_label_are_refused_where_they_do_not_apply():
         data.load_dataset("GunPoint", missing="interpolate")
     with pytest.raises(ValueError, match=r"label='activity' applies to 'project' and to file paths"):
         data.load_dataset("GunPoint", label="activity")
+
+
+def test_the_row_numbers_to_csv_writes_by_default_are_not_a_channel(tmp_path):
+    long = pd.DataFrame(
+        [{"id": f"s{i}", "t": t, "v": float(i * t), "act": "ab"[i % 2]} for i in range(8) for t in range(6)]
+    )
+    long.to_csv(tmp_path / "indexed.csv")  # index=True: an unnamed first column 0, 1, 2, ...
+    long.to_csv(tmp_path / "plain.csv", index=False)
+    options = dict(series="id", time="t", label="act", test_size=0.5)
+    indexed = data.load_file(tmp_path / "indexed.csv", **options)
+    same(indexed, data.load_file(tmp_path / "plain.csv", **options))
+    assert indexed.channels == 1 and "unnamed first column (row numbers 0, 1, 2, ...) was not read" in indexed.notes

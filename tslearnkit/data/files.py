@@ -80,6 +80,18 @@ def _read_table(path: Path, *, encoding: str, sep: str, header):
         raise ValueError(f"{path.name} is not a readable table: {err}") from None
 
 
+def _without_row_numbers(frame, columns: dict):
+    """The table without a first column of row numbers that ``DataFrame.to_csv`` writes by default (unnamed,
+    0, 1, 2, ...), which would otherwise be read as a channel; and a note saying so ("" when kept)."""
+    first = frame.columns[0] if len(frame.columns) else None
+    named = {c for value in columns.values() for c in (value if isinstance(value, list) else [value])}
+    if first is None or first in named or not str(first).startswith("Unnamed: 0"):
+        return frame, ""
+    if not np.array_equal(frame[first].to_numpy(), np.arange(len(frame))):
+        return frame, ""
+    return frame.drop(columns=first), "; the unnamed first column (row numbers 0, 1, 2, ...) was not read as a channel"
+
+
 def _is_project_csv(path: Path, encoding: str) -> bool:
     try:
         with open(path, encoding=encoding, errors="replace") as handle:
@@ -126,7 +138,11 @@ def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str
         frame = _read_table(path, encoding=encoding, sep=sep, header=0)
         columns = {k: options.pop(k) for k in TABLE_OPTIONS if k in options}
         layout = columns.pop("layout", "long")
-        return parse_frame(frame, layout=layout, missing=missing, where=(f"{where} line", 2), **columns)
+        frame, dropped = _without_row_numbers(frame, columns)
+        series, labels, splits, note = parse_frame(
+            frame, layout=layout, missing=missing, where=(f"{where} line", 2), **columns
+        )
+        return series, labels, splits, note + dropped
     frame = _read_table(path, encoding=encoding, sep=sep, header=None)
     first = frame.iloc[0, 1:]
     import pandas as pd
