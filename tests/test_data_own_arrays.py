@@ -225,3 +225,10 @@ def test_a_dataframe_is_sent_to_from_dataframe():
 
     with pytest.raises(TypeError, match="use tk.data.from_dataframe"):
         data.from_arrays(pd.DataFrame(np.zeros((4, 8))), list("abab"))
+
+
+def test_test_series_copied_from_training_are_counted_in_the_notes():
+    x = RNG.normal(size=(12, 20))
+    ds = data.from_arrays(x, ["a", "b"] * 6, x_test=np.r_[x[:3], RNG.normal(size=(3, 20))], y_test=["a", "b"] * 3)
+    assert "3 of 6 test series have an exact copy in the training split" in ds.notes
+    assert "exact copy" not in data.from_arrays(x, ["a", "b"] * 6).notes

@@ -227,6 +227,12 @@ def draw_split(labels: list[str], test_size: float, seed: int) -> tuple[np.ndarr
     return stratified_split_indices(codes, test_size, seed=seed)
 
 
+def _test_copies_of_training(train: list, test: list) -> int:
+    """How many test series equal some training series exactly (same length, same values)."""
+    seen = {(s.shape, s.tobytes()) for s in (np.ascontiguousarray(s, np.float64) for s in train)}
+    return sum((s.shape, s.tobytes()) in seen for s in (np.ascontiguousarray(s, np.float64) for s in test))
+
+
 def build_dataset(
     name: str,
     train: list,
@@ -273,6 +279,12 @@ def build_dataset(
         if len(set(y_train)) < 2:
             raise ValueError(f"the training labels hold a single class ({y_train[0]!r}); metric learning needs two")
         notes.append(f"test split: given ({len(train)} train / {len(test)} test series)")
+    copies = _test_copies_of_training(train, test)
+    if copies:
+        notes.append(
+            f"{copies} of {len(test)} test series have an exact copy in the training split, so a search finds them "
+            "trivially; drop duplicate series before splitting to measure what the model learned"
+        )
     y_train_codes, y_test_codes, class_names = encode_labels(np.asarray(y_train), np.asarray(y_test))
     source = RawSplit(tuple(train), tuple(y_train), tuple(test), tuple(y_test))
     x_train_list, x_test_list = train, test
