@@ -38,6 +38,7 @@ def _block(marker: str) -> str:
         ("long_cost", "long-cost"),
         ("minirocket_head", "minirocket-head"),
         ("open_set_budget", "open-set-budget"),
+        ("tiny_seeds", "tiny-seeds"),
         ("tiny_warp", "tiny-warp"),
         ("warp_choice", "warp-choice"),
     ],
@@ -252,3 +253,22 @@ def test_what_bench_readme_says_of_the_minirocket_head_is_what_its_records_say()
     others = {r["setting"] for r in rows if r["dataset"] == covid} - {head}
     assert all(mean(covid, head, mapr) > mean(covid, s, mapr) for s in others)
     assert mean(covid, features, p1) > mean(covid, "raw dtw", p1)
+
+
+def test_what_bench_readme_says_of_ten_seeds_on_the_tiny_sets_is_what_its_records_say():
+    module = _script("tiny_seeds")
+    rows = json.loads((BENCH / "tiny_seeds.json").read_text())
+    summary = {s["dataset"]: s for s in module.summary(rows)}
+    assert set(summary) == {"UnitTest", "PickupGestureWiimoteZ", "Covid3Month_disc"}
+    assert all(s["reproduced"] == "3 of 3" and s["seeds"] == 10 for s in summary.values())
+    unit = summary["UnitTest"]
+    assert np.ptp(unit["p1"]) == 0 and unit["at_or_above"] == 0 and unit["significant"] == 0
+    assert set(unit["only_dtw"]) == {1} and set(unit["only_learned"]) == {0}
+    pickup = summary["PickupGestureWiimoteZ"]
+    assert pickup["p1_first"].mean() >= pickup["dtw_p1"] - 1e-12 > pickup["p1"].mean()  # tied on 0-2, below on 10
+    assert pickup["at_or_above"] == 2 and pickup["significant"] == 0
+    differ = pickup["only_dtw"] + pickup["only_learned"]
+    assert differ.min() >= 9 and differ.max() <= 16 and pickup["only_learned"].min() > 0  # about a dozen, both ways
+    covid = summary["Covid3Month_disc"]
+    assert covid["at_or_above"] == 0 and np.all(covid["only_dtw"] > covid["only_learned"])
+    assert covid["significant"] == 3 and covid["tied"] > 0
