@@ -278,15 +278,16 @@ print(
 # Write `standardize_like_train(x_train, x_test)`: compute each channel's mean and standard
 # deviation over all training series and all their time steps, and return both splits shifted and
 # scaled by those numbers, as `(x_train_std, x_test_std)`. A channel that never changes (a dead
-# sensor) has a standard deviation of 0: divide it by 1 instead, as the kit does.
+# sensor) has no spread at all: make sure it does not turn into NaN.
 
 
 # %% tags=["solution"]
 def standardize_like_train(x_train, x_test):
     ### BEGIN SOLUTION
-    mean = x_train.mean(axis=(0, 1), keepdims=True)
-    std = x_train.std(axis=(0, 1), keepdims=True)
-    std = np.where(std > 1e-8, std, 1.0)
+    values = x_train.astype(np.float64)  # in float32 a constant channel's std is rounding error, not 0
+    mean = values.mean(axis=(0, 1), keepdims=True)
+    std = values.std(axis=(0, 1), keepdims=True)
+    std = np.where(std > 1e-8, std, 1.0)  # a dead channel is shifted to 0, not divided by 0
     return (x_train - mean) / std, (x_test - mean) / std
     ### END SOLUTION
 

@@ -48,8 +48,13 @@ def test_time_column_orders_shuffled_rows():
 
 @pytest.mark.parametrize(
     "as_text",
-    [lambda t: str(t), lambda t: f"{t:03d}", lambda t: (pd.Timestamp("2024-03-01") + pd.Timedelta(days=t)).isoformat()],
-    ids=["numbers", "zero-padded numbers", "ISO dates"],
+    [
+        lambda t: str(t),
+        lambda t: f"{t:03d}",
+        lambda t: (pd.Timestamp("2024-03-01") + pd.Timedelta(days=t)).isoformat(),
+        lambda t: (pd.Timestamp("2024-03-30T20:00", tz="Europe/Berlin") + pd.Timedelta(hours=t)).isoformat(),
+    ],
+    ids=["numbers", "zero-padded numbers", "ISO dates", "ISO times across a summer-time change"],
 )
 def test_a_time_column_of_text_is_ordered_as_time_not_as_text(as_text):
     df = long_frame()

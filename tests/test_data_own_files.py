@@ -269,16 +269,34 @@ def test_a_header_of_column_numbers_is_skipped_not_read_as_a_series(tmp_path, la
     assert np.all(nearest < 1e-5)  # every series came back, and nothing else (no header series)
 
 
-def test_a_first_series_that_is_not_column_numbers_is_kept(tmp_path):
-    x = np.tile(np.arange(1.0, 21.0), (6, 1)) * [[1], [2], [3], [1], [2], [3]]  # 1..20, then 2, 4, ...: a ramp, kept
-    write_ucr(tmp_path / "ramps.tsv", x[[1, 0, 2, 3, 4, 5]], ["a", "a", "a", "b", "b", "b"], "\t")
+@pytest.mark.parametrize(("label", "as_integers"), [("a", True), ("a", False), ("0", False)])
+def test_a_first_series_rising_by_one_a_step_is_kept(tmp_path, label, as_integers):
+    x = np.tile(np.arange(1.0, 21.0), (6, 1)) * [[1], [2], [3], [1], [2], [3]]  # 1, 2, ..., 20 first: a ramp
+    labels = [label] * 3 + ["b"] * 3
+    write_ucr(tmp_path / "ramps.tsv", x, labels, "\t")  # written as 1.0, 2.0, ...
+    if as_integers:  # a class that begins other lines too: a series, whatever its digits
+        text = (tmp_path / "ramps.tsv").read_text().splitlines()
+        text[0] = "\t".join([label, *map(str, range(1, 21))])
+        (tmp_path / "ramps.tsv").write_text("\n".join(text) + "\n")
     ds = data.load_file(tmp_path / "ramps.tsv", standardize=False, test_size=0.5)
-    assert len(ds.x_train) + len(ds.x_test) == 6
+    assert len(ds.x_train) + len(ds.x_test) == 6 and "skipped" not in ds.notes
+
+
+def test_a_skipped_header_leaves_the_labels_as_without_it(tmp_path):
+    x, y = np.random.default_rng(1).normal(size=(8, 10)), np.repeat([1.0, 2.0], 4)
+    with_header = pd.DataFrame(x)
+    with_header.insert(0, "label", y)
+    with_header.to_csv(tmp_path / "with.csv", index=False)
+    with_header.to_csv(tmp_path / "without.csv", index=False, header=False)
+    same(data.load_file(tmp_path / "with.csv", test_size=0.5), data.load_file(tmp_path / "without.csv", test_size=0.5))
 
 
 def test_series_of_one_time_step_are_refused_when_loaded(tmp_path):
     (tmp_path / "len1.tsv").write_text("".join(f"{'ab'[i % 2]}\t{i * 0.5}\n" for i in range(10)))
-    with pytest.raises(ValueError, match=r"the series are 1 time step long; a time series needs at least 2 steps"):
+    with pytest.raises(
+        ValueError,
+        match=r"x_train has shape \(\d+, 1, 1\): series of 1 time step; a time series needs at least 2 steps",
+    ):
         data.load_dataset(str(tmp_path / "len1.tsv"))
 
 
@@ -300,6 +318,11 @@ def test_load_dataset_takes_load_files_options_for_a_path_as_its_errors_advise(t
     same(data.load_dataset(str(tmp_path / "long.csv"), **options), data.load_file(tmp_path / "long.csv", **options))
 
 
+def test_a_misspelt_argument_of_load_dataset_is_named_with_what_is_allowed():
+    with pytest.raises(TypeError, match=r"unknown argument\(s\) \['standardise'\].*'missing'"):
+        data.load_dataset("GunPoint", standardise=False)
+
+
 def test_file_options_and_label_are_refused_where_they_do_not_apply():
     with pytest.raises(ValueError, match=r"\['missing'\]: options of tk.data.load_file, which apply to a file path"):
         data.load_dataset("GunPoint", missing="interpolate")
@@ -311,9 +334,10 @@ def test_the_row_numbers_to_csv_writes_by_default_are_not_a_channel(tmp_path):
     long = pd.DataFrame(
         [{"id": f"s{i}", "t": t, "v": float(i * t), "act": "ab"[i % 2]} for i in range(8) for t in range(6)]
     )
-    long.to_csv(tmp_path / "indexed.csv")  # index=True: an unnamed first column 0, 1, 2, ...
+    shuffled = long.sample(frac=1.0, random_state=0).sort_values("id", kind="stable")  # rows of a series shuffled
+    shuffled.to_csv(tmp_path / "indexed.csv")  # index=True: an unnamed first column of unique row numbers
     long.to_csv(tmp_path / "plain.csv", index=False)
     options = dict(series="id", time="t", label="act", test_size=0.5)
     indexed = data.load_file(tmp_path / "indexed.csv", **options)
     same(indexed, data.load_file(tmp_path / "plain.csv", **options))
-    assert indexed.channels == 1 and "unnamed first column (row numbers 0, 1, 2, ...) was not read" in indexed.notes
+    assert indexed.channels == 1 and "unnamed first column (row numbers: a saved index) was not read" in indexed.notes

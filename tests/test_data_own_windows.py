@@ -76,8 +76,9 @@ def test_one_recording_as_an_array_and_univariate():
     "kwargs, error, match",
     [
         (dict(length=80), ValueError, r"recordings\[1\] has 60 steps, shorter than length=80"),
-        (dict(length=0), ValueError, r"length must be a positive integer \(steps\); got 0"),
-        (dict(stride=2.5), ValueError, r"stride must be a positive integer"),
+        (dict(length=0), ValueError, r"length must be an integer >= 2 \(steps\); got 0"),
+        (dict(length=1), ValueError, r"length must be an integer >= 2 \(steps\); got 1"),
+        (dict(stride=2.5), ValueError, r"stride must be an integer >= 1"),
         (dict(window_label="mode"), ValueError, r"window_label must be one of \['majority', 'last'\]"),
         (dict(labels=["a", "b", "a", "c"]), ValueError, r"label\(s\) \['b', 'c'\] have a single recording"),
         (dict(labels=["a"] * 4), ValueError, "every recording has the label 'a'"),

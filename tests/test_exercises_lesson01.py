@@ -76,19 +76,35 @@ def test_standardize_over_all_channels_at_once_is_rejected(data):
         lesson01.check_standardize(one_scale, data)
 
 
-def test_standardize_with_a_dead_channel_names_the_zero_std(data):
-    dead = tk.data.TimeSeriesDataset(
-        "dead", data.x_train * [1.0, 0.0], data.y_train, data.x_test * [1.0, 0.0], data.y_test, data.class_names
-    )  # the second channel never changes: its std is 0
-    with np.errstate(invalid="ignore", divide="ignore"), pytest.raises(NotYet, match="standard deviation of 0"):
-        lesson01.check_standardize(_standardize_right, dead)
+@pytest.mark.parametrize("level", [0.0, 3.7, 1000.1])
+def test_standardize_with_a_dead_channel_names_it(data, level):
+    def dead_copy(x):
+        x = x.copy()
+        x[..., 1] = level  # the second channel never changes
+        return x
 
-    def floored(x_train, x_test):
-        mean, std = x_train.mean(axis=(0, 1), keepdims=True), x_train.std(axis=(0, 1), keepdims=True)
+    dead = tk.data.TimeSeriesDataset(
+        "dead", dead_copy(data.x_train), data.y_train, dead_copy(data.x_test), data.y_test, data.class_names
+    )
+
+    def lesson_solution(x_train, x_test):
+        values = x_train.astype(np.float64)
+        mean, std = values.mean(axis=(0, 1), keepdims=True), values.std(axis=(0, 1), keepdims=True)
         std = np.where(std > 1e-8, std, 1.0)
         return (x_train - mean) / std, (x_test - mean) / std
 
-    lesson01.check_standardize(floored, dead)  # the lesson's solution passes
+    lesson01.check_standardize(lesson_solution, dead)  # the lesson's solution passes at any level
+
+    def divides_by_zero(x_train, x_test):
+        mean, std = x_train.mean(axis=(0, 1), keepdims=True), x_train.std(axis=(0, 1), keepdims=True)
+        std[..., 1] = 0.0  # what float64 statistics give a dead channel without a floor
+        return (x_train - mean) / std, (x_test - mean) / std
+
+    with (
+        np.errstate(invalid="ignore", divide="ignore"),
+        pytest.raises(NotYet, match=r"Channel\(s\) \[1\] never change"),
+    ):
+        lesson01.check_standardize(divides_by_zero, dead)
 
 
 def test_standardize_that_crashes_says_how(data):

@@ -143,16 +143,16 @@ def run_benchmark(
 
     out = Path(out)
     results_dir = out / "results"
-    loaded_as: dict[str, str] = {}
+    loaded = {}  # every dataset before any fit: two that load under one name would overwrite each other's records
     for name in datasets:
         data = data_module.load_dataset(name, data_dir=data_dir)
-        if data.name in loaded_as:  # records are keyed by the dataset's name: the second would overwrite the first
+        if data.name in loaded:
             raise ValueError(
-                f"datasets {loaded_as[data.name]!r} and {name!r} both load as {data.name!r}, so their records would "
-                f"overwrite each other; rename one of the files (the records of {sorted(set(loaded_as.values()))} "
-                "are written)"
+                f"datasets {loaded[data.name][0]!r} and {name!r} both load as {data.name!r}, so their records would "
+                "overwrite each other; rename one of the files (nothing was run)"
             )
-        loaded_as[data.name] = str(name)
+        loaded[data.name] = (str(name), data)
+    for _, data in loaded.values():
         recipe = make_recipe(data.y_train, data.timesteps, data.channels, quick=quick)
         log(
             f"{data.name}: {len(data.x_train)} train / {len(data.x_test)} test, {data.n_classes} classes, "

@@ -243,11 +243,21 @@ def load_dataset(
         raise ValueError(f"dataset name must be a non-empty string or a file path; got {name!r}")
     name = os.fspath(name)
     check_length_options(variable_length, max_length)
-    if file_options and not _is_path(name):
-        raise ValueError(
-            f"{sorted(file_options)}: options of tk.data.load_file, which apply to a file path only; "
-            f"{name!r} is not one"
-        )
+    if file_options:
+        from .files import LAYOUT_OPTIONS
+
+        known = ("missing", "encoding", *LAYOUT_OPTIONS)
+        unknown = sorted(set(file_options) - set(known))
+        if unknown:  # a typo (standardise=...), or load_file's name=, which load_dataset's own name takes
+            raise TypeError(
+                f"load_dataset() got unknown argument(s) {unknown}; besides its own it takes, for a file path, "
+                f"load_file's {sorted(known)}"
+            )
+        if not _is_path(name):
+            raise ValueError(
+                f"{sorted(file_options)}: options of tk.data.load_file, which apply to a file path only; "
+                f"{name!r} is not one"
+            )
     if label is not None and not (name == PROJECT_DATASET or _is_path(name)):
         raise ValueError(f"label={label!r} applies to 'project' and to file paths; dataset {name!r} has its own labels")
     if name == PROJECT_DATASET:

@@ -50,8 +50,9 @@ class TimeSeriesDataset:
             )
         if self.x_train.shape[1] < 2:  # the encoders, augmentations and DTW all work along time
             raise ValueError(
-                f"the series are {self.x_train.shape[1]} time step long; a time series needs at least 2 steps "
-                "(a row of values per item is one series: give its values as the time steps of one channel)"
+                f"x_train has shape {self.x_train.shape}: series of {self.x_train.shape[1]} time step; a time series "
+                "needs at least 2 steps (a row of values per item is one series: give its values as the time steps "
+                "of one channel)"
             )
         object.__setattr__(self, "class_names", tuple(str(c) for c in self.class_names))
 

@@ -39,6 +39,8 @@ FILE_TYPES = {
 """What :func:`load_file` reads, by file name ending."""
 
 TABLE_OPTIONS = ("series", "label", "time", "values", "layout", "split")
+LAYOUT_OPTIONS = (*TABLE_OPTIONS, "sep", "channels")
+"""What :func:`load_file` takes as ``**layout``: the table options, the separator, ``.npz``'s channel axis."""
 _PAIR = re.compile(r"^(?P<stem>.+)_(?P<part>train|test)$", re.IGNORECASE)
 
 
@@ -66,11 +68,11 @@ def _pair(path: Path, kind: str) -> tuple[Path, Path | None, str]:
     return (path, twin, match["stem"]) if part.lower() == "train" else (twin, path, match["stem"])
 
 
-def _read_table(path: Path, *, encoding: str, sep: str, header):
+def _read_table(path: Path, *, encoding: str, sep: str, header, skiprows: int = 0):
     import pandas as pd
 
     try:
-        return pd.read_csv(path, sep=sep, header=header, encoding=encoding, skipinitialspace=True)
+        return pd.read_csv(path, sep=sep, header=header, encoding=encoding, skipinitialspace=True, skiprows=skiprows)
     except UnicodeDecodeError as err:
         raise ValueError(
             f"{path.name} is not {encoding} text (byte {err.object[err.start]:#04x} at offset {err.start}); "
@@ -81,15 +83,21 @@ def _read_table(path: Path, *, encoding: str, sep: str, header):
 
 
 def _without_row_numbers(frame, columns: dict):
-    """The table without a first column of row numbers that ``DataFrame.to_csv`` writes by default (unnamed,
-    0, 1, 2, ...), which would otherwise be read as a channel; and a note saying so ("" when kept)."""
+    """The table without the first column of row numbers that ``DataFrame.to_csv`` writes by default (the
+    index: unnamed, unique integers), which would otherwise be read as a channel; and a note saying so ("" when
+    it is kept: named in ``columns``, or not unique integers)."""
+    import pandas as pd
+
     first = frame.columns[0] if len(frame.columns) else None
     named = {c for value in columns.values() for c in (value if isinstance(value, list) else [value])}
     if first is None or first in named or not str(first).startswith("Unnamed: 0"):
         return frame, ""
-    if not np.array_equal(frame[first].to_numpy(), np.arange(len(frame))):
+    index = frame[first]
+    if not (pd.api.types.is_integer_dtype(index) and index.is_unique):  # a filtered frame's index is unique too
         return frame, ""
-    return frame.drop(columns=first), "; the unnamed first column (row numbers 0, 1, 2, ...) was not read as a channel"
+    return frame.drop(
+        columns=first
+    ), "; the unnamed first column (row numbers: a saved index) was not read as a channel"
 
 
 def _is_project_csv(path: Path, encoding: str) -> bool:
@@ -154,8 +162,8 @@ def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str
             "series=<column> (a row per time step) or layout='wide' (a row per series)"
         )
     described, first_line = f"{where}: UCR layout (a row per series, label first)", 1
-    if _reads_as_column_numbers(frame.iloc[0]):  # a header that pandas' to_csv writes by default
-        frame, first_line = frame.iloc[1:].reset_index(drop=True), 2
+    if _reads_as_column_numbers(frame, _first_line(path, encoding).split(sep)):  # pandas' to_csv default header
+        frame, first_line = _read_table(path, encoding=encoding, sep=sep, header=None, skiprows=1), 2
         described += "; line 1 skipped: a header (column numbers), not a series"
     series, labels, _, _ = parse_frame(
         frame,
@@ -168,15 +176,28 @@ def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str
     return series, labels, None, described
 
 
-def _reads_as_column_numbers(row) -> bool:
-    """Whether a line's cells after the first read 0, 1, 2, ... or 1, 2, 3, ...: column numbers, as in the header
-    ``DataFrame.to_csv`` writes for unnamed columns (``label,0,1,...`` or ``0,1,2,...``), not a measured series."""
+def _first_line(path: Path, encoding: str) -> str:
+    with open(path, encoding=encoding, errors="replace") as handle:
+        return handle.readline().lstrip("\ufeff").rstrip("\r\n")
+
+
+def _reads_as_column_numbers(frame, cells: list[str]) -> bool:
+    """Whether a UCR table's first line (``cells``, as written) is the header ``DataFrame.to_csv`` writes for
+    unnamed columns: after its first cell the integers 0, 1, 2, ... or 1, 2, 3, ..., written as integers, and a
+    first cell that is no class (the line goes on counting, as in ``0,1,2,...``, or its text, such as ``label``,
+    begins no other line). A series of measurements rising by 1 a step is kept."""
     import pandas as pd
 
-    values = pd.to_numeric(row.iloc[1:], errors="coerce").to_numpy(np.float64)
-    if len(values) < 3 or np.isnan(values).any() or values[0] not in (0.0, 1.0):
+    if not all(re.fullmatch(r"\d+", cell.strip()) for cell in cells[1:]):
         return False
-    return bool(np.all(np.diff(values) == 1.0))
+    values = pd.to_numeric(frame.iloc[0, 1:], errors="coerce").to_numpy(np.float64)
+    if len(values) < 3 or np.isnan(values).any() or values[0] not in (0.0, 1.0) or np.any(np.diff(values) != 1.0):
+        return False
+    first = frame.iloc[0, 0]
+    number = pd.to_numeric(pd.Series([first]), errors="coerce").iloc[0]
+    if not np.isnan(number):
+        return bool(number == values[0] - 1.0)
+    return not (frame.iloc[1:, 0].astype(str).str.strip() == str(first).strip()).any()
 
 
 def _read_project(path: Path, options: dict):
@@ -293,7 +314,7 @@ def load_file(
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
     kind = _kind(path)
-    allowed = {*TABLE_OPTIONS, "sep", "channels"}
+    allowed = set(LAYOUT_OPTIONS)
     unknown = sorted(set(layout) - allowed)
     if unknown:
         raise TypeError(f"load_file() got unknown option(s) {unknown}; layout options are {sorted(allowed)}")

@@ -115,7 +115,7 @@ def _time_keys(stamps, time):
     except (TypeError, ValueError):
         pass
     try:
-        return pd.to_datetime(stamps, format="ISO8601").to_numpy()
+        return pd.to_datetime(stamps, format="ISO8601", utc=True).to_numpy()  # offsets may change (summer time)
     except (TypeError, ValueError):
         example = next(v for v in stamps if isinstance(v, str))
         raise ValueError(

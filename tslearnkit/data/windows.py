@@ -142,9 +142,9 @@ def sliding_windows(
     check_missing(missing)
     check_length_options("resample", max_length)
     check_split_options(test_size, seed)
-    for arg, value in (("length", length), ("stride", stride)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(f"{arg} must be a positive integer (steps); got {value!r}")
+    for arg, value, low in (("length", length, 2), ("stride", stride, 1)):  # a window of 1 step is no series
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+            raise ValueError(f"{arg} must be an integer >= {low} (steps); got {value!r}")
     if window_label not in WINDOW_LABELS:
         raise ValueError(f"window_label must be one of {list(WINDOW_LABELS)}; got {window_label!r}")
     if isinstance(recordings, np.ndarray) and recordings.dtype != object and recordings.ndim in (1, 2):

@@ -10,7 +10,7 @@ from .retrieval import retrieval_metrics
 K_VALUES = (1, 3, 5, 10)
 """The k of the k-NN accuracies reported by default (those the training reference holds)."""
 LEGACY_K = 3
-"""The study's MAP@k (``legacy_map_at_k``), k = 3 unless the training reference is smaller."""
+"""The study's MAP@k (``legacy_map_at_k``), k = 3; not scored on a training reference of fewer series."""
 
 
 def embedding_scores(train_emb, y_train, test_emb, y_test, *, k_values=None, legacy_k=None, seed=0) -> dict:
@@ -25,19 +25,23 @@ def embedding_scores(train_emb, y_train, test_emb, y_test, *, k_values=None, leg
 
     ``k_values=None`` scores the k of :data:`K_VALUES` that the reference holds (with 6 training
     embeddings, k = 1, 3 and 5: a vote of 10 neighbours out of 6 has no meaning) and
-    ``legacy_k=None`` is :data:`LEGACY_K`, or the reference size if smaller. A k given explicitly
-    is checked: above the reference size it is a ``ValueError``.
+    ``legacy_k=None`` is :data:`LEGACY_K`, left out (no ``legacy_map_at_k``) when the reference is
+    smaller. A k given explicitly is checked: above the reference size it is a ``ValueError``.
     """
     n_reference = len(train_emb)
     if k_values is None:
         k_values = [k for k in K_VALUES if k <= n_reference]
-    if legacy_k is None:
-        legacy_k = max(1, min(LEGACY_K, n_reference))
+    if legacy_k is None and n_reference >= LEGACY_K:
+        legacy_k = LEGACY_K
     y_train = check_labels(y_train, len(train_emb), name="y_train")
     y_test = check_labels(y_test, len(test_emb), name="y_test")
     scores = retrieval_metrics(test_emb, y_test, train_emb, y_train, k=None, seed=seed)
-    legacy = retrieval_metrics(test_emb, y_test, train_emb, y_train, k=legacy_k, seed=seed, include=["legacy_map_at_k"])
-    scores["legacy_map_at_k"] = legacy["legacy_map_at_k"]
+    if legacy_k is not None:
+        include = ["legacy_map_at_k"]
+        legacy = retrieval_metrics(test_emb, y_test, train_emb, y_train, k=legacy_k, seed=seed, include=include)
+        scores["legacy_map_at_k"] = legacy["legacy_map_at_k"]
+    else:
+        scores.pop("legacy_map_at_k", None)  # retrieval_metrics(k=None) scored it at k = every reference
     for k in k_values:
         key = "knn_accuracy" if k == 1 else f"knn_accuracy_at_{k}"
         scores[key] = knn_accuracy(train_emb, y_train, test_emb, y_test, k=k)

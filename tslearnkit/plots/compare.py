@@ -63,7 +63,7 @@ def plot_distance_distributions(
         edges = np.linspace(0, float(np.percentile(dist / scale, 99.5)) + 1e-9, bins + 1)
         ax.hist(dist[pos] / scale, bins=edges, density=True, alpha=0.6, color="tab:green", label="same class")
         ax.hist(dist[~pos] / scale, bins=edges, density=True, alpha=0.6, color="tab:red", label="different classes")
-        shown = f"{separation[name]:.2f}" if np.isfinite(separation[name]) else "undefined: no same-class pair"
+        shown = f"{separation[name]:.2f}" if np.isfinite(separation[name]) else "undefined: needs pairs of both kinds"
         ax.set_title(f"{name}\nseparation (AUC) {shown}", fontsize=9)
         ax.set_xlabel("distance / median distance")
     axes[0, 0].set_ylabel("density")
