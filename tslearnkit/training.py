@@ -492,10 +492,9 @@ def evaluate_embedding(
     batch_size: int = 256,
     seed: int = 0,
 ) -> dict:
-    """Score an embedding: test series are queries, training series the reference. Returns the flat dict
-    of :func:`tslearnkit.metrics.embedding_scores` (``precision_at_1``, ``mean_average_precision_at_r``,
-    ``NMI``, ``legacy_map_at_k``, ``knn_accuracy``, ...); ``k_values`` and ``legacy_k`` are its own (None: the k
-    the training reference holds)."""
+    """Score an embedding: test series are queries, training series the reference. Returns the flat dict of
+    :func:`tslearnkit.metrics.embedding_scores` (``precision_at_1``, ``mean_average_precision_at_r``, ``NMI``,
+    ...), whose ``k_values`` and ``legacy_k`` these are (None: the k the training reference holds)."""
     train_emb = embed(model, x_train, batch_size=batch_size)
     test_emb = embed(model, x_test, batch_size=batch_size)
     return embedding_scores(train_emb, y_train, test_emb, y_test, k_values=k_values, legacy_k=legacy_k, seed=seed)
