@@ -381,14 +381,18 @@ if dtw_plan.n_queries < dtw_plan.n_queries_total:
         f"(DTW was scored on {dtw_plan.n_queries} of {dtw_plan.n_queries_total} test queries: {dtw_plan.describe()}.)"
     )
 raw_auc, ce_auc = separation["raw series (Euclidean)"], separation["cross-entropy embedding"]
-print(
-    f"Separation of same- from different-class pairs: {raw_auc:.2f} on the raw series, {ce_auc:.2f} in the embedding"
-    + (
-        " — the embedding pulls classes apart more."
-        if ce_auc > raw_auc
-        else " — the embedding does NOT separate them better."
+if np.isfinite(raw_auc):  # undefined when no two test series share a class
+    print(
+        f"Separation of same- from different-class pairs: {raw_auc:.2f} on the raw series, {ce_auc:.2f} in the "
+        "embedding"
+        + (
+            " — the embedding pulls classes apart more."
+            if ce_auc > raw_auc
+            else " — the embedding does NOT separate them better."
+        )
     )
-)
+else:
+    print("No two test series share a class, so the separation of same-class pairs is undefined here.")
 gap_map = ce["precision_at_1"] - ce["mean_average_precision_at_r"]
 print(
     f"In the embedding, P@1 is {ce['precision_at_1']:.3f} but MAP@R {ce['mean_average_precision_at_r']:.3f}: "

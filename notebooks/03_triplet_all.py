@@ -478,11 +478,14 @@ for name, baseline in baselines.items():
         print(f"- It did NOT beat the {name} ({p_at_1(baseline):.3f}): {in_queries(gain)} of {n_queries} worse.")
 best_free = max(separation["raw series"], separation["untrained network"])
 verb = "separate" if separation["batch-all"] > best_free else "do NOT separate"
-print(
-    f"- Its distances {verb} the classes better than the free embeddings: separation "
-    f"{separation['batch-all']:.2f} vs {separation['raw series']:.2f} (raw) and "
-    f"{separation['untrained network']:.2f} (untrained)."
-)
+if np.isfinite(best_free):  # undefined when no two test series share a class
+    print(
+        f"- Its distances {verb} the classes better than the free embeddings: separation "
+        f"{separation['batch-all']:.2f} vs {separation['raw series']:.2f} (raw) and "
+        f"{separation['untrained network']:.2f} (untrained)."
+    )
+else:
+    print("- No two test series share a class, so the separation of same-class pairs is undefined here.")
 worst = int(np.argmin(np.diag(confusion)))
 print(
     f"- Its weakest class is {data.class_names[worst]}: P@1 {confusion[worst, worst]:.2f} "

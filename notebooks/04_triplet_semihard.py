@@ -475,13 +475,16 @@ if largest:
     )
 else:
     print("- Per class (the diagonals of the 1-NN confusion matrices) they did not differ at all.")
+if not np.isfinite(separation["raw series"]):
+    print("- No two test series share a class, so the separation of same-class pairs is undefined here.")
 for label, name in short.items():
     verb = "separated" if separation[label] > separation["raw series"] else "did NOT separate"
-    print(
-        f"- {name.capitalize()} {verb} same-class from different-class pairs better than the raw series: "
-        f"separation {separation[label]:.2f} vs {separation['raw series']:.2f}; same/different distance "
-        f"{tightness[label]:.2f} vs {tightness['raw series']:.2f}."
-    )
+    if np.isfinite(separation["raw series"]):
+        print(
+            f"- {name.capitalize()} {verb} same-class from different-class pairs better than the raw series: "
+            f"separation {separation[label]:.2f} vs {separation['raw series']:.2f}; same/different distance "
+            f"{tightness[label]:.2f} vs {tightness['raw series']:.2f}."
+        )
     fit = results[label][0]
     if fit.idle_stop_epoch:
         print(f"  It stopped idle after epoch {fit.idle_stop_epoch}: (nearly) every mined triplet met the margin.")

@@ -496,7 +496,7 @@ print(
 )
 raw_label = "k-means on raw series"
 pairs_better = separation[ntxent_label] > separation[raw_label]
-if pairs_better != (nmi[ntxent_label] > nmi[raw_label]):
+if np.isfinite(separation[raw_label]) and pairs_better != (nmi[ntxent_label] > nmi[raw_label]):
     print(
         f"Pairs and clusters disagree for {ntxent_label}: its same-class pairs are "
         f"{'better' if pairs_better else 'worse'} separated than the raw series' (AUC "

@@ -620,14 +620,17 @@ for name in learned:
         print(f"{name}: {fits[name].learning_report()}")
 raw_separation = separation[raw_label]
 better_separated = [n for n in learned if separation[n] > raw_separation]
-print(
-    f"Separation of the unseen classes (AUC): {raw_label} {raw_separation:.2f}; "
-    + (
-        f"better with {', '.join(better_separated)}."
-        if better_separated
-        else "no learned embedding separated them better."
+if np.isfinite(raw_separation):  # undefined when no two unseen series share a class
+    print(
+        f"Separation of the unseen classes (AUC): {raw_label} {raw_separation:.2f}; "
+        + (
+            f"better with {', '.join(better_separated)}."
+            if better_separated
+            else "no learned embedding separated them better."
+        )
     )
-)
+else:
+    print("No two unseen series share a class, so their separation is undefined here.")
 rank = ranked.index(best) + 1
 print(
     f"The {validation['name']} chose {best}; on the unseen classes it ranked {rank} of {len(ranked)} "
