@@ -386,3 +386,17 @@ def test_a_classifiers_progress_lines_name_its_head(small, capsys, head, label):
     assert label in out
     if head == "linear":
         assert "cosine head" not in out
+
+
+def test_without_a_recipe_a_two_class_fit_takes_both_classes_a_batch(small, monkeypatch):
+    """The default P is 4; a binary dataset (GunPoint, Coffee, ECG200) has 2, and fit_embedding used to refuse
+    its own default there ('classes_per_batch=4 is larger than the number of classes')."""
+    x, y = small
+    two = y < 2
+    seen = []
+    real = sampling.balanced_batches
+    monkeypatch.setattr(sampling, "balanced_batches", lambda *a, **k: seen.append(a[2]) or real(*a, **k))
+    fit = training.fit_embedding(
+        x[two], y[two], encoder_config={"filters": 4}, embedding_dim=4, samples_per_class=4, epochs=1, verbose=0
+    )
+    assert seen == [2] and np.isfinite(fit.history["loss"]).all()

@@ -232,8 +232,8 @@ def fit_embedding(
         loss: a name of :data:`LOSSES` but ``"ntxent"``, or a Keras ``Loss`` taking ``(labels, embeddings)``;
             ``loss_config`` the keyword arguments of a named one (``margin``, ``distance_metric``, ...).
         embedding_dim, normalize: see :func:`tslearnkit.models.embedding_model`.
-        classes_per_batch, samples_per_class: P and K, P·K series a batch; without a recipe P = 4, K = 10
-            and 30 epochs (an epoch covers every series at least once).
+        classes_per_batch, samples_per_class: P and K, P·K series a batch; without a recipe P = 4 (fewer
+            classes: all), K = 10 and 30 epochs (an epoch covers every series at least once).
         augment: augment each training batch on the fly (applied before ``batch_transform``).
         batch_transform: optional ``(x, y) -> (x, y)`` applied to each batch, on the batch pipeline's arrays
             (tensors in ``tf.data``, NumPy arrays in a ``PyDataset``: :func:`tslearnkit.sampling.batch_pipeline`).
@@ -256,7 +256,7 @@ def fit_embedding(
         raise ValueError(f"stop_when_idle must be None or a number of optimizer steps >= 1; got {stop_when_idle!r}")
     split = _start(options, *_check_train(x_train, y_train))
     (x_fit, y_fit), _ = split
-    p = int(resolve(classes_per_batch, recipe, "classes_per_batch", 4))
+    p = int(resolve(classes_per_batch, recipe, "classes_per_batch", min(4, len(np.unique(y_fit)))))
     k = int(resolve(samples_per_class, recipe, "samples_per_class", 10))
     steps_per_epoch = sampling.steps_per_epoch(y_fit, p, k)
     epochs = resolve_epochs(epochs, recipe, steps_per_epoch, 30)
