@@ -89,6 +89,17 @@ def test_split_column_and_test_frame_give_your_own_split():
     same(data.from_dataframe(train, series="id", label="animal", values=["a", "b"], test=test), expected)
 
 
+def test_a_test_frame_with_its_columns_in_another_order_keeps_each_channel():
+    """Without values=, the channels are 'every other column'; the test frame's are matched to the training
+    frame's by name (they were taken by position: swapped channels, silently)."""
+    train, test = long_frame(SERIES[:6], LABELS[:6]), long_frame(SERIES[6:], LABELS[6:])
+    expected = data.from_arrays(SERIES[:6], LABELS[:6], x_test=SERIES[6:], y_test=LABELS[6:])
+    reordered = test[["id", "t", "b", "a", "animal"]]
+    same(data.from_dataframe(train, series="id", time="t", label="animal", test=reordered), expected)
+    with pytest.raises(ValueError, match=r"test data's value columns \['a', 'b', 'c'\] are not the training data's"):
+        data.from_dataframe(train, series="id", time="t", label="animal", test=test.assign(c=0.0))
+
+
 def test_every_other_column_is_a_channel_and_text_is_never_dropped():
     df = long_frame().assign(note="ok")
     with pytest.raises(ValueError, match=r"column 'note', row 0: 'ok' is not a number .*values=\[...\]"):

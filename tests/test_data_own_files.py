@@ -105,6 +105,24 @@ def test_long_csv_with_string_labels_and_unequal_lengths(tmp_path):
         data.load_file(tmp_path / "bad.csv", series="recording", time="step", label="gesture")
 
 
+def test_a_long_test_file_with_its_columns_in_another_order_keeps_each_channel(tmp_path):
+    rows = [
+        {"recording": f"r{i}", "step": t, "x": a, "y": b, "gesture": label}
+        for i, (s, label) in enumerate(zip(SERIES, LABELS))
+        for t, (a, b) in enumerate(s)
+    ]
+    frame = pd.DataFrame(rows)
+    first = frame.recording.isin([f"r{i}" for i in range(8)])
+    train, test = frame[first], frame[~first]
+    train.to_csv(tmp_path / "G_TRAIN.csv", index=False)
+    test[["recording", "step", "y", "x", "gesture"]].to_csv(tmp_path / "G_TEST.csv", index=False)
+    ds = data.load_file(tmp_path / "G_TRAIN.csv", series="recording", time="step", label="gesture")
+    same(ds, data.from_dataframe(train, series="recording", time="step", label="gesture", test=test))
+    test.assign(z=1.0).to_csv(tmp_path / "G_TEST.csv", index=False)
+    with pytest.raises(ValueError, match=r"value columns \['x', 'y', 'z'\] are not the training data's \['x', 'y'\]"):
+        data.load_file(tmp_path / "G_TRAIN.csv", series="recording", time="step", label="gesture")
+
+
 def test_wide_csv_with_a_header(tmp_path):
     frame = pd.DataFrame(UNI, columns=[f"s{i}" for i in range(24)]).assign(cls=LABELS)
     frame.to_csv(tmp_path / "wide.csv", index=False)

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from .convert import as_labels, as_series_list
-from .frames import parse_frame
+from .frames import parse_frame, shared_value_columns
 from .imported import (
     ImportedDataset,
     build_dataset,
@@ -98,6 +98,23 @@ def _without_row_numbers(frame, columns: dict):
     return frame.drop(
         columns=first
     ), "; the unnamed first column (row numbers: a saved index) was not read as a channel"
+
+
+def _test_layout(train_path: Path, test_path: Path, kind: str, layout: dict, encoding: str) -> dict:
+    """The options to read a long table's TEST file with: the TRAIN file's channel columns, matched by name (a
+    TEST file with its columns in another order keeps each channel; other columns are an error)."""
+    long_table = any(k in layout for k in TABLE_OPTIONS) and layout.get("layout", "long") == "long"
+    if not long_table or layout.get("values") is not None or kind not in (".csv", ".tsv"):
+        return layout
+    if _is_project_csv(train_path, encoding):
+        return layout
+    columns = {k: layout[k] for k in TABLE_OPTIONS if k in layout}
+    sep = layout.get("sep", "\t" if kind == ".tsv" else ",")
+    train, test = (
+        _without_row_numbers(_read_table(p, encoding=encoding, sep=sep, header=0), columns)[0]
+        for p in (train_path, test_path)
+    )
+    return {**layout, "values": shared_value_columns(train, test, columns)}
 
 
 def _is_project_csv(path: Path, encoding: str) -> bool:
@@ -330,7 +347,8 @@ def load_file(
     notes = [note]
     test = test_labels = None
     if test_path is not None:
-        test, test_labels, _, test_note = _read_part(test_path, kind, dict(layout), missing, encoding)
+        test_layout = _test_layout(train_path, test_path, kind, dict(layout), encoding)
+        test, test_labels, _, test_note = _read_part(test_path, kind, test_layout, missing, encoding)
         notes.append(f"test split: {test_path.name}")
     elif splits is not None:
         series, labels, test, test_labels = split_by_column(series, labels, splits, "the split")

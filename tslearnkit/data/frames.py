@@ -299,7 +299,8 @@ def from_dataframe(
             two rows of one series at the same time are an error.
         values: channel columns (long) or step columns (wide).
         split: optional column of ``"train"``/``"test"`` per series: your own split.
-        test: optional second DataFrame with the same columns: your own test split.
+        test: optional second DataFrame with the same columns: your own test split (long layout: its
+            channels are matched to ``df``'s by name).
         test_size, seed: the drawn split, when neither ``split`` nor ``test`` is given.
         name, missing, standardize, variable_length, max_length: as in :func:`from_arrays`.
 
@@ -326,6 +327,8 @@ def build_from_frames(
     name, df, test, *, layout, columns, where=("row", 0), test_where=("row", 0), extra_notes=(), **options
 ) -> ImportedDataset:
     """Parse ``df`` (and ``test``) with ``columns`` and build the dataset (shared with load_file)."""
+    if test is not None and layout == "long" and columns.get("values") is None:
+        columns = {**columns, "values": shared_value_columns(df, test, columns)}
     train, labels, splits, note = parse_frame(df, layout=layout, where=where, **columns)
     notes = [*extra_notes, note]
     test_series = test_labels = None
@@ -337,3 +340,17 @@ def build_from_frames(
             train, labels, splits, f"split column {columns['split']!r}"
         )
     return build_dataset(name, train, labels, test_series, test_labels, notes=notes, **options)
+
+
+def shared_value_columns(df, test, columns) -> list:
+    """The channel columns of a long training table and its test table (``columns``: the series, label, time and
+    split columns), in the training table's order: the test table's are matched by name, so a test table with
+    its columns in another order keeps each channel; a channel only one of them has is an error."""
+    names = {arg: columns.get(arg) for arg in ("series", "label", "time", "split")}
+    train_values, test_values = _columns(df, names, None), _columns(test, names, None)
+    if set(train_values) != set(test_values):
+        raise ValueError(
+            f"the test data's value columns {test_values} are not the training data's {train_values}; "
+            "give both the same channel columns, or values=[...] to choose the channels"
+        )
+    return train_values
