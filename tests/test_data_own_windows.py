@@ -31,6 +31,10 @@ def test_windows_are_slices_at_the_stride():
     np.testing.assert_array_equal(ds.x_test[-1], rec[3][30:50].astype(np.float32))
     assert ds.timesteps == 20 and ds.channels == 2
     assert "test recordings [3]" in ds.notes
+    mask = data.sliding_windows(
+        rec, ["a", "b", "a", "b"], length=20, stride=15, standardize=False, test_recordings=[False, False, False, True]
+    )
+    np.testing.assert_array_equal(mask.x_test, ds.x_test)  # a mask of one boolean per recording names the same
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
@@ -88,6 +92,12 @@ def test_one_recording_as_an_array_and_univariate():
         (dict(test_recordings=[0, 1, 2, 3]), ValueError, "must name some, not all, of the recordings 0..3"),
         (dict(test_recordings=[7]), ValueError, "must name some, not all"),
         (dict(test_recordings=[0, 2]), ValueError, r"windows labelled \['a'\] occur only in the test recordings"),
+        (dict(test_recordings=[1.7]), ValueError, r"indices of recordings \(integers 0..3\) or a mask of 4 booleans"),
+        (
+            dict(test_recordings=[True, False]),
+            ValueError,
+            r"or a mask of 4 booleans, one per recording; got \[True, False\]",
+        ),
     ],
 )
 def test_bad_input_is_named(kwargs, error, match):

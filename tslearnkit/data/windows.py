@@ -131,7 +131,8 @@ def sliding_windows(
         stride: steps between window starts (``stride < length`` overlaps); steps after the last
             whole window are dropped.
         test_size, seed: the drawn split of recordings.
-        test_recordings: indices of the recordings to test on (your own split).
+        test_recordings: indices of the recordings to test on, or a mask of one boolean per recording (your
+            own split).
         window_label: ``"majority"`` or ``"last"`` (per-step labels only).
         channels, name, missing, standardize, max_length: as in :func:`from_arrays`.
 
@@ -187,7 +188,15 @@ def sliding_windows(
 def _test_recordings(per_recording, test_recordings, test_size: float, seed: int) -> list[int]:
     n = len(per_recording)
     if test_recordings is not None:
-        chosen = sorted({int(i) for i in np.atleast_1d(test_recordings)})
+        given = np.atleast_1d(np.asarray(test_recordings))
+        if given.dtype == bool and given.shape == (n,):
+            given = np.flatnonzero(given)
+        if given.ndim != 1 or not (given.size == 0 or np.issubdtype(given.dtype, np.integer)):
+            raise ValueError(
+                f"test_recordings must be indices of recordings (integers 0..{n - 1}) or a mask of {n} booleans, one "
+                f"per recording; got {test_recordings!r}"
+            )
+        chosen = sorted({int(i) for i in given})
         if not chosen or chosen[0] < 0 or chosen[-1] >= n or len(chosen) == n:
             raise ValueError(
                 f"test_recordings={test_recordings!r} must name some, not all, of the recordings 0..{n - 1}"
