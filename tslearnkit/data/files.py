@@ -68,11 +68,19 @@ def _pair(path: Path, kind: str) -> tuple[Path, Path | None, str]:
     return (path, twin, match["stem"]) if part.lower() == "train" else (twin, path, match["stem"])
 
 
-def _read_table(path: Path, *, encoding: str, sep: str, header, skiprows: int = 0):
+def _read_table(path: Path, *, encoding: str, sep: str, header, skiprows: int = 0, text=()):
+    """The table; the ``text`` columns (labels, series ids) keep words pandas reads as missing ("None", "NA",
+    "null"): there only an empty cell is missing."""
     import pandas as pd
 
+    options = dict(sep=sep, header=header, encoding=encoding, skipinitialspace=True, skiprows=skiprows)
     try:
-        return pd.read_csv(path, sep=sep, header=header, encoding=encoding, skipinitialspace=True, skiprows=skiprows)
+        frame = pd.read_csv(path, **options)
+        text = [c for c in dict.fromkeys(text) if c is not None and c in frame.columns]
+        if text:
+            words = pd.read_csv(path, usecols=text, keep_default_na=False, na_values=[""], **options)
+            frame = _with(frame, words)
+        return frame
     except UnicodeDecodeError as err:
         raise ValueError(
             f"{path.name} is not {encoding} text (byte {err.object[err.start]:#04x} at offset {err.start}); "
@@ -80,6 +88,13 @@ def _read_table(path: Path, *, encoding: str, sep: str, header, skiprows: int = 
         ) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         raise ValueError(f"{path.name} is not a readable table: {err}") from None
+
+
+def _with(frame, words):
+    frame = frame.copy()
+    for c in words.columns:
+        frame[c] = words[c]
+    return frame
 
 
 def _without_row_numbers(frame, columns: dict):
@@ -160,7 +175,8 @@ def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str
     if any(k in options for k in TABLE_OPTIONS):
         if "label" not in options:
             raise ValueError(f"{where}: a table with a header needs label=<column> (and series=<column> when long)")
-        frame = _read_table(path, encoding=encoding, sep=sep, header=0)
+        text = [options.get(k) for k in ("label", "series", "split")]
+        frame = _read_table(path, encoding=encoding, sep=sep, header=0, text=text)
         columns = {k: options.pop(k) for k in TABLE_OPTIONS if k in options}
         layout = columns.pop("layout", "long")
         frame, dropped = _without_row_numbers(frame, columns)
@@ -168,7 +184,7 @@ def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str
             frame, layout=layout, missing=missing, where=(f"{where} line", 2), **columns
         )
         return series, labels, splits, note + dropped
-    frame = _read_table(path, encoding=encoding, sep=sep, header=None)
+    frame = _read_table(path, encoding=encoding, sep=sep, header=None, text=[0])
     first = frame.iloc[0, 1:]
     import pandas as pd
 
@@ -180,7 +196,7 @@ def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str
         )
     described, first_line = f"{where}: UCR layout (a row per series, label first)", 1
     if _reads_as_column_numbers(frame, _first_line(path, encoding).split(sep)):  # pandas' to_csv default header
-        frame, first_line = _read_table(path, encoding=encoding, sep=sep, header=None, skiprows=1), 2
+        frame, first_line = _read_table(path, encoding=encoding, sep=sep, header=None, skiprows=1, text=[0]), 2
         described += "; line 1 skipped: a header (column numbers), not a series"
     series, labels, _, _ = parse_frame(
         frame,
