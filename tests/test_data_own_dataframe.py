@@ -121,6 +121,21 @@ def test_an_id_used_twice_at_one_time_is_an_error():
         data.from_dataframe(df, series="id", time="t", label="animal")
 
 
+@pytest.mark.parametrize("dates", [False, True])
+def test_one_time_written_two_ways_is_named_too(dates):
+    """Two stamps that read as one time ('1' and '01'; ISO 8601 with 'T' or a space) were a bare StopIteration."""
+    df = long_frame()
+    if dates:
+        df["t"] = [f"2024-01-01T00:00:{t:02d}" for t in df["t"]]
+        twice = ["2024-01-01T00:00:01", "2024-01-01 00:00:01"]
+    else:
+        df["t"] = df["t"].astype(str)
+        twice = ["1", "01"]
+    df.loc[df.index[df.id == "s0"][1:3], "t"] = twice
+    with pytest.raises(ValueError, match=f"series 's0' has two rows at time '{twice[0]}' \\(written two ways\\)"):
+        data.from_dataframe(df, series="id", time="t", label="animal")
+
+
 def test_a_series_with_two_labels_is_named():
     df = long_frame()
     df.loc[15, "animal"] = "cat"

@@ -167,9 +167,12 @@ def parse_long(df, *, series, label, time=None, values=None, split=None, missing
         if twice.any():
             rows = np.flatnonzero(twice)
             first = rows[0]
-            again = next(r for r in rows[1:] if codes[r] == codes[first] and stamps.iloc[r] == stamps.iloc[first])
+            again = next(r for r in rows[1:] if codes[r] == codes[first] and keys[r] == keys[first])
+            at = repr(_plain(stamps.iloc[first])) + (
+                "" if stamps.iloc[again] == stamps.iloc[first] else " (written two ways)"
+            )
             raise ValueError(
-                f"series {ids[codes[first]]!r} has two rows at time {_plain(stamps.iloc[first])!r} ({row(first)} and "
+                f"series {ids[codes[first]]!r} has two rows at time {at} ({row(first)} and "
                 f"{row(again)}): one id used for two series, or a duplicated row"
             )
     matrix = _numbers(df, values, row)[order]
