@@ -220,7 +220,10 @@ INDEX = tk.search.SearchIndex(flatten_model(), GALLERY, np.arange(10))
         (lambda: tk.search.SearchIndex(flatten_model()).query(GALLERY, 1), r"the index is empty; add series first"),
         (lambda: INDEX.add(GALLERY, np.arange(9)), r"labels has 9 labels but series has 10 series; lengths must match"),
         (lambda: INDEX.add(GALLERY, np.zeros((10, 2))), r"labels must be 1-D \(n,\) or \(n, 1\); got shape \(10, 2\)"),
-        (lambda: INDEX.add(GALLERY, np.zeros(10)), r"labels must be integers or strings; got dtype float64"),
+        (
+            lambda: INDEX.add(GALLERY, np.full(10, 0.5)),
+            r"labels must be integers \(whole-number floats too\) or strings; got dtype float64 \(for example",
+        ),
         (
             lambda: INDEX.add(GALLERY, np.array(["a"] * 10)),
             r"labels of dtype <U1 cannot join a gallery labelled with int64",
@@ -284,3 +287,15 @@ def test_public_names():
         "SearchIndex",
     }
     assert {"open_set_split", "OpenSetSplit"} <= set(tk.data.__all__)
+
+
+def test_labels_in_a_pandas_series_or_as_whole_floats_are_taken():
+    """Strings in a pandas Series (an object array) and whole numbers stored as floats were refused, although
+    the message said strings are allowed and the data loaders take both."""
+    import pandas as pd
+
+    words = pd.Series(["a", "b"] * 5)
+    index = tk.search.SearchIndex(flatten_model(), GALLERY, words)
+    assert index.query(GALLERY[:1], 1).labels[0, 0] == "a"
+    floats = tk.search.SearchIndex(flatten_model(), GALLERY, np.arange(10) * 1.0)
+    assert floats.query(GALLERY[3:4], 1).labels[0, 0] == 3

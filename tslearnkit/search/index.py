@@ -300,8 +300,15 @@ class SearchIndex:
             raise ValueError(f"labels must be 1-D (n,) or (n, 1); got shape {labels.shape}")
         if len(labels) != n:
             raise ValueError(f"labels has {len(labels)} labels but series has {n} series; lengths must match")
+        if labels.dtype.kind == "O" and all(isinstance(v, str) for v in labels):
+            labels = labels.astype(str)  # strings in a pandas Series or a list of str objects
+        if labels.dtype.kind == "f" and np.isfinite(labels).all() and (labels == np.round(labels)).all():
+            labels = labels.astype(np.int64)  # whole numbers stored as floats (1.0, 2.0)
         if labels.dtype.kind not in "iuU":
-            raise ValueError(f"labels must be integers or strings; got dtype {labels.dtype}")
+            raise ValueError(
+                f"labels must be integers (whole-number floats too) or strings; got dtype {labels.dtype}"
+                + (f" (for example {labels[0]!r})" if len(labels) else "")
+            )
         if labels.dtype.kind in "iu":
             labels = labels.astype(np.int64)
         if self._labels is not None and (labels.dtype.kind == "U") != (self._labels.dtype.kind == "U"):
