@@ -78,3 +78,15 @@ def test_embedding_scores_keep_to_the_k_a_small_training_reference_holds():
     assert np.isfinite(scores["legacy_map_at_k"])
     with pytest.raises(ValueError, match=r"k must be an integer in \[1, 6\].*got 10"):
         metrics.embedding_scores(train, train_labels, test, test_labels, k_values=(1, 10))  # asked for: an error
+
+
+def test_embedding_scores_refuse_test_labels_none_of_which_is_in_training():
+    """Labels encoded per split (0..2 in training, 5..7 in the test split) gave every retrieval score NaN and a
+    k-NN accuracy of 0, silently; some unseen labels beside seen ones are still scored."""
+    rng = np.random.default_rng(0)
+    train, test = rng.normal(size=(6, 4)), rng.normal(size=(5, 4))
+    train_labels, test_labels = np.array([0, 0, 1, 1, 2, 2]), np.array([0, 1, 2, 0, 1])
+    with pytest.raises(ValueError, match=r"no label of y_test \[5, 6, 7\] occurs in y_train \[0, 1, 2\]"):
+        metrics.embedding_scores(train, train_labels, test, test_labels + 5)
+    partly = metrics.embedding_scores(train, train_labels, test, np.array([0, 1, 2, 0, 9]))
+    assert np.isfinite(partly["precision_at_1"])

@@ -3,6 +3,8 @@ reference, plus k-NN accuracy."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..data import check_labels
 from .knn import knn_accuracy
 from .retrieval import retrieval_metrics
@@ -26,7 +28,8 @@ def embedding_scores(train_emb, y_train, test_emb, y_test, *, k_values=None, leg
     ``k_values=None`` scores the k of :data:`K_VALUES` that the reference holds (with 6 training
     embeddings, k = 1, 3 and 5: a vote of 10 neighbours out of 6 has no meaning) and
     ``legacy_k=None`` is :data:`LEGACY_K`, left out (no ``legacy_map_at_k``) when the reference is
-    smaller. A k given explicitly is checked: above the reference size it is a ``ValueError``.
+    smaller. A k given explicitly is checked: above the reference size it is a ``ValueError``; so is a
+    ``y_test`` none of whose labels occurs in ``y_train`` (every score would be NaN).
     """
     n_reference = len(train_emb)
     if k_values is None:
@@ -35,6 +38,13 @@ def embedding_scores(train_emb, y_train, test_emb, y_test, *, k_values=None, leg
         legacy_k = LEGACY_K
     y_train = check_labels(y_train, len(train_emb), name="y_train")
     y_test = check_labels(y_test, len(test_emb), name="y_test")
+    if len(y_test) and not np.isin(y_test, y_train).any():
+        shown = [np.unique(y)[:10].tolist() for y in (y_test, y_train)]
+        raise ValueError(
+            f"no label of y_test {shown[0]} occurs in y_train {shown[1]} (at most 10 of each shown): no query has a "
+            "reference of its class, so every retrieval score would be NaN; encode both splits' labels together "
+            "(the tk.data loaders do)"
+        )
     scores = retrieval_metrics(test_emb, y_test, train_emb, y_train, k=None, seed=seed)
     if legacy_k is not None:
         include = ["legacy_map_at_k"]
