@@ -79,6 +79,16 @@ def _stratified_subsample(y, n_keep: int, seed: int) -> np.ndarray:
     return kept
 
 
+def _check_same_shape(a, b, names: tuple[str, str], *, length: bool) -> None:
+    """Series of ``a`` and ``b`` must have the same channels (and, where ``length``, the same length)."""
+    if a.shape[2] != b.shape[2] or (length and a.shape[1] != b.shape[1]):
+        need = "the same length and channels" if length else "the same channels (DTW aligns lengths)"
+        raise ValueError(
+            f"{names[0]} has (timesteps, channels) = {a.shape[1:]} but {names[1]} has {b.shape[1:]}; they need {need}: "
+            "preprocess both splits alike (tk.data.resample_series, tk.data.pad_series)"
+        )
+
+
 def raw_distances(x_query, x_reference, *, distance: str = "euclidean", window: float | None = None) -> np.ndarray:
     """Pairwise distances between raw series.
 
@@ -94,6 +104,7 @@ def raw_distances(x_query, x_reference, *, distance: str = "euclidean", window: 
     """
     x_query = check_series(x_query, name="x_query")
     x_reference = check_series(x_reference, name="x_reference")
+    _check_same_shape(x_query, x_reference, ("x_query", "x_reference"), length=distance != "dtw")
     if distance == "euclidean":
         q = x_query.reshape(len(x_query), -1).astype(np.float64)
         r = x_reference.reshape(len(x_reference), -1).astype(np.float64)
@@ -168,6 +179,7 @@ def minirocket_scores(x_train, y_train, x_test, y_test, *, seed: int = 0) -> dic
     x_test = check_series(x_test, name="x_test")
     y_train = check_labels(y_train, len(x_train), name="y_train")
     y_test = check_labels(y_test, len(x_test), name="y_test")
+    _check_same_shape(x_test, x_train, ("x_test", "x_train"), length=True)
     if x_train.shape[1] < 9:
         # MiniRocket's kernels have length 9; shorter series are repeated-last padded to 9.
         pad = 9 - x_train.shape[1]
