@@ -377,3 +377,18 @@ def test_the_row_numbers_to_csv_writes_by_default_are_not_a_channel(tmp_path):
     indexed = data.load_file(tmp_path / "indexed.csv", **options)
     same(indexed, data.load_file(tmp_path / "plain.csv", **options))
     assert indexed.channels == 1 and "unnamed first column (row numbers: a saved index) was not read" in indexed.notes
+
+
+def test_a_question_mark_label_in_ts_and_arff_files_is_missing_not_a_class(tmp_path):
+    """aeon reads a '?' label as the text 'NaN'; that became a class named 'NaN', silently."""
+    write_ts(tmp_path / "q.ts", SERIES, LABELS[:-2] + ["?", "?"])
+    with pytest.raises(ValueError, match=r"q.ts: series 10: the label is missing"):
+        data.load_file(tmp_path / "q.ts")
+    rows = "\n".join(",".join(repr(float(v)) for v in row) + f",{label}" for row, label in zip(UNI, LABELS))
+    attributes = "".join(f"@attribute t{i} numeric\n" for i in range(UNI.shape[1]))
+    arff = f"@relation toy\n{attributes}@attribute class {{left,right,up}}\n@data\n{rows}\n"
+    (tmp_path / "q.arff").write_text(arff.replace(",up\n", ",?\n", 1))
+    with pytest.raises(ValueError, match=r"q.arff: series 2: the label is missing"):
+        data.load_file(tmp_path / "q.arff")
+    (tmp_path / "ok.arff").write_text(arff)
+    assert data.load_file(tmp_path / "ok.arff").class_names == ("left", "right", "up")

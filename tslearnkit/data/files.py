@@ -3,6 +3,7 @@ long or wide ``.csv``, ``.npz``, the study's CSV, and ``.zip`` archives of UCR/U
 
 from __future__ import annotations
 
+import itertools
 import re
 import tempfile
 import zipfile
@@ -140,6 +141,15 @@ def _is_project_csv(path: Path, encoding: str) -> bool:
         return False
 
 
+def _unknown_labels_missing(y, path: Path) -> list:
+    """aeon reads a ``?`` label of a .ts or .arff file as the text "NaN": that is a missing label (None), unless
+    the header declares a class named NaN."""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        header = "".join(itertools.takewhile(lambda line: not line.strip().lower().startswith("@data"), handle))
+    declared = re.search(r"\bNaN\b", header) is not None
+    return [None if str(v) == "NaN" and not declared else v for v in y]
+
+
 def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str):
     """One file → ``(series, labels, splits_or_None, note)``."""
     where = path.name
@@ -148,7 +158,7 @@ def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str
 
         raw, y = _read_ts(path, check_finite=False)
         series = [clean_series(s, f"{where}: series {i}", missing) for i, s in enumerate(raw)]
-        labels = label_texts(list(y), where=lambda i: f"{where}: series {i}")
+        labels = label_texts(_unknown_labels_missing(y, path), where=lambda i: f"{where}: series {i}")
         return series, labels, None, f"{where}: .ts file read by aeon"
     if kind == ".arff":
         from .catalogue import _import_aeon_datasets
@@ -165,7 +175,7 @@ def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str
         series = [
             clean_series(np.asarray(s, np.float64).T.copy(), f"{where}: series {i}", missing) for i, s in enumerate(x)
         ]
-        labels = label_texts(list(y), where=lambda i: f"{where}: series {i}")
+        labels = label_texts(_unknown_labels_missing(y, path), where=lambda i: f"{where}: series {i}")
         return series, labels, None, f"{where}: .arff file read by aeon"
     if kind == ".npz":
         return _read_npz(path, options, missing)
