@@ -212,3 +212,10 @@ def test_wide_ids_must_be_unique_and_time_is_refused():
         data.from_dataframe(df, label="label", series="who", layout="wide")
     with pytest.raises(ValueError, match="time= applies to the long layout only"):
         data.from_dataframe(df, label="label", layout="wide", time=0)
+
+
+def test_a_column_name_used_twice_is_named():
+    """Two columns of one name ended in a pandas TypeError ('arg must be a list, tuple, 1-d array, or Series')."""
+    df = long_frame().rename(columns={"b": "a"})
+    with pytest.raises(ValueError, match=r"column 'a' appears more than once"):
+        data.from_dataframe(df, series="id", time="t", label="animal")

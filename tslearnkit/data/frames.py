@@ -29,6 +29,9 @@ def _rows(where: str, first: int):
 
 def _columns(df, names: dict, values):
     """Check the named columns exist; return the value columns (default: all the other columns)."""
+    twice = df.columns[df.columns.duplicated()]
+    if len(twice):
+        raise ValueError(f"column {twice[0]!r} appears more than once; give each column its own name")
     for arg, column in names.items():
         if column is not None and column not in df.columns:
             raise ValueError(f"{arg}={column!r} is not a column; the columns are {list(df.columns)}")
