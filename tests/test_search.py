@@ -299,3 +299,10 @@ def test_labels_in_a_pandas_series_or_as_whole_floats_are_taken():
     assert index.query(GALLERY[:1], 1).labels[0, 0] == "a"
     floats = tk.search.SearchIndex(flatten_model(), GALLERY, np.arange(10) * 1.0)
     assert floats.query(GALLERY[3:4], 1).labels[0, 0] == 3
+
+
+def test_saving_onto_a_file_is_named(tmp_path):
+    """The index is a folder; a file's path gave pathlib's bare FileExistsError."""
+    (tmp_path / "index.keras").write_text("")
+    with pytest.raises(ValueError, match=r"path='.*index.keras' is a file; the index is saved as a folder"):
+        INDEX.save(tmp_path / "index.keras")

@@ -219,6 +219,8 @@ class SearchIndex:
         if self._search is None:
             raise ValueError("the index is empty; add series before saving it")
         folder = Path(path)
+        if folder.exists() and not folder.is_dir():
+            raise ValueError(f"path={str(path)!r} is a file; the index is saved as a folder: give a folder's path")
         folder.mkdir(parents=True, exist_ok=True)
         self.model.save(folder / "model.keras")
         np.savez(folder / "gallery.npz", embeddings=self._search.embeddings, labels=self._labels)
