@@ -287,3 +287,18 @@ def test_a_results_dir_that_is_a_file_is_named(tmp_path):
     ):
         results.save_result(inside, lesson="l", method="m", dataset="d", seed=0, metrics={}, epochs=1, wall_time_s=0.0)
     assert target.read_text() == "not a folder"
+
+
+@pytest.mark.parametrize(
+    "validation, message",
+    [
+        (lambda: (X,), r"validation must be a pair \(x_val, y_val\) of series and their labels; got a tuple of 1"),
+        (lambda: X, r"validation must be a pair .*; got a ndarray"),
+        (lambda: (X, Y[:-1]), r"y_val"),
+    ],
+    ids=["one-item", "array", "short-labels"],
+)
+def test_a_validation_that_is_no_pair_is_named(validation, message):
+    """validation=(x_val,) was an IndexError from inside _train."""
+    with pytest.raises(ValueError, match=message):
+        training.fit_embedding(X, Y, validation=validation(), epochs=1, verbose=0, encoder_config={"filters": 4})

@@ -11,6 +11,7 @@ import numbers
 import numpy as np
 
 __all__ = ["check_series", "check_labels", "check_embeddings", "check_int", "check_strength", "encode_labels", "is_int"]
+__all__ += ["check_validation"]
 
 
 # --------------------------------------------------------------------------- validation
@@ -87,6 +88,19 @@ def check_labels(y, n: int | None = None, *, name: str = "y") -> np.ndarray:
             "0..n_classes-1, not ids; map them with np.unique(y, return_inverse=True)"
         )
     return y
+
+
+def check_validation(validation) -> tuple[np.ndarray, np.ndarray]:
+    """``validation=(x_val, y_val)`` of the fit helpers, checked: ``(n, t, c)`` series and ``n`` labels."""
+    if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+        got = (
+            f"{type(validation).__name__} of {len(validation)}"
+            if isinstance(validation, (tuple, list))
+            else type(validation).__name__
+        )
+        raise ValueError(f"validation must be a pair (x_val, y_val) of series and their labels; got a {got}")
+    x_val = check_series(validation[0], name="x_val")
+    return x_val, check_labels(validation[1], len(x_val), name="y_val")
 
 
 def encode_labels(train_labels, test_labels=()) -> tuple[np.ndarray, np.ndarray, tuple]:

@@ -21,7 +21,7 @@ import numpy as np
 from . import augment as augmentations
 from . import backend, losses, models, sampling
 from .callbacks import BestWeights, NonFiniteGuard, StopWhenIdle
-from .checks import check_int, check_labels, check_series
+from .checks import check_int, check_labels, check_series, check_validation
 from .data import stratified_split_indices
 from .metrics import RetrievalMetricsCallback, embedding_scores
 from .progress import ProgressBar, progress_mode
@@ -382,7 +382,7 @@ def _train(options: FitOptions, make_model, loss, batches, split, *, desc, stop_
         model.compile(optimizer=keras.optimizers.Adam(rate), loss=loss, metrics=["accuracy"] if classifier else None)
     kit, best, idle, validation = [NonFiniteGuard()], None, None, options.validation
     if validation is not None:  # monitoring: the user's queries against the fitted series
-        validation = (check_series(validation[0], name="x_val"), check_labels(validation[1], name="y_val"))
+        validation = check_validation(validation)
         kit.append(RetrievalMetricsCallback(*validation, *fitted, embedding_model=embedding_model))
     if held_out is not None:  # selection: about ten evaluations in the second half of the fit
         every, start = max(1, epochs // 20), max(1, epochs // 2)
