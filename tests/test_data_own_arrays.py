@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from tslearnkit import data
+from tslearnkit.checks import check_series
 
 RNG = np.random.default_rng(7)
 X = RNG.normal(size=(24, 40, 3))  # (n, t, c)
@@ -232,3 +233,15 @@ def test_test_series_copied_from_training_are_counted_in_the_notes():
     ds = data.from_arrays(x, ["a", "b"] * 6, x_test=np.r_[x[:3], RNG.normal(size=(3, 20))], y_test=["a", "b"] * 3)
     assert "3 of 6 test series have an exact copy in the training split" in ds.notes
     assert "exact copy" not in data.from_arrays(x, ["a", "b"] * 6).notes
+
+
+def test_values_beyond_float32_are_named_not_called_nan_or_inf():
+    """1e39 is finite in float64 but inf in the float32 the kit stores: it was reported as 'NaN or inf'."""
+    x = np.ones((4, 5, 1))
+    x[1, 2, 0] = 1e39
+    with pytest.raises(ValueError, match=r"series 1 holds 1e\+39 at step 2, channel 0, beyond float32's range"):
+        data.from_arrays(x, [0, 1, 0, 1], x_test=x, y_test=[0, 1, 0, 1], standardize=False)
+    with pytest.raises(
+        ValueError, match=r"x holds .*1e\+39.* \(first at series 1, step 2, channel 0\), beyond float32"
+    ):
+        check_series(x)

@@ -47,14 +47,18 @@ def check_series(x, *, name: str = "x", allow_empty: bool = False) -> np.ndarray
         raise ValueError(f"{name} must have at least one timestep and one channel; got shape {x.shape}")
     if x.shape[0] == 0 and not allow_empty:
         raise ValueError(f"{name} holds no series (shape {x.shape})")
-    x = x.astype(np.float32, copy=False)
-    if x.size and not np.isfinite(x).all():
-        bad = np.argwhere(~np.isfinite(x))[0]
-        raise ValueError(
-            f"{name} contains NaN or inf (first at series {bad[0]}, step {bad[1]}, "
-            f"channel {bad[2]}); clean or impute the data first"
-        )
-    return x
+    with np.errstate(over="ignore"):  # a value beyond float32's range is named below, not warned about
+        x32 = x.astype(np.float32, copy=False)
+    if x32.size and not np.isfinite(x32).all():
+        bad = np.argwhere(~np.isfinite(x32))[0]
+        at = f"series {bad[0]}, step {bad[1]}, channel {bad[2]}"
+        if np.isfinite(x[tuple(bad)]):
+            raise ValueError(
+                f"{name} holds {x[tuple(bad)]!r} (first at {at}), beyond float32's range (about ±3.4e38), which the "
+                "models compute in; rescale the data (e.g. divide by a power of ten)"
+            )
+        raise ValueError(f"{name} contains NaN or inf (first at {at}); clean or impute the data first")
+    return x32
 
 
 def check_labels(y, n: int | None = None, *, name: str = "y") -> np.ndarray:

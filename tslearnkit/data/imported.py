@@ -152,6 +152,18 @@ def _is_na(value) -> bool:
     return value is pd.NaT or value is pd.NA
 
 
+def _check_float32_range(series, split: str) -> None:
+    """Unstandardised series are stored as float32: a finite value beyond its range would become inf."""
+    limit = float(np.finfo(np.float32).max)
+    for i, s in enumerate(series):
+        if np.abs(s).max() > limit:
+            step, channel = np.argwhere(np.abs(s) > limit)[0]
+            raise ValueError(
+                f"{split} series {i} holds {float(s[step, channel])!r} at step {step}, channel {channel}, beyond "
+                "float32's range (about ±3.4e38) the models compute in; pass standardize=True or rescale the data"
+            )
+
+
 def clean_series(series: np.ndarray, where: str, missing: str = "raise") -> np.ndarray:
     """Check one ``(timesteps, channels)`` float64 series: not empty, no inf, NaN per ``missing``.
 
@@ -296,6 +308,9 @@ def build_dataset(
     x_train_list, x_test_list = train, test
     if standardize:
         x_train_list, x_test_list, _ = standardize_series(list(train), list(test))
+    else:
+        _check_float32_range(train, "training")
+        _check_float32_range(test, "test")
     x_train, x_test = equalise(x_train_list, x_test_list, variable_length=variable_length, max_length=max_length)
     lengths = sorted({len(s) for s in (*train, *test)})
     if len(lengths) > 1:
