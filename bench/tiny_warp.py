@@ -34,12 +34,20 @@ from sklearn.model_selection import StratifiedKFold
 import tslearnkit as tk
 
 ROOT = Path(__file__).resolve().parent.parent
-SETTINGS = {"+ time warp": "time_warp", "+ window warp": "window_warp"}
+
+
+def warped(name: str):
+    """A setting: semi-hard with the recipe, each batch also transformed by the warp ``name`` of tk.augment."""
+    return lambda recipe, seed: {"batch_transform": tk.augment.make_tf_augmenter([name], seed=seed + 1)}
+
+
+SETTINGS = {"+ time warp": warped("time_warp"), "+ window warp": warped("window_warp")}
 RECORDED = {"euclidean": "raw euclidean", "dtw": "raw dtw", "learned": "recipe"}
 
 
 def fold_rows(dataset: str, seed: int, settings: dict = SETTINGS) -> list[dict]:
-    """Fit and score each of ``settings`` (name: warp) on every fold of ``dataset``'s training split."""
+    """Fit and score each of ``settings`` on every fold of ``dataset``'s training split; a setting maps its
+    name to ``(recipe, seed) -> fit_embedding keyword arguments`` that replace the common ones."""
     data = tk.data.load_dataset(dataset)
     x, y = data.x_train, data.y_train
     folds = min(3, int(np.bincount(y)[np.unique(y)].min()))
@@ -49,18 +57,10 @@ def fold_rows(dataset: str, seed: int, settings: dict = SETTINGS) -> list[dict]:
         x_fit, y_fit, x_held, y_held = x[fit_rows], y[fit_rows], x[held_rows], y[held_rows]
         base = {"dataset": dataset, "seed": seed, "fold": fold, "folds": folds}
         recipe = tk.recipe.make_recipe(y_fit, x.shape[1], x.shape[2])
-        for setting, warp in settings.items():
-            fit = tk.training.fit_embedding(
-                x_fit,
-                y_fit,
-                loss="semihard",
-                loss_config={"margin": 0.5},
-                recipe=recipe,
-                encoder="fcn",
-                batch_transform=tk.augment.make_tf_augmenter([warp], seed=seed + 1),
-                seed=seed,
-                verbose=0,
-            )
+        for setting, options in settings.items():
+            common = {"loss": "semihard", "loss_config": {"margin": 0.5}, "recipe": recipe, "encoder": "fcn"}
+            kwargs = {**common, "seed": seed, "verbose": 0, **options(recipe, seed)}
+            fit = tk.training.fit_embedding(x_fit, y_fit, **kwargs)
             result = tk.training.evaluate_embedding(fit.model, x_fit, y_fit, x_held, y_held, k_values=(1,), seed=seed)
             rows.append({**base, "setting": setting, **_scores(result), "fit_s": fit.wall_time_s})
             print(json.dumps(rows[-1]), flush=True)

@@ -32,14 +32,14 @@ import json
 from pathlib import Path
 
 import numpy as np
-from tiny_warp import fold_rows
+from tiny_warp import fold_rows, warped
 
 import tslearnkit as tk
 from tslearnkit.course.benchmark import METHOD_NAMES
 from tslearnkit.course.results import load_results
 
 ROOT = Path(__file__).resolve().parent.parent
-WARP = {"+ time warp": "time_warp"}
+WARP = {"+ time warp": warped("time_warp")}
 RECORD_OF = {
     "euclidean": "1-NN Euclidean (raw)",
     "dtw": "1-NN DTW (raw)",

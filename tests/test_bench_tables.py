@@ -38,6 +38,7 @@ def _block(marker: str) -> str:
         ("long_cost", "long-cost"),
         ("minirocket_head", "minirocket-head"),
         ("open_set_budget", "open-set-budget"),
+        ("tiny_capacity", "tiny-capacity"),
         ("tiny_seeds", "tiny-seeds"),
         ("tiny_warp", "tiny-warp"),
         ("warp_choice", "warp-choice"),
@@ -305,3 +306,42 @@ def test_what_bench_readme_says_of_ten_seeds_on_the_tiny_sets_is_what_its_record
         "significant on three seeds of ten",
     ):
         assert sentence in readme
+
+
+def test_what_bench_readme_says_of_a_smaller_encoder_and_more_steps_is_what_its_records_say():
+    import tslearnkit as tk
+
+    module = _script("tiny_capacity")
+    rows = module.with_earlier(json.loads((BENCH / "tiny_capacity.json").read_text()))
+    assert all(r["setting"] in module.SETTINGS or r["setting"] in module.EARLIER for r in rows)
+
+    def mean(dataset, setting, key):
+        per_seed = {}
+        for r in rows:
+            if (r["dataset"], r["setting"]) == (dataset, setting):
+                per_seed.setdefault(r["seed"], []).append(r[key])
+        assert sorted(per_seed) == [0, 1, 2], (dataset, setting)
+        return np.mean([np.mean(v) for v in per_seed.values()])
+
+    p1, mapr = "precision_at_1", "mean_average_precision_at_r"
+    warp, small, steps = "+ time warp", "+ time warp, small FCN", "+ time warp, 3x steps"
+    datasets = ("UnitTest", "PickupGestureWiimoteZ", "Covid3Month_disc")
+    assert all(mean(d, small, p1) < mean(d, warp, p1) for d in datasets)
+    assert mean("PickupGestureWiimoteZ", steps, p1) > mean("PickupGestureWiimoteZ", warp, p1)
+    assert mean("PickupGestureWiimoteZ", steps, mapr) > mean("PickupGestureWiimoteZ", warp, mapr)
+    assert mean("UnitTest", steps, p1) < mean("UnitTest", warp, p1)
+    assert mean("UnitTest", steps, mapr) < mean("UnitTest", warp, mapr)
+    assert mean("Covid3Month_disc", steps, p1) < mean("Covid3Month_disc", warp, p1)
+    assert mean("Covid3Month_disc", steps, mapr) > mean("Covid3Month_disc", warp, mapr)
+    budgets = {}
+    for d in datasets:
+        y = tk.data.load_dataset(d).y_train
+        budgets[d] = tk.recipe.make_recipe(y, *tk.data.load_dataset(d).x_train.shape[1:]).steps
+    assert budgets["PickupGestureWiimoteZ"] < min(budgets["UnitTest"], budgets["Covid3Month_disc"])
+    text = (BENCH / "README.md").read_text()
+    for sentence in (
+        "The small FCN's CV P@1 is below `+ time warp`'s on all three datasets",
+        "times the steps raised both CV scores on PickupGestureWiimoteZ",
+        "it lowered both on UnitTest, and on Covid3Month_disc it lowered CV P@1\nwhile raising CV MAP@R",
+    ):
+        assert sentence in text, sentence
