@@ -35,6 +35,7 @@ def test_windows_are_slices_at_the_stride():
         rec, ["a", "b", "a", "b"], length=20, stride=15, standardize=False, test_recordings=[False, False, False, True]
     )
     np.testing.assert_array_equal(mask.x_test, ds.x_test)  # a mask of one boolean per recording names the same
+    assert "37 steps at the ends of 4 recording(s) fill no window and are left out" in ds.notes  # 5 + 8 + 10 + 14
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])

@@ -180,6 +180,12 @@ def sliding_windows(
         + ("the recording's" if all(lab[0] is None for lab in per_recording) else window_label),
         f"test recordings {test_index} ({len(test)} windows), train recordings {train_index} ({len(train)} windows)",
     ]
+    tails = [(len(rec) - length) % stride for rec in series]
+    if any(tails):
+        notes.append(
+            f"{sum(tails)} steps at the ends of {sum(map(bool, tails))} recording(s) fill no window and are left "
+            "out (a stride that divides each recording's length minus the window keeps every step)"
+        )
     return build_dataset(
         name, train, y_train, test, y_test, standardize=standardize, max_length=max_length, notes=notes
     )
