@@ -392,3 +392,14 @@ def test_a_question_mark_label_in_ts_and_arff_files_is_missing_not_a_class(tmp_p
         data.load_file(tmp_path / "q.arff")
     (tmp_path / "ok.arff").write_text(arff)
     assert data.load_file(tmp_path / "ok.arff").class_names == ("left", "right", "up")
+
+
+def test_a_table_written_with_another_separator_names_sep(tmp_path):
+    """A semicolon CSV read with ',' is one column: the error said 'series='id' is not a column'."""
+    (tmp_path / "semi.csv").write_text("id;t;v;y\na;0;1.0;x\na;1;2.0;x\nb;0;3.0;z\nb;1;1.0;z\n")
+    with pytest.raises(ValueError, match=r"semi.csv reads as a single column with sep=',', .*pass sep=';'"):
+        data.load_file(tmp_path / "semi.csv", series="id", label="y")
+    write_ucr(tmp_path / "S_TRAIN.csv", UNI, LABELS, " ")
+    with pytest.raises(ValueError, match=r"S_TRAIN.csv reads as a single column .*pass sep=' '"):
+        data.load_file(tmp_path / "S_TRAIN.csv")
+    assert data.load_file(tmp_path / "S_TRAIN.csv", sep=" ").class_names == ("left", "right", "up")

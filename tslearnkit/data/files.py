@@ -133,6 +133,19 @@ def _test_layout(train_path: Path, test_path: Path, kind: str, layout: dict, enc
     return {**layout, "values": shared_value_columns(train, test, columns)}
 
 
+def _check_separator(first_cells, sep: str, where: str) -> None:
+    """A table read as one column whose text holds another separator: name it and the ``sep=`` option."""
+    if len(first_cells) != 1:
+        return
+    counts = {other: str(first_cells[0]).count(other) for other in (";", "\t", "|", " ", ",") if other != sep}
+    other = max(counts, key=counts.get)
+    if counts[other]:
+        raise ValueError(
+            f"{where} reads as a single column with sep={sep!r}, and its first line holds {other!r}: pass "
+            f"sep={other!r} (load_file's separator option)"
+        )
+
+
 def _is_project_csv(path: Path, encoding: str) -> bool:
     try:
         with open(path, encoding=encoding, errors="replace") as handle:
@@ -187,6 +200,7 @@ def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str
             raise ValueError(f"{where}: a table with a header needs label=<column> (and series=<column> when long)")
         text = [options.get(k) for k in ("label", "series", "split")]
         frame = _read_table(path, encoding=encoding, sep=sep, header=0, text=text)
+        _check_separator(frame.columns, sep, where)
         columns = {k: options.pop(k) for k in TABLE_OPTIONS if k in options}
         layout = columns.pop("layout", "long")
         frame, dropped = _without_row_numbers(frame, columns)
@@ -195,6 +209,7 @@ def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str
         )
         return series, labels, splits, note + dropped
     frame = _read_table(path, encoding=encoding, sep=sep, header=None, text=[0])
+    _check_separator([str(frame.iloc[0, 0])] if frame.shape[1] == 1 else [], sep, where)
     first = frame.iloc[0, 1:]
     import pandas as pd
 
