@@ -403,3 +403,9 @@ def test_a_table_written_with_another_separator_names_sep(tmp_path):
     with pytest.raises(ValueError, match=r"S_TRAIN.csv reads as a single column .*pass sep=' '"):
         data.load_file(tmp_path / "S_TRAIN.csv")
     assert data.load_file(tmp_path / "S_TRAIN.csv", sep=" ").class_names == ("left", "right", "up")
+
+
+def test_a_header_without_rows_names_the_file(tmp_path):
+    (tmp_path / "empty.csv").write_text("id,t,v,y\n")
+    with pytest.raises(ValueError, match=r"empty.csv holds a header line and no rows below it"):
+        data.load_file(tmp_path / "empty.csv", series="id", label="y")

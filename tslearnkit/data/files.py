@@ -201,6 +201,8 @@ def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str
         text = [options.get(k) for k in ("label", "series", "split")]
         frame = _read_table(path, encoding=encoding, sep=sep, header=0, text=text)
         _check_separator(frame.columns, sep, where)
+        if len(frame) == 0:
+            raise ValueError(f"{where} holds a header line and no rows below it: no series to read")
         columns = {k: options.pop(k) for k in TABLE_OPTIONS if k in options}
         layout = columns.pop("layout", "long")
         frame, dropped = _without_row_numbers(frame, columns)
