@@ -219,3 +219,11 @@ def test_a_column_name_used_twice_is_named():
     df = long_frame().rename(columns={"b": "a"})
     with pytest.raises(ValueError, match=r"column 'a' appears more than once"):
         data.from_dataframe(df, series="id", time="t", label="animal")
+
+
+def test_numeric_ids_in_messages_read_as_written():
+    """Messages showed NumPy reprs: "series np.int64(1) has two or more labels"."""
+    df = long_frame().assign(id=lambda f: f.id.str[1:].astype(int))
+    df.loc[df.index[df.id == 1][0], "animal"] = "cat"
+    with pytest.raises(ValueError, match=r"^series 1 has two or more labels \['cat', 'dog'\]"):
+        data.from_dataframe(df, series="id", time="t", label="animal")

@@ -216,9 +216,10 @@ def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str
     import pandas as pd
 
     if frame.shape[1] < 2 or pd.to_numeric(first, errors="coerce").isna().all():
+        cells = [v.item() if isinstance(v, np.generic) else v for v in frame.iloc[0, :4]]
         raise ValueError(
             f"{where} does not look like a UCR file (a row per series, the label first, numbers after, no header): "
-            f"line 1 reads {list(frame.iloc[0, :4])}; for a table with a header pass label=<column> and "
+            f"line 1 reads {cells}; for a table with a header pass label=<column> and "
             "series=<column> (a row per time step) or layout='wide' (a row per series)"
         )
     described, first_line = f"{where}: UCR layout (a row per series, label first)", 1

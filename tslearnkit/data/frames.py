@@ -98,7 +98,7 @@ def _one_value_per_series(codes, text_codes, texts, ids, what: str):
         counts = np.bincount(pairs[:, 0], minlength=len(ids))
         k = int(np.flatnonzero(counts > 1)[0])
         found = sorted(texts[t] for t in pairs[pairs[:, 0] == k, 1])
-        raise ValueError(f"series {ids[k]!r} has two or more {what}s {found}; a series has exactly one {what}")
+        raise ValueError(f"series {_plain(ids[k])!r} has two or more {what}s {found}; a series has exactly one {what}")
     value = np.empty(len(ids), np.int64)
     value[pairs[:, 0]] = pairs[:, 1]
     return [texts[v] for v in value]
