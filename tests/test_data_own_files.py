@@ -409,3 +409,20 @@ def test_a_header_without_rows_names_the_file(tmp_path):
     (tmp_path / "empty.csv").write_text("id,t,v,y\n")
     with pytest.raises(ValueError, match=r"empty.csv holds a header line and no rows below it"):
         data.load_file(tmp_path / "empty.csv", series="id", label="y")
+
+
+def test_a_zip_made_on_macos_reads_the_data_not_its_resource_forks(tmp_path):
+    """Finder's archives hold __MACOSX/._NAME copies; one listed first (or of a preferred type) was read."""
+    write_ts(tmp_path / "Toy_TRAIN.ts", SERIES[:9], LABELS[:9])
+    write_ts(tmp_path / "Toy_TEST.ts", SERIES[9:], LABELS[9:])
+    with zipfile.ZipFile(tmp_path / "Toy.zip", "w") as archive:
+        archive.writestr("__MACOSX/Toy/._Toy_TRAIN.ts", b"\x00\x05\x16\x07 resource fork")
+        archive.writestr("Toy/._Toy_TEST.ts", b"\x00\x05\x16\x07 resource fork")
+        archive.write(tmp_path / "Toy_TRAIN.ts", "Toy/Toy_TRAIN.ts")
+        archive.write(tmp_path / "Toy_TEST.ts", "Toy/Toy_TEST.ts")
+    same(data.load_file(tmp_path / "Toy.zip"), data.load_file(tmp_path / "Toy_TRAIN.ts"))
+    with zipfile.ZipFile(tmp_path / "Two.zip", "w") as archive:
+        archive.write(tmp_path / "Toy_TRAIN.ts", "Toy_TRAIN.ts")
+        archive.write(tmp_path / "Toy_TRAIN.ts", "Other_TRAIN.ts")
+    with pytest.raises(ValueError, match=r"Two.zip holds 2 datasets .*extract the one to use"):
+        data.load_file(tmp_path / "Two.zip")

@@ -308,13 +308,24 @@ def _read_npz(path: Path, options: dict, missing: str):
     return series, labels, splits, note
 
 
+def _mac_resource(member: str) -> bool:
+    return member.startswith("__MACOSX/") or "/__MACOSX/" in member or Path(member).name.startswith("._")
+
+
 def _read_zip(path: Path, **kwargs) -> ImportedDataset:
     try:
         with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as tmp:
-            members = [m for m in archive.namelist() if not m.endswith("/")]
+            # macOS's Finder adds __MACOSX/._NAME copies (resource forks, not data) to every archive it makes
+            members = [m for m in archive.namelist() if not m.endswith("/") and not _mac_resource(m)]
             train = [m for m in members if re.search(r"_TRAIN\.(ts|arff|tsv|csv)$", m, re.IGNORECASE)]
             if not train:
                 raise ValueError(f"{path.name} holds no NAME_TRAIN.ts/.arff/.tsv/.csv file; members: {members[:10]}")
+            stems = sorted({re.sub(r"_train\.\w+$", "", m.lower()) for m in train})
+            if len(stems) > 1:
+                raise ValueError(
+                    f"{path.name} holds {len(stems)} datasets ({train[:6]}); extract the one to use "
+                    "and pass its NAME_TRAIN file to load_file"
+                )
             train = sorted(train, key=lambda m: [".ts", ".arff", ".tsv", ".csv"].index(Path(m).suffix.lower()))[0]
             test = [m for m in members if m.lower() == re.sub(r"_train(\.\w+)$", r"_test\1", train.lower())]
             for member in [train, *test]:
