@@ -245,3 +245,14 @@ def test_values_beyond_float32_are_named_not_called_nan_or_inf():
         ValueError, match=r"x holds .*1e\+39.* \(first at series 1, step 2, channel 0\), beyond float32"
     ):
         check_series(x)
+
+
+def test_one_label_typed_in_two_unicode_forms_is_one_class():
+    """'café' with a composed é and with e + a combining accent look the same and were two classes."""
+    import unicodedata
+
+    composed, decomposed = unicodedata.normalize("NFC", "café"), unicodedata.normalize("NFD", "café")
+    assert composed != decomposed
+    x = np.random.default_rng(0).normal(size=(8, 5, 1))
+    ds = data.from_arrays(x, [composed, "tea"] * 2 + [decomposed, "tea"] * 2)
+    assert ds.class_names == (composed, "tea")

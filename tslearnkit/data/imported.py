@@ -6,8 +6,9 @@ Every constructor (:func:`~tslearnkit.data.from_arrays`, :func:`~tslearnkit.data
 into a list of ``(timesteps_i, channels)`` ``float64`` series and one label text per series, then
 calls :func:`build_dataset` here. The rules, stated once:
 
-* **Labels** are compared as text with surrounding whitespace removed (``"1"``, ``1`` and ``" 1"``
-  are one class; a whole float such as ``2.0`` is the text ``"2"``); a missing (``None``/NaN) or
+* **Labels** are compared as text with surrounding whitespace removed, in Unicode's composed form
+  (``"1"``, ``1`` and ``" 1"`` are one class, as are ``"café"`` typed with an accented ``é`` or with
+  ``e`` and a combining accent; a whole float such as ``2.0`` is the text ``"2"``); a missing (``None``/NaN) or
   empty label is an error naming its position. ``class_names`` are those texts, sorted (as numbers
   when every one is an integer).
 * **Split**: without a given test split, a seeded stratified one is drawn
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+import unicodedata
 
 import numpy as np
 
@@ -129,7 +131,7 @@ def label_texts(values, *, name: str = "y", where=None) -> list[str]:
         if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
             text = str(int(value))
         elif isinstance(value, (str, numbers.Number, np.generic)):
-            text = str(value).strip()
+            text = unicodedata.normalize("NFC", str(value).strip())
         else:
             raise TypeError(
                 f"{_at(where, name, i)}: a label must be a string or a number; got {type(value).__name__} {value!r}"
