@@ -123,22 +123,29 @@ def test_a_long_test_file_with_its_columns_in_another_order_keeps_each_channel(t
         data.load_file(tmp_path / "G_TRAIN.csv", series="recording", time="step", label="gesture")
 
 
-def test_labels_and_ids_that_pandas_reads_as_missing_are_kept_as_text(tmp_path):
-    """'None', 'NA', 'null' are real classes and series ids in a file; only an empty cell is missing."""
-    words = ["None", "NA", "null"] * 4
+def test_the_label_none_is_a_class_and_the_words_for_missing_stay_missing(tmp_path):
+    """'None' is a class ("no gesture") and a series id in a file; pandas read it as missing. Empty cells and
+    the words R, NumPy and databases write for a missing value (NA, nan, null, ...) stay missing."""
+    words = ["None", "walk", "run"] * 4
     rows = [
-        {"id": "NA" if i == 0 else f"r{i}", "step": t, "x": a, "y": b, "label": words[i]}
+        {"id": "None" if i == 0 else f"r{i}", "step": t, "x": a, "y": b, "label": words[i]}
         for i, s in enumerate(SERIES)
         for t, (a, b) in enumerate(s)
     ]
     pd.DataFrame(rows).to_csv(tmp_path / "words.csv", index=False)
     ds = data.load_file(tmp_path / "words.csv", series="id", time="step", label="label")
-    assert ds.class_names == ("NA", "None", "null") and len(ds.x_train) + len(ds.x_test) == len(SERIES)
+    assert ds.class_names == ("None", "run", "walk") and len(ds.x_train) + len(ds.x_test) == len(SERIES)
     write_ucr(tmp_path / "U_TRAIN.csv", UNI, words, ",")
-    assert data.load_file(tmp_path / "U_TRAIN.csv").class_names == ("NA", "None", "null")
-    pd.DataFrame(rows).assign(label=lambda f: f.label.where(f.id != "r3")).to_csv(tmp_path / "gap.csv", index=False)
-    with pytest.raises(ValueError, match="the label is missing"):
-        data.load_file(tmp_path / "gap.csv", series="id", time="step", label="label")
+    assert data.load_file(tmp_path / "U_TRAIN.csv").class_names == ("None", "run", "walk")
+    for gap in ("", "NA", "nan", "null", "<NA>"):
+        frame = pd.DataFrame(rows)
+        frame["label"] = frame["label"].where(frame["id"] != "r3", gap)
+        frame.to_csv(tmp_path / "gap.csv", index=False)
+        with pytest.raises(ValueError, match="the label is missing"):
+            data.load_file(tmp_path / "gap.csv", series="id", time="step", label="label")
+        write_ucr(tmp_path / "G_TRAIN.csv", UNI, words[:3] + [gap] + words[4:], ",")
+        with pytest.raises(ValueError, match="the label is missing"):
+            data.load_file(tmp_path / "G_TRAIN.csv")
 
 
 def test_wide_csv_with_a_header(tmp_path):

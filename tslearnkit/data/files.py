@@ -41,6 +41,9 @@ FILE_TYPES = {
 
 TABLE_OPTIONS = ("series", "label", "time", "values", "layout", "split")
 LAYOUT_OPTIONS = (*TABLE_OPTIONS, "sep", "channels")
+# pandas' default missing-value words (pandas._libs.parsers.STR_NA_VALUES, private, so written out here)
+MISSING_WORDS = {"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>"}
+MISSING_WORDS |= {"N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"}
 """What :func:`load_file` takes as ``**layout``: the table options, the separator, ``.npz``'s channel axis."""
 _PAIR = re.compile(r"^(?P<stem>.+)_(?P<part>train|test)$", re.IGNORECASE)
 
@@ -70,8 +73,9 @@ def _pair(path: Path, kind: str) -> tuple[Path, Path | None, str]:
 
 
 def _read_table(path: Path, *, encoding: str, sep: str, header, skiprows: int = 0, text=()):
-    """The table; the ``text`` columns (labels, series ids) keep words pandas reads as missing ("None", "NA",
-    "null"): there only an empty cell is missing."""
+    """The table; in the ``text`` columns (labels, series ids, split) the word ``None`` is text (a class such as
+    "no gesture"), while an empty cell and the other words pandas reads as missing (NA, nan, null, ...) are
+    missing: they are how R, NumPy and databases write a missing value."""
     import pandas as pd
 
     options = dict(sep=sep, header=header, encoding=encoding, skipinitialspace=True, skiprows=skiprows)
@@ -79,7 +83,8 @@ def _read_table(path: Path, *, encoding: str, sep: str, header, skiprows: int = 
         frame = pd.read_csv(path, **options)
         text = [c for c in dict.fromkeys(text) if c is not None and c in frame.columns]
         if text:
-            words = pd.read_csv(path, usecols=text, keep_default_na=False, na_values=[""], **options)
+            missing = MISSING_WORDS - {"None"}
+            words = pd.read_csv(path, usecols=text, keep_default_na=False, na_values=sorted(missing), **options)
             frame = _with(frame, words)
         return frame
     except UnicodeDecodeError as err:
