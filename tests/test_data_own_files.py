@@ -399,6 +399,12 @@ def test_a_question_mark_label_in_ts_and_arff_files_is_missing_not_a_class(tmp_p
         data.load_file(tmp_path / "q.arff")
     (tmp_path / "ok.arff").write_text(arff)
     assert data.load_file(tmp_path / "ok.arff").class_names == ("left", "right", "up")
+    commented = arff.replace("@relation toy\n", "@relation toy\n% missing values are written NaN\n")
+    (tmp_path / "c.arff").write_text(commented.replace(",up\n", ",?\n", 1))
+    with pytest.raises(ValueError, match=r"c.arff: series 2: the label is missing"):  # a comment declares nothing
+        data.load_file(tmp_path / "c.arff")
+    write_ts(tmp_path / "nan.ts", SERIES, ["nan", "b"] * 6)  # a class declared as nan stays one
+    assert data.load_file(tmp_path / "nan.ts").class_names == ("NaN", "b")
 
 
 def test_a_table_written_with_another_separator_names_sep(tmp_path):

@@ -3,7 +3,6 @@ long or wide ``.csv``, ``.npz``, the study's CSV, and ``.zip`` archives of UCR/U
 
 from __future__ import annotations
 
-import itertools
 import re
 import tempfile
 import zipfile
@@ -160,12 +159,28 @@ def _is_project_csv(path: Path, encoding: str) -> bool:
 
 
 def _unknown_labels_missing(y, path: Path) -> list:
-    """aeon reads a ``?`` label of a .ts or .arff file as the text "NaN": that is a missing label (None), unless
-    the header declares a class named NaN."""
+    """aeon reads a ``?`` label of a .ts or .arff file (and ``nan`` in any case) as the text "NaN": that is a
+    missing label (None), unless the header declares a class of that name."""
+    declared = _declared_classes(path)
+    keep = any(c.lower() == "nan" for c in declared)
+    return [None if str(v) == "NaN" and not keep else v for v in y]
+
+
+def _declared_classes(path: Path) -> list[str]:
+    """The classes a .ts header's ``@classLabel true a b`` or an .arff header's class attribute ``{a,b}`` lists
+    (comments and other attributes are not read)."""
+    classes = []
     with open(path, encoding="utf-8", errors="replace") as handle:
-        header = "".join(itertools.takewhile(lambda line: not line.strip().lower().startswith("@data"), handle))
-    declared = re.search(r"\bNaN\b", header) is not None
-    return [None if str(v) == "NaN" and not declared else v for v in y]
+        for line in handle:
+            words = line.strip()
+            lowered = words.lower()
+            if lowered.startswith("@data"):
+                break
+            if lowered.startswith("@classlabel"):
+                classes = words.split()[2:]
+            elif lowered.startswith("@attribute") and "{" in words and words.endswith("}"):
+                classes = [c.strip().strip("'\"") for c in words[words.index("{") + 1 : -1].split(",")]
+    return classes
 
 
 def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str):
