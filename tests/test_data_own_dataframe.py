@@ -96,6 +96,10 @@ def test_a_test_frame_with_its_columns_in_another_order_keeps_each_channel():
     expected = data.from_arrays(SERIES[:6], LABELS[:6], x_test=SERIES[6:], y_test=LABELS[6:])
     reordered = test[["id", "t", "b", "a", "animal"]]
     same(data.from_dataframe(train, series="id", time="t", label="animal", test=reordered), expected)
+    wide = pd.DataFrame(np.arange(30.0).reshape(6, 5), columns=[f"t{i}" for i in range(5)]).assign(y=list("ababab"))
+    reversed_steps = wide[["y", "t4", "t3", "t2", "t1", "t0"]]
+    ds = data.from_dataframe(wide, label="y", layout="wide", test=reversed_steps, standardize=False)
+    np.testing.assert_array_equal(ds.x_test, ds.x_train)  # the wide layout's steps are matched by name too
     with pytest.raises(ValueError, match=r"test data's value columns \['a', 'b', 'c'\] are not the training data's"):
         data.from_dataframe(train, series="id", time="t", label="animal", test=test.assign(c=0.0))
 
@@ -219,6 +223,12 @@ def test_a_column_name_used_twice_is_named():
     df = long_frame().rename(columns={"b": "a"})
     with pytest.raises(ValueError, match=r"column 'a' appears more than once"):
         data.from_dataframe(df, series="id", time="t", label="animal")
+    unused = long_frame().assign(note=0.0)
+    unused = pd.concat([unused, unused[["note"]]], axis=1)  # two 'note' columns that values= leaves out
+    same(
+        data.from_dataframe(unused, series="id", time="t", label="animal", values=["a", "b"]),
+        data.from_dataframe(long_frame(), series="id", time="t", label="animal"),
+    )
 
 
 def test_numeric_ids_in_messages_read_as_written():

@@ -123,8 +123,8 @@ def _without_row_numbers(frame, columns: dict):
 def _test_layout(train_path: Path, test_path: Path, kind: str, layout: dict, encoding: str) -> dict:
     """The options to read a long table's TEST file with: the TRAIN file's channel columns, matched by name (a
     TEST file with its columns in another order keeps each channel; other columns are an error)."""
-    long_table = any(k in layout for k in TABLE_OPTIONS) and layout.get("layout", "long") == "long"
-    if not long_table or layout.get("values") is not None or kind not in (".csv", ".tsv"):
+    table = any(k in layout for k in TABLE_OPTIONS)
+    if not table or layout.get("values") is not None or kind not in (".csv", ".tsv"):
         return layout
     if _is_project_csv(train_path, encoding):
         return layout
@@ -134,7 +134,8 @@ def _test_layout(train_path: Path, test_path: Path, kind: str, layout: dict, enc
         _without_row_numbers(_read_table(p, encoding=encoding, sep=sep, header=0), columns)[0]
         for p in (train_path, test_path)
     )
-    return {**layout, "values": shared_value_columns(train, test, columns)}
+    values = shared_value_columns(train, test, columns, layout=layout.get("layout", "long"))
+    return layout if values is None else {**layout, "values": values}
 
 
 def _check_separator(first_cells, sep: str, where: str) -> None:

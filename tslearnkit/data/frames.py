@@ -29,13 +29,15 @@ def _rows(where: str, first: int):
 
 def _columns(df, names: dict, values):
     """Check the named columns exist; return the value columns (default: all the other columns)."""
-    twice = df.columns[df.columns.duplicated()]
-    if len(twice):
-        raise ValueError(f"column {twice[0]!r} appears more than once; give each column its own name")
     for arg, column in names.items():
         if column is not None and column not in df.columns:
             raise ValueError(f"{arg}={column!r} is not a column; the columns are {list(df.columns)}")
     used = {c for c in names.values() if c is not None}
+    one = isinstance(values, str) or not hasattr(values, "__iter__")
+    read = df.columns if values is None else [*used, *([values] if one else values)]
+    twice = [c for c in dict.fromkeys(read) if int((df.columns == c).sum()) > 1]
+    if twice:
+        raise ValueError(f"column {twice[0]!r} appears more than once; give each column its own name")
     if values is None:  # every other column: a stray text cell is then an error, never a dropped channel
         values = [c for c in df.columns if c not in used]
         if not values:
@@ -305,8 +307,8 @@ def from_dataframe(
             two rows of one series at the same time are an error.
         values: channel columns (long) or step columns (wide).
         split: optional column of ``"train"``/``"test"`` per series: your own split.
-        test: optional second DataFrame with the same columns: your own test split (long layout: its
-            channels are matched to ``df``'s by name).
+        test: optional second DataFrame with the same columns: your own test split (its value columns are
+            matched to ``df``'s by name).
         test_size, seed: the drawn split, when neither ``split`` nor ``test`` is given.
         name, missing, standardize, variable_length, max_length: as in :func:`from_arrays`.
 
@@ -333,8 +335,9 @@ def build_from_frames(
     name, df, test, *, layout, columns, where=("row", 0), test_where=("row", 0), extra_notes=(), **options
 ) -> ImportedDataset:
     """Parse ``df`` (and ``test``) with ``columns`` and build the dataset (shared with load_file)."""
-    if test is not None and layout == "long" and columns.get("values") is None:
-        columns = {**columns, "values": shared_value_columns(df, test, columns)}
+    if test is not None and columns.get("values") is None:
+        values = shared_value_columns(df, test, columns, layout=layout)
+        columns = {**columns, "values": values} if values is not None else columns
     train, labels, splits, note = parse_frame(df, layout=layout, where=where, **columns)
     notes = [*extra_notes, note]
     test_series = test_labels = None
@@ -348,12 +351,15 @@ def build_from_frames(
     return build_dataset(name, train, labels, test_series, test_labels, notes=notes, **options)
 
 
-def shared_value_columns(df, test, columns) -> list:
-    """The channel columns of a long training table and its test table (``columns``: the series, label, time and
-    split columns), in the training table's order: the test table's are matched by name, so a test table with
-    its columns in another order keeps each channel; a channel only one of them has is an error."""
+def shared_value_columns(df, test, columns, *, layout: str = "long") -> list | None:
+    """The value columns of a training table and its test table (``columns``: the series, label, time and split
+    columns), in the training table's order: the test table's are matched by name, so a test table with its
+    columns in another order keeps each channel (long layout) or step (wide). In the long layout a channel
+    only one of them has is an error; in the wide layout tables of other steps give None (read by position)."""
     names = {arg: columns.get(arg) for arg in ("series", "label", "time", "split")}
     train_values, test_values = _columns(df, names, None), _columns(test, names, None)
+    if layout == "wide":
+        return train_values if set(train_values) == set(test_values) else None
     if set(train_values) != set(test_values):
         raise ValueError(
             f"the test data's value columns {test_values} are not the training data's {train_values}; "
