@@ -92,9 +92,9 @@ The rules (``n_c``: series of class ``c`` in the part of the training split we f
   lower CV P@1 than the recipe in the training folds (``bench/minirocket_head.py``). Ten seeds,
   compared with DTW query by query (``bench/tiny_seeds.py``): the gap is one query on UnitTest on
   every seed, within chance on PickupGestureWiimoteZ (whose three-seed tie was luck) and in DTW's
-  favour on every seed of Covid3Month_disc (significant on three of ten). A smaller FCN lowered
-  the warped fit's CV P@1 on all three; three times the steps raised it on
-  PickupGestureWiimoteZ only (``bench/tiny_capacity.py``): neither is a rule.
+  favour on every seed of Covid3Month_disc (significant on three of ten). A smaller FCN or three
+  times the steps, each on top of time warping, showed no gain beyond the spread over seeds in
+  the training folds (``bench/tiny_capacity.py``): neither is a rule.
 * **On-the-fly augmentation** (jitter, scaling, magnitude warp on every training batch) when
   the median class has at most :data:`AUGMENT_BELOW` training series.
 * **Plots and clustering.** k-means uses ``n_classes`` clusters; t-SNE's perplexity is
