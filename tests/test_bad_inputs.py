@@ -292,11 +292,16 @@ def test_a_results_dir_that_is_a_file_is_named(tmp_path):
 @pytest.mark.parametrize(
     "validation, message",
     [
-        (lambda: (X,), r"validation must be a pair \(x_val, y_val\) of series and their labels; got a tuple of 1"),
+        (
+            lambda: (X,),
+            r"validation must be a pair \(x_val, y_val\) of series and their labels \(no sample weights\); "
+            r"got a tuple of 1",
+        ),
         (lambda: X, r"validation must be a pair .*; got a ndarray"),
-        (lambda: (X, Y[:-1]), r"y_val"),
+        (lambda: (X, Y[:-1]), r"y_val has 19 labels but .*20"),
+        (lambda: (X, Y, np.ones(20)), r"\(no sample weights\); got a tuple of 3"),
     ],
-    ids=["one-item", "array", "short-labels"],
+    ids=["one-item", "array", "short-labels", "weights"],
 )
 def test_a_validation_that_is_no_pair_is_named(validation, message):
     """validation=(x_val,) was an IndexError from inside _train."""

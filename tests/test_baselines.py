@@ -67,9 +67,11 @@ def test_splits_of_other_shapes_are_named_not_a_numpy_error():
     """x_test cut to 20 steps against 32-step training series ended in NumPy's matmul 'core dimension' error."""
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(6, 32, 2)), np.array([0, 1] * 3)
-    shapes = r"\(timesteps, channels\) = \(20, 2\) but x_reference has \(32, 2\); they need the same length"
-    with pytest.raises(ValueError, match=r"x_query has " + shapes):
+    shapes = r"\(timesteps, channels\) = \(20, 2\) but x_train has \(32, 2\); they need the same length"
+    with pytest.raises(ValueError, match=r"x_test has " + shapes):
         baselines.nearest_neighbour_scores(x, y, x[:, :20], y)
+    with pytest.raises(ValueError, match=r"distance must be 'euclidean' or 'dtw'; got 'cosine'"):
+        baselines.nearest_neighbour_scores(x, y, x[:, :20], y, distance="cosine")
     with pytest.raises(ValueError, match=r"x_query has \(timesteps, channels\) = \(32, 1\).*the same channels \(DTW"):
         baselines.raw_distances(x[:, :, :1], x, distance="dtw")
     assert baselines.raw_distances(x[:, :20], x, distance="dtw").shape == (6, 6)  # DTW aligns lengths

@@ -136,7 +136,8 @@ def test_one_time_written_two_ways_is_named_too(dates):
         df["t"] = df["t"].astype(str)
         twice = ["1", "01"]
     df.loc[df.index[df.id == "s0"][1:3], "t"] = twice
-    with pytest.raises(ValueError, match=f"series 's0' has two rows at time '{twice[0]}' \\(written two ways\\)"):
+    shown = f"series 's0' has two rows at time '{twice[0]}' \\(written two ways: also '{twice[1]}'\\)"
+    with pytest.raises(ValueError, match=shown):
         data.from_dataframe(df, series="id", time="t", label="animal")
 
 

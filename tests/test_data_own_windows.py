@@ -35,6 +35,10 @@ def test_windows_are_slices_at_the_stride():
         rec, ["a", "b", "a", "b"], length=20, stride=15, standardize=False, test_recordings=[False, False, False, True]
     )
     np.testing.assert_array_equal(mask.x_test, ds.x_test)  # a mask of one boolean per recording names the same
+    whole = data.sliding_windows(
+        rec, ["a", "b", "a", "b"], length=20, stride=15, standardize=False, test_recordings=[3.0]
+    )
+    np.testing.assert_array_equal(whole.x_test, ds.x_test)  # a whole-number float is that index
     assert "37 steps at the ends of 4 recording(s) fill no window and are left out" in ds.notes  # 5 + 8 + 10 + 14
 
 
@@ -93,6 +97,7 @@ def test_one_recording_as_an_array_and_univariate():
         (dict(test_recordings=[0, 1, 2, 3]), ValueError, "must name some, not all, of the recordings 0..3"),
         (dict(test_recordings=[7]), ValueError, "must name some, not all"),
         (dict(test_recordings=[0, 2]), ValueError, r"windows labelled \['a'\] occur only in the test recordings"),
+        (dict(test_recordings=[0, 0, 1, 1]), ValueError, r"names a recording twice; .*a mask must be booleans"),
         (dict(test_recordings=[1.7]), ValueError, r"indices of recordings \(integers 0..3\) or a mask of 4 booleans"),
         (
             dict(test_recordings=[True, False]),

@@ -221,8 +221,13 @@ INDEX = tk.search.SearchIndex(flatten_model(), GALLERY, np.arange(10))
         (lambda: INDEX.add(GALLERY, np.arange(9)), r"labels has 9 labels but series has 10 series; lengths must match"),
         (lambda: INDEX.add(GALLERY, np.zeros((10, 2))), r"labels must be 1-D \(n,\) or \(n, 1\); got shape \(10, 2\)"),
         (
-            lambda: INDEX.add(GALLERY, np.full(10, 0.5)),
-            r"labels must be integers \(whole-number floats too\) or strings; got dtype float64 \(for example",
+            lambda: INDEX.add(GALLERY, np.r_[np.arange(9.0), 0.5]),
+            r"labels must be integers \(whole-number floats too\) or strings; labels\[9\] is 0.5",
+        ),
+        (lambda: INDEX.add(GALLERY, np.r_[np.arange(9.0), 1e300]), r"labels\[9\] is 1e\+300"),
+        (
+            lambda: INDEX.add(GALLERY, np.array(["a"] * 9 + [None], dtype=object)),
+            r"got dtype object; labels\[9\] is None",
         ),
         (
             lambda: INDEX.add(GALLERY, np.array(["a"] * 10)),

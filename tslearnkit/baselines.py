@@ -102,6 +102,8 @@ def raw_distances(x_query, x_reference, *, distance: str = "euclidean", window: 
         ``float64`` ``(n, m)`` distances (DTW: aeon's cost, the sum of squared differences
         along the best path).
     """
+    if distance not in ("euclidean", "dtw"):
+        raise ValueError(f"distance must be 'euclidean' or 'dtw'; got {distance!r}")
     x_query = check_series(x_query, name="x_query")
     x_reference = check_series(x_reference, name="x_reference")
     _check_same_shape(x_query, x_reference, ("x_query", "x_reference"), length=distance != "dtw")
@@ -152,6 +154,10 @@ def nearest_neighbour_scores(
     """
     from .metrics import retrieval_metrics_from_distances
 
+    if distance not in ("euclidean", "dtw"):
+        raise ValueError(f"distance must be 'euclidean' or 'dtw'; got {distance!r}")
+    x_train, x_test = check_series(x_train, name="x_train"), check_series(x_test, name="x_test")
+    _check_same_shape(x_test, x_train, ("x_test", "x_train"), length=distance != "dtw")
     y_train = check_labels(y_train, len(x_train), name="y_train")
     y_test = check_labels(y_test, len(x_test), name="y_test")
     if plan is not None and distance == "dtw":

@@ -54,8 +54,8 @@ def check_series(x, *, name: str = "x", allow_empty: bool = False) -> np.ndarray
         at = f"series {bad[0]}, step {bad[1]}, channel {bad[2]}"
         if np.isfinite(x[tuple(bad)]):
             raise ValueError(
-                f"{name} holds {x[tuple(bad)]!r} (first at {at}), beyond float32's range (about ±3.4e38), which the "
-                "models compute in; rescale the data (e.g. divide by a power of ten)"
+                f"{name} holds {float(x[tuple(bad)])!r} (first at {at}), beyond float32's range (about ±3.4e38), "
+                "which the models compute in; rescale the data (e.g. divide by a power of ten)"
             )
         raise ValueError(f"{name} contains NaN or inf (first at {at}); clean or impute the data first")
     return x32
@@ -102,7 +102,9 @@ def check_validation(validation) -> tuple[np.ndarray, np.ndarray]:
             if isinstance(validation, (tuple, list))
             else type(validation).__name__
         )
-        raise ValueError(f"validation must be a pair (x_val, y_val) of series and their labels; got a {got}")
+        raise ValueError(
+            f"validation must be a pair (x_val, y_val) of series and their labels (no sample weights); got a {got}"
+        )
     x_val = check_series(validation[0], name="x_val")
     return x_val, check_labels(validation[1], len(x_val), name="y_val")
 

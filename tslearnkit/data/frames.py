@@ -173,9 +173,9 @@ def parse_long(df, *, series, label, time=None, values=None, split=None, missing
             rows = np.flatnonzero(twice)
             first = rows[0]
             again = next(r for r in rows[1:] if codes[r] == codes[first] and keys[r] == keys[first])
-            at = repr(_plain(stamps.iloc[first])) + (
-                "" if stamps.iloc[again] == stamps.iloc[first] else " (written two ways)"
-            )
+            at = repr(_plain(stamps.iloc[first]))
+            if stamps.iloc[again] != stamps.iloc[first]:
+                at += f" (written two ways: also {_plain(stamps.iloc[again])!r})"
             raise ValueError(
                 f"series {ids[codes[first]]!r} has two rows at time {at} ({row(first)} and "
                 f"{row(again)}): one id used for two series, or a duplicated row"

@@ -197,12 +197,18 @@ def _test_recordings(per_recording, test_recordings, test_size: float, seed: int
         given = np.atleast_1d(np.asarray(test_recordings))
         if given.dtype == bool and given.shape == (n,):
             given = np.flatnonzero(given)
-        if given.ndim != 1 or not (given.size == 0 or np.issubdtype(given.dtype, np.integer)):
+        whole = given.dtype.kind == "f" and np.isfinite(given).all() and (given == np.round(given)).all()
+        if given.ndim != 1 or not (given.size == 0 or given.dtype.kind in "iu" or whole):
             raise ValueError(
                 f"test_recordings must be indices of recordings (integers 0..{n - 1}) or a mask of {n} booleans, one "
                 f"per recording; got {test_recordings!r}"
             )
-        chosen = sorted({int(i) for i in given})
+        if len(set(given.tolist())) < len(given):
+            raise ValueError(
+                f"test_recordings={test_recordings!r} names a recording twice; give each index once (a mask must "
+                "be booleans, True for a test recording)"
+            )
+        chosen = sorted(int(i) for i in given)
         if not chosen or chosen[0] < 0 or chosen[-1] >= n or len(chosen) == n:
             raise ValueError(
                 f"test_recordings={test_recordings!r} must name some, not all, of the recordings 0..{n - 1}"

@@ -304,12 +304,21 @@ class SearchIndex:
             raise ValueError(f"labels has {len(labels)} labels but series has {n} series; lengths must match")
         if labels.dtype.kind == "O" and all(isinstance(v, str) for v in labels):
             labels = labels.astype(str)  # strings in a pandas Series or a list of str objects
-        if labels.dtype.kind == "f" and np.isfinite(labels).all() and (labels == np.round(labels)).all():
-            labels = labels.astype(np.int64)  # whole numbers stored as floats (1.0, 2.0)
+        if labels.dtype.kind == "f":
+            whole = np.isfinite(labels) & (labels == np.round(labels)) & (np.abs(labels) <= 2**53)
+            if whole.all():
+                labels = labels.astype(np.int64)  # whole numbers stored as floats (1.0, 2.0)
+            else:
+                bad = int(np.flatnonzero(~whole)[0])
+                raise ValueError(
+                    f"labels must be integers (whole-number floats too) or strings; labels[{bad}] is "
+                    f"{float(labels[bad])!r}"
+                )
         if labels.dtype.kind not in "iuU":
+            bad = next((i for i, v in enumerate(labels) if not isinstance(v, str)), 0) if len(labels) else None
+            example = "" if bad is None else f"; labels[{bad}] is {labels[bad]!r}"
             raise ValueError(
-                f"labels must be integers (whole-number floats too) or strings; got dtype {labels.dtype}"
-                + (f" (for example {labels[0]!r})" if len(labels) else "")
+                f"labels must be integers (whole-number floats too) or strings; got dtype {labels.dtype}{example}"
             )
         if labels.dtype.kind in "iu":
             labels = labels.astype(np.int64)
