@@ -256,3 +256,16 @@ def test_one_label_typed_in_two_unicode_forms_is_one_class():
     x = np.random.default_rng(0).normal(size=(8, 5, 1))
     ds = data.from_arrays(x, [composed, "tea"] * 2 + [decomposed, "tea"] * 2)
     assert ds.class_names == (composed, "tea")
+
+
+def test_masked_values_are_missing_not_data():
+    """np.ma arrays: the mask was ignored and the hidden values read as data."""
+    x = np.random.default_rng(0).normal(size=(8, 6, 1))
+    masked = np.ma.masked_array(x.copy(), mask=np.zeros_like(x, bool))
+    masked.mask[2, 3, 0] = True
+    masked.data[2, 3, 0] = 1e6  # what hides under the mask
+    with pytest.raises(ValueError, match=r"x\[2\] holds NaN at step 3, channel 0"):
+        data.from_arrays(masked, [0, 1] * 4)
+    filled = data.from_arrays(masked, [0, 1] * 4, missing="interpolate", standardize=False, test_size=0.5)
+    assert np.abs(np.concatenate([filled.x_train, filled.x_test])).max() < 100
+    assert masked.data[2, 3, 0] == 1e6 and masked.mask[2, 3, 0]  # the input is not changed

@@ -46,6 +46,8 @@ def as_series_list(x, *, name: str = "x", channels: str = "auto", missing: str =
         raise ValueError(f"channels must be one of {list(CHANNELS)}; got {channels!r}")
     if type(x).__module__.startswith("pandas"):
         raise TypeError(f"{name} is a pandas {type(x).__name__}; use tk.data.from_dataframe for DataFrames")
+    if isinstance(x, np.ma.MaskedArray):  # masked values are missing ones, not data
+        x = x.astype(np.float64).filled(np.nan) if x.dtype.kind in "fiub" else x.filled()
     if isinstance(x, np.ndarray) and x.dtype != object:
         series, axis, note = _from_array(x, name, channels)
     elif isinstance(x, (list, tuple, np.ndarray)):
