@@ -439,3 +439,15 @@ def test_a_zip_made_on_macos_reads_the_data_not_its_resource_forks(tmp_path):
         archive.write(tmp_path / "Toy_TRAIN.ts", "Other_TRAIN.ts")
     with pytest.raises(ValueError, match=r"Two.zip holds 2 datasets .*extract the one to use"):
         data.load_file(tmp_path / "Two.zip")
+
+
+def test_arff_comments_after_data_and_quoted_classes(tmp_path):
+    """A % comment after @data failed inside aeon ('could not broadcast'); a quoted class kept its quotes."""
+    attributes = "".join(f"@attribute t{i} numeric\n" for i in range(UNI.shape[1]))
+    quoted = ["'walk fast'" if label == "up" else label for label in LABELS]
+    body = "".join(",".join(map(repr, row.tolist())) + f",{label}\n" for row, label in zip(UNI, quoted))
+    header = f"@relation uni\n{attributes}@attribute target {{left,right,'walk fast'}}\n@data\n% recorded in 2024\n"
+    (tmp_path / "q.arff").write_text(header + body)
+    expected = data.from_arrays(UNI, [label.strip("'") for label in quoted])
+    same(data.load_file(tmp_path / "q.arff"), expected)
+    assert "%" in (tmp_path / "q.arff").read_text()  # the file is not changed

@@ -159,6 +159,19 @@ def _is_project_csv(path: Path, encoding: str) -> bool:
         return False
 
 
+def _without_arff_comments(path: Path, folder: Path) -> Path:
+    """``path``, or a copy in ``folder`` without its ``%`` comment lines: aeon's reader fails on one after
+    ``@data`` ("could not broadcast input array")."""
+    with open(path, encoding="utf-8") as handle:
+        lines = handle.readlines()
+    kept = [line for line in lines if not line.lstrip().startswith("%")]
+    if len(kept) == len(lines):
+        return path
+    copy = folder / path.name
+    copy.write_text("".join(kept), encoding="utf-8")
+    return copy
+
+
 def _unknown_labels_missing(y, path: Path) -> list:
     """aeon reads a ``?`` label of a .ts or .arff file (and ``nan`` in any case) as the text "NaN": that is a
     missing label (None), unless the header declares a class of that name."""
@@ -199,7 +212,8 @@ def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str
 
         load_from_arff_file = _import_aeon_datasets("reading .arff files").load_from_arff_file
         try:
-            x, y = load_from_arff_file(str(path))
+            with tempfile.TemporaryDirectory() as tmp:
+                x, y = load_from_arff_file(str(_without_arff_comments(path, Path(tmp))))
         except UnicodeDecodeError as err:
             raise ValueError(f"{where} is not UTF-8 text (offset {err.start}); save it as UTF-8") from None
         except Exception as err:  # aeon raises several types for malformed files
@@ -209,7 +223,8 @@ def _read_part(path: Path, kind: str, options: dict, missing: str, encoding: str
         series = [
             clean_series(np.asarray(s, np.float64).T.copy(), f"{where}: series {i}", missing) for i, s in enumerate(x)
         ]
-        labels = label_texts(_unknown_labels_missing(y, path), where=lambda i: f"{where}: series {i}")
+        unquoted = [v[1:-1] if isinstance(v, str) and len(v) > 1 and v[0] == v[-1] in "'\"" else v for v in y]
+        labels = label_texts(_unknown_labels_missing(unquoted, path), where=lambda i: f"{where}: series {i}")
         return series, labels, None, f"{where}: .arff file read by aeon"
     if kind == ".npz":
         return _read_npz(path, options, missing)
