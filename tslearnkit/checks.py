@@ -11,7 +11,7 @@ import numbers
 import numpy as np
 
 __all__ = ["check_series", "check_labels", "check_embeddings", "check_int", "check_strength", "encode_labels", "is_int"]
-__all__ += ["check_validation"]
+__all__ += ["check_validation", "whole_numbers"]
 
 
 # --------------------------------------------------------------------------- validation
@@ -72,8 +72,7 @@ def check_labels(y, n: int | None = None, *, name: str = "y") -> np.ndarray:
         y = y[:, 0]
     if y.ndim != 1:
         raise ValueError(f"{name} must be 1-D (n,); got shape {y.shape}")
-    whole = y.dtype.kind == "f" and y.size and np.all(np.isfinite(y)) and np.all(y == np.round(y))
-    if whole and np.abs(y).max() < 2**53:  # beyond that a float no longer holds one integer exactly
+    if y.dtype.kind == "f" and y.size and whole_numbers(y).all():
         y = y.astype(np.int64)
     if y.dtype.kind not in "iub":
         raise ValueError(
@@ -92,6 +91,14 @@ def check_labels(y, n: int | None = None, *, name: str = "y") -> np.ndarray:
             "0..n_classes-1, not ids; map them with np.unique(y, return_inverse=True)"
         )
     return y
+
+
+def whole_numbers(values: np.ndarray) -> np.ndarray:
+    """Which floats are whole numbers a float holds exactly (finite, below 2**53 in size): labels or indices
+    stored as floats (``1.0``, ``2.0``) that may be read as integers."""
+    values = np.asarray(values, np.float64)
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(values) & (values == np.round(values)) & (np.abs(values) < 2**53)
 
 
 def check_validation(validation) -> tuple[np.ndarray, np.ndarray]:

@@ -6,6 +6,7 @@ import numbers
 
 import numpy as np
 
+from ..checks import whole_numbers
 from .convert import as_series_list
 from .imported import (
     ImportedDataset,
@@ -197,7 +198,7 @@ def _test_recordings(per_recording, test_recordings, test_size: float, seed: int
         given = np.atleast_1d(np.asarray(test_recordings))
         if given.dtype == bool and given.shape == (n,):
             given = np.flatnonzero(given)
-        whole = given.dtype.kind == "f" and np.isfinite(given).all() and (given == np.round(given)).all()
+        whole = given.dtype.kind == "f" and whole_numbers(given).all()
         if given.ndim != 1 or not (given.size == 0 or given.dtype.kind in "iu" or whole):
             raise ValueError(
                 f"test_recordings must be indices of recordings (integers 0..{n - 1}) or a mask of {n} booleans, one "

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..checks import check_embeddings, check_series
+from ..checks import check_embeddings, check_series, whole_numbers
 from .approximate import HNSWSearch, check_hnsw_options
 from .exact import ExactSearch
 
@@ -305,7 +305,7 @@ class SearchIndex:
         if labels.dtype.kind == "O" and all(isinstance(v, str) for v in labels):
             labels = labels.astype(str)  # strings in a pandas Series or a list of str objects
         if labels.dtype.kind == "f":
-            whole = np.isfinite(labels) & (labels == np.round(labels)) & (np.abs(labels) <= 2**53)
+            whole = whole_numbers(labels)
             if whole.all():
                 labels = labels.astype(np.int64)  # whole numbers stored as floats (1.0, 2.0)
             else:
