@@ -235,6 +235,9 @@ def test_contrastive_training_runs_with_both_losses(small):
         assert np.isfinite(fit.history["loss"]).all()
     with pytest.raises(ValueError, match="needs y_train"):
         training.fit_contrastive(x, None, loss="supcon", epochs=1, verbose=0)
+    # One series has no negatives: its loss is 0 from the first step, so this "fit" would learn nothing.
+    with pytest.raises(ValueError, match="at least 2 training series to contrast; got 1"):
+        training.fit_contrastive(x[:1], None, epochs=1, verbose=0)
 
 
 @pytest.mark.slow

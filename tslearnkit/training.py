@@ -1,4 +1,5 @@
-"""Fitting an embedding: three helpers over one pipeline, then :func:`embed` and :func:`evaluate_embedding`.
+"""Fitting an embedding: three helpers over one pipeline (:func:`embed` and :func:`evaluate_embedding`, which
+score the fit, live in :mod:`tslearnkit.metrics.evaluation` and are reachable here too).
 
 :func:`fit_classifier` (cross-entropy, the baseline), :func:`fit_embedding` (a metric loss on P×K
 batches) and :func:`fit_contrastive` (NT-Xent or SupCon on two augmented views) read the same way: the
@@ -23,7 +24,8 @@ from . import backend, losses, models, sampling
 from .callbacks import BestWeights, NonFiniteGuard, StopWhenIdle
 from .checks import check_int, check_labels, check_series, check_validation
 from .data import stratified_split_indices
-from .metrics import RetrievalMetricsCallback, embedding_scores
+from .metrics import RetrievalMetricsCallback
+from .metrics.evaluation import embed, evaluate_embedding
 from .progress import ProgressBar, progress_mode
 from .recipe import BATCH_AUGMENTATIONS, Recipe, resolve, resolve_epochs
 
@@ -336,6 +338,9 @@ def fit_contrastive(
 
     split = _start(options, x_train, y_train, hold_out=supervised)
     (x_fit, y_fit), _ = split
+    if len(x_fit) < 2:  # one series has no negatives: the loss is 0 from the first step and nothing is learned
+        held = f" ({len(x_train)} before the recipe's validation share)" if len(x_fit) < len(x_train) else ""
+        raise ValueError(f"fit_contrastive needs at least 2 training series to contrast; got {len(x_fit)}{held}")
     batch_size = resolve(batch_size, recipe, "contrastive_batch_size", 64)
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 2:
         raise ValueError(
@@ -462,39 +467,3 @@ def _make_loss(loss, loss_config, *, supervised):
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)} or pass a Loss")
     return getattr(losses, LOSSES[loss])(**(loss_config or {})), loss
-
-
-# --------------------------------------------------------------------------- evaluation
-def embed(model, x, *, batch_size: int = 256) -> np.ndarray:
-    """Embeddings of ``x`` (``(n, t, c)``) as a float32 ``(n, d)`` array (inference mode)."""
-    x = check_series(x)
-    check_int("batch_size", batch_size, low=1)
-    expected = tuple(getattr(model, "input_shape", (None, None, None))[1:])
-    if len(expected) == 2 and any(e is not None and e != got for e, got in zip(expected, x.shape[1:])):
-        raise ValueError(
-            f"x has series of shape (timesteps, channels) = {x.shape[1:]} but the model takes {expected}; "
-            "preprocess the series the way the training split was (same dataset, resampling and channels)"
-        )
-    # Fixed-size chunks through Keras's cached predict step: two traces at most, ~2x eager speed (bench/train.py).
-    chunks = [np.asarray(model.predict_on_batch(x[i : i + batch_size])) for i in range(0, len(x), batch_size)]
-    return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros((0, 0), np.float32)
-
-
-def evaluate_embedding(
-    model,
-    x_train,
-    y_train,
-    x_test,
-    y_test,
-    *,
-    k_values: Sequence[int] | None = None,
-    legacy_k: int | None = None,
-    batch_size: int = 256,
-    seed: int = 0,
-) -> dict:
-    """Score an embedding: test series are queries, training series the reference. Returns the flat dict of
-    :func:`tslearnkit.metrics.embedding_scores` (``precision_at_1``, ``mean_average_precision_at_r``, ``NMI``,
-    ...), whose ``k_values`` and ``legacy_k`` these are (None: the k the training reference holds)."""
-    train_emb = embed(model, x_train, batch_size=batch_size)
-    test_emb = embed(model, x_test, batch_size=batch_size)
-    return embedding_scores(train_emb, y_train, test_emb, y_test, k_values=k_values, legacy_k=legacy_k, seed=seed)
