@@ -243,6 +243,9 @@ def test_values_beyond_float32_are_named_not_called_nan_or_inf():
         data.from_arrays(x, [0, 1, 0, 1], x_test=x, y_test=[0, 1, 0, 1], standardize=False)
     with pytest.raises(ValueError, match=r"training series 1 holds 1e\+39 at step 2"):
         data.from_arrays(x, [0, 1, 0, 1], x_test=x[:2] * 0, y_test=[0, 1], standardize=False)
+    # Standardising does not rescue it: the float32 arithmetic overflowed and called it "NaN or inf".
+    with pytest.raises(ValueError, match=r"training series 1 holds 1e\+39 .*float32's range.*; rescale the data first"):
+        data.from_arrays(x, [0, 1, 0, 1], x_test=x[:2] * 0, y_test=[0, 1])
     with pytest.raises(ValueError, match=r"x holds 1e\+39 \(first at series 1, step 2, channel 0\), beyond float32"):
         check_series(x)
 
