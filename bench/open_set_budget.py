@@ -45,12 +45,6 @@ BUDGETS = {"whole cap": 4_000_000, "half cap": 2_000_000}  # time steps a fit ma
 RECORDS = Path(__file__).with_suffix(".json")
 
 
-def cap_steps(recipe, cap: int) -> int:
-    """Optimizer steps the recipe's step rule gives for a cap of ``cap`` time steps a fit."""
-    per_step = recipe.classes_per_batch * recipe.samples_per_class * recipe.timesteps
-    return int(np.clip(cap // per_step, tk.recipe.MIN_STEPS, tk.recipe.FULL_STEPS))
-
-
 def main(names, methods):
     """Fit and score; replace the records of these datasets and methods, keep the others."""
     lines = []
@@ -59,7 +53,8 @@ def main(names, methods):
         for draw in range(DRAWS):
             x_fit, y_fit, x_val, y_val, unseen, validation = validation_task(data, draw, TRAINING_CLASSES)
             recipe = osb.open_set_recipe(y_fit, data.timesteps, data.channels)
-            budgets = {b: dataclasses.replace(recipe, steps=cap_steps(recipe, cap)) for b, cap in BUDGETS.items()}
+            steps = {b: tk.recipe.affordable_steps(c, recipe.pk_batch, recipe.timesteps) for b, c in BUDGETS.items()}
+            budgets = {b: dataclasses.replace(recipe, steps=steps[b]) for b in BUDGETS}
             for method in methods:
                 for budget, fit_recipe in budgets.items():
                     start = time.perf_counter()  # building the model included, as in the first lines

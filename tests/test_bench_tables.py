@@ -193,7 +193,9 @@ def test_the_half_open_set_cap_passed_its_rule_and_the_words_say_what_it_measure
         assert not (training & validation or training & unseen or validation & unseen)
         d = data[fit["dataset"]]  # the budget is the step rule's for this fit's batch and its cap
         recipe = osb.open_set_recipe(d.y_train[np.isin(d.y_train, list(training))], d.timesteps, d.channels)
-        assert fit["step_budget"] == module.cap_steps(recipe, module.BUDGETS[fit["budget"]])
+        assert fit["step_budget"] == tk.recipe.affordable_steps(
+            module.BUDGETS[fit["budget"]], recipe.pk_batch, recipe.timesteps
+        )
     assert module.BUDGETS["half cap"] == tk.recipe.OPEN_SET_SERIES_STEPS
     assert module.BUDGETS["whole cap"] == tk.recipe.MAX_SERIES_STEPS
     paired, saved = [r["paired"] for r in rows], [r["time_saved"] for r in rows]

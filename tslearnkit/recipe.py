@@ -116,6 +116,8 @@ __all__ = [
     "resolve",
     "resolve_epochs",
     "tsne_perplexity",
+    "affordable_steps",
+    "MARGIN",
     "MAX_SERIES_STEPS",
     "OPEN_SET_SERIES_STEPS",
     "MIN_PER_CLASS_FOR_VALIDATION",
@@ -134,6 +136,7 @@ MIN_PER_CLASS_FOR_VALIDATION = 50
 VALIDATION_FRACTION = 0.2
 AUGMENT_BELOW = 50
 BATCH_AUGMENTATIONS = ("jitter", "scaling", "magnitude_warp")
+MARGIN = 0.5  # the triplet margin of the course's fits: unit-length embeddings, distances in [0, 2]
 
 
 def _clip(value, low, high):
@@ -240,9 +243,7 @@ def make_recipe(y_train, timesteps: int, channels: int = 1, *, quick: bool = Fal
     if quick:
         steps = QUICK_STEPS
     else:
-        cap = OPEN_SET_SERIES_STEPS if open_set else MAX_SERIES_STEPS
-        affordable = cap // (p * k * timesteps)
-        steps = _clip(affordable, MIN_STEPS, FULL_STEPS)
+        steps = affordable_steps(OPEN_SET_SERIES_STEPS if open_set else MAX_SERIES_STEPS, p * k, timesteps)
     return Recipe(
         n_train=n_train,
         n_classes=n_classes,
@@ -259,6 +260,12 @@ def make_recipe(y_train, timesteps: int, channels: int = 1, *, quick: bool = Fal
         augment=median <= AUGMENT_BELOW,
         quick=bool(quick),
     )
+
+
+def affordable_steps(series_steps: int, batch: int, timesteps: int) -> int:
+    """The step rule: optimizer steps a fit of ``batch``-series batches of ``timesteps`` steps gets when it may
+    process ``series_steps`` time steps in all, ``clip(series_steps // (batch · timesteps), 150, 600)``."""
+    return _clip(int(series_steps) // (int(batch) * int(timesteps)), MIN_STEPS, FULL_STEPS)
 
 
 def resolve(value, recipe: Recipe | None, field: str, default):

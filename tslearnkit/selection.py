@@ -117,7 +117,7 @@ def cross_validated_choice(
     from . import augment, baselines, training
     from .checks import check_int
     from .data import check_labels, check_series
-    from .recipe import make_recipe
+    from .recipe import MARGIN, make_recipe
 
     x_train = check_series(x_train, name="x_train")
     y_train = check_labels(y_train, len(x_train), name="y_train")
@@ -162,7 +162,7 @@ def cross_validated_choice(
                     x_fit,
                     y_fit,
                     loss=loss,
-                    loss_config={} if loss == "supcon" else {"margin": 0.5},
+                    loss_config={} if loss == "supcon" else {"margin": MARGIN},
                     recipe=recipe,
                     encoder=encoder,
                     batch_transform=warp,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from .. import recipe as recipe_rules
 from ..selection import WARP  # the warp of semihard_warp, the CV choice's fourth candidate
 
 METHODS = (
@@ -41,7 +42,7 @@ METHOD_NAMES = {
 }
 TABLE_METRICS = ("precision_at_1", "mean_average_precision_at_r", "NMI", "accuracy", "train_seconds")
 ENCODER = "fcn"
-MARGIN = 0.5
+MARGIN = recipe_rules.MARGIN  # the one the CV choice's semi-hard candidate uses too
 LESSON = "benchmark"
 FINAL_FIT = {"euclidean": "euclidean", "dtw": "dtw", "learned": "semihard", "learned + time warp": "semihard_warp"}
 """The method whose fit on the whole training split a CV choice makes, by candidate."""
