@@ -77,3 +77,20 @@ def test_splits_of_other_shapes_are_named_not_a_numpy_error():
     assert baselines.raw_distances(x[:, :20], x, distance="dtw").shape == (6, 6)  # DTW aligns lengths
     with pytest.raises(ValueError, match=r"x_test has \(timesteps, channels\) = \(20, 2\) but x_train has \(32, 2\)"):
         baselines.minirocket_scores(x, y, x[:, :20], y)
+
+
+@pytest.mark.parametrize("window", ["a", float("nan"), -0.5, 1.5, True])
+def test_a_bad_dtw_window_is_named(window):
+    """A text window failed deep in numba's type inference, and NaN was taken as no band at all."""
+    x = np.random.default_rng(0).normal(size=(4, 10, 1))
+    with pytest.raises(ValueError, match=r"window must be None or a fraction of the length between 0 and 1; got "):
+        baselines.raw_distances(x, x, distance="dtw", window=window)
+    with pytest.raises(ValueError, match="window must be None or a fraction"):
+        baselines.nearest_neighbour_scores(x, [0, 1] * 2, x, [0, 1] * 2, distance="dtw", window=window)
+
+
+def test_a_window_with_euclidean_distance_is_refused_not_ignored():
+    x = np.random.default_rng(0).normal(size=(4, 10, 1))
+    with pytest.raises(ValueError, match=r"window=0.1 is a DTW warping band; distance='euclidean' has none"):
+        baselines.raw_distances(x, x, window=0.1)
+    assert baselines.raw_distances(x, x, distance="dtw", window=0.1).shape == (4, 4)

@@ -89,6 +89,19 @@ def _check_same_shape(a, b, names: tuple[str, str], *, length: bool) -> None:
         )
 
 
+def _check_distance(distance, window) -> None:
+    """``distance`` is ``"euclidean"`` or ``"dtw"``; ``window`` is None or a fraction of the length, DTW only."""
+    if distance not in ("euclidean", "dtw"):
+        raise ValueError(f"distance must be 'euclidean' or 'dtw'; got {distance!r}")
+    if window is None:
+        return
+    number = isinstance(window, (int, float, np.integer, np.floating)) and not isinstance(window, bool)
+    if not number or not 0 <= window <= 1:  # NaN fails too (aeon took it as no band)
+        raise ValueError(f"window must be None or a fraction of the length between 0 and 1; got {window!r}")
+    if distance != "dtw":
+        raise ValueError(f"window={window!r} is a DTW warping band; distance={distance!r} has none (leave it None)")
+
+
 def raw_distances(x_query, x_reference, *, distance: str = "euclidean", window: float | None = None) -> np.ndarray:
     """Pairwise distances between raw series.
 
@@ -102,8 +115,7 @@ def raw_distances(x_query, x_reference, *, distance: str = "euclidean", window: 
         ``float64`` ``(n, m)`` distances (DTW: aeon's cost, the sum of squared differences
         along the best path).
     """
-    if distance not in ("euclidean", "dtw"):
-        raise ValueError(f"distance must be 'euclidean' or 'dtw'; got {distance!r}")
+    _check_distance(distance, window)
     x_query = check_series(x_query, name="x_query")
     x_reference = check_series(x_reference, name="x_reference")
     _check_same_shape(x_query, x_reference, ("x_query", "x_reference"), length=distance != "dtw")
@@ -112,22 +124,20 @@ def raw_distances(x_query, x_reference, *, distance: str = "euclidean", window: 
         r = x_reference.reshape(len(x_reference), -1).astype(np.float64)
         sq = (q**2).sum(1)[:, None] + (r**2).sum(1)[None, :] - 2 * q @ r.T
         return np.sqrt(np.maximum(sq, 0.0))
-    if distance == "dtw":
-        import warnings
+    import warnings
 
-        dtw_pairwise_distance = _import_aeon("aeon.distances", "the DTW baseline").dtw_pairwise_distance
+    dtw_pairwise_distance = _import_aeon("aeon.distances", "the DTW baseline").dtw_pairwise_distance
 
-        # aeon is channels-first: (n, channels, timesteps). numba, compiling aeon's loop on the
-        # first call with an empty cache, warns of a harmless integer cast; a lesson shows it as
-        # a red "Warning" the student can do nothing about.
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="unsafe cast from uint64 to int64")
-            return dtw_pairwise_distance(
-                np.ascontiguousarray(x_query.transpose(0, 2, 1), np.float64),
-                np.ascontiguousarray(x_reference.transpose(0, 2, 1), np.float64),
-                window=window,
-            )
-    raise ValueError(f"distance must be 'euclidean' or 'dtw'; got {distance!r}")
+    # aeon is channels-first: (n, channels, timesteps). numba, compiling aeon's loop on the
+    # first call with an empty cache, warns of a harmless integer cast; a lesson shows it as
+    # a red "Warning" the student can do nothing about.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="unsafe cast from uint64 to int64")
+        return dtw_pairwise_distance(
+            np.ascontiguousarray(x_query.transpose(0, 2, 1), np.float64),
+            np.ascontiguousarray(x_reference.transpose(0, 2, 1), np.float64),
+            window=window,
+        )
 
 
 def nearest_neighbour_scores(
@@ -154,8 +164,7 @@ def nearest_neighbour_scores(
     """
     from .metrics import retrieval_metrics_from_distances
 
-    if distance not in ("euclidean", "dtw"):
-        raise ValueError(f"distance must be 'euclidean' or 'dtw'; got {distance!r}")
+    _check_distance(distance, window)
     x_train, x_test = check_series(x_train, name="x_train"), check_series(x_test, name="x_test")
     _check_same_shape(x_test, x_train, ("x_test", "x_train"), length=distance != "dtw")
     y_train = check_labels(y_train, len(x_train), name="y_train")
