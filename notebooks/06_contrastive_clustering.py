@@ -468,9 +468,10 @@ print(f"k-means with k = {n_clusters} (the number of classes) on {len(data.x_tes
 print(f"{'method':<26}{'width':>7}{'NMI':>8}{'AMI':>8}{'ARI':>8}{'P@1':>8}{'separation':>12}")
 for name, scores in scores_of.items():
     p_at_1 = f"{scores['precision_at_1']:.3f}" if "precision_at_1" in scores else "—"
+    apart = f"{separation[name]:.3f}" if np.isfinite(separation[name]) else "—"  # no two test series share a class
     print(
         f"{name:<26}{widths[name]:>5}-D{scores['NMI']:>8.3f}{scores['AMI']:>8.3f}{scores['ARI']:>8.3f}"
-        f"{p_at_1:>8}{separation[name]:>12.3f}"
+        f"{p_at_1:>8}{apart:>12}"
     )
 
 # %% [markdown]
