@@ -165,6 +165,12 @@ def check_strength(name: str, value, *, high: float | None = None, high_inclusiv
         raise ValueError(f"{name} must be {bound} {high}; got {value!r}")
 
 
+def check_flag(name: str, value) -> None:
+    """``True`` or ``False`` (a NumPy bool too); ``"no"`` or ``1`` would silently read as true."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False; got {value!r}")
+
+
 def check_int(name: str, value, *, low: int):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
         raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")

@@ -20,6 +20,7 @@ import keras
 from keras import layers
 
 from . import backend
+from .checks import check_flag
 
 __all__ = [
     "ENCODERS",
@@ -64,9 +65,18 @@ def is_int(value) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def _check_units(name: str, value) -> None:
+def _check_units(name: str, value) -> int:
+    """An integer >= 1, as a Python int (Keras layers refuse NumPy integers)."""
     if not is_int(value) or value < 1:
         raise ValueError(f"{name} must be an integer >= 1; got {value!r}")
+    return int(value)
+
+
+def _check_encoder(encoder) -> None:
+    if not isinstance(encoder, keras.Model):
+        raise ValueError(
+            f"encoder must be a Keras model, e.g. tk.models.build_encoder('fcn', x_train.shape[1:]); got {encoder!r}"
+        )
 
 
 def _check_sizes(name: str, values) -> tuple[int, ...]:
@@ -104,8 +114,10 @@ def conv_encoder(
             f"the conv encoder flattens its feature map, so it needs a fixed length >= 8; "
             f"got timesteps={timesteps}. Use 'fcn', 'resnet' or 'inception' for variable lengths."
         )
-    for arg, value in (("filters", filters), ("hidden_units", hidden_units), ("output_units", output_units)):
+    filters, hidden_units, output_units = (
         _check_units(arg, value)
+        for arg, value in (("filters", filters), ("hidden_units", hidden_units), ("output_units", output_units))
+    )
     if not isinstance(dropout, numbers.Real) or not 0 <= dropout < 1:
         raise ValueError(f"dropout must be a number in [0, 1); got {dropout!r}")
     inputs = keras.Input((timesteps, channels), name="series")
@@ -221,8 +233,8 @@ def inception_encoder(
         A model ``(batch, timesteps, channels) -> (batch, 4 * filters)``.
     """
     timesteps, channels = _check_input_shape(input_shape)
-    _check_units("filters", filters)
-    _check_units("depth", depth)
+    filters, depth = _check_units("filters", filters), _check_units("depth", depth)
+    check_flag("residual", residual)
     kernel_sizes = _check_sizes("kernel_sizes", kernel_sizes)
     if not is_int(bottleneck) or bottleneck < 0:
         raise ValueError(f"bottleneck must be an integer >= 0 (0: none); got {bottleneck!r}")
@@ -286,8 +298,9 @@ def embedding_model(
         A model ``(batch, timesteps, channels) -> (batch, dim)`` whose output layer is named
         ``"embedding"``.
     """
-    if dim is not None:
-        _check_units("dim", dim)
+    _check_encoder(encoder)
+    dim = None if dim is None else _check_units("dim", dim)
+    check_flag("normalize", normalize)
     inputs = keras.Input(encoder.input_shape[1:], name="series")
     h = encoder(inputs)
     if dim is not None:
@@ -356,6 +369,8 @@ def classifier_model(
     """
     if not is_int(n_classes) or n_classes < 2:
         raise ValueError(f"n_classes must be an integer >= 2; got {n_classes!r}")
+    n_classes = int(n_classes)  # a NumPy integer (y.max() + 1) is refused by Dense
+    _check_encoder(encoder)
     if head not in HEADS:
         raise ValueError(f"head must be one of {list(HEADS)}; got {head!r}")
     inputs = keras.Input(encoder.input_shape[1:], name="series")

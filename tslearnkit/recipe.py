@@ -108,6 +108,7 @@ import math
 
 import numpy as np
 
+from .checks import check_flag
 from .data import check_labels
 
 __all__ = [
@@ -224,9 +225,8 @@ def make_recipe(y_train, timesteps: int, channels: int = 1, *, quick: bool = Fal
     for value, argument in ((timesteps, "timesteps"), (channels, "channels")):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
             raise ValueError(f"{argument} must be an integer; got {value!r}")
-    for value, argument in ((quick, "quick"), (open_set, "open_set")):
-        if not isinstance(value, (bool, np.bool_)):
-            raise ValueError(f"{argument} must be True or False; got {value!r}")
+    check_flag("quick", quick)
+    check_flag("open_set", open_set)
     timesteps, channels = int(timesteps), int(channels)
     if timesteps < 1 or channels < 1:
         raise ValueError(f"timesteps and channels must be >= 1; got {timesteps}, {channels}")

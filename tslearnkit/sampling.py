@@ -36,7 +36,7 @@ import keras
 import numpy as np
 
 from . import backend
-from .checks import check_int
+from .checks import check_flag, check_int
 from .data import check_labels, check_series
 
 __all__ = [
@@ -181,7 +181,14 @@ def _tf_index_dataset(x, y, index_batches, transform):
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(len(index_batches)))
     dataset = dataset.map(lambda idx: (tf.gather(x_const, idx), tf.gather(y_const, idx)))
     if transform is not None:
-        dataset = dataset.map(transform)
+        try:
+            dataset = dataset.map(transform)  # traced once, on symbolic tensors
+        except NotImplementedError as err:  # NumPy code asked for a symbolic tensor's values
+            raise ValueError(
+                "transform must work on TensorFlow tensors inside tf.data, but it called NumPy on them "
+                f"({str(err).strip().splitlines()[-1].strip()}); wrap a NumPy augmentation with "
+                "tk.augment.make_tf_augmenter(...)"
+            ) from err
     return dataset.prefetch(2)
 
 
@@ -288,8 +295,9 @@ def shuffled_batches(
 
 def shuffled_steps_per_epoch(n: int, batch_size: int, drop_remainder: bool = False) -> int:
     """Batches per epoch of :func:`shuffled_batches`."""
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
+    check_flag("drop_remainder", drop_remainder)
     steps = n // batch_size if drop_remainder else math.ceil(n / batch_size)
     if steps < 1:
         raise ValueError(f"{n} series give no full batch of {batch_size}; lower batch_size")

@@ -110,12 +110,13 @@ def cross_validated_choice(
 
     Raises:
         ValueError: a class with fewer than 2 training series, ``folds`` < 2, an unknown
-            ``criterion`` or candidate, or ``"learned + time warp"`` with ``loss="ce"``.
+            ``criterion``, candidate, loss or encoder, a bad ``seed``, or ``"learned + time warp"``
+            with ``loss="ce"``; all before anything is fitted.
     """
     from sklearn.model_selection import StratifiedKFold
 
-    from . import augment, baselines, training
-    from .checks import check_int
+    from . import augment, baselines, models, training
+    from .checks import check_flag, check_int
     from .data import check_labels, check_series
     from .recipe import MARGIN, make_recipe
 
@@ -132,6 +133,15 @@ def cross_validated_choice(
         shown = candidates if wanted is None else tuple(wanted)
         raise ValueError(f"candidates={shown!r}: give a non-empty sequence of {list(CANDIDATES)}")
     to_measure = [c for c in CANDIDATES if c in wanted]
+    check_int("seed", seed, low=0)
+    if seed >= 2**32:  # the folds' random_state
+        raise ValueError(f"seed must be below 2**32; got {seed!r}")
+    check_flag("quick", quick)
+    if any(c.startswith("learned") for c in to_measure):  # named now, not after the first fold's baselines
+        if loss != "ce" and loss not in training.LOSSES:
+            raise ValueError(f"loss={loss!r} is not 'ce' or one of {sorted(training.LOSSES)}")
+        if isinstance(encoder, str) and encoder not in models.ENCODERS:
+            raise ValueError(f"unknown encoder {encoder!r}; choose one of {sorted(models.ENCODERS)}")
     if loss == "ce" and "learned + time warp" in to_measure:
         raise ValueError('candidates: "learned + time warp" needs a metric loss; loss="ce" trains a classifier')
     smallest = int(np.bincount(y_train)[np.unique(y_train)].min())

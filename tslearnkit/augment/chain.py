@@ -29,9 +29,12 @@ CONTRASTIVE_AUGMENTATIONS = (
 
 
 def _parse_augmentations(augmentations) -> list[tuple[Callable, dict[str, Any]]]:
-    """Turn ``["jitter", ("scaling", {"sigma": 0.2}), ...]`` into (body, full parameters)."""
+    """Turn ``["jitter", ("scaling", {"sigma": 0.2}), ...]`` (or ``{"scaling": {"sigma": 0.2}}``) into
+    (body, full parameters)."""
     if _is_single_spec(augmentations):
         augmentations = [augmentations]
+    elif isinstance(augmentations, Mapping):  # {"jitter": {"sigma": 0.1}, ...}: its pairs, in order
+        augmentations = list(augmentations.items())
     parsed = []
     for spec in augmentations:
         if isinstance(spec, str):
@@ -70,7 +73,8 @@ def apply_augmentations(x, augmentations, *, seed=None) -> np.ndarray:
     Args:
         x: float array ``(n, timesteps, channels)``; not modified.
         augmentations: sequence of names or ``(name, params)`` pairs, e.g.
-            ``["jitter", ("scaling", {"sigma": 0.2})]``; names from :data:`AUGMENTATIONS`,
+            ``["jitter", ("scaling", {"sigma": 0.2})]``, or a dict ``{name: params}`` of them in order;
+            names from :data:`AUGMENTATIONS`,
             missing parameters take the defaults of the functions of the same name.
         seed: int, ``np.random.Generator`` or ``None`` (fresh OS entropy).
 

@@ -124,7 +124,9 @@ def _check_temperature(temperature):
 
 def _check_margin(margin):
     """A Python or NumPy number must be finite and >= 0; tensors (a schedule, say) pass unchecked."""
-    if isinstance(margin, bool) or isinstance(margin, str):
+    if isinstance(margin, np.ndarray) and margin.ndim == 0:  # np.array(0.5) is a number too
+        margin = margin[()]
+    if margin is None or isinstance(margin, (bool, np.bool_, str)):
         raise ValueError(f"`margin` must be a number >= 0; got {margin!r}.")
     if isinstance(margin, (int, float, np.integer, np.floating)) and not (np.isfinite(margin) and margin >= 0):
         raise ValueError(

@@ -6,7 +6,7 @@ matrix (`mining.label_masks` then tells which entries are positive pairs and whi
 
 from keras import ops
 
-from ._checks import _check_distance_metric, _clip_below, _upstream
+from ._checks import _check_distance_metric, _clip_below, _embeddings_to_float, _upstream
 
 
 def _euclidean_distances(embeddings, squared):
@@ -106,9 +106,10 @@ def pairwise_distances(embeddings, distance_metric="L2"):
       Tensor of shape `(b, b)` and the dtype of `embeddings`.
 
     Raises:
-      ValueError: for an unknown `distance_metric`.
+      ValueError: for an unknown `distance_metric`, or embeddings not `(b, d)`, empty or not finite.
     """
     _check_distance_metric(distance_metric)
+    embeddings, _ = _embeddings_to_float(embeddings, name="embeddings")  # NaN gave all-zero distances
     if callable(distance_metric):
         return ops.convert_to_tensor(distance_metric(embeddings))
     if distance_metric == "angular":

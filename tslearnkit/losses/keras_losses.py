@@ -7,10 +7,13 @@
 checks. Every class is registered as `tslearnkit>ClassName`, so saved models load.
 """
 
+import inspect
+
 import keras
 from keras import ops
 
 from .. import backend
+from ..checks import check_flag
 from ._checks import (
     BATCH_ALL_AVERAGES,
     POSITIVE_PAIRS,
@@ -55,6 +58,10 @@ class MetricLoss(keras.losses.Loss):
     """
 
     def __init__(self, fn, name, reduction="sum_over_batch_size", dtype=None, **config):
+        takes = list(inspect.signature(fn).parameters)[2:]  # after (y_true, y_pred)
+        unknown = sorted(set(config) - set(takes))
+        if unknown:  # else a typo (distance= for distance_metric=) fails only inside model.fit
+            raise ValueError(f"{type(self).__name__} does not take {unknown}; it takes {takes}, name, reduction, dtype")
         super().__init__(name=name, reduction=reduction, dtype=dtype)
         self.fn = fn
         self._loss_config = config
@@ -118,6 +125,7 @@ class TripletHardLoss(MetricLoss):
     def __init__(self, margin=1.0, soft=False, distance_metric="L2", name="triplet_hard_loss", **kwargs):
         _check_distance_metric(distance_metric)
         _check_margin(margin)
+        check_flag("soft", soft)
         super().__init__(
             triplet_hard_loss,
             name,

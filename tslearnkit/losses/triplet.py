@@ -6,6 +6,7 @@ negative for each anchor (or pair), the hinge, the mean.
 
 from keras import ops
 
+from ..checks import check_flag
 from ._checks import (
     BATCH_ALL_AVERAGES,
     POSITIVE_PAIRS,
@@ -95,6 +96,7 @@ def triplet_hard_loss(y_true, y_pred, margin=1.0, soft=False, distance_metric="L
     Raises:
       ValueError: as `triplet_semihard_loss`.
     """
+    check_flag("soft", soft)
     labels, embeddings, dtype = _check_inputs(y_true, y_pred, margin, distance_metric)
     distances = pairwise_distances(embeddings, distance_metric)
     positives, negatives = label_masks(labels)

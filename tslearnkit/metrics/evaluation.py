@@ -4,11 +4,12 @@ model (``tk.training`` offers them too)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import numbers
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from ..checks import check_int, check_series
+from ..checks import check_embeddings, check_int, check_series
 from ..data import check_labels
 from .knn import knn_accuracy
 from .retrieval import retrieval_metrics
@@ -35,11 +36,18 @@ def embedding_scores(train_emb, y_train, test_emb, y_test, *, k_values=None, leg
     smaller. A k given explicitly is checked: above the reference size it is a ``ValueError``; so is a
     ``y_test`` none of whose labels occurs in ``y_train`` (every score would be NaN).
     """
+    train_emb, test_emb = check_embeddings(train_emb, "train_emb"), check_embeddings(test_emb, "test_emb")
     n_reference = len(train_emb)
     if k_values is None:
         k_values = [k for k in K_VALUES if k <= n_reference]
+    elif isinstance(k_values, (str, numbers.Number)) or not isinstance(k_values, Iterable):
+        raise ValueError(f"k_values must be a list of k, e.g. [1, 5]; got {k_values!r}")
     if legacy_k is None and n_reference >= LEGACY_K:
         legacy_k = LEGACY_K
+    elif legacy_k is not None:
+        check_int("legacy_k", legacy_k, low=1)
+        if legacy_k > n_reference:
+            raise ValueError(f"legacy_k={legacy_k} is more than the {n_reference} training embeddings of the reference")
     y_train = check_labels(y_train, len(train_emb), name="y_train")
     y_test = check_labels(y_test, len(test_emb), name="y_test")
     if len(y_test) and not np.isin(y_test, y_train).any():

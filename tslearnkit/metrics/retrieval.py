@@ -147,6 +147,8 @@ def retrieval_metrics_from_distances(distances, query_labels, reference_labels, 
     distances = np.asarray(distances)
     if distances.ndim != 2:
         raise ValueError(f"distances must be a 2-D (queries, references) matrix; got shape {distances.shape}")
+    if 0 in distances.shape:
+        raise ValueError(f"distances must have at least one query and one reference; got shape {distances.shape}")
     if not np.isfinite(distances).all() or (distances < 0).any():
         raise ValueError("distances must be finite and non-negative")
     query_labels = np.asarray(query_labels).reshape(-1)
@@ -156,6 +158,8 @@ def retrieval_metrics_from_distances(distances, query_labels, reference_labels, 
             f"distances {distances.shape} do not match {len(query_labels)} query and "
             f"{len(reference_labels)} reference labels"
         )
+    for labels, name in ((query_labels, "query_labels"), (reference_labels, "reference_labels")):
+        _check_labels(labels, len(labels), name, "distances")  # NaN labels
     query_codes, reference_codes = _encode_labels(query_labels, reference_labels)
     n_relevant = np.bincount(reference_codes, minlength=query_codes.max() + 1)[query_codes]
     valid = np.flatnonzero(n_relevant > 0)
