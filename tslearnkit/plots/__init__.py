@@ -11,6 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..checks import check_int, check_series
+from ._checks import class_indices, finite_embeddings
+
 __all__ = [
     "save_figure",
     "plot_series",
@@ -82,11 +85,16 @@ def plot_series(
     """A grid: one row per class, ``per_class`` random series per row, one line per drawn channel.
 
     Args:
-        x: ``(n, timesteps, channels)``; y: ``(n,)`` int labels.
+        x: ``(n, timesteps, channels)``; y: ``(n,)`` indices into ``class_names``, or the class names.
+        per_class, max_classes: at least 1.
         channels: 0-based indices of the channels to draw (a few stay readable; twelve lines per
             panel do not). ``None`` draws every channel.
     """
     plt = _plt()
+    x = check_series(x, name="x")
+    y = class_indices(y, class_names, n=len(x), name="y")
+    check_int("per_class", per_class, low=1)
+    check_int("max_classes", max_classes, low=1)
     rng = np.random.default_rng(seed)
     classes = list(range(min(len(class_names), max_classes)))
     if channels is None:
@@ -179,10 +187,27 @@ def project_2d(embeddings, *, method: str = "auto", seed: int = 0, reference=Non
 
     Returns:
         ``(n, 2)`` array and the name of the method used.
+
+    Raises:
+        ValueError: embeddings not ``(n, d)`` finite numbers (NaN: the fit diverged), ``d < 2``, fewer
+            than 2 points to fit PCA or t-SNE on, or ``reference`` of another width.
     """
-    embeddings = np.asarray(embeddings, np.float64)
+    embeddings = finite_embeddings(embeddings, "embeddings")
+    if embeddings.shape[1] < 2:
+        raise ValueError(f"embeddings must have at least 2 dimensions to draw in 2-D; got shape {embeddings.shape}")
+    if reference is not None:
+        reference = finite_embeddings(reference, "reference")
+        if reference.shape[1] != embeddings.shape[1]:
+            raise ValueError(
+                f"reference has {reference.shape[1]} dimensions but embeddings {embeddings.shape[1]}; "
+                "the projection fitted on one cannot apply to the other"
+            )
     if method == "auto":
         method = "direct" if embeddings.shape[1] == 2 else "pca"
+    fitted = reference if method == "pca" and reference is not None else embeddings
+    if method in ("pca", "tsne") and len(fitted) < 2:
+        fitted_name = "reference" if fitted is reference else "embeddings"
+        raise ValueError(f"{fitted_name} has {len(fitted)} point; method={method!r} needs at least 2 to fit on")
     if method == "direct":
         if embeddings.shape[1] != 2:
             raise ValueError(f"method='direct' needs 2-D embeddings; got {embeddings.shape[1]}-D")
@@ -190,7 +215,7 @@ def project_2d(embeddings, *, method: str = "auto", seed: int = 0, reference=Non
     if method == "pca":
         from sklearn.decomposition import PCA
 
-        pca = PCA(2, random_state=seed).fit(embeddings if reference is None else np.asarray(reference, np.float64))
+        pca = PCA(2, random_state=seed).fit(fitted)
         return pca.transform(embeddings), "PCA"
     if method == "tsne":
         from sklearn.manifold import TSNE
@@ -219,15 +244,21 @@ def plot_embeddings(
     reference=None,
     marker="o",
 ):
-    """Scatter of 2-D projected embeddings coloured by class."""
+    """Scatter of 2-D projected embeddings coloured by class.
+
+    Args:
+        embeddings: ``(n, d)``, ``d >= 2``; labels: ``(n,)`` indices into ``class_names``, or the
+            class names themselves.
+    """
     plt = _plt()
     points, used = project_2d(embeddings, method=method, seed=seed, reference=reference)
+    labels = class_indices(labels, class_names, n=len(points), name="labels")
     fig = None
     if ax is None:
         fig, ax = plt.subplots(figsize=(5.5, 4.5))
     colors = _colors(len(class_names))
     for cls, name in enumerate(class_names):
-        mask = np.asarray(labels) == cls
+        mask = labels == cls
         if mask.any():
             ax.scatter(
                 points[mask, 0], points[mask, 1], s=12, color=colors[cls], label=str(name), alpha=0.8, marker=marker
@@ -243,10 +274,19 @@ def plot_train_test_embeddings(
 ):
     """Train and test embeddings side by side, in one projection: PCA fitted on train and applied
     to test; t-SNE fitted once on train and test together (it has no out-of-sample transform),
-    so both panels share one map and their axes."""
+    so both panels share one map and their axes.
+
+    Args:
+        train_emb: ``(n, d)``; test_emb: ``(m, d)``, of the same width ``d``; y_train, y_test: their labels.
+    """
     plt = _plt()
+    train_emb, test_emb = finite_embeddings(train_emb, "train_emb"), finite_embeddings(test_emb, "test_emb")
+    if train_emb.shape[1] != test_emb.shape[1]:
+        raise ValueError(
+            f"train_emb and test_emb must have the same width (one model's embeddings); "
+            f"got {train_emb.shape[1]} and {test_emb.shape[1]} dimensions"
+        )
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), sharex=True, sharey=True)
-    train_emb, test_emb = np.asarray(train_emb, np.float64), np.asarray(test_emb, np.float64)
     if method == "tsne":
         both, _ = project_2d(np.concatenate([train_emb, test_emb]), method="tsne", seed=seed)
         train_emb, test_emb, method = both[: len(train_emb)], both[len(train_emb) :], "direct"
@@ -267,10 +307,25 @@ def plot_train_test_embeddings(
     return fig
 
 
-def plot_history(history: Mapping[str, Sequence[float]], *, keys: Sequence[str] | None = None, title: str = "Training"):
-    """Training curves: the loss on the left, any other logged metric on the right."""
+def plot_history(history, *, keys: Sequence[str] | None = None, title: str = "Training"):
+    """Training curves: the loss on the left, any other logged metric on the right.
+
+    Args:
+        history: ``{metric: [value per epoch]}``, or what holds it as ``.history``: a Keras ``History``
+            (``model.fit``'s return) or a :class:`tslearnkit.training.FitResult`.
+        keys: the metrics to draw (default: every one).
+    """
     plt = _plt()
-    keys = list(keys) if keys is not None else list(history)
+    history = history if isinstance(history, Mapping) else getattr(history, "history", history)
+    if not isinstance(history, Mapping):
+        raise TypeError(
+            "history must be a dict {metric: [value per epoch]}, a Keras History or a tslearnkit FitResult; "
+            f"got {type(history).__name__}"
+        )
+    keys = [keys] if isinstance(keys, str) else list(keys) if keys is not None else list(history)
+    missing = [k for k in keys if k not in history]
+    if missing:
+        raise ValueError(f"keys {missing} are not in the history; it has {list(history)}")
     loss_keys = [k for k in keys if "loss" in k]
     other = [k for k in keys if "loss" not in k]
     fig, axes = plt.subplots(1, 2 if other else 1, figsize=(11 if other else 5.5, 3.5), squeeze=False)
@@ -315,6 +370,7 @@ def plot_latent_clusters(
     z = np.asarray(z, np.float32)
     if z.ndim != 2 or z.shape[1] != 2:
         raise ValueError(f"plot_latent_clusters needs a 2-D latent (n, 2); got shape {z.shape} (project first)")
+    labels = class_indices(labels, class_names, n=len(z), name="labels")
     n_clusters = n_clusters or len(np.unique(labels))
     km = fit_kmeans(z, n_clusters, seed=seed, n_init=n_init)
     pad = 0.05 * (z.max(0) - z.min(0) + 1e-9)
@@ -331,7 +387,7 @@ def plot_latent_clusters(
     ax.contour(gx, gy, regions, levels=levels, colors="k", linewidths=0.6)
     colors = _colors(len(class_names))
     for cls, name in enumerate(class_names):
-        mask = np.asarray(labels) == cls
+        mask = labels == cls
         if mask.any():
             ax.scatter(z[mask, 0], z[mask, 1], s=10, color=colors[cls], label=str(name), edgecolor="k", linewidth=0.2)
     ax.scatter(*km.cluster_centers_.T, marker="x", s=80, c="k", label="k-means centres")
@@ -388,7 +444,8 @@ def plot_search_results(
         x_gallery: ``(m, timesteps, channels)``, the gallery the neighbours index into.
         neighbours: a :class:`tslearnkit.search.Neighbours` of the queries (``indices``,
             ``distances`` and ``labels``, each ``(n, k)``).
-        class_names: names of the label values.
+        class_names: names of the label values; labels are indices into it, or (as in a
+            string-labelled :class:`tslearnkit.search.SearchIndex`) the names themselves.
         rows: how many queries to show (drawn at random with ``seed``).
 
     Each panel draws every channel as a line (colour = channel, as in :func:`plot_series`); a
@@ -396,6 +453,9 @@ def plot_search_results(
     is the query's and red when it is not.
     """
     plt = _plt()
+    y_query = class_indices(y_query, class_names, n=len(x_query), name="y_query")
+    found = neighbours.labels
+    found = class_indices(np.ravel(found), class_names, name="neighbours.labels").reshape(np.shape(found))
     rng = np.random.default_rng(seed)
     picks = np.sort(rng.choice(len(x_query), size=min(rows, len(x_query)), replace=False))
     k = neighbours.indices.shape[1]
@@ -407,7 +467,7 @@ def plot_search_results(
     for row, q in enumerate(picks):
         panels = [(x_query[q], f"query · class {class_names[y_query[q]]}", "black")]
         for j in range(k):
-            label = neighbours.labels[q, j]
+            label = found[q, j]
             colour = "tab:green" if label == y_query[q] else "tab:red"
             title = f"#{j + 1} · class {class_names[label]} · d={neighbours.distances[q, j]:.2f}"
             panels.append((x_gallery[neighbours.indices[q, j]], title, colour))

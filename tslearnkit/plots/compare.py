@@ -7,6 +7,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ._checks import class_indices, rows_of
+
 
 def _plt():
     import matplotlib.pyplot as plt
@@ -43,7 +45,17 @@ def plot_distance_distributions(
     from sklearn.metrics import roc_auc_score
 
     plt = _plt()
+    if not isinstance(embeddings, Mapping):
+        raise TypeError(
+            "embeddings must be a dict {method name: (n, d) array}, e.g. {'raw': x.reshape(len(x), -1)}; "
+            f"got {type(embeddings).__name__}"
+        )
     labels = np.asarray(labels)
+    if labels.ndim != 1:
+        raise ValueError(f"labels must be 1-D (n,); got shape {labels.shape}")
+    embeddings = {
+        name: rows_of(emb, len(labels), f"embeddings[{name!r}]", "labels") for name, emb in embeddings.items()
+    }
     if not embeddings:
         raise ValueError("embeddings must map at least one method name to an (n, d) array; got an empty mapping")
     rng = np.random.default_rng(seed)
@@ -53,9 +65,7 @@ def plot_distance_distributions(
     fig, axes = plt.subplots(1, len(embeddings), figsize=(3.4 * len(embeddings), 3.0), sharey=True, squeeze=False)
     separation = {}
     for ax, (name, emb) in zip(axes[0], embeddings.items()):
-        emb = np.asarray(emb, np.float64).reshape(len(labels), -1)[keep]
-        if len(emb) != len(keep):
-            raise ValueError(f"embeddings[{name!r}] has {len(emb)} rows; labels has {len(labels)}")
+        emb = emb[keep]
         dist = _pairwise_euclidean(emb, emb)[upper]
         pos = same[upper]
         scale = float(np.median(dist)) or 1.0
@@ -83,23 +93,26 @@ def plot_nn_confusion(
     a query is mistaken for.
 
     Args:
-        query_embeddings: ``(n, d)``; query_labels: ``(n,)`` ints indexing ``class_names``.
-        reference_embeddings: ``(m, d)``; reference_labels: ``(m,)``.
+        query_embeddings: ``(n, d)`` (or raw series ``(n, t, c)``, flattened); query_labels: ``(n,)``
+            ints indexing ``class_names``, or the class names themselves.
+        reference_embeddings: ``(m, d)``; reference_labels: ``(m,)``, as ``query_labels``.
 
     Returns:
         ``(figure, matrix)`` with ``matrix`` the ``(n_classes, n_classes)`` row-normalised counts.
     """
     plt = _plt()
-    q = np.asarray(query_embeddings, np.float64).reshape(len(query_labels), -1)
-    r = np.asarray(reference_embeddings, np.float64).reshape(len(reference_labels), -1)
+    query_labels = class_indices(query_labels, class_names, name="query_labels")
+    reference_labels = class_indices(reference_labels, class_names, name="reference_labels")
+    q = rows_of(query_embeddings, len(query_labels), "query_embeddings", "query_labels")
+    r = rows_of(reference_embeddings, len(reference_labels), "reference_embeddings", "reference_labels")
     if q.shape[1] != r.shape[1]:
         raise ValueError(f"query and reference embeddings differ in width: {q.shape[1]} vs {r.shape[1]}")
     from ..metrics import knn_predict
 
-    predicted = knn_predict(r, np.asarray(reference_labels), q)  # the retrieval metrics' ranking and ties
+    predicted = knn_predict(r, reference_labels, q)  # the retrieval metrics' ranking and ties
     n = len(class_names)
     counts = np.zeros((n, n))
-    np.add.at(counts, (np.asarray(query_labels), predicted), 1)
+    np.add.at(counts, (query_labels, predicted), 1)
     matrix = counts / np.maximum(counts.sum(1, keepdims=True), 1)
     fig = None
     if ax is None:
