@@ -17,6 +17,7 @@ import json
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from .readme_sections import add_table_command, build_table
@@ -41,10 +42,18 @@ def _find_notebooks(explicit: str | None) -> Path:
     for folder in candidates:
         if (folder / f"{LESSONS[0]}.ipynb").is_file():
             return folder.resolve()
-    raise FileNotFoundError(
-        f"cannot find the lesson notebooks (looked in {', '.join(str(c) for c in candidates)}); "
+    given = explicit and f"--notebooks {explicit!r}: no {LESSONS[0]}.ipynb there; pass the lessons' folder"
+    raise SystemExit(
+        given
+        or f"cannot find the lesson notebooks (looked in {', '.join(str(c) for c in candidates)}); "
         "run from the repository root or pass --notebooks"
     )
+
+
+def _seed(text: str) -> int:  # argparse type of --seeds and --seed: a bad seed is refused before anything runs
+    if not text.strip().lstrip("+").isdecimal():
+        raise argparse.ArgumentTypeError(f"invalid seed {text!r}: a seed is an integer >= 0")
+    return int(text)
 
 
 def _resolve_lessons(requested) -> list[str]:
@@ -224,6 +233,7 @@ def _cmd_datasets(args) -> int:
 
 
 def _cmd_benchmark(args) -> int:
+    from ..data import list_datasets, load_dataset
     from . import open_set_benchmark
     from .benchmark import METHODS, run_benchmark  # the closed-set methods
 
@@ -239,7 +249,6 @@ def _cmd_benchmark(args) -> int:
         raise SystemExit("--draws and --class-counts belong to --protocol open-set")
     datasets = args.datasets or (OPEN_SET_DATASETS if open_set else CLOSED_SET_DATASETS)
     if "offline" in datasets:  # every dataset that ships with aeon, in place of the word
-        from ..data import list_datasets
         from ..data.catalogue import AEON_EXTRA
 
         if open_set:
@@ -248,6 +257,12 @@ def _cmd_benchmark(args) -> int:
         if not offline:
             raise SystemExit(f"--datasets offline: no offline datasets here; they come with {AEON_EXTRA}")
         datasets = list(dict.fromkeys(name for d in datasets for name in (offline if d == "offline" else [d])))
+    for name in datasets:  # each loads before anything runs: a bad name is refused before any record is written
+        try:
+            with warnings.catch_warnings(action="ignore"):  # the run loads it again and warns then
+                load_dataset(name, data_dir=args.data_dir, standardize=not open_set)
+        except (ValueError, ImportError, OSError) as error:
+            raise SystemExit(f"tslearnkit benchmark: --datasets {name}: {error}") from None
     start = time.perf_counter()
     log = lambda line: print(line, flush=True)  # noqa: E731
     if open_set:
@@ -277,6 +292,25 @@ def _cmd_benchmark(args) -> int:
         )
     print(f"benchmark finished in {(time.perf_counter() - start) / 60:.1f} min")
     return 0
+
+
+def _cmd_table(args) -> int:
+    """``tslearnkit table``: refuse a missing or empty folder and unknown --metrics, then build the tables."""
+    from . import readme_sections, results
+
+    flag = "--open-set" if args.open_set else "--benchmark" if args.benchmark else "--results"
+    folder = Path(getattr(args, flag[2:].replace("-", "_")))
+    if not folder.is_dir():
+        raise SystemExit(f"tslearnkit table: {flag} {str(folder)!r} is not a folder of result records")
+    with warnings.catch_warnings(action="ignore"):  # the table's own read warns about unreadable files
+        records = [r for r in results.load_results(folder) if flag != "--benchmark" or r["lesson"] == "benchmark"]
+    if flag != "--open-set" and not records:
+        hint = f"; its records are in {folder / 'results'}: pass that" if any(folder.glob("results/*.json")) else ""
+        raise SystemExit(f"no {'benchmark ' * (flag == '--benchmark')}result records in {folder}{hint}")
+    known = sorted({m for r in records for m in r["metrics"]})
+    if unknown := [m for m in args.metrics or () if m not in known]:
+        raise SystemExit(f"tslearnkit table: unknown --metrics {unknown}; the records in {folder} have {known}")
+    return readme_sections._cmd_table(args)
 
 
 def _cmd_workshop(args) -> int:
@@ -332,20 +366,8 @@ def _cmd_import(args) -> int:
     """``tslearnkit import PATH --name NAME``: read a file with tk.data.load_file and save it."""
     from ..data import load_file, register
 
-    layout = {
-        key: value
-        for key, value in (
-            ("series", args.series),
-            ("label", args.label),
-            ("time", args.time),
-            ("values", args.values),
-            ("layout", args.layout),
-            ("split", args.split),
-            ("sep", args.sep),
-            ("channels", args.channels),
-        )
-        if value is not None
-    }
+    keys = ("series", "label", "time", "values", "layout", "split", "sep", "channels")
+    layout = {key: getattr(args, key) for key in keys if getattr(args, key) is not None}
     try:
         dataset = load_file(
             args.path, name=args.name, test_size=args.test_size, seed=args.seed, missing=args.missing, **layout
@@ -372,7 +394,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--lessons", nargs="+", metavar="NAME", help="lessons to run (default: all; prefixes like 03 work)"
     )
     run.add_argument("--dataset", help="dataset name passed to every lesson (default: each lesson's own)")
-    run.add_argument("--seeds", nargs="+", type=int, default=[0], help="seeds (default: 0)")
+    run.add_argument("--seeds", nargs="+", type=_seed, default=[0], help="seeds (default: 0)")
     run.add_argument(
         "--out", default="runs/latest", help="output folder: executed notebooks, results/, table (default: runs/latest)"
     )
@@ -383,6 +405,7 @@ def make_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_cmd_run)
 
     add_table_command(sub)
+    sub.choices["table"].set_defaults(func=_cmd_table)  # checks its folder and --metrics first
 
     bench = sub.add_parser("benchmark", help="every method on several datasets and seeds (records + tables)")
     bench.add_argument(
@@ -398,7 +421,7 @@ def make_parser() -> argparse.ArgumentParser:
         help=f"dataset names, or `offline` for every offline dataset (default: {' '.join(CLOSED_SET_DATASETS)}; "
         f"open-set: {' '.join(OPEN_SET_DATASETS)})",
     )
-    bench.add_argument("--seeds", nargs="+", type=int, help="seeds (default: 0 1 2; open-set: 0)")
+    bench.add_argument("--seeds", nargs="+", type=_seed, help="seeds (default: 0 1 2; open-set: 0)")
     bench.add_argument("--methods", nargs="+", help="methods (default: all of the protocol)")
     bench.add_argument("--draws", type=int, help="open-set: class draws per dataset (default: 3)")
     bench.add_argument(
@@ -455,7 +478,7 @@ def make_parser() -> argparse.ArgumentParser:
     imp.add_argument("--channels", choices=["auto", "last", "first"], help=".npz: where the channel axis is")
     imp.add_argument("--missing", choices=["raise", "interpolate"], default="raise", help="NaN in a series")
     imp.add_argument("--test-size", type=float, default=0.3, help="drawn test fraction without a split (0.3)")
-    imp.add_argument("--seed", type=int, default=0, help="seed of the drawn split (default: 0)")
+    imp.add_argument("--seed", type=_seed, default=0, help="seed of the drawn split (default: 0)")
     imp.add_argument("--data-dir", help="data folder (default: $TSLEARNKIT_DATA or ~/.cache/tslearnkit)")
     imp.add_argument("--overwrite", action="store_true", help="replace a saved dataset of the same name")
     imp.set_defaults(func=_cmd_import)
