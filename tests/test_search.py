@@ -186,6 +186,19 @@ def test_load_rejects_a_folder_that_is_not_an_index(tmp_path):
         tk.search.SearchIndex(flatten_model()).save(tmp_path / "empty")
 
 
+def test_load_names_a_damaged_index_json(tmp_path):
+    """A truncated or hand-edited index.json raised a bare JSONDecodeError or KeyError."""
+    folder = tk.search.SearchIndex(flatten_model(), integer_series(4), np.arange(4)).save(tmp_path / "index")
+    meta = folder / "index.json"
+    text = meta.read_text()
+    meta.write_text(text[: len(text) // 2])
+    with pytest.raises(ValueError, match=r"index.json is not valid JSON .*save the index again"):
+        tk.search.SearchIndex.load(folder)
+    meta.write_text(text.replace('"size"', '"sise"'))
+    with pytest.raises(ValueError, match=r"index.json lacks \['size'\]; save the index again"):
+        tk.search.SearchIndex.load(folder)
+
+
 def _has_faiss():
     try:
         import faiss  # noqa: F401

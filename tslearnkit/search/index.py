@@ -34,6 +34,7 @@ BACKENDS = ("exact", "hnsw")
 """``"exact"``: brute force, NumPy only. ``"hnsw"``: approximate, needs ``tslearnkit[search]``."""
 
 _FORMAT = 1  # version of the saved folder's layout
+_META_KEYS = ("backend", "hnsw_options", "series_shape", "dim", "size", "batch_size")  # what load reads
 
 
 @dataclasses.dataclass(frozen=True)
@@ -257,9 +258,17 @@ class SearchIndex:
         missing = [name for name in needed if not (folder / name).is_file()]
         if missing:
             raise FileNotFoundError(f"{folder} is not a saved SearchIndex: {missing} missing")
-        meta = json.loads((folder / "index.json").read_text())
+        try:
+            meta = json.loads((folder / "index.json").read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise ValueError(f"{folder / 'index.json'} is not valid JSON ({err}); save the index again") from err
+        if not isinstance(meta, dict):
+            raise ValueError(f"{folder / 'index.json'} holds {type(meta).__name__}, not an index description")
         if meta.get("format") != _FORMAT:
             raise ValueError(f"{folder} holds index format {meta.get('format')!r}; this tslearnkit reads {_FORMAT}")
+        absent = [key for key in _META_KEYS if key not in meta]
+        if absent:
+            raise ValueError(f"{folder / 'index.json'} lacks {absent}; save the index again")
         model = keras.models.load_model(folder / "model.keras", compile=False)
         with np.load(folder / "gallery.npz", allow_pickle=False) as gallery:
             embeddings, labels = gallery["embeddings"], gallery["labels"]
