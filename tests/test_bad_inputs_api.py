@@ -122,3 +122,12 @@ def test_cross_validated_choice_checks_everything_before_the_first_fold(options,
     x = RNG.normal(size=(4, 8, 1)).astype(np.float32)
     with pytest.raises(ValueError, match=message):
         selection.cross_validated_choice(x, Y, **{"quick": True, **options})
+
+
+@pytest.mark.parametrize("loss", [losses.TripletSemiHardLoss(), losses.SupConLoss()], ids=["semihard", "supcon"])
+def test_loss_classes_take_text_labels_as_the_functions_do(loss):
+    """Keras cast y_true to float32 first: 'could not convert string to float: a'."""
+    text = np.array(["walk", "walk", "sit", "sit"])
+    expected = float(loss(np.array([1, 1, 0, 0]), E))
+    assert float(loss(text, E)) == pytest.approx(expected)
+    assert float(loss(text.astype(object), E)) == pytest.approx(expected)

@@ -10,6 +10,7 @@ checks. Every class is registered as `tslearnkit>ClassName`, so saved models loa
 import inspect
 
 import keras
+import numpy as np
 from keras import ops
 
 from .. import backend
@@ -67,6 +68,13 @@ class MetricLoss(keras.losses.Loss):
         self._loss_config = config
         for key, value in config.items():
             setattr(self, key, value)
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        # Keras casts y_true to the loss dtype, which text labels cannot take; the functions accept them.
+        text = np.asarray(y_true) if isinstance(y_true, (list, tuple, np.ndarray)) else None
+        if text is not None and (text.dtype.kind in "US" or all(isinstance(v, str) for v in text.ravel())):
+            y_true = np.unique(text.astype(str), return_inverse=True)[1].reshape(text.shape)
+        return super().__call__(y_true, y_pred, sample_weight)
 
     def call(self, y_true, y_pred):
         (y_true, y_pred), num_replicas = backend.gather_from_replicas(y_true, y_pred)
