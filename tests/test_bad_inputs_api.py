@@ -32,7 +32,7 @@ def test_batch_options_that_only_look_right_are_refused():
     x = RNG.normal(size=(8, 16, 1)).astype(np.float32)
     with pytest.raises(ValueError, match=r"drop_remainder must be True or False; got 'no'"):
         sampling.shuffled_batches(x, np.repeat([0, 1], 4), 4, drop_remainder="no")
-    with pytest.raises(ValueError, match=r"batch_size must be a positive integer; got True"):
+    with pytest.raises(ValueError, match=r"batch_size must be an integer >= 1; got True"):
         sampling.shuffled_batches(x, np.repeat([0, 1], 4), True)
 
 
@@ -106,10 +106,11 @@ def test_distances_with_no_query_or_nan_labels_are_named():
         ({"seed": -1}, r"seed must be an integer >= 0; got -1"),
         ({"seed": 2**40}, r"seed must be below 2\*\*32"),
         ({"loss": "semi-hard"}, r"loss='semi-hard' is not 'ce' or one of"),
+        ({"loss": "ntxent"}, r"loss='ntxent' is not 'ce' or one of \['batch_all', 'hard', 'semihard', 'supcon'\]"),
         ({"encoder": "FCN-x"}, r"unknown encoder 'FCN-x'"),
         ({"quick": "yes"}, r"quick must be True or False"),
     ],
-    ids=["negative-seed", "huge-seed", "loss", "encoder", "quick"],
+    ids=["negative-seed", "huge-seed", "loss", "unlabelled-loss", "encoder", "quick"],
 )
 def test_cross_validated_choice_checks_everything_before_the_first_fold(options, message, monkeypatch):
     """A misspelled loss was found only after the first fold's Euclidean and DTW baselines had run."""
@@ -131,3 +132,30 @@ def test_loss_classes_take_text_labels_as_the_functions_do(loss):
     expected = float(loss(np.array([1, 1, 0, 0]), E))
     assert float(loss(text, E)) == pytest.approx(expected)
     assert float(loss(text.astype(object), E)) == pytest.approx(expected)
+
+
+def test_what_the_checks_of_this_sweep_must_still_accept():
+    """The second read's regressions: each of these worked before the checks above and works again."""
+    import pandas as pd
+
+    from tslearnkit import baselines, plots
+
+    encoder = models.build_encoder("fcn", (16, 1), filters=(4, 4, 4))
+    assert models.embedding_model(encoder, normalize=1).output_shape == (None, 128)  # 0 and 1 are flags too
+    assert sampling.shuffled_steps_per_epoch(10, 3, 1) == 3
+    assert float(losses.TripletHardLoss(soft=0)(Y, E)) >= 0
+
+    def any_options(y_true, y_pred, **options):  # a loss function that takes any option
+        return losses.triplet_semihard_loss(y_true, y_pred, **options)
+
+    assert float(losses.MetricLoss(any_options, "mine", margin=0.3)(Y, E)) >= 0
+    assert float(losses.TripletSemiHardLoss()(pd.Series(["a", "a", "b", "b"]), E)) >= 0
+    x = RNG.normal(size=(4, 10, 1))
+    assert baselines.raw_distances(x, x, distance="dtw", window=np.array(0.1)).shape == (4, 4)
+    series = RNG.normal(size=(6, 20, 1))
+    series[0, 3:6] = np.nan  # a gap in the raw data is drawn as a gap
+    plots.plot_series(series, np.repeat([0, 1], 3), ["a", "b"])
+    plots.plot_history(pd.DataFrame({"loss": [1.0, 0.5]}))
+    plots.plot_embeddings(np.array([[1e39, 0.0], [0.0, 1.0], [1.0, 0.0]]), [0, 1, 1], ["a", "b"])  # finite in float64
+    _, separation = plots.plot_distance_distributions({"raw": E}, Y[:, None])
+    assert np.isfinite(separation["raw"])

@@ -50,14 +50,14 @@ def write_record(folder, *, lesson="benchmark", seed=0, metrics=None):
     ],
     ids=["benchmark", "open-set", "run"],
 )
-@pytest.mark.parametrize("seed", ["-1", "x", "1.5"])
+@pytest.mark.parametrize("seed", ["-1", "x", "1.5", "4294967296"])
 def test_a_bad_seed_is_refused_before_anything_runs(tmp_path, capsys, no_runs, argv, seed):
     out = tmp_path / "out"
     with pytest.raises(SystemExit) as refused:
         main([*argv, "--seeds", "0", seed, "--out", str(out)])
     assert refused.value.code == 2  # argparse's refusal: the usage line and the error on stderr
     err = capsys.readouterr().err
-    assert f"argument --seeds: invalid seed {seed!r}: a seed is an integer >= 0" in err
+    assert f"argument --seeds: invalid seed {seed!r}: a seed is an integer from 0 to 2**32 - 1" in err
     assert not no_runs and not out.exists()
 
 
@@ -146,6 +146,6 @@ def test_import_refuses_a_negative_split_seed_naming_the_argument(tmp_path, caps
     with pytest.raises(SystemExit) as refused:
         main([*argv, "--seed", "-1"])
     assert refused.value.code == 2
-    assert "argument --seed: invalid seed '-1': a seed is an integer >= 0" in capsys.readouterr().err
+    assert "argument --seed: invalid seed '-1': a seed is an integer from 0 to 2**32 - 1" in capsys.readouterr().err
     assert not (tmp_path / "data").exists()
     assert make_parser().parse_args([*argv, "--seed", "7"]).seed == 7

@@ -80,8 +80,8 @@ def test_series_string_labels_fill_the_rows():
 @pytest.mark.parametrize(
     ("embeddings", "labels", "message"),
     [
-        (np.full((8, 3), np.nan), Y, "embeddings has NaN in 8 of 8 rows: .* diverged"),
-        (np.zeros(8), Y, r"embeddings must be a 2-D array \(n, d\)"),
+        (np.full((8, 3), np.nan), Y, "embeddings has NaN or inf in 8 of 8 rows: .* diverged"),
+        (np.zeros(8), Y, r"embeddings must be a non-empty 2-D array \(n, d\)"),
         (EMB[:, :1], Y, r"at least 2 dimensions .* shape \(8, 1\)"),
         (EMB[:1], Y[:1], "embeddings has 1 point; method='pca' needs at least 2"),
     ],

@@ -95,6 +95,8 @@ def _check_distance(distance, window) -> None:
         raise ValueError(f"distance must be 'euclidean' or 'dtw'; got {distance!r}")
     if window is None:
         return
+    if isinstance(window, np.ndarray) and window.ndim == 0:  # np.array(0.1) is a number too
+        window = window[()]
     number = isinstance(window, (int, float, np.integer, np.floating)) and not isinstance(window, bool)
     if not number or not 0 <= window <= 1:  # NaN fails too (aeon took it as no band)
         raise ValueError(f"window must be None or a fraction of the length between 0 and 1; got {window!r}")

@@ -166,8 +166,9 @@ def check_strength(name: str, value, *, high: float | None = None, high_inclusiv
 
 
 def check_flag(name: str, value) -> None:
-    """``True`` or ``False`` (a NumPy bool too); ``"no"`` or ``1`` would silently read as true."""
-    if not isinstance(value, (bool, np.bool_)):
+    """``True`` or ``False`` (a NumPy bool, 0 or 1 too); ``"no"`` or ``2`` would silently read as true."""
+    whole = isinstance(value, numbers.Integral) and value in (0, 1)
+    if not (isinstance(value, (bool, np.bool_)) or whole):
         raise ValueError(f"{name} must be True or False; got {value!r}")
 
 

@@ -295,8 +295,7 @@ def shuffled_batches(
 
 def shuffled_steps_per_epoch(n: int, batch_size: int, drop_remainder: bool = False) -> int:
     """Batches per epoch of :func:`shuffled_batches`."""
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
+    check_int("batch_size", batch_size, low=1)
     check_flag("drop_remainder", drop_remainder)
     steps = n // batch_size if drop_remainder else math.ceil(n / batch_size)
     if steps < 1:

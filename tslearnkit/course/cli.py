@@ -51,8 +51,8 @@ def _find_notebooks(explicit: str | None) -> Path:
 
 
 def _seed(text: str) -> int:  # argparse type of --seeds and --seed: a bad seed is refused before anything runs
-    if not text.strip().lstrip("+").isdecimal():
-        raise argparse.ArgumentTypeError(f"invalid seed {text!r}: a seed is an integer >= 0")
+    if not text.strip().lstrip("+").isdecimal() or int(text) >= 2**32:
+        raise argparse.ArgumentTypeError(f"invalid seed {text!r}: a seed is an integer from 0 to 2**32 - 1")
     return int(text)
 
 

@@ -154,16 +154,15 @@ def _is_na(value) -> bool:
     return value is pd.NaT or value is pd.NA
 
 
-def _check_float32_range(series, split: str, standardize: bool) -> None:
+def _check_float32_range(series, split: str) -> None:
     """Series are computed on in float32 (standardised or not): a finite value beyond its range would become inf."""
     limit = float(np.finfo(np.float32).max)
     for i, s in enumerate(series):
         if np.abs(s).max() > limit:
             step, channel = np.argwhere(np.abs(s) > limit)[0]
-            fix = "rescale the data first" if standardize else "pass standardize=True or rescale the data"
             raise ValueError(
                 f"{split} series {i} holds {float(s[step, channel])!r} at step {step}, channel {channel}, beyond "
-                f"float32's range (about ±3.4e38) the models compute in; {fix}"
+                "float32's range (about ±3.4e38) the models compute in; rescale the data first"
             )
 
 
@@ -309,8 +308,8 @@ def build_dataset(
     y_train_codes, y_test_codes, class_names = encode_labels(np.asarray(y_train), np.asarray(y_test))
     source = RawSplit(tuple(train), tuple(y_train), tuple(test), tuple(y_test))
     x_train_list, x_test_list = train, test
-    _check_float32_range(train, "training", standardize)
-    _check_float32_range(test, "test", standardize)
+    _check_float32_range(train, "training")
+    _check_float32_range(test, "test")
     if standardize:
         x_train_list, x_test_list, _ = standardize_series(list(train), list(test))
     x_train, x_test = equalise(x_train_list, x_test_list, variable_length=variable_length, max_length=max_length)

@@ -103,7 +103,8 @@ def pairwise_distances(embeddings, distance_metric="L2"):
         embeddings to `(b, b)` distances.
 
     Returns:
-      Tensor of shape `(b, b)` and the dtype of `embeddings`.
+      Tensor of shape `(b, b)`: float64 for float64 embeddings, else float32 (float16 and integer
+      embeddings are computed in float32, as the losses compute them).
 
     Raises:
       ValueError: for an unknown `distance_metric`, or embeddings not `(b, d)`, empty or not finite.

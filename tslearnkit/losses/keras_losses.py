@@ -59,9 +59,11 @@ class MetricLoss(keras.losses.Loss):
     """
 
     def __init__(self, fn, name, reduction="sum_over_batch_size", dtype=None, **config):
-        takes = list(inspect.signature(fn).parameters)[2:]  # after (y_true, y_pred)
+        parameters = list(inspect.signature(fn).parameters.values())[2:]  # after (y_true, y_pred)
+        takes = [p.name for p in parameters]
         unknown = sorted(set(config) - set(takes))
-        if unknown:  # else a typo (distance= for distance_metric=) fails only inside model.fit
+        # a typo (distance= for distance_metric=) would fail only inside model.fit; **kwargs takes anything
+        if unknown and not any(p.kind is p.VAR_KEYWORD for p in parameters):
             raise ValueError(f"{type(self).__name__} does not take {unknown}; it takes {takes}, name, reduction, dtype")
         super().__init__(name=name, reduction=reduction, dtype=dtype)
         self.fn = fn
@@ -71,7 +73,7 @@ class MetricLoss(keras.losses.Loss):
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         # Keras casts y_true to the loss dtype, which text labels cannot take; the functions accept them.
-        text = np.asarray(y_true) if isinstance(y_true, (list, tuple, np.ndarray)) else None
+        text = None if ops.is_tensor(y_true) else np.asarray(y_true)  # a list, an array, a pandas Series
         if text is not None and (text.dtype.kind in "US" or all(isinstance(v, str) for v in text.ravel())):
             y_true = np.unique(text.astype(str), return_inverse=True)[1].reshape(text.shape)
         return super().__call__(y_true, y_pred, sample_weight)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..checks import check_int, check_series
-from ._checks import class_indices, finite_embeddings
+from ..checks import check_int
+from ._checks import class_indices, finite_embeddings, series_to_draw
 
 __all__ = [
     "save_figure",
@@ -91,7 +91,7 @@ def plot_series(
             panel do not). ``None`` draws every channel.
     """
     plt = _plt()
-    x = check_series(x, name="x")
+    x = series_to_draw(x)
     y = class_indices(y, class_names, n=len(x), name="y")
     check_int("per_class", per_class, low=1)
     check_int("max_classes", max_classes, low=1)
@@ -251,8 +251,8 @@ def plot_embeddings(
             class names themselves.
     """
     plt = _plt()
+    labels = class_indices(labels, class_names, n=len(np.asarray(embeddings)), name="labels")
     points, used = project_2d(embeddings, method=method, seed=seed, reference=reference)
-    labels = class_indices(labels, class_names, n=len(points), name="labels")
     fig = None
     if ax is None:
         fig, ax = plt.subplots(figsize=(5.5, 4.5))
@@ -316,6 +316,8 @@ def plot_history(history, *, keys: Sequence[str] | None = None, title: str = "Tr
         keys: the metrics to draw (default: every one).
     """
     plt = _plt()
+    if hasattr(history, "to_dict"):  # a pandas DataFrame of the history
+        history = history.to_dict("list")
     history = history if isinstance(history, Mapping) else getattr(history, "history", history)
     if not isinstance(history, Mapping):
         raise TypeError(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..checks import check_embeddings, check_labels
+from ..checks import check_labels
 
 
 def class_indices(labels, class_names: Sequence[str], *, n: int | None = None, name: str = "labels") -> np.ndarray:
@@ -38,16 +38,28 @@ def class_indices(labels, class_names: Sequence[str], *, n: int | None = None, n
 
 
 def finite_embeddings(embeddings, name: str = "embeddings") -> np.ndarray:
-    """``(n, d)`` embeddings as ``float64``, checked: 2-D, numeric, not empty, no NaN or inf."""
+    """``(n, d)`` embeddings as ``float64``, checked: 2-D, numeric, not empty, no NaN or inf (in float64:
+    a figure need not fit float32)."""
     x = np.asarray(embeddings)
-    if x.dtype.kind == "f" and np.isnan(x).any():
-        rows = int(np.isnan(x.reshape(len(x), -1)).any(1).sum()) if x.ndim else 1
+    if x.ndim != 2 or x.dtype.kind not in "fiub" or 0 in x.shape:
         raise ValueError(
-            f"{name} has NaN in {rows} of {len(x) if x.ndim else 1} rows: the model that made these embeddings "
-            "has probably diverged (look at its training loss)"
+            f"{name} must be a non-empty 2-D array (n, d) of numbers; got shape {x.shape}, dtype {x.dtype}"
         )
-    check_embeddings(x, name)  # 2-D, numeric, not empty, finite
-    return x.astype(np.float64)
+    x = x.astype(np.float64)
+    bad = ~np.isfinite(x).all(axis=1)
+    if bad.any():
+        hint = "has probably diverged (look at its training loss)" if np.isnan(x).any() else "overflowed"
+        raise ValueError(f"{name} has NaN or inf in {int(bad.sum())} of {len(x)} rows: the model that made them {hint}")
+    return x
+
+
+def series_to_draw(x, name: str = "x") -> np.ndarray:
+    """``(n, timesteps, channels)`` numbers to draw; a NaN (a missing step) is drawn as a gap."""
+    x = np.asarray(x)
+    if x.ndim != 3 or x.dtype.kind not in "fiub":
+        hint = " (a univariate batch (n, t) needs x[..., None])" if x.ndim == 2 else ""
+        raise ValueError(f"{name} must be 3-D (n, timesteps, channels) numbers; got shape {x.shape}{hint}")
+    return x
 
 
 def rows_of(embeddings, n: int, name: str, labels_name: str) -> np.ndarray:

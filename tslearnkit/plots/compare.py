@@ -51,8 +51,10 @@ def plot_distance_distributions(
             f"got {type(embeddings).__name__}"
         )
     labels = np.asarray(labels)
+    if labels.ndim == 2 and labels.shape[1] == 1:  # (n, 1), as the other figures take
+        labels = labels[:, 0]
     if labels.ndim != 1:
-        raise ValueError(f"labels must be 1-D (n,); got shape {labels.shape}")
+        raise ValueError(f"labels must be 1-D (n,) or (n, 1); got shape {labels.shape}")
     embeddings = {
         name: rows_of(emb, len(labels), f"embeddings[{name!r}]", "labels") for name, emb in embeddings.items()
     }
