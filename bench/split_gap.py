@@ -16,8 +16,9 @@ this script scores 1-NN Euclidean and 1-NN DTW on the raw series
 * on the test split, with the whole training split as the reference (as the benchmark scores them);
 
 with one DTW window for both, the benchmark's plan for the test split (``tk.baselines.plan_dtw``).
-Where the records of ``bench/cv_criterion.py`` have the dataset, the table adds the semi-hard
-embedding's 3-fold CV P@1 and its test P@1 (the benchmark's ``triplet semi-hard`` rows). It reads the
+Where the records of ``bench/cv_criterion.py`` and ``bench/tiny_warp.py`` have the dataset (the tiny
+sets), the table adds, on the same 3-fold CV inside the training split, 1-NN DTW's, semi-hard's and
+semi-hard + time warp's P@1, beside the two embeddings' test P@1 (the benchmark's rows). It reads the
 test split to report; nothing in the kit is chosen from it. ``--table`` prints the table of the
 records in ``--out`` without running.
 """
@@ -59,33 +60,50 @@ def dataset_row(name: str) -> dict:
     return row
 
 
-def learned(dataset: str) -> tuple[float, float] | None:
-    """Semi-hard's 3-fold CV P@1 (bench/cv_criterion.json) and test P@1 (results/benchmark), means over seeds."""
+def cross_validated(dataset: str) -> dict | None:
+    """3-fold CV P@1 inside the training split (means over seeds 0-2) of 1-NN DTW and semi-hard
+    (``bench/cv_criterion.json``) and semi-hard + time warp (``bench/tiny_warp.json``), on the same folds, and
+    the test P@1 of the benchmark's ``triplet semi-hard`` and ``triplet semi-hard + time warp`` rows; None
+    where those records do not hold the dataset."""
     cv = [r for r in json.loads((ROOT / "bench" / "cv_criterion.json").read_text()) if r["dataset"] == dataset]
     if not cv:
         return None
     seeds = sorted(r["seed"] for r in cv)
-    test = {
-        r["seed"]: r["metrics"]["precision_at_1"]
-        for r in load_results(ROOT / "results" / "benchmark")
-        if r["dataset"] == dataset and r["method"] == "triplet semi-hard"
+    warp = [r for r in json.loads((ROOT / "bench" / "tiny_warp.json").read_text()) if r["dataset"] == dataset]
+    test = {}
+    for r in load_results(ROOT / "results" / "benchmark"):
+        if r["dataset"] == dataset and r["seed"] in seeds:
+            test.setdefault(r["method"], []).append(r["metrics"].get("precision_at_1"))
+
+    def fold_mean(name):
+        return float(np.mean([np.mean(r["fold_scores"]["P@1"][name]) for r in cv]))
+
+    warp_cv = [
+        np.mean([r["precision_at_1"] for r in warp if r["seed"] == s and r["setting"] == "+ time warp"]) for s in seeds
+    ]
+    return {
+        "dtw_cv": fold_mean("dtw"),
+        "semihard_cv": fold_mean("learned"),
+        "warp_cv": float(np.mean(warp_cv)),
+        "semihard_test": float(np.mean(test["triplet semi-hard"])),
+        "warp_test": float(np.mean(test["triplet semi-hard + time warp"])),
     }
-    return float(np.mean([np.mean(r["fold_scores"]["P@1"]["learned"]) for r in cv])), float(
-        np.mean([test[s] for s in seeds])
-    )
 
 
 def table(rows: list[dict]) -> str:
-    header = ["dataset", "train / test series", "DTW window"]
+    header = ["dataset", "train / test series"]
     header += [f"{n} P@1: {where}" for n in ("1-NN Euclidean", "1-NN DTW") for where in ("training LOO", "test")]
-    header += ["semi-hard P@1: 3-fold CV", "semi-hard P@1: test"]
+    header += ["1-NN DTW P@1: 3-fold CV", "semi-hard P@1: 3-fold CV / test", "+ time warp P@1: 3-fold CV / test"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:
-        own = learned(r["dataset"])
-        window = "full" if r["dtw_window"] is None else f"{r['dtw_window']:.0%}"
-        cells = [r["dataset"], f"{r['train']} / {r['test']}", window]
+        cv = cross_validated(r["dataset"])
+        cells = [r["dataset"], f"{r['train']} / {r['test']}"]
         cells += [f"{r[f'{d}_{w}']:.3f}" for d in DISTANCES for w in ("loo", "test")]
-        cells += [f"{v:.3f}" for v in own] if own else ["—", "—"]
+        if cv:
+            cells += [f"{cv['dtw_cv']:.3f}", f"{cv['semihard_cv']:.3f} / {cv['semihard_test']:.3f}"]
+            cells += [f"{cv['warp_cv']:.3f} / {cv['warp_test']:.3f}"]
+        else:
+            cells += ["—", "—", "—"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -363,37 +363,46 @@ def test_what_bench_readme_says_of_the_training_and_test_splits_is_what_the_reco
     module = _script("split_gap")
     rows = {r["dataset"]: r for r in json.loads((BENCH / "split_gap.json").read_text())}
     assert len(rows) == 10
-    moves = {
-        d: {f"{m}": r[f"{m}_test"] - r[f"{m}_loo"] for m in module.DISTANCES} for d, r in rows.items()
-    }  # test minus leave-one-out, per raw 1-NN
+    moves = {d: {m: r[f"{m}_test"] - r[f"{m}_loo"] for m in module.DISTANCES} for d, r in rows.items()}
     assert sum(max(abs(v) for v in m.values()) > 0.05 for m in moves.values()) == 7
     assert moves["ACSF1"]["dtw"] > 0.05 and moves["UnitTest"]["euclidean"] < -0.05  # both directions
     records = load_results(BENCH.parent / "results" / "benchmark")
     raw = ("1-NN Euclidean (raw)", "1-NN DTW (raw)", "MiniRocket (aeon)")
 
     def mean_p1(dataset, method):
-        return np.mean(
-            [r["metrics"]["precision_at_1"] for r in records if (r["dataset"], r["method"]) == (dataset, method)]
-        )
+        scores = [r["metrics"]["precision_at_1"] for r in records if (r["dataset"], r["method"]) == (dataset, method)]
+        return np.mean(scores)
 
+    gaps = {}
     for dataset in ("UnitTest", "PickupGestureWiimoteZ", "Covid3Month_disc"):
         methods = {r["method"] for r in records if r["dataset"] == dataset and r["method"] not in raw}
-        gap = rows[dataset]["dtw_test"] - max(mean_p1(dataset, m) for m in methods)
-        assert gap >= -1e-12 and max(abs(v) for v in moves[dataset].values()) > gap
-        cv, test = module.learned(dataset)
-        assert test == pytest.approx(mean_p1(dataset, "triplet semi-hard"))
-        assert moves[dataset]["dtw"] > test - cv  # DTW gains more from the training split to the test split
+        gaps[dataset] = rows[dataset]["dtw_test"] - max(mean_p1(dataset, m) for m in methods)
+        cv = module.cross_validated(dataset)
+        assert cv["semihard_test"] == pytest.approx(mean_p1(dataset, "triplet semi-hard"))
+        assert max(cv["semihard_cv"], cv["warp_cv"]) > cv["dtw_cv"]  # the folds put an embedding above DTW
+        best_test = max(cv["semihard_test"], cv["warp_test"])
+        assert best_test <= rows[dataset]["dtw_test"] + 1e-12
+        assert (best_test == pytest.approx(rows[dataset]["dtw_test"])) == (dataset == "PickupGestureWiimoteZ")
+    assert (
+        module.cross_validated("PickupGestureWiimoteZ")["semihard_cv"]
+        < module.cross_validated("PickupGestureWiimoteZ")["dtw_cv"]
+    )
+    assert abs(moves["UnitTest"]["euclidean"]) > gaps["UnitTest"] > abs(moves["UnitTest"]["dtw"])
+    assert moves["Covid3Month_disc"]["dtw"] > gaps["Covid3Month_disc"] > 0
+    assert gaps["PickupGestureWiimoteZ"] == pytest.approx(0, abs=1e-12)
     readme = " ".join((BENCH / "README.md").read_text().split())
     for sentence in (
         "by more than 0.05 on seven of the ten datasets, in both directions (up for DTW on ACSF1, down for "
         "Euclidean on UnitTest), with nothing fitted",
-        "On each of the three tiny sets the largest of those moves is larger than the gap that is left",
-        "On each of the three, DTW's P@1 rises more from the training split to the test split than the semi-hard "
-        "embedding's",
+        "In 3-fold CV inside the training split the better of the two embeddings scores a higher P@1 than 1-NN DTW "
+        "on all three tiny sets; on the test split it is below DTW on UnitTest and Covid3Month_disc and ties it on "
+        "PickupGestureWiimoteZ. (Semi-hard alone is below DTW in CV on PickupGestureWiimoteZ;",
+        "on UnitTest the Euclidean 1-NN moves by more than the gap while DTW hardly moves; on Covid3Month_disc DTW "
+        "itself moves by more than the gap; on PickupGestureWiimoteZ the benchmark's best learned P@1 ties DTW",
     ):
         assert sentence in readme
     for path in (BENCH.parent / "docs" / "recipe.md", BENCH.parent / "tslearnkit" / "recipe.py"):
         text = " ".join(path.read_text().split())
         assert (
-            "1-NN DTW gains more than the semi-hard embedding from the training split (DTW leave-one-out, the " in text
+            "in 3-fold CV inside the training split an embedding's P@1 was above 1-NN DTW's on all three sets" in text
         )
