@@ -403,3 +403,24 @@ def test_without_a_recipe_a_two_class_fit_takes_both_classes_a_batch(small, monk
         x[two], y[two], encoder_config={"filters": 4}, embedding_dim=4, samples_per_class=4, epochs=1, verbose=0
     )
     assert seen == [2] and np.isfinite(fit.history["loss"]).all()
+
+
+def test_supcon_at_its_floor_learned():
+    """SupCon on P×K batches cannot fall below log(K - 1): a loss of 3.44 -> 3.30 with K = 28 sits at its floor
+    (log 27 = 3.296), and lesson 07 called that model untrained."""
+    import math
+
+    at_floor = training.FitResult(None, None, {"loss": [3.44, 3.30]}, 0.0, 2, loss_floor=math.log(27))
+    assert at_floor.learned and "against a floor of 3.3" in at_floor.learning_report()
+    assert training.FitResult(None, None, {"loss": [3.44, 3.30]}, 0.0, 2).learned is False  # a triplet loss: floor 0
+
+
+def test_fit_embedding_gives_supcon_its_floor(small):
+    import math
+
+    x, y = small
+    options = dict(
+        encoder="fcn", encoder_config=SMALL_FCN, classes_per_batch=4, samples_per_class=4, epochs=1, verbose=0
+    )
+    assert training.fit_embedding(x, y, loss="supcon", **options).loss_floor == pytest.approx(math.log(3))
+    assert training.fit_embedding(x, y, loss="semihard", **options).loss_floor == 0.0

@@ -12,6 +12,7 @@ runs ``model.fit`` and says whether the loss fell.
 from __future__ import annotations
 
 import dataclasses
+import math
 import numbers
 import time
 from collections.abc import Callable, Sequence
@@ -113,6 +114,8 @@ class FitResult:
         best_epoch: with a recipe's validation share, the epoch whose weights were kept (else ``None``).
         idle_stop_epoch: the epoch after which the loss had stayed near zero (below 1/1000 of its first
             epoch's) for ``stop_when_idle`` steps and training stopped; ``None`` when the budget ran out.
+        loss_floor: the lowest loss these batches allow: ``log(K - 1)`` for SupCon on P×K batches (each
+            anchor's K - 1 positives share the probability), else 0. ``learned`` measures the fall towards it.
     """
 
     model: object
@@ -123,12 +126,14 @@ class FitResult:
     steps: int = 0
     best_epoch: int | None = None
     idle_stop_epoch: int | None = None
+    loss_floor: float = 0.0
 
     @property
     def learned(self) -> bool | None:
-        """Whether the training loss fell below :data:`LEARNED_BELOW` of its first epoch's (``None``: one epoch)."""
-        loss = self.history.get("loss") or []
-        return None if len(loss) < 2 else bool(loss[-1] < LEARNED_BELOW * loss[0])
+        """Whether the training loss's distance to its floor fell below :data:`LEARNED_BELOW` of the first
+        epoch's (``None``: one epoch)."""
+        loss, floor = self.history.get("loss") or [], self.loss_floor
+        return None if len(loss) < 2 else bool(loss[-1] - floor < LEARNED_BELOW * (loss[0] - floor))
 
     def learning_report(self) -> str:
         """One sentence on whether the loss fell: what a lesson prints beside its scores."""
@@ -136,6 +141,8 @@ class FitResult:
             return "one epoch only: too short to tell whether the model learned."
         loss = self.history["loss"]
         change = f"the training loss went from {loss[0]:.3g} (first epoch) to {loss[-1]:.3g} (last)"
+        if self.loss_floor:
+            change += f" against a floor of {self.loss_floor:.3g}"
         if self.learned:
             return f"{change}: the model learned."
         return (
@@ -267,7 +274,10 @@ def fit_embedding(
     metric_loss, desc = _make_loss(loss, loss_config, supervised=True)
     batches = (dataset, steps_per_epoch, epochs)
     make_model = _embedding_model(embedding_dim, normalize)
-    return _train(options, make_model, metric_loss, batches, split, desc=desc, stop_when_idle=stop_when_idle)
+    floor = math.log(k - 1) if loss == "supcon" and k > 1 else 0.0  # SupCon cannot fall below log(K - 1)
+    return _train(
+        options, make_model, metric_loss, batches, split, desc=desc, stop_when_idle=stop_when_idle, floor=floor
+    )
 
 
 def fit_contrastive(
@@ -368,10 +378,12 @@ def _start(options: FitOptions, x_train, y_train, *, hold_out: bool = True):
     return (x_train[kept], y_train[kept]), (x_train[held_out], y_train[held_out])
 
 
-def _train(options: FitOptions, make_model, loss, batches, split, *, desc, stop_when_idle=None, classifier=False):
+def _train(
+    options: FitOptions, make_model, loss, batches, split, *, desc, stop_when_idle=None, classifier=False, floor=0.0
+):
     """Build ``make_model(encoder) -> (model, embedding_model)`` and compile it with ``loss`` in the
     strategy's scope, add the kit's callbacks, fit on ``batches`` (``dataset, steps_per_epoch, epochs``)
-    and say whether the loss fell. ``split`` is what :func:`_start` returned."""
+    and say whether the loss fell towards ``floor``. ``split`` is what :func:`_start` returned."""
     dataset, steps_per_epoch, epochs = batches
     fitted, held_out = split
     with backend.distribution_scope(options.strategy):
@@ -413,7 +425,7 @@ def _train(options: FitOptions, make_model, loss, batches, split, *, desc, stop_
     n_epochs = len(history.get("loss", []))
     best_epoch, idle_epoch = getattr(best, "best_epoch", None), getattr(idle, "stopped_epoch", None)
     steps = steps_per_epoch * n_epochs
-    result = FitResult(model, embedding_model, history, elapsed, n_epochs, steps, best_epoch, idle_epoch)
+    result = FitResult(model, embedding_model, history, elapsed, n_epochs, steps, best_epoch, idle_epoch, floor)
     if result.learned is False and mode != "off":  # said in the fit's own output
         print(f"{desc}: {result.learning_report()}")
     return result
