@@ -395,7 +395,7 @@ else:
     print("No two test series share a class, so the separation of same-class pairs is undefined here.")
 gap_map = ce["precision_at_1"] - ce["mean_average_precision_at_r"]
 print(
-    f"In the embedding, P@1 is {ce['precision_at_1']:.3f} but MAP@R {ce['mean_average_precision_at_r']:.3f}: "
+    f"In the embedding, P@1 is {ce['precision_at_1']:.3f} and MAP@R {ce['mean_average_precision_at_r']:.3f}: "
     + (
         "the nearest neighbour is right far more often than all R same-class references come first."
         if gap_map > 0.1

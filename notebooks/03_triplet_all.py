@@ -307,6 +307,11 @@ if idle_stop.stopped_epoch:
         f"({fit_seconds:.0f} s): the training loss had stayed below {loss[0] / 1000:.2g} (1/1000 of its "
         f"first epoch, {loss[0]:.2g}) for {tk.training.STOP_WHEN_IDLE_STEPS} steps"
     )
+elif epochs * steps < tk.training.STOP_WHEN_IDLE_STEPS:  # quick mode: too short for an idle stop
+    print(
+        f"the fit used its whole {epochs}-epoch budget ({fit_seconds:.0f} s), fewer steps than the "
+        f"{tk.training.STOP_WHEN_IDLE_STEPS} an idle stop waits for"
+    )
 else:
     print(f"the fit used its whole {epochs}-epoch budget ({fit_seconds:.0f} s): the loss never stayed near zero")
 
@@ -487,10 +492,13 @@ if np.isfinite(best_free):  # undefined when no two test series share a class
 else:
     print("- No two test series share a class, so the separation of same-class pairs is undefined here.")
 worst = int(np.argmin(np.diag(confusion)))
-print(
-    f"- Its weakest class is {data.class_names[worst]}: P@1 {confusion[worst, worst]:.2f} "
-    f"(raw series: {raw_confusion[worst, worst]:.2f})."
-)
+if np.ptp(np.diag(confusion)) > 0:  # with every class equal there is no weakest one
+    print(
+        f"- Its weakest class is {data.class_names[worst]}: P@1 {confusion[worst, worst]:.2f} "
+        f"(raw series: {raw_confusion[worst, worst]:.2f})."
+    )
+else:
+    print(f"- Every class has the same per-class P@1 ({confusion[worst, worst]:.2f}).")
 if len(zero_epochs):
     print(
         f"- From epoch {zero_epochs[0]} on, the monitored batches had at most {after_first_zero.max():.3%} of their "

@@ -352,7 +352,7 @@ score_latent(
 supcon_stop = (
     f"stopped after epoch {stop_near_floor.stopped_epoch} of {supcon_epochs}, within 1 % of its floor"
     if stop_near_floor.stopped_epoch
-    else f"ran all {supcon_epochs} epochs without coming within 1 % of its floor"
+    else f"ran all {supcon_epochs} epoch{'s' * (supcon_epochs != 1)} without coming within 1 % of its floor"
 )
 ntxent_losses = np.array(ntxent_fit.history["loss"])
 print(f"SupCon {supcon_stop}.")
