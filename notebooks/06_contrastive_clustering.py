@@ -482,10 +482,18 @@ ntxent_label, supcon_label = f"NT-Xent {latent_dim}-D", f"SupCon {latent_dim}-D"
 nmi = {name: scores["NMI"] for name, scores in scores_of.items()}
 
 
+ami = {name: scores["AMI"] for name, scores in scores_of.items()}
+
+
 def versus(a, b):
-    """One computed clause: did `a` beat `b` on NMI, and by how much."""
+    """One computed clause: did `a` beat `b` on NMI, by how much, and does AMI (chance-corrected) agree."""
     verb = "beat" if nmi[a] > nmi[b] else "did not beat"
-    return f"{a} {verb} {b} (NMI {nmi[a]:.3f} vs {nmi[b]:.3f}, {nmi[a] - nmi[b]:+.3f})"
+    clause = (
+        f"{a} {verb} {b} (NMI {nmi[a]:.3f} vs {nmi[b]:.3f}, {nmi[a] - nmi[b]:+.3f}; AMI {ami[a]:.3f} vs {ami[b]:.3f}"
+    )
+    if (nmi[a] > nmi[b]) != (ami[a] > ami[b]):  # NMI rewards many small clusters even by chance; AMI does not
+        return clause + ": AMI, corrected for chance (0 = chance), ranks them the other way)"
+    return clause + ")"
 
 
 print(f"NMI: k-means with k = {n_clusters} clusters, one per class, on the {len(data.x_test)} test series.")
