@@ -419,6 +419,12 @@ else:
     print(
         f"The embedding's 1-NN ({ce['precision_at_1']:.3f}) is less accurate than the classifier itself ({accuracy:.3f})."
     )
+predicted = np.unique(logits.argmax(1))
+if len(predicted) == 1:  # a classifier that learned only the class prior
+    print(
+        f"  But the classifier predicts class {data.class_names[predicted[0]]} for every test query: its accuracy is "
+        "that class's share of the test split, not a skill."
+    )
 spread_p1 = lesson.seed_spread(data.name, "precision_at_1")
 spread_map = lesson.seed_spread(data.name, "mean_average_precision_at_r")
 if spread_p1:
