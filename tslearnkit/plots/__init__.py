@@ -171,7 +171,7 @@ def plot_class_distribution(
     ax.set_xlabel("class")
     ax.set_ylabel("number of series")
     ax.set_title(title)
-    ax.legend(title="split")
+    ax.legend(title="split", loc="upper left", bbox_to_anchor=(1.01, 1))  # beside the bars, never over a count
     fig.tight_layout()
     return fig
 
