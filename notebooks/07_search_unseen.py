@@ -306,12 +306,20 @@ for name, fit in fits.items():
 # - **unseen**: queries search the gallery, both of classes no model ever saw.
 #
 # The search model is chosen first, before any learned model is scored on the unseen classes.
+# Scores that agree to the three printed decimals count as a tie (`versus`), here and in the
+# conclusion.
+
 
 # %%
+def versus(a, b):
+    """+1, 0 or -1: a above, level with or below b at the printed precision (three decimals)."""
+    return 0 if abs(a - b) < 5e-4 else (1 if a > b else -1)
+
+
 models = {name: fit.embedding_model for name, fit in fits.items()}
 best, validation_scores = choose_search_model(models, validation, seed=seed)
 print(f"chosen on the {validation['name']} by MAP@R: {best}")
-tied = [n for n, v in validation_scores.items() if n != best and abs(v - validation_scores[best]) < 5e-4]
+tied = [n for n, v in validation_scores.items() if n != best and versus(v, validation_scores[best]) == 0]
 if tied:
     print(f"  tied with {', '.join(tied)} ({validation_scores[best]:.3f}): the first in the list wins a tie")
 
@@ -564,11 +572,6 @@ course.exercises.lesson07.check_new_class(
 learned = list(fits)
 raw_baselines = ("1-NN Euclidean (raw)", "1-NN DTW (raw)")
 map_r = "mean_average_precision_at_r"
-
-
-def versus(a, b):
-    """+1, 0 or -1: a above, level with or below b at the printed precision (three decimals)."""
-    return 0 if abs(a - b) < 5e-4 else (1 if a > b else -1)
 
 
 print("From seen to unseen classes (P@1):")

@@ -86,3 +86,20 @@ def quick_run(tmp_path_factory):
         list(cli.LESSONS), seeds=[0], quick=True, out=out, figures=figures, notebooks=instructor, cell_timeout=600
     )
     return out, figures, failures
+
+
+def pytest_collection_modifyitems(config, items):
+    """Groups for pytest-xdist (``-n 2 --dist loadgroup``, as test.sh runs the suite): a test file's
+    tests stay on one worker, so a module-scoped fixture runs once; the tests that read the session's
+    quick lesson run share a worker, so it runs once; and each dataset of the quick lessons on other
+    datasets gets a group of its own, so those runs, the longest in the suite, spread over workers."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if "quick_run" in item.fixturenames:
+            group = "quick_run"
+        elif "quick_run_on" in item.fixturenames:
+            group = f"quick_run_on[{item.callspec.params['quick_run_on']}]"
+        else:
+            group = item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))

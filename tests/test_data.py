@@ -138,6 +138,15 @@ def test_summary_mentions_counts(default_dataset):
     assert "9 classes, 12 channels, 26 timesteps" in text
 
 
+def test_summary_keeps_its_count_columns_aligned_with_long_class_names():
+    x = np.zeros((3, 4, 1), dtype=np.float32)
+    names = ("walk", "climbing the stairs slowly", "b")
+    ds = data.TimeSeriesDataset("toy", x, np.array([0, 1, 2]), x, np.array([0, 1, 2]), names)
+    rows = ds.summary().splitlines()[2:]
+    assert len({len(row) for row in rows}) == 1, rows  # header and every class row end in one column
+    assert rows[2].startswith("  climbing the stairs slowly ") and rows[2].split()[-2:] == ["1", "1"]
+
+
 # --------------------------------------------------------------------------- UCR/UEA cache
 def test_cached_archive_dataset_loads_without_network(tmp_path):
     folder = tmp_path / "ToyMulti"

@@ -190,6 +190,16 @@ def test_cli_quick_open_set_benchmark_writes_records_that_carry_the_protocol(tmp
         main(["benchmark", "--draws", "2", "--out", str(out)])
 
 
+def test_class_counts_are_checked_on_every_dataset_before_the_first_record(tmp_path):
+    out = tmp_path / "os"
+    # 4 training classes suit JapaneseVowels (9 classes) but not BasicMotions (4, 2 of them unseen).
+    with pytest.raises(ValueError, match="class_counts must lie in 2 .. 2 for BasicMotions"):
+        osb.run_open_set_benchmark(
+            ["JapaneseVowels", "BasicMotions"], draws=1, class_counts=[4], methods=["euclidean"], out=out, quick=True
+        )
+    assert not list(out.glob("results/*.json")), "a record was written before the second dataset's counts were checked"
+
+
 def test_cosine_head_scores_the_angle_and_gives_unit_embeddings():
     layer = tk.models.CosineLogits(3, scale=10.0)
     emb = np.eye(4, dtype=np.float32)[:2]

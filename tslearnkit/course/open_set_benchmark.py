@@ -207,6 +207,7 @@ def run_open_set_benchmark(
         raise ValueError(f"draws must be an integer >= 1; got {draws!r}")
     out = Path(out)
     results_dir = out / "results"
+    planned = []  # every dataset is loaded and its counts checked before the first record is written
     for name in datasets:
         data = data_module.load_dataset(name, data_dir=data_dir, standardize=False)
         if quick:
@@ -221,6 +222,8 @@ def run_open_set_benchmark(
                 f"class_counts must lie in 2 .. {len(present) - n_unseen} for {data.name} "
                 f"({len(present)} classes, {n_unseen} unseen); got {too_many}"
             )
+        planned.append((data, present, counts))
+    for data, present, counts in planned:
         log(f"{data.name}: {len(present)} classes, {n_unseen} unseen per draw, training-class counts {counts}")
         for draw in range(int(draws)):
             unseen, order = draw_classes(present, n_unseen, draw)

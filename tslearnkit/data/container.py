@@ -76,13 +76,14 @@ class TimeSeriesDataset:
         """A few human-readable lines: shapes, classes and their counts per split."""
         train_counts = np.bincount(self.y_train, minlength=self.n_classes)
         test_counts = np.bincount(self.y_test, minlength=self.n_classes)
+        width = max([10, *(len(name) for name in self.class_names)])  # long class names keep the columns aligned
         lines = [
             f"{self.name}: {self.n_classes} classes, {self.channels} channels, {self.timesteps} timesteps",
             f"  train {self.x_train.shape} {self.x_train.dtype}, test {self.x_test.shape}",
-            "  class       train  test",
+            f"  {'class':<{width}} {'train':>6} {'test':>5}",
         ]
         for name, n_tr, n_te in zip(self.class_names, train_counts, test_counts):
-            lines.append(f"  {name:<10} {n_tr:>6} {n_te:>5}")
+            lines.append(f"  {name:<{width}} {n_tr:>6} {n_te:>5}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
