@@ -533,8 +533,11 @@ def trend(values, *, resolution):
 
 
 p1_path = [grid_p1[name] for name in by_margin]
+p1_trend = trend(p1_path, resolution=1 / n_queries)
+if p1_trend.startswith(("rose", "fell")):  # the size of the move: one query is no trend
+    p1_trend += f", by {in_queries(p1_path[-1] - p1_path[0])} from the first margin to the last"
 print(
-    f"- With {distance_metric} and margins {margins_text}, P@1 {trend(p1_path, resolution=1 / n_queries)}: "
+    f"- With {distance_metric} and margins {margins_text}, P@1 {p1_trend}: "
     + " → ".join(f"{v:.3f}" for v in p1_path)
     + "."
 )
