@@ -235,7 +235,9 @@ print(dtw_plan.describe())
 # ## Train on the training classes
 #
 # Six models, each trained on the training classes only, each with a 128-dimensional embedding
-# and the same step budget, so the comparison is of losses and nothing else:
+# and the same step budget, so the comparison is of losses — with one difference, printed with
+# the fits below: each loss takes the recipe's batch for it, a plain mini-batch for the two
+# classifiers and a P×K batch for the others, and the two need not hold as many series:
 # - a classifier (cross-entropy, lesson 2; it needs its classes numbered `0 .. n − 1`, and its
 #   embedding is the encoder's output);
 # - a **cosine-softmax** classifier (`head="cosine"`): the encoder's output is put on the unit
@@ -287,6 +289,11 @@ fits["SupCon"] = tk.training.fit_embedding(
 
 # %%
 print(f"step budget: {recipe.steps} optimizer steps, rounded up to whole epochs")
+plain_batch = min(recipe.batch_size, len(y_fit))
+pk = f"{recipe.pk_batch} (P×K = {recipe.classes_per_batch} × {recipe.samples_per_class})"
+print(f"series per batch: {plain_batch} for the classifiers, {pk} for the triplet losses and SupCon")
+if plain_batch != recipe.pk_batch:
+    print(f"  so {'the classifiers' if plain_batch < recipe.pk_batch else 'the others'} see fewer series per step")
 print(f"{'method':<20} {'steps run':>9}  {'first loss':>10}  {'last loss':>9}  why it stopped")
 for name, fit in fits.items():
     loss = fit.history["loss"]
