@@ -397,6 +397,8 @@ def describe_balance(split_counts, split):
     empty = [data.class_names[c] for c in np.flatnonzero(split_counts == 0)]
     if present.min() == present.max():
         sentence = f"The {split} split is balanced: {present.min()} series in every class"
+    elif present.max() / present.min() < 1.1:  # a series or two apart is no imbalance worth a ratio
+        sentence = f"The {split} split is nearly balanced: {present.min()} to {present.max()} series per class"
     else:
         smallest = data.class_names[np.flatnonzero(split_counts == present.min())[0]]
         largest = data.class_names[split_counts.argmax()]
@@ -422,16 +424,27 @@ test_accuracy = raw_scores["knn_accuracy"]
 gain = test_accuracy - chance_accuracy
 if gain > 0:
     print(
-        f"Raw Euclidean 1-NN finds the right class for {test_accuracy:.3f} of the test series, "
+        f"Euclidean 1-NN on the standardised series finds the right class for {test_accuracy:.3f} of the test series, "
         f"{gain:.3f} above a random guess in the training proportions ({chance_accuracy:.3f})."
     )
 else:
     print(
-        f"Raw Euclidean 1-NN ({test_accuracy:.3f}) does NOT beat a random guess in the training "
+        f"Euclidean 1-NN on the standardised series ({test_accuracy:.3f}) does NOT beat a random guess in the training "
         f"proportions ({chance_accuracy:.3f}): raw distance tells these classes apart badly."
     )
 effect = test_accuracy - unscaled_scores["knn_accuracy"]
-if effect > 0:
+if data.channels == 1:  # one shift and scale for every series: distances keep their order
+    print(
+        "With one channel, standardising shifts and scales every series alike, so it cannot change which "
+        "training series is nearest"
+        + (
+            "; test 1-NN accuracy is unchanged."
+            if effect == 0
+            else f"; the {effect:+.3f} in test 1-NN accuracy comes from distances so close (or tied) that float "
+            "rounding ordered them another way."
+        )
+    )
+elif effect > 0:
     print(f"Standardising the channels raised test 1-NN accuracy by {effect:.3f}.")
 elif effect < 0:
     print(f"Standardising the channels did NOT help 1-NN here: test accuracy fell by {-effect:.3f}.")

@@ -386,8 +386,10 @@ if np.isfinite(raw_auc):  # undefined when no two test series share a class
         f"Separation of same- from different-class pairs: {raw_auc:.2f} on the raw series, {ce_auc:.2f} in the "
         "embedding"
         + (
-            " — the embedding pulls classes apart more."
-            if ce_auc > raw_auc
+            " — neither is above 0.5, the level of pairs drawn at random: neither separates the classes."
+            if max(round(raw_auc, 2), round(ce_auc, 2)) <= 0.5
+            else " — the embedding pulls classes apart more."
+            if round(ce_auc, 2) > round(raw_auc, 2)
             else " — the embedding does NOT separate them better."
         )
     )

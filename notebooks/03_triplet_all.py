@@ -299,7 +299,8 @@ if len(zero_epochs):
         f"of {len(after_first_zero)} epochs had none, and the largest share was {after_first_zero.max():.3%}"
     )
 else:
-    print(f"some triplets were still active at the last epoch ({active[-1]:.2%})")
+    share = "all" if active[-1] >= 1 else "most" if active[-1] > 0.5 else "some"
+    print(f"{share} triplets were still active at the last epoch ({active[-1]:.2%})")
 loss = np.asarray(history.history["loss"])
 if idle_stop.stopped_epoch:
     print(
@@ -482,8 +483,14 @@ for name, baseline in baselines.items():
     else:
         print(f"- It did NOT beat the {name} ({p_at_1(baseline):.3f}): {in_queries(gain)} of {n_queries} worse.")
 best_free = max(separation["raw series"], separation["untrained network"])
-verb = "separate" if separation["batch-all"] > best_free else "do NOT separate"
-if np.isfinite(best_free):  # undefined when no two test series share a class
+verb = "separate" if round(separation["batch-all"], 2) > max(round(best_free, 2), 0.5) else "do NOT separate"
+if np.isfinite(best_free) and max(round(best_free, 2), round(separation["batch-all"], 2)) <= 0.5:
+    print(
+        "- Neither its distances nor the free embeddings' separate the classes: separation "
+        f"{separation['batch-all']:.2f} vs {separation['raw series']:.2f} (raw) and "
+        f"{separation['untrained network']:.2f} (untrained), none above 0.5 (pairs drawn at random)."
+    )
+elif np.isfinite(best_free):  # undefined when no two test series share a class
     print(
         f"- Its distances {verb} the classes better than the free embeddings: separation "
         f"{separation['batch-all']:.2f} vs {separation['raw series']:.2f} (raw) and "

@@ -402,7 +402,11 @@ for metric, grid_margin in grid_settings:
         "test_embeddings": embeddings,
         "tightness": same_over_different(embeddings, data.y_test),
     }
-    stop = f"stopped idle after epoch {fit.idle_stop_epoch}" if fit.idle_stop_epoch else f"all {fit.epochs} epochs"
+    stop = (
+        f"stopped idle after epoch {fit.idle_stop_epoch}"
+        if fit.idle_stop_epoch
+        else f"all {fit.epochs} epoch{'s' if fit.epochs != 1 else ''}"
+    )
     print(
         f"{name:<22} P@1 {scores['precision_at_1']:.3f}  MAP@R {scores['mean_average_precision_at_r']:.3f}  "
         f"same/different {grid[name]['tightness']:.2f}  ({stop}, {fit.wall_time_s:.0f} s)"
@@ -478,12 +482,19 @@ else:
 if not np.isfinite(separation["raw series"]):
     print("- No two test series share a class, so the separation of same-class pairs is undefined here.")
 for label, name in short.items():
-    verb = "separated" if separation[label] > separation["raw series"] else "did NOT separate"
+    better = round(separation[label], 2) > max(round(separation["raw series"], 2), 0.5)
+    verb = "separated" if better else "did NOT separate"
     if np.isfinite(separation["raw series"]):
         print(
             f"- {name.capitalize()} {verb} same-class from different-class pairs better than the raw series: "
-            f"separation {separation[label]:.2f} vs {separation['raw series']:.2f}; same/different distance "
-            f"{tightness[label]:.2f} vs {tightness['raw series']:.2f}."
+            f"separation {separation[label]:.2f} vs {separation['raw series']:.2f}"
+            + (" (0.5: pairs drawn at random)" if round(separation[label], 2) <= 0.5 else "")
+            + f"; same/different distance {tightness[label]:.2f} vs {tightness['raw series']:.2f}"
+            + (
+                ", though its same/different distance is higher: the two measures disagree."
+                if better and round(tightness[label], 2) > round(tightness["raw series"], 2)
+                else "."
+            )
         )
     fit = results[label][0]
     if fit.idle_stop_epoch:

@@ -448,9 +448,12 @@ def against_no_oversampling(gains, did="beat no oversampling", did_not="did not 
     def listed(names):
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
-    helped = [m for m in gains if gains[m] > 0]
-    not_helped = [m for m in gains if gains[m] <= 0]
+    at_print = {m: round(gains[m], 3) for m in gains}  # equal at the printed precision is a tie
+    helped = [m for m in gains if at_print[m] > 0]
+    tied = [m for m in gains if at_print[m] == 0]
+    not_helped = [m for m in gains if at_print[m] < 0]
     parts = [f"{listed(helped)} {did}"] if helped else []
+    parts += [f"{listed(tied)} tied with no oversampling"] if tied else []
     parts += [f"{listed(not_helped)} {'did not' if helped else did_not}"] if not_helped else []
     return "; ".join(parts) + " (" + ", ".join(f"{m} {gains[m]:+.3f}" for m in gains) + ")"
 

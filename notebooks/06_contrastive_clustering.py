@@ -487,10 +487,11 @@ ami = {name: scores["AMI"] for name, scores in scores_of.items()}
 
 def versus(a, b):
     """One computed clause: did `a` beat `b` on NMI, by how much, and does AMI (chance-corrected) agree."""
+    scores = f"NMI {nmi[a]:.3f} vs {nmi[b]:.3f}, {nmi[a] - nmi[b]:+.3f}; AMI {ami[a]:.3f} vs {ami[b]:.3f}"
+    if max(round(ami[a], 2), round(ami[b], 2)) <= 0:  # both clusterings at chance: no winner to name
+        return f"neither {a} nor {b} clustered better than chance ({scores}; AMI 0 = chance)"
     verb = "beat" if nmi[a] > nmi[b] else "did not beat"
-    clause = (
-        f"{a} {verb} {b} (NMI {nmi[a]:.3f} vs {nmi[b]:.3f}, {nmi[a] - nmi[b]:+.3f}; AMI {ami[a]:.3f} vs {ami[b]:.3f}"
-    )
+    clause = f"{a} {verb} {b} ({scores}"
     if (nmi[a] > nmi[b]) != (ami[a] > ami[b]):  # NMI rewards many small clusters even by chance; AMI does not
         return clause + ": AMI, corrected for chance (0 = chance), ranks them the other way)"
     return clause + ")"
@@ -505,7 +506,8 @@ print(
 )
 raw_label = "k-means on raw series"
 pairs_better = separation[ntxent_label] > separation[raw_label]
-if np.isfinite(separation[raw_label]) and pairs_better != (nmi[ntxent_label] > nmi[raw_label]):
+above_chance = max(round(separation[ntxent_label], 3), round(separation[raw_label], 3)) > 0.5  # 0.5: random pairs
+if np.isfinite(separation[raw_label]) and above_chance and pairs_better != (nmi[ntxent_label] > nmi[raw_label]):
     print(
         f"Pairs and clusters disagree for {ntxent_label}: its same-class pairs are "
         f"{'better' if pairs_better else 'worse'} separated than the raw series' (AUC "

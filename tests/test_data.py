@@ -145,6 +145,7 @@ def test_summary_keeps_its_count_columns_aligned_with_long_class_names():
     rows = ds.summary().splitlines()[2:]
     assert len({len(row) for row in rows}) == 1, rows  # header and every class row end in one column
     assert rows[2].startswith("  climbing the stairs slowly ") and rows[2].split()[-2:] == ["1", "1"]
+    assert "3 classes, 1 channel, 4 timesteps" in ds.summary()  # not "1 channels"
 
 
 # --------------------------------------------------------------------------- UCR/UEA cache

@@ -415,6 +415,14 @@ def test_supcon_at_its_floor_learned():
     assert training.FitResult(None, None, {"loss": [3.44, 3.30]}, 0.0, 2).learned is False  # a triplet loss: floor 0
 
 
+def test_a_loss_that_rose_is_called_a_rise_not_a_small_fall():
+    """NT-Xent's loss went 3.73 -> 7.61 on a made-up run, and the report called that 'less than a 10% fall'."""
+    rose = training.FitResult(None, None, {"loss": [3.73, 7.61]}, 0.0, 2).learning_report()
+    assert "a rise: this model did NOT learn" in rose and "fall" not in rose
+    flat = training.FitResult(None, None, {"loss": [1.0, 0.95]}, 0.0, 2).learning_report()
+    assert "less than a 10% fall: this model did NOT learn" in flat
+
+
 def test_fit_embedding_gives_supcon_its_floor(small):
     import math
 

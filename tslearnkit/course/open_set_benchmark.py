@@ -386,7 +386,10 @@ def open_set_findings(records, metric: str = METRIC) -> list[str]:
             if gap > max(std, c.std()):
                 parts.append(f"it is {gap:.3f} above cross-entropy ({c.mean():.3f})")
             else:
-                parts.append(f"cross-entropy ({c.mean():.3f}) is level with it (a gap of {gap:.3f}, within the spread)")
+                parts.append(
+                    f"cross-entropy ({c.mean():.3f} ± {c.std():.3f}) is level with it (a gap of {gap:.3f}, within the "
+                    "larger of the two spreads)"
+                )
         sentences.append("; ".join(parts) + ".")
         if ce in learned and low != top:
             losses = [m for m in metric_losses if m in learned and low in learned[m] and top in learned[m]]
@@ -398,8 +401,9 @@ def open_set_findings(records, metric: str = METRIC) -> list[str]:
                 trend = "grows" if change > spread else ("shrinks" if -change > spread else "stays within the spread")
                 trends[dataset] = trend
                 sentences.append(
-                    f"{dataset}: the best metric loss's lead over cross-entropy is {lead[low]:+.3f} with {low} "
-                    f"training classes and {lead[top]:+.3f} with {top}: it {trend} as training classes are added."
+                    f"{dataset}: the best metric loss's lead over cross-entropy (negative: behind it) is "
+                    f"{lead[low]:+.3f} with {low} training classes and {lead[top]:+.3f} with {top}: it {trend} as "
+                    "training classes are added."
                 )
     if len(trends) > 1:
         counts = {

@@ -78,7 +78,8 @@ class TimeSeriesDataset:
         test_counts = np.bincount(self.y_test, minlength=self.n_classes)
         width = max([10, *(len(name) for name in self.class_names)])  # long class names keep the columns aligned
         lines = [
-            f"{self.name}: {self.n_classes} classes, {self.channels} channels, {self.timesteps} timesteps",
+            f"{self.name}: {self.n_classes} classes, {self.channels} channel{'s' if self.channels != 1 else ''}, "
+            f"{self.timesteps} timesteps",
             f"  train {self.x_train.shape} {self.x_train.dtype}, test {self.x_test.shape}",
             f"  {'class':<{width}} {'train':>6} {'test':>5}",
         ]

@@ -110,10 +110,11 @@ def check_leaky_synthetic_share(predicted_share, pool_labels) -> None:
     require(
         abs(value - expected) <= 0.01,
         f"you predicted {value:.2f}. Every class of the pool is grown to the largest class's count; a split that "
-        "keeps each class's share keeps about the pool's synthetic share in the test part. Count the pool's real "
+        "keeps each class's share puts, on average, the pool's synthetic share into the test part. Count the pool's real "
         "series (pool.y_train) and the rows it will have after oversampling.",
     )
     passed(
         f"about {expected:.0%} of the oversampled pool is synthetic ({total - counts.sum()} of {total} rows), "
-        "and a stratified split carries that share into the test part: the leaky test set is partly made up."
+        "and a split drawn at random within each class puts that share into the test part on average (a small test "
+        "part can hold more or fewer): the leaky test set is partly made up."
     )
