@@ -69,7 +69,10 @@ def test_augmentation_for_small_training_sets_only():
 
 def test_describe_says_what_was_chosen():
     text = rc.make_recipe(labels([5] * 10), 100).describe()
-    assert "P×K = 10×5" in text and "no validation split" in text and "augmented" in text
+    assert "P×K = 10×5" in text and "no validation split (too few series per class)" in text and "augmented" in text
+    open_set = rc.make_recipe(labels([60] * 10), 100, open_set=True)
+    assert open_set.open_set and "too few" not in open_set.describe()  # 60 per class is enough; open set is why
+    assert "no validation share of the training classes (open set" in open_set.describe()
 
 
 @pytest.mark.parametrize("n, expected", [(10, 3.0), (4, 2.0), (1000, 30.0)])

@@ -163,6 +163,7 @@ class Recipe:
         validation_fraction: share of the training split held out for model selection (0: none).
         augment: whether training batches are augmented on the fly.
         quick: made for a quick (CI) run.
+        open_set: made for a model that will search classes it never saw (no validation share).
     """
 
     n_train: int
@@ -179,6 +180,7 @@ class Recipe:
     validation_fraction: float
     augment: bool
     quick: bool
+    open_set: bool = False
 
     @property
     def pk_batch(self) -> int:
@@ -194,6 +196,8 @@ class Recipe:
         val = (
             f"{self.validation_fraction:.0%} of train held out for model selection"
             if self.validation_fraction
+            else "no validation share of the training classes (open set: it would keep the weights best for them)"
+            if self.open_set
             else "no validation split (too few series per class)"
         )
         aug = "augmented batches" if self.augment else "no augmentation"
@@ -262,6 +266,7 @@ def make_recipe(y_train, timesteps: int, channels: int = 1, *, quick: bool = Fal
         validation_fraction=validation,
         augment=median <= AUGMENT_BELOW,
         quick=bool(quick),
+        open_set=bool(open_set),
     )
 
 
