@@ -364,7 +364,7 @@ for metric, label in (("precision_at_1", "P@1 (1-NN accuracy)"), ("mean_average_
     leaders = [name for name in methods if methods[name][metric] == best_value]
     if len(leaders) == 1:
         runner_up = max((name for name in methods if name not in leaders), key=lambda name: methods[name][metric])
-        lead = best_value - methods[runner_up][metric]
+        lead = round(best_value, 3) - round(methods[runner_up][metric], 3)  # the gap of the printed values
         print(f"{label}: {leaders[0]} is best with {best_value:.3f}, {lead:.3f} ahead of {runner_up}.")
     else:
         print(f"{label}: {' and '.join(leaders)} tie for best at {best_value:.3f}.")

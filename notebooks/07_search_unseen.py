@@ -584,7 +584,8 @@ map_r = "mean_average_precision_at_r"
 print("From seen to unseen classes (P@1):")
 for name in learned:
     before, after = seen[name]["precision_at_1"], unseen[name]["precision_at_1"]
-    change = {1: f"up {after - before:.3f}", 0: "the same", -1: f"down {before - after:.3f}"}[versus(after, before)]
+    gap = abs(round(after, 3) - round(before, 3))  # the gap of the printed values
+    change = {1: f"up {gap:.3f}", 0: "the same", -1: f"down {gap:.3f}"}[versus(after, before)]
     print(f"  {name}: {before:.3f} → {after:.3f} ({change})")
 
 # A report of this run, not a choice: the search model was fixed above, on the validation data.
