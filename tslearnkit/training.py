@@ -145,7 +145,7 @@ class FitResult:
             change += f" against a floor of {self.loss_floor:.3g}"
         if self.learned:
             return f"{change}: the model learned."
-        how = "a rise" if loss[-1] >= loss[0] else f"less than a {1 - LEARNED_BELOW:.0%} fall"
+        how = "a rise" if loss[-1] > loss[0] else f"less than a {1 - LEARNED_BELOW:.0%} fall"
         return (
             f"{change}, {how}: this model did NOT learn, and its embedding is "
             "close to an untrained one (try more steps, a larger learning rate or shorter series)."
