@@ -76,7 +76,7 @@ data = tk.data.load_dataset(dataset)
 if quick:  # a small, short copy of the data: quick mode stays quick on any dataset
     data = tk.data.shrink(data, seed=seed)
 print(data.summary())
-recipe = tk.recipe.make_recipe(data.y_train, data.timesteps, data.channels, quick=quick)
+recipe = tk.recipe.make_recipe(data.y_train, data.timesteps, data.channels, x_train=data.x_train, quick=quick)
 print(recipe.describe())
 
 # %% [markdown]
@@ -161,7 +161,9 @@ for distance in ("euclidean", "dtw"):
 # How long to train and with which batch size depends on the dataset, so the lesson does not fix
 # them: `tk.recipe.make_recipe` derives them from the training split (a budget of optimizer
 # steps, a validation share of the training split to keep the best weights when every class is
-# big enough, on-the-fly augmentation for small training sets; see the line printed above).
+# big enough, on-the-fly augmentation for small training sets, and each channel also standardised
+# within its own series when most series are nearly flat at the dataset's scale; see the line
+# printed above).
 # When the loss falls by more than a factor of ten, the plot draws it on a log scale, so the late
 # epochs stay visible.
 

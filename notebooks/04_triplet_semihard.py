@@ -83,7 +83,7 @@ data = tk.data.load_dataset(dataset)
 if quick:  # a small, short copy of the data: quick mode stays quick on any dataset
     data = tk.data.shrink(data, seed=seed)
 print(data.summary())
-recipe = tk.recipe.make_recipe(data.y_train, data.timesteps, data.channels, quick=quick)
+recipe = tk.recipe.make_recipe(data.y_train, data.timesteps, data.channels, x_train=data.x_train, quick=quick)
 classes_per_batch = recipe.classes_per_batch if classes_per_batch is None else classes_per_batch
 samples_per_class = recipe.samples_per_class if samples_per_class is None else samples_per_class
 print(recipe.describe())

@@ -158,7 +158,7 @@ def train_and_score(train, label, dataset_label=summary_label, **record_extra):
     models gets `budget_share` of its step budget, so the lesson fits in its time on a CPU.
 
     Returns the scores, plus the per-class P@1 (1-NN accuracy of each class's test series)."""
-    recipe = tk.recipe.make_recipe(train.y_train, train.timesteps, train.channels, quick=quick)
+    recipe = tk.recipe.make_recipe(train.y_train, train.timesteps, train.channels, x_train=train.x_train, quick=quick)
     recipe = dataclasses.replace(recipe, steps=max(1, round(recipe.steps * budget_share)))
     fit = tk.training.fit_embedding(
         train.x_train,

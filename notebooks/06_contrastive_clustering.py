@@ -77,7 +77,7 @@ data = tk.data.load_dataset(dataset)
 if quick:  # a small, short copy of the data: quick mode stays quick on any dataset
     data = tk.data.shrink(data, seed=seed)
 print(data.summary())
-recipe = tk.recipe.make_recipe(data.y_train, data.timesteps, data.channels, quick=quick)
+recipe = tk.recipe.make_recipe(data.y_train, data.timesteps, data.channels, x_train=data.x_train, quick=quick)
 print(recipe.describe())
 n_clusters = data.n_classes  # k-means gets as many clusters as there are classes
 

@@ -181,7 +181,7 @@ training_classes = np.unique(y_fit)
 print(f"training classes   {names(training_classes)}: {len(y_fit)} series")
 print(f"validation data    {validation['name']} ({validation['kind']}): {names(np.unique(validation['query'][1]))}")
 print(f"unseen classes     {names(split.unseen_classes)}: never used to train or to choose a model")
-recipe = tk.recipe.make_recipe(y_fit, data.timesteps, data.channels, quick=quick, open_set=True)
+recipe = tk.recipe.make_recipe(y_fit, data.timesteps, data.channels, x_train=x_fit, quick=quick, open_set=True)
 print(recipe.describe())
 
 # %% [markdown]

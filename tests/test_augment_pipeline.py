@@ -135,3 +135,28 @@ def test_numpy_views_and_stacked_views_for_contrastive_batches(numpy_pipeline):
     assert stacked_x.shape == (8, 24, 2)
     np.testing.assert_array_equal(stacked_y, [0, 1, 2, 3, 0, 1, 2, 3])
     np.testing.assert_array_equal(stacked_x, np.concatenate([view_a, view_b]))  # same seed, same views
+
+
+@pytest.mark.parametrize("pipeline", ["tf.data", "PyDataset"])
+def test_at_series_scale_jitters_each_series_by_its_own_spread(monkeypatch, pipeline):
+    from tslearnkit import sampling
+
+    monkeypatch.setattr(sampling, "batch_pipeline", lambda: pipeline)
+    x = smooth_series(3, timesteps=200, channels=1)
+    x = (x - x.mean(axis=1, keepdims=True)) / x.std(axis=1, keepdims=True)
+    x = x * np.array([1e-3, 1.0, 30.0], np.float32)[:, None, None] - 0.09  # three spreads, one level
+    jitter = augment.make_tf_augmenter([("jitter", {"sigma": 0.1})], seed=0)
+    wrapped = augment.at_series_scale(jitter)
+    out, labels = wrapped(x if pipeline == "PyDataset" else tf.constant(x), np.arange(3))
+    out = np.asarray(out)
+    np.testing.assert_array_equal(np.asarray(labels), np.arange(3))
+    noise = (out - x).std(axis=1)[:, 0] / x.std(axis=1)[:, 0]
+    np.testing.assert_allclose(noise, 0.1, rtol=0.25)  # 10 % of each series' own spread
+    plain = np.asarray(jitter(x if pipeline == "PyDataset" else tf.constant(x)))
+    assert (plain - x).std(axis=1)[0, 0] / x.std(axis=1)[0, 0] > 50  # the dataset's scale drowns the flat one
+    view_a, view_b = augment.at_series_scale(augment.make_tf_two_views(seed=0))(
+        x if pipeline == "PyDataset" else tf.constant(x)
+    )
+    assert np.asarray(view_a).shape == np.asarray(view_b).shape == x.shape
+    shift = np.abs(np.asarray(view_a).mean(axis=1) - x.mean(axis=1))
+    assert np.all(shift < 3 * x.std(axis=1)), shift  # each view put back at its series' level and scale

@@ -116,3 +116,39 @@ def test_models_round_trip_through_keras_format(tmp_path):
             rtol=1e-5,
             atol=1e-6,
         )
+
+
+def test_per_series_standardization_appends_each_channel_standardised_within_its_series():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(4, 30, 2)).astype(np.float32)
+    x[:, :, 0] = x[:, :, 0] * np.array([1e-3, 1.0, 50.0, 1e-4], np.float32)[:, None] + 0.1  # scales far apart
+    x[3, :, 1] = 2.5  # a constant channel
+    out = keras.ops.convert_to_numpy(models.PerSeriesStandardization()(x))
+    assert out.shape == (4, 30, 4)
+    np.testing.assert_array_equal(out[..., :2], x)  # the input, unchanged
+    shape = out[..., 2:]
+    np.testing.assert_allclose(shape[:3].mean(axis=1), 0, atol=1e-3)
+    np.testing.assert_allclose(shape[:3].std(axis=1), 1, atol=1e-3)  # every scale reaches the encoder at 1
+    np.testing.assert_array_equal(shape[3, :, 1], 0)  # constant: 0, not NaN
+    reference = (x[:3] - x[:3].mean(axis=1, keepdims=True)) / x[:3].std(axis=1, keepdims=True)
+    np.testing.assert_allclose(shape[:3], reference, rtol=1e-3, atol=1e-3)
+
+
+def test_an_encoder_behind_per_series_channels_takes_the_series_channels_and_round_trips(tmp_path):
+    encoder = models.with_per_series_channels(models.build_encoder("fcn", (29, 6)))
+    assert encoder.input_shape == (None, 29, 3)
+    model = models.embedding_model(encoder, dim=8)
+    x = np.random.default_rng(4).normal(size=(5, 29, 3)).astype(np.float32)
+    path = tmp_path / "per_series.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(loaded(x, training=False)),
+        keras.ops.convert_to_numpy(model(x, training=False)),
+        rtol=1e-5,
+        atol=1e-6,
+    )
+    clf = models.classifier_model(encoder, 3)
+    assert clf(x).shape == (5, 3) and clf.get_layer(encoder.name) is encoder
+    with pytest.raises(ValueError, match="even channel count"):
+        models.with_per_series_channels(models.build_encoder("fcn", (29, 3)))

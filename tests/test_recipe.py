@@ -105,3 +105,50 @@ def test_the_length_rules_numbers_in_the_docstring_are_the_records():
                     assert f"{v.mean():.3f} ± {v.std(ddof=1):.3f}" in doc, (dataset, setting, key)
                 else:
                     assert f"{v.mean():.3f}" in doc, (dataset, setting, key)
+
+
+def series_with_a_few_giants(n=40, t=50, giants=3, seed=0):
+    """Shapes of unit spread at very different levels and scales: a few series dwarf the rest, then the
+    channel is standardised over all values, as a dataset is at load time."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, t, 1))
+    x[:giants] *= 1000.0
+    return ((x - x.mean()) / x.std()).astype(np.float32)
+
+
+def test_spread_ratio_is_one_for_series_standardised_one_by_one_and_tiny_when_a_few_dwarf_the_rest():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(30, 40, 2))
+    x = (x - x.mean(axis=1, keepdims=True)) / x.std(axis=1, keepdims=True)
+    np.testing.assert_allclose(rc.series_spread_ratio(x), 1.0, rtol=1e-6)
+    assert rc.series_spread_ratio(series_with_a_few_giants())[0] < 0.01
+    constant = np.full((5, 10, 1), 3.0)
+    np.testing.assert_array_equal(rc.series_spread_ratio(constant), [1.0])  # nothing to see: no rule
+
+
+def test_per_series_channels_only_where_a_channel_is_nearly_flat_and_only_with_the_series():
+    y = labels([20, 20])
+    flat = series_with_a_few_giants()
+    assert rc.make_recipe(y, 50, x_train=flat).per_series_channels
+    assert "standardised per series" in rc.make_recipe(y, 50, x_train=flat).describe()
+    assert not rc.make_recipe(y, 50).per_series_channels  # without the series the rule cannot read them
+    rng = np.random.default_rng(2)
+    assert not rc.make_recipe(y, 50, x_train=rng.normal(size=(40, 50, 1))).per_series_channels
+    two = np.concatenate([rng.normal(size=(40, 50, 1)), flat], axis=2)  # one flat channel is enough
+    assert rc.make_recipe(y, 50, 2, x_train=two).per_series_channels
+    with pytest.raises(ValueError, match=r"x_train must hold the series of y_train.*\(40, 50, 1\); got \(40, 49, 1\)"):
+        rc.make_recipe(y, 50, x_train=flat[:, :49])
+    with pytest.raises(ValueError, match="x_train"):
+        rc.make_recipe(y, 50, x_train=np.full((40, 50, 1), np.nan))
+
+
+def test_of_the_offline_datasets_only_covid3month_disc_is_nearly_flat():
+    """The rule changes the fits of one offline dataset; every other dataset's benchmark records keep their rules."""
+    import tslearnkit as tk
+
+    fired = {}
+    for name in tk.data.list_datasets()["offline"]:
+        data = tk.data.load_dataset(name)
+        recipe = rc.make_recipe(data.y_train, data.timesteps, data.channels, x_train=data.x_train)
+        fired[name] = recipe.per_series_channels
+    assert [name for name, on in fired.items() if on] == ["Covid3Month_disc"], fired

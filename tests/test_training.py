@@ -432,3 +432,28 @@ def test_fit_embedding_gives_supcon_its_floor(small):
     )
     assert training.fit_embedding(x, y, loss="supcon", **options).loss_floor == pytest.approx(math.log(3))
     assert training.fit_embedding(x, y, loss="semihard", **options).loss_floor == 0.0
+
+
+def test_a_recipe_with_per_series_channels_puts_the_standardising_layer_in_the_embedding_model(small, monkeypatch):
+    from tslearnkit import augment, recipe
+
+    x, y = small
+    base = recipe.make_recipe(y, x.shape[1], x.shape[2], quick=True)
+    wrapped = []
+    monkeypatch.setattr(augment, "at_series_scale", lambda f: wrapped.append(f) or f)
+    fit = training.fit_embedding(
+        x,
+        y,
+        recipe=dataclasses.replace(base, per_series_channels=True, augment=True),
+        encoder="fcn",
+        encoder_config=SMALL_FCN,
+        loss="semihard",
+        seed=0,
+        verbose=0,
+    )
+    names = [layer.name for layer in fit.embedding_model.layers[1].layers]
+    assert "per_series_standardization" in names and fit.embedding_model.input_shape == (None, *x.shape[1:])
+    assert fit.embedding_model(x[:2]).shape == (2, 128)
+    assert len(wrapped) == 1  # the batch augmenter works at each series' own scale
+    plain = training.fit_embedding(x, y, recipe=base, encoder="fcn", encoder_config=SMALL_FCN, seed=0, verbose=0)
+    assert "per_series_standardization" not in [layer.name for layer in plain.embedding_model.layers[1].layers]

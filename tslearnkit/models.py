@@ -33,6 +33,8 @@ __all__ = [
     "classifier_model",
     "CosineLogits",
     "HEADS",
+    "PerSeriesStandardization",
+    "with_per_series_channels",
 ]
 
 
@@ -310,6 +312,48 @@ def embedding_model(
     else:
         h = layers.Identity(name="embedding")(h)
     return keras.Model(inputs, h, name=name)
+
+
+@keras.saving.register_keras_serializable(package="tslearnkit")
+class PerSeriesStandardization(layers.Layer):
+    """Append each channel standardised within its own series: ``(batch, t, c) -> (batch, t, 2c)``.
+
+    The first ``c`` channels are the input unchanged (its level and scale, standardised over the
+    whole training split at load time); channel ``c + i`` is channel ``i`` minus its mean over the
+    series' time steps, divided by its standard deviation over them (0 for a constant channel). So
+    the encoder sees a series' shape even where the series varies by a sliver of the dataset's
+    spread (a count channel of a few huge series and many near-zero ones). No weights; the
+    statistics come from the series itself, so a query is treated exactly like a training series.
+    """
+
+    def call(self, series):
+        mean = keras.ops.mean(series, axis=1, keepdims=True)
+        centred = series - mean
+        variance = keras.ops.mean(keras.ops.square(centred), axis=1, keepdims=True)
+        # the floor only keeps a constant channel at 0 instead of 0 / 0; any real variation is above it
+        return keras.ops.concatenate([series, centred * keras.ops.rsqrt(variance + 1e-12)], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], 2 * input_shape[-1])
+
+
+def with_per_series_channels(encoder: keras.Model) -> keras.Model:
+    """``encoder`` (built for ``2c`` channels) behind :class:`PerSeriesStandardization`: a model of ``c`` channels.
+
+    Args:
+        encoder: a model from :func:`build_encoder` whose input has an even channel count ``2c``.
+
+    Returns:
+        A model ``(batch, timesteps, c) -> encoder's output`` named ``<encoder>_per_series``; the heads
+        (:func:`embedding_model`, :func:`classifier_model`) take it like any encoder.
+    """
+    _check_encoder(encoder)
+    timesteps, channels = encoder.input_shape[1:]
+    if channels % 2:
+        raise ValueError(f"encoder must take an even channel count (c channels + c standardised); got {channels}")
+    inputs = keras.Input((timesteps, channels // 2), name="series")
+    outputs = encoder(PerSeriesStandardization(name="per_series_standardization")(inputs))
+    return keras.Model(inputs, outputs, name=f"{encoder.name}_per_series")
 
 
 COSINE_SCALE = 20.0

@@ -111,7 +111,7 @@ import math
 
 import numpy as np
 
-from .checks import check_flag
+from .checks import check_flag, check_series
 from .data import check_labels
 
 __all__ = [
@@ -127,6 +127,8 @@ __all__ = [
     "MIN_PER_CLASS_FOR_VALIDATION",
     "AUGMENT_BELOW",
     "BATCH_AUGMENTATIONS",
+    "FLAT_BELOW",
+    "series_spread_ratio",
 ]
 
 FULL_STEPS = 600
@@ -140,6 +142,7 @@ MIN_PER_CLASS_FOR_VALIDATION = 50
 VALIDATION_FRACTION = 0.2
 AUGMENT_BELOW = 50
 BATCH_AUGMENTATIONS = ("jitter", "scaling", "magnitude_warp")
+FLAT_BELOW = 0.1  # a channel whose median series spreads less than this share of the channel's spread
 MARGIN = 0.5  # the triplet margin of the course's fits: unit-length embeddings, distances in [0, 2]
 
 
@@ -164,6 +167,9 @@ class Recipe:
         augment: whether training batches are augmented on the fly.
         quick: made for a quick (CI) run.
         open_set: made for a model that will search classes it never saw (no validation share).
+        per_series_channels: the encoder also sees each channel standardised within its series
+            (:class:`tslearnkit.models.PerSeriesStandardization`): some channel's typical training
+            series varies by less than :data:`FLAT_BELOW` of the channel's spread.
     """
 
     n_train: int
@@ -181,6 +187,7 @@ class Recipe:
     augment: bool
     quick: bool
     open_set: bool = False
+    per_series_channels: bool = False
 
     @property
     def pk_batch(self) -> int:
@@ -201,19 +208,28 @@ class Recipe:
             else "no validation split (too few series per class)"
         )
         aug = "augmented batches" if self.augment else "no augmentation"
+        shape = (
+            ", each channel also standardised per series (its typical series is nearly flat at the dataset's scale)"
+            if self.per_series_channels
+            else ""
+        )
         return (
             f"recipe: P×K = {self.classes_per_batch}×{self.samples_per_class}, "
             f"{self.steps} optimizer steps, CE batch {self.batch_size}, contrastive batch "
-            f"{self.contrastive_batch_size}, {val}, {aug}"
+            f"{self.contrastive_batch_size}, {val}, {aug}{shape}"
         )
 
 
-def make_recipe(y_train, timesteps: int, channels: int = 1, *, quick: bool = False, open_set: bool = False) -> Recipe:
+def make_recipe(
+    y_train, timesteps: int, channels: int = 1, *, x_train=None, quick: bool = False, open_set: bool = False
+) -> Recipe:
     """Derive the training recipe from the training labels and the series shape.
 
     Args:
         y_train: ``(n,)`` integer labels of the training split (never the test split).
         timesteps, channels: the series shape ``(timesteps, channels)``.
+        x_train: the training series ``(n, timesteps, channels)`` themselves, for the one rule that reads
+            values (``per_series_channels``, :func:`series_spread_ratio`); without them it is off.
         quick: a tiny step budget for CI smoke runs.
         open_set: the model will search classes it never saw: no validation share (it would
             hold out *series* of the training classes and choose the weights for them; open-set
@@ -237,6 +253,15 @@ def make_recipe(y_train, timesteps: int, channels: int = 1, *, quick: bool = Fal
     timesteps, channels = int(timesteps), int(channels)
     if timesteps < 1 or channels < 1:
         raise ValueError(f"timesteps and channels must be >= 1; got {timesteps}, {channels}")
+    per_series = False
+    if x_train is not None:
+        x_train = check_series(x_train, name="x_train")
+        if x_train.shape[1:] != (timesteps, channels) or len(x_train) != len(y_train):
+            raise ValueError(
+                f"x_train must hold the series of y_train, shaped (n, timesteps, channels) = "
+                f"({len(y_train)}, {timesteps}, {channels}); got {x_train.shape}"
+            )
+        per_series = bool(series_spread_ratio(x_train).min() < FLAT_BELOW)
     n_train, n_classes = int(counts.sum()), len(counts)
     enough = counts.min() >= MIN_PER_CLASS_FOR_VALIDATION
     validation = VALIDATION_FRACTION if enough and not open_set else 0.0
@@ -267,7 +292,20 @@ def make_recipe(y_train, timesteps: int, channels: int = 1, *, quick: bool = Fal
         augment=median <= AUGMENT_BELOW,
         quick=bool(quick),
         open_set=bool(open_set),
+        per_series_channels=per_series,
     )
+
+
+def series_spread_ratio(x_train) -> np.ndarray:
+    """Per channel, how much a typical series varies at the scale the encoder sees: the median over series
+    of a series' standard deviation (over its time steps), divided by the channel's standard deviation
+    over all values. ``(n, timesteps, channels) -> (channels,)``; 1 for series standardised one by one
+    (most UCR sets), near 0 when a few series dwarf the rest; a constant channel gives 1 (nothing to see).
+    """
+    x = check_series(x_train, name="x_train").astype(np.float64)
+    typical = np.median(x.std(axis=1), axis=0)
+    spread = x.reshape(-1, x.shape[2]).std(axis=0)
+    return np.where(spread > 0, typical / np.where(spread > 0, spread, 1.0), 1.0)
 
 
 def affordable_steps(series_steps: int, batch: int, timesteps: int) -> int:

@@ -162,7 +162,7 @@ def cross_validated_choice(
             )
             for name, key in CRITERIA.items():
                 scores[name][distance].append(float(result[key]))
-        recipe = make_recipe(y_fit, x_train.shape[1], x_train.shape[2], quick=quick)
+        recipe = make_recipe(y_fit, x_train.shape[1], x_train.shape[2], x_train=x_fit, quick=quick)
         for candidate in [c for c in to_measure if c.startswith("learned")]:
             if loss == "ce":
                 labels = np.searchsorted(np.unique(y_fit), y_fit)

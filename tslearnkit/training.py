@@ -56,7 +56,8 @@ class FitOptions:
     Attributes:
         recipe: a :class:`tslearnkit.recipe.Recipe` from ``tk.recipe.make_recipe``, or ``None``. It sets the
             batch size (P×K), ``augment``, the step budget (so the epochs) and the validation share held out
-            to keep the best weights; explicit arguments override it.
+            to keep the best weights; explicit arguments override it. With ``per_series_channels`` the encoder
+            is built for twice the channels, behind :class:`tslearnkit.models.PerSeriesStandardization`.
         encoder, encoder_config: a name of :data:`tslearnkit.models.ENCODERS` or a builder
             ``input_shape -> keras.Model``, and its keyword arguments.
         learning_rate, lr_schedule: Adam's, ``"cosine"`` (decayed to 5 % over the fit) or ``"constant"``.
@@ -196,7 +197,7 @@ def fit_classifier(
     batch_size = min(int(resolve(batch_size, recipe, "batch_size", 32)), len(x_fit))
     steps_per_epoch = sampling.shuffled_steps_per_epoch(len(x_fit), batch_size)
     epochs = resolve_epochs(epochs, recipe, steps_per_epoch, 30)
-    transform = _augmenter(resolve(augment, recipe, "augment", False), seed)
+    transform = _augmenter(resolve(augment, recipe, "augment", False), seed, recipe)
     dataset = sampling.shuffled_batches(x_fit, y_fit, batch_size, seed=seed, epochs=epochs, transform=transform)
 
     def classifier(encoder):
@@ -270,7 +271,7 @@ def fit_embedding(
     k = int(resolve(samples_per_class, recipe, "samples_per_class", 10))
     steps_per_epoch = sampling.steps_per_epoch(y_fit, p, k)
     epochs = resolve_epochs(epochs, recipe, steps_per_epoch, 30)
-    transform = _chain(_augmenter(resolve(augment, recipe, "augment", False), seed), batch_transform)
+    transform = _chain(_augmenter(resolve(augment, recipe, "augment", False), seed, recipe), batch_transform)
     dataset = sampling.balanced_batches(x_fit, y_fit, p, k, seed=seed, epochs=epochs, transform=transform)
     metric_loss, desc = _make_loss(loss, loss_config, supervised=True)
     batches = (dataset, steps_per_epoch, epochs)
@@ -335,6 +336,8 @@ def fit_contrastive(
         views = augmentations.make_tf_two_views(seed)
     elif not callable(views):
         raise ValueError(f"views must be a function x_batch -> (view_a, view_b), or None; got {views!r}")
+    if recipe is not None and recipe.per_series_channels:
+        views = augmentations.at_series_scale(views)
 
     if sampling.batch_pipeline() == "tf.data":
         import tensorflow as tf
@@ -389,10 +392,15 @@ def _train(
     fitted, held_out = split
     with backend.distribution_scope(options.strategy):
         shape, config = fitted[0].shape[1:], options.encoder_config or {}
+        per_series = options.recipe is not None and options.recipe.per_series_channels
+        if per_series:  # the encoder body also sees each channel standardised per series
+            shape = (shape[0], 2 * shape[1])
         if isinstance(options.encoder, str):
             encoder = models.build_encoder(options.encoder, shape, **config)
         else:
             encoder = options.encoder(shape, **config)
+        if per_series:
+            encoder = models.with_per_series_channels(encoder)
         model, embedding_model = make_model(encoder)
         rate, total_steps = options.learning_rate, steps_per_epoch * epochs
         if options.lr_schedule == "cosine":  # decayed to 5 % over the fit
@@ -440,9 +448,13 @@ def _check_train(x, y):
     return x, y
 
 
-def _augmenter(augment, seed):
-    """``(x, y) -> (x_augmented, y)``, fresh randomness each batch; None when ``augment`` is off."""
-    return augmentations.make_tf_augmenter(list(BATCH_AUGMENTATIONS), seed=seed) if augment else None
+def _augmenter(augment, seed, recipe):
+    """``(x, y) -> (x_augmented, y)``, fresh randomness each batch; None when ``augment`` is off. With the
+    recipe's ``per_series_channels`` each series is augmented at its own scale (``at_series_scale``)."""
+    if not augment:
+        return None
+    augmenter = augmentations.make_tf_augmenter(list(BATCH_AUGMENTATIONS), seed=seed)
+    return augmentations.at_series_scale(augmenter) if recipe is not None and recipe.per_series_channels else augmenter
 
 
 def _chain(first, second):

@@ -61,6 +61,7 @@ from .oversample import (
     oversample_dataset,
 )
 from .pipeline import (
+    at_series_scale,
     make_tf_augmenter,
     make_tf_stacked_views,
     make_tf_two_views,
@@ -97,6 +98,7 @@ __all__ = [
     "random_augment",
     "two_views",
     "tf_apply_augmentations",
+    "at_series_scale",
     "make_tf_augmenter",
     "make_tf_two_views",
     "make_tf_stacked_views",

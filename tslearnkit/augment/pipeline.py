@@ -184,6 +184,35 @@ def make_tf_augmenter(augmentations, seed: int | None = None) -> Callable:
     return augment
 
 
+def at_series_scale(transform: Callable) -> Callable:
+    """``transform`` (a function of :func:`make_tf_augmenter` or :func:`make_tf_two_views`) applied to each
+    series at its own scale: every (series, channel) is standardised by its own mean and standard deviation
+    over time, transformed, and put back. A jitter of ``sigma`` then adds noise of ``sigma`` times the
+    series' own spread, not of the dataset's, so it cannot drown a series that is nearly flat at the
+    dataset's scale (the recipe's ``per_series_channels``). Tensors or NumPy arrays, as ``transform`` takes.
+    """
+
+    def wrapped(x, *rest):
+        if isinstance(x, np.ndarray):
+            mean, spread = x.mean(axis=1, keepdims=True), x.std(axis=1, keepdims=True)
+            spread = np.where(spread > 0, spread, 1).astype(x.dtype)
+        else:
+            import tensorflow as tf
+
+            mean, spread = tf.reduce_mean(x, axis=1, keepdims=True), tf.math.reduce_std(x, axis=1, keepdims=True)
+            spread = tf.where(spread > 0, spread, tf.ones_like(spread))
+        out = transform((x - mean) / spread, *rest)
+        head = out[0] if rest else out  # the augmented batch, or the two views
+
+        def restore(v):
+            return v * spread + mean
+
+        head = tuple(restore(v) for v in head) if isinstance(head, (tuple, list)) else restore(head)
+        return (head, *out[1:]) if rest else head
+
+    return wrapped
+
+
 def make_tf_two_views(seed: int | None = None, augmentations=CONTRASTIVE_AUGMENTATIONS) -> Callable:
     """The batch pipeline's two-views function: two augmented views per batch.
 

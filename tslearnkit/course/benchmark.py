@@ -154,10 +154,10 @@ def run_benchmark(
             )
         loaded[data.name] = (str(name), data)
     for _, data in loaded.values():
-        recipe = make_recipe(data.y_train, data.timesteps, data.channels, quick=quick)
+        recipe = make_recipe(data.y_train, data.timesteps, data.channels, x_train=data.x_train, quick=quick)
         log(
             f"{data.name}: {len(data.x_train)} train / {len(data.x_test)} test, {data.n_classes} classes, "
-            f"{data.timesteps} steps × {data.channels} channels; {recipe.describe()}"
+            f"{data.timesteps} steps × {data.channels} channel{'s' if data.channels != 1 else ''}; {recipe.describe()}"
         )
         for seed in seeds:
             for method in methods:

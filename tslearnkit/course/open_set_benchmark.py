@@ -138,12 +138,13 @@ def make_task(data, unseen, training, *, draw: int) -> OpenSetTask:
     )
 
 
-def open_set_recipe(y_fit, timesteps: int, channels: int, *, quick: bool = False):
+def open_set_recipe(y_fit, timesteps: int, channels: int, *, x_fit=None, quick: bool = False):
     """:func:`tslearnkit.recipe.make_recipe` with ``open_set=True``: no validation share, no
-    selection on series of the training classes (see the module docstring)."""
+    selection on series of the training classes (see the module docstring); ``x_fit``, the training
+    classes' series, lets it read their values (``per_series_channels``)."""
     from ..recipe import make_recipe
 
-    return make_recipe(y_fit, timesteps, channels, quick=quick, open_set=True)
+    return make_recipe(y_fit, timesteps, channels, x_train=x_fit, quick=quick, open_set=True)
 
 
 def fit_open_set(method: str, x_fit, y_fit, recipe, *, seed: int = 0, verbose=0):
@@ -257,7 +258,7 @@ def run_open_set_benchmark(
                 log(f"  draw {draw} {METHOD_NAMES[method]:<22} MAP@R {scores[METRIC]:.3f}")
             for k in counts:
                 task = make_task(data, unseen, order[:k], draw=draw)
-                recipe = open_set_recipe(task.y_fit, data.timesteps, data.channels, quick=quick)
+                recipe = open_set_recipe(task.y_fit, data.timesteps, data.channels, x_fit=task.x_fit, quick=quick)
                 for seed in seeds:
                     for method in [m for m in methods if m not in RAW_METHODS]:
                         start = time.perf_counter()
