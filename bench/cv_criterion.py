@@ -25,6 +25,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from benchmark_before import benchmark_records
 
 import tslearnkit as tk
 
@@ -50,8 +51,9 @@ def choose(scores: dict, criterion: str) -> str:
 def test_scores(dataset: str, seed: int) -> dict:
     """``{candidate: (test P@1, test MAP@R)}`` from the committed benchmark records (reporting only)."""
     found = {}
-    for path in (ROOT / "results" / "benchmark").glob(f"*__{dataset}__seed{seed}__*.json"):
-        record = json.loads(path.read_text())
+    for record in benchmark_records():
+        if (record["dataset"], record["seed"]) != (dataset, seed):
+            continue
         for candidate, method in TEST_ROWS.items():
             if record["method"] == method:
                 m = record["metrics"]

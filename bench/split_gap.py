@@ -30,9 +30,9 @@ import json
 from pathlib import Path
 
 import numpy as np
+from benchmark_before import benchmark_records
 
 import tslearnkit as tk
-from tslearnkit.course.results import load_results
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTANCES = ("euclidean", "dtw")
@@ -71,7 +71,7 @@ def cross_validated(dataset: str) -> dict | None:
     seeds = sorted(r["seed"] for r in cv)
     warp = [r for r in json.loads((ROOT / "bench" / "tiny_warp.json").read_text()) if r["dataset"] == dataset]
     test = {}
-    for r in load_results(ROOT / "results" / "benchmark"):
+    for r in benchmark_records():
         if r["dataset"] == dataset and r["seed"] in seeds:
             test.setdefault(r["method"], []).append(r["metrics"].get("precision_at_1"))
 

@@ -32,6 +32,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from benchmark_before import benchmark_records
 from tiny_warp import fold_rows, warped
 
 import tslearnkit as tk
@@ -52,9 +53,11 @@ NOW = METHOD_NAMES["cv_choice"]
 METRICS = ("precision_at_1", "mean_average_precision_at_r")
 
 
-def _records(folder: Path) -> dict:
-    """``{(method, dataset, seed): record}`` of the benchmark's records."""
-    return {(r["method"], r["dataset"], r["seed"]): r for r in load_results(folder, on_error="raise")}
+def _records(folder: Path | None = None) -> dict:
+    """``{(method, dataset, seed): record}`` of the records in ``folder``; without one, of the benchmark's as
+    this study was made against (``bench/benchmark_before.py``)."""
+    records = benchmark_records() if folder is None else load_results(folder, on_error="raise")
+    return {(r["method"], r["dataset"], r["seed"]): r for r in records}
 
 
 def choices(rows: list[dict], records: dict, before: dict) -> list[dict]:
@@ -78,7 +81,7 @@ def _cell(values) -> str:
     return f"{values.mean():.3f} ± {values.std(ddof=1) if len(values) > 1 else 0:.3f}"
 
 
-def table(rows: list[dict], folder: Path = ROOT / "results" / "benchmark", before_dir: Path = BEFORE_DIR) -> str:
+def table(rows: list[dict], folder: Path | None = None, before_dir: Path = BEFORE_DIR) -> str:
     records, before = _records(folder), _records(before_dir)
     lines = [
         "| dataset | trial: chosen per seed | P@1 | MAP@R | CV choice before: P@1 | MAP@R | best raw P@1 "

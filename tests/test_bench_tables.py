@@ -38,9 +38,11 @@ def _block(marker: str) -> str:
         ("long_cost", "long-cost"),
         ("minirocket_head", "minirocket-head"),
         ("open_set_budget", "open-set-budget"),
+        ("per_series", "per-series"),
         ("split_gap", "split-gap"),
         ("tiny_capacity", "tiny-capacity"),
         ("tiny_seeds", "tiny-seeds"),
+        ("tiny_seeds", "tiny-seeds-per-series"),
         ("tiny_warp", "tiny-warp"),
         ("warp_choice", "warp-choice"),
     ],
@@ -51,9 +53,15 @@ def test_the_readme_table_is_the_scripts_table_of_its_records(script, marker):
         rows = module._all_rows(BENCH / "warp_choice.json")
     elif script == "open_set_budget":  # one JSON line per fit
         rows = module.load()
+    elif marker == "tiny-seeds-per-series":  # the same study again on Covid3Month_disc, with the per-series rule
+        rows = json.loads((BENCH / "tiny_seeds_per_series.json").read_text())
     else:
         rows = json.loads((BENCH / f"{script}.json").read_text())
     assert _block(marker) == module.table(rows), f"run `.venv/bin/python bench/{script}.py --table`"
+
+
+def test_the_readme_table_of_the_per_series_rule_on_the_test_split_is_the_records():
+    assert _block("per-series-test") == _script("per_series").test_split_table()
 
 
 def test_no_cheaper_long_series_setting_keeps_the_recipes_scores():
@@ -77,10 +85,19 @@ def test_no_cheaper_long_series_setting_keeps_the_recipes_scores():
     assert means["OSULeaf", "conv encoder"][3] < 1e-3  # its loss fell to zero on OSULeaf
 
 
-def _benchmark_means(folder: Path = BENCH.parent / "results" / "benchmark") -> dict:
-    """``{(dataset, method): (P@1, MAP@R)}``, means over seeds of the committed benchmark records."""
+def _records_before() -> list[dict]:
+    """The benchmark's records as the studies of bench/README.md were made against (``bench/benchmark_before.py``)."""
+    _script("benchmark_before")  # puts bench/ on the path
+    from benchmark_before import benchmark_records
+
+    return benchmark_records()
+
+
+def _benchmark_means(folder: Path | None = None) -> dict:
+    """``{(dataset, method): (P@1, MAP@R)}``, means over seeds of the records in ``folder``; without one, of
+    the benchmark's records as the studies of bench/README.md were made against (``bench/benchmark_before.py``)."""
     values = {}
-    for record in load_results(folder, on_error="raise"):
+    for record in _records_before() if folder is None else load_results(folder, on_error="raise"):
         metrics = record["metrics"]
         if "precision_at_1" in metrics:
             values.setdefault((record["dataset"], record["method"]), []).append(
@@ -109,7 +126,7 @@ def test_what_the_readme_says_time_warping_did_on_the_test_split():
 
 def test_what_the_readme_says_cv_with_a_time_warp_candidate_chose_in_the_trial():
     module = _script("warp_choice")
-    records = module._records(BENCH.parent / "results" / "benchmark")
+    records = module._records()
     before = module._records(module.BEFORE_DIR)
     picked = module.choices(module._all_rows(BENCH / "warp_choice.json"), records, before)
     assert len(picked) == 30  # ten datasets, three seeds
@@ -126,7 +143,7 @@ def test_what_the_readme_says_cv_with_a_time_warp_candidate_chose_in_the_trial()
 
 def test_what_the_readme_says_the_adopted_cv_choice_did():
     module = _script("warp_choice")
-    records = module._records(BENCH.parent / "results" / "benchmark")
+    records = module._records()
     before = module._records(module.BEFORE_DIR)
     picked = module.choices(module._all_rows(BENCH / "warp_choice.json"), records, before)
     now = {(p["dataset"], p["seed"]): records[module.NOW, p["dataset"], p["seed"]] for p in picked}
@@ -166,7 +183,7 @@ def test_the_one_thread_rerun_scores_what_the_cv_choice_scored():
     module = _script("warp_choice")
     (rerun,) = load_results(BENCH / "one_thread", on_error="raise")
     assert (rerun["method"], rerun["dataset"], rerun["seed"]) == ("triplet semi-hard", "ACSF1", 0)
-    records = module._records(BENCH.parent / "results" / "benchmark")
+    records = module._records()
     choice, row = records[module.NOW, "ACSF1", 0], records["triplet semi-hard", "ACSF1", 0]
     assert choice["chosen"] == "learned"
     for metric in module.METRICS:
@@ -266,7 +283,7 @@ def test_what_bench_readme_says_of_the_minirocket_head_is_what_its_records_say()
         assert sentence in readme
     tested = _benchmark_means()
     accuracy = {}
-    for record in load_results(BENCH.parent / "results" / "benchmark", on_error="raise"):
+    for record in _records_before():
         if record["method"] == "MiniRocket (aeon)":
             accuracy.setdefault(record["dataset"], []).append(record["metrics"]["accuracy"])
     for d in datasets:
@@ -366,7 +383,7 @@ def test_what_bench_readme_says_of_the_training_and_test_splits_is_what_the_reco
     moves = {d: {m: r[f"{m}_test"] - r[f"{m}_loo"] for m in module.DISTANCES} for d, r in rows.items()}
     assert sum(max(abs(v) for v in m.values()) > 0.05 for m in moves.values()) == 7
     assert moves["ACSF1"]["dtw"] > 0.05 and moves["UnitTest"]["euclidean"] < -0.05  # both directions
-    records = load_results(BENCH.parent / "results" / "benchmark")
+    records = _records_before()
     raw = ("1-NN Euclidean (raw)", "1-NN DTW (raw)", "MiniRocket (aeon)")
 
     def mean_p1(dataset, method):
@@ -406,3 +423,144 @@ def test_what_bench_readme_says_of_the_training_and_test_splits_is_what_the_reco
         assert (
             "in 3-fold CV inside the training split an embedding's P@1 was above 1-NN DTW's on all three sets" in text
         )
+
+
+def test_what_the_recipe_says_the_per_series_rule_did_on_the_benchmark():
+    """recipe.py and docs/recipe.md: with the rule, Covid3Month_disc's best learned P@1 is above DTW's within one
+    std, its MAP@R far above the raw series'; UnitTest's gap is one query, PickupGestureWiimoteZ ties."""
+    values = {}
+    for record in load_results(BENCH.parent / "results" / "benchmark", on_error="raise"):
+        metrics = record["metrics"]
+        if "precision_at_1" in metrics:
+            values.setdefault((record["dataset"], record["method"]), []).append(
+                (metrics["precision_at_1"], metrics["mean_average_precision_at_r"])
+            )
+    raw = ("1-NN DTW (raw)", "1-NN Euclidean (raw)")
+
+    def best_learned(dataset, metric):
+        learned = {m: np.array(v)[:, metric] for (d, m), v in values.items() if d == dataset and m not in raw}
+        return max(learned.values(), key=np.mean)
+
+    def raw_mean(dataset, method, metric):
+        return np.mean(np.array(values[dataset, method])[:, metric])
+
+    covid = best_learned("Covid3Month_disc", 0)
+    dtw = raw_mean("Covid3Month_disc", "1-NN DTW (raw)", 0)
+    assert dtw < covid.mean() <= dtw + covid.std(ddof=1)
+    raw_map = max(raw_mean("Covid3Month_disc", m, 1) for m in raw)
+    assert best_learned("Covid3Month_disc", 1).mean() > raw_map + 0.2  # "far above"
+    gap = raw_mean("UnitTest", "1-NN DTW (raw)", 0) - best_learned("UnitTest", 0).mean()
+    assert round(gap * 22, 9) == 1  # one of its 22 test queries
+    pickup = raw_mean("PickupGestureWiimoteZ", "1-NN DTW (raw)", 0) - best_learned("PickupGestureWiimoteZ", 0).mean()
+    assert abs(pickup) < 1e-9
+    for path, sentence in (
+        ("tslearnkit/recipe.py", "put that dataset's best learned test P@1 above 1-NN DTW's, within one standard"),
+        ("docs/recipe.md", "put that dataset's best learned test P@1 above 1-NN DTW's, within one standard"),
+        ("docs/recipe.md", "the tiny-data gap left is UnitTest's one query and PickupGestureWiimoteZ's tie"),
+    ):
+        assert sentence in " ".join((BENCH.parent / path).read_text().split()), path
+
+
+def test_what_bench_readme_says_the_per_series_rule_did_on_the_test_split():
+    _script("per_series")  # puts bench/ on the path
+    from benchmark_before import BEFORE_PER_SERIES
+
+    def means(folder):
+        out = {}
+        for r in load_results(folder, on_error="raise"):
+            if r["dataset"] == "Covid3Month_disc" and "precision_at_1" in r["metrics"]:
+                m = r["metrics"]
+                out.setdefault(r["method"], []).append((m["precision_at_1"], m["mean_average_precision_at_r"]))
+        return {k: np.mean(v, axis=0) for k, v in out.items()}
+
+    then, now = means(BEFORE_PER_SERIES), means(BENCH.parent / "results" / "benchmark")
+    raw = {"1-NN DTW (raw)", "1-NN Euclidean (raw)"}
+    assert all(np.array_equal(then[m], now[m]) for m in raw)
+    gains = np.array([now[m] - then[m] for m in then if m not in raw])
+    assert (gains > 0).all()
+    readme = " ".join((BENCH / "README.md").read_text().split())
+    p1, mapr = gains[:, 0], gains[:, 1]
+    assert f"(P@1 by {p1.min():.3f} to {p1.max():.3f}, MAP@R by {mapr.min():.3f} to {mapr.max():.3f}," in readme
+    best = max((m for m in now if m not in raw), key=lambda m: now[m][0])
+    assert best == "cross-entropy" and "The best learned P@1, cross-entropy's, is now above 1-NN DTW's" in readme
+    best_map = max(v[1] for m, v in now.items() if m not in raw)
+    assert best_map > 2 * max(now[m][1] for m in raw)  # "more than twice the raw series'"
+    tiny = _script("tiny_seeds")
+    summary = {s["method"]: s for s in tiny.summary(json.loads((BENCH / "tiny_seeds_per_series.json").read_text()))}
+    ce, warp = summary["cross-entropy"], summary["triplet semi-hard + time warp"]
+    assert ce["at_or_above"] == ce["seeds"] == 10 and warp["at_or_above"] == 3 and warp["seeds"] == 10
+    assert ce["significant"] == warp["significant"] == 0
+    assert ce["reproduced"] == warp["reproduced"] == "3 of 3"
+    before = {s["dataset"]: s for s in tiny.summary(json.loads((BENCH / "tiny_seeds.json").read_text()))}
+    assert before["Covid3Month_disc"]["at_or_above"] == 0 and before["Covid3Month_disc"]["significant"] == 3
+    for sentence in (
+        "cross-entropy's P@1 is at or above 1-NN DTW's on every seed and semi-hard + time warp's on three of ten",
+        "no seed of either differs from DTW significantly, in either direction",
+        "Before the rule, semi-hard + time warp was below DTW on every seed, significantly on three",
+    ):
+        assert sentence in readme, sentence
+
+
+def test_what_bench_readme_and_the_recipe_say_the_per_series_channels_did_in_cv():
+    rows = json.loads((BENCH / "per_series.json").read_text())
+    plain, channels, layer = "recipe", "+ per-series channels", "+ the layer only (jitter at the dataset's scale)"
+
+    def per_seed(dataset, setting, key):
+        seeds = sorted({r["seed"] for r in rows if r["dataset"] == dataset})
+        return np.array(
+            [
+                np.mean([r[key] for r in rows if (r["dataset"], r["setting"], r["seed"]) == (dataset, setting, s)])
+                for s in seeds
+            ]
+        )
+
+    p1, mapr = "precision_at_1", "mean_average_precision_at_r"
+    covid = "Covid3Month_disc"
+    ratio = per_seed(covid, channels, mapr).mean() / per_seed(covid, plain, mapr).mean()
+    assert 1.9 < ratio < 2.1  # "about doubled the CV MAP@R"
+    diff = per_seed(covid, channels, p1) - per_seed(covid, plain, p1)
+    assert abs(diff.mean()) <= diff.std(ddof=1)  # "left the CV P@1 within its spread over seeds"
+    diff = per_seed(covid, layer, mapr) - per_seed(covid, plain, mapr)
+    assert (diff < 0).all() and abs(diff.mean()) < 0.02  # the layer alone: "a little below ... on every seed"
+    others = sorted({r["dataset"] for r in rows} - {covid})
+    assert others == ["ArrowHead", "PickupGestureWiimoteZ", "UnitTest"]
+    for dataset in others:
+        assert {r["spread_ratio"] for r in rows if r["dataset"] == dataset}.pop() >= 0.1  # the rule does not fire
+        for key in (p1, mapr):
+            diff = per_seed(dataset, channels, key) - per_seed(dataset, plain, key)
+            assert abs(diff.mean()) <= diff.std(ddof=1), (dataset, key)  # "no more than its spread over seeds"
+    readme = " ".join((BENCH / "README.md").read_text().split())
+    doc = " ".join(__import__("tslearnkit").recipe.__doc__.split())
+    for text in (readme, doc):
+        for sentence in (
+            "the per-series channels about doubled the CV MAP@R and left the CV P@1 within its spread over seeds",
+            "the layer alone, with the batch augmentations at the dataset's scale, did not raise the CV MAP@R",
+            "the channels moved neither mean CV score by more than its spread over seeds",
+        ):
+            assert sentence in text, sentence
+
+
+def test_the_per_series_numbers_in_the_recipe_docstring_are_the_records():
+    import tslearnkit as tk
+
+    rows = json.loads((BENCH / "per_series.json").read_text())
+    doc = " ".join(tk.recipe.__doc__.split())
+    quoted = []
+    for key in ("mean_average_precision_at_r", "precision_at_1"):
+        cells = []
+        for setting in ("recipe", "+ per-series channels"):
+            v = np.array(
+                [
+                    np.mean(
+                        [
+                            r[key]
+                            for r in rows
+                            if (r["dataset"], r["setting"], r["seed"]) == ("Covid3Month_disc", setting, s)
+                        ]
+                    )
+                    for s in (0, 1, 2)
+                ]
+            )
+            cells.append(f"{v.mean():.3f} ± {v.std(ddof=1):.3f}")
+        quoted.append(" → ".join(cells))
+    assert f"(MAP@R {quoted[0]}, P@1 {quoted[1]})" in doc

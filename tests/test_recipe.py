@@ -146,9 +146,37 @@ def test_of_the_offline_datasets_only_covid3month_disc_is_nearly_flat():
     """The rule changes the fits of one offline dataset; every other dataset's benchmark records keep their rules."""
     import tslearnkit as tk
 
-    fired = {}
+    fired, ratios = {}, {}
     for name in tk.data.list_datasets()["offline"]:
         data = tk.data.load_dataset(name)
         recipe = rc.make_recipe(data.y_train, data.timesteps, data.channels, x_train=data.x_train)
-        fired[name] = recipe.per_series_channels
+        fired[name], ratios[name] = recipe.per_series_channels, rc.series_spread_ratio(data.x_train).min()
     assert [name for name, on in fired.items() if on] == ["Covid3Month_disc"], fired
+    doc = " ".join(rc.__doc__.split())  # the numbers the docstring quotes
+    others = min(v for name, v in ratios.items() if name != "Covid3Month_disc")
+    assert f"(ratio {ratios['Covid3Month_disc']:.3f})" in doc and others >= 0.35 and f"{others:.2f}" == "0.35"
+    assert "every other one is at 0.35 or above" in doc
+
+
+def test_no_fit_of_the_open_set_benchmark_records_is_nearly_flat():
+    """The open-set records (results/open_set) were measured before the rule; none of their fits would change."""
+    import json
+    from pathlib import Path
+
+    import tslearnkit as tk
+    from tslearnkit.course import open_set_benchmark as osb
+
+    tasks = set()
+    for path in (Path(__file__).resolve().parent.parent / "results" / "open_set").glob("*.json"):
+        r = json.loads(path.read_text())
+        if r["training_class_count"]:
+            tasks.add((r["source_dataset"], r["class_draw"], tuple(r["unseen_classes"]), tuple(r["training_classes"])))
+    assert len({t[0] for t in tasks}) == 4, tasks
+    data = {name: tk.data.load_dataset(name, standardize=False) for name in {t[0] for t in tasks}}
+    ratios = {
+        task: rc.series_spread_ratio(
+            osb.make_task(data[task[0]], list(task[2]), list(task[3]), draw=task[1]).x_fit
+        ).min()
+        for task in tasks
+    }
+    assert min(ratios.values()) > rc.FLAT_BELOW, min(ratios.items(), key=lambda kv: kv[1])

@@ -330,8 +330,12 @@ class PerSeriesStandardization(layers.Layer):
         mean = keras.ops.mean(series, axis=1, keepdims=True)
         centred = series - mean
         variance = keras.ops.mean(keras.ops.square(centred), axis=1, keepdims=True)
-        # the floor only keeps a constant channel at 0 instead of 0 / 0; any real variation is above it
-        return keras.ops.concatenate([series, centred * keras.ops.rsqrt(variance + 1e-12)], axis=-1)
+        # A constant channel gives 0, not its float32 rounding blown up: a mean can miss a constant by
+        # a few units in its last place (JAX sums in another order), so "constant" is a spread below
+        # 1e-5 of the level (or 1e-6 near 0), far below any real variation of standardised series.
+        varies = keras.ops.cast(variance > keras.ops.square(1e-5 * keras.ops.abs(mean) + 1e-6), series.dtype)
+        shape = centred * keras.ops.rsqrt(variance + 1e-12) * varies
+        return keras.ops.concatenate([series, shape], axis=-1)
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], 2 * input_shape[-1])
