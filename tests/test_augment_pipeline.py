@@ -158,5 +158,9 @@ def test_at_series_scale_jitters_each_series_by_its_own_spread(monkeypatch, pipe
         x if pipeline == "PyDataset" else tf.constant(x)
     )
     assert np.asarray(view_a).shape == np.asarray(view_b).shape == x.shape
+    with pytest.raises(
+        ValueError, match=r"at_series_scale takes a batch \(n, timesteps, channels\); got shape \(200, 1\)"
+    ):
+        wrapped(x[0] if pipeline == "PyDataset" else tf.constant(x[0]))
     shift = np.abs(np.asarray(view_a).mean(axis=1) - x.mean(axis=1))
     assert np.all(shift < 3 * x.std(axis=1)), shift  # each view put back at its series' level and scale

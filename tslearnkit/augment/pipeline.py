@@ -193,6 +193,8 @@ def at_series_scale(transform: Callable) -> Callable:
     """
 
     def wrapped(x, *rest):
+        if len(x.shape) != 3:  # the statistics are over axis 1, time, of a batch
+            raise ValueError(f"at_series_scale takes a batch (n, timesteps, channels); got shape {tuple(x.shape)}")
         if isinstance(x, np.ndarray):
             mean, spread = x.mean(axis=1, keepdims=True), x.std(axis=1, keepdims=True)
             spread = np.where(spread > 0, spread, 1).astype(x.dtype)
