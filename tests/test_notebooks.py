@@ -252,6 +252,33 @@ def test_lesson_writes_records_and_figures(quick_run, lesson):
     assert (out / "notebooks" / f"{lesson}__seed0.ipynb").is_file()
 
 
+def test_a_kernel_that_died_before_its_handshake_is_started_again_and_nothing_else_is(capsys):
+    from tslearnkit.course import kernels
+
+    class Papermill:  # fails as papermill does when two kernels took the same port, then as told
+        def __init__(self, errors):
+            self.errors, self.calls = list(errors), 0
+
+        def execute_notebook(self, *args, **kwargs):
+            self.calls += 1
+            if self.errors:
+                raise self.errors.pop(0)
+            return "executed"
+
+    died = RuntimeError("Kernel died before replying to kernel_info")
+    pm = Papermill([died, died])
+    assert kernels.execute_notebook(pm, "in.ipynb", "out.ipynb") == "executed" and pm.calls == 3
+    assert capsys.readouterr().out.count("starting it again") == 2
+    pm = Papermill([died] * kernels.KERNEL_START_TRIES)
+    with pytest.raises(RuntimeError, match="kernel_info"):
+        kernels.execute_notebook(pm, "in.ipynb", "out.ipynb")
+    assert pm.calls == kernels.KERNEL_START_TRIES
+    pm = Papermill([RuntimeError("a cell failed"), died])  # any other failure: raised at once
+    with pytest.raises(RuntimeError, match="a cell failed"):
+        kernels.execute_notebook(pm, "in.ipynb", "out.ipynb")
+    assert pm.calls == 1
+
+
 def test_failing_lesson_is_named_with_its_cell(tmp_path):
     pytest.importorskip("papermill")
     nbformat = pytest.importorskip("nbformat")

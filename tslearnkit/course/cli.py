@@ -20,6 +20,7 @@ import time
 import warnings
 from pathlib import Path
 
+from . import kernels
 from .readme_sections import add_table_command, build_table
 
 LESSONS = (
@@ -66,13 +67,6 @@ def _resolve_lessons(requested) -> list[str]:
             raise SystemExit(f"unknown lesson {item!r}; choose from {', '.join(LESSONS)} (a prefix like 03 works)")
         chosen.append(matches[0])
     return chosen
-
-
-def _describe_failure(err) -> str:
-    cell = getattr(err, "exec_count", None)
-    cell_index = getattr(err, "cell_index", None)
-    where = f"cell {cell_index}" if cell_index is not None else f"execution count {cell}"
-    return f"{where}: {getattr(err, 'ename', type(err).__name__)}: {getattr(err, 'evalue', err)}"
 
 
 def run_lessons(
@@ -127,7 +121,8 @@ def run_lessons(
             start = time.perf_counter()
             try:
                 with _stderr_to(logs_dir / f"{lesson}__seed{seed}.log"):
-                    pm.execute_notebook(
+                    kernels.execute_notebook(
+                        pm,
                         str(notebooks / f"{lesson}.ipynb"),
                         str(executed_dir / f"{lesson}__seed{seed}.ipynb"),
                         parameters=params,
@@ -138,7 +133,7 @@ def run_lessons(
                         log_output=False,
                     )
             except Exception as err:  # papermill wraps kernel errors; report and go on
-                reason = _describe_failure(err)
+                reason = kernels.describe_failure(err)
                 failures.append((lesson, seed, reason))
                 print(f"    FAILED after {time.perf_counter() - start:.0f} s in {reason}", flush=True)
                 continue
