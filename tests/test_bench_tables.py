@@ -501,18 +501,19 @@ def test_what_bench_readme_says_the_per_series_rule_did_on_the_test_split():
         assert sentence in readme, sentence
 
 
+def _per_series_seed_means(rows, dataset, setting, key) -> np.ndarray:
+    """bench/per_series.json: each seed's mean over its folds of ``key``, seeds in order."""
+    seeds = sorted({r["seed"] for r in rows if r["dataset"] == dataset})
+    mine = [r for r in rows if (r["dataset"], r["setting"]) == (dataset, setting)]
+    return np.array([np.mean([r[key] for r in mine if r["seed"] == s]) for s in seeds])
+
+
 def test_what_bench_readme_and_the_recipe_say_the_per_series_channels_did_in_cv():
     rows = json.loads((BENCH / "per_series.json").read_text())
     plain, channels, layer = "recipe", "+ per-series channels", "+ the layer only (jitter at the dataset's scale)"
 
     def per_seed(dataset, setting, key):
-        seeds = sorted({r["seed"] for r in rows if r["dataset"] == dataset})
-        return np.array(
-            [
-                np.mean([r[key] for r in rows if (r["dataset"], r["setting"], r["seed"]) == (dataset, setting, s)])
-                for s in seeds
-            ]
-        )
+        return _per_series_seed_means(rows, dataset, setting, key)
 
     p1, mapr = "precision_at_1", "mean_average_precision_at_r"
     covid = "Covid3Month_disc"
@@ -549,18 +550,7 @@ def test_the_per_series_numbers_in_the_recipe_docstring_are_the_records():
     for key in ("mean_average_precision_at_r", "precision_at_1"):
         cells = []
         for setting in ("recipe", "+ per-series channels"):
-            v = np.array(
-                [
-                    np.mean(
-                        [
-                            r[key]
-                            for r in rows
-                            if (r["dataset"], r["setting"], r["seed"]) == ("Covid3Month_disc", setting, s)
-                        ]
-                    )
-                    for s in (0, 1, 2)
-                ]
-            )
+            v = _per_series_seed_means(rows, "Covid3Month_disc", setting, key)
             cells.append(f"{v.mean():.3f} ± {v.std(ddof=1):.3f}")
         quoted.append(" → ".join(cells))
     assert f"(MAP@R {quoted[0]}, P@1 {quoted[1]})" in doc

@@ -102,20 +102,24 @@ def test_classifier_penultimate_is_the_encoder():
         models.classifier_model(encoder, 1)
 
 
+def _assert_round_trips(model, x, path):
+    """``model`` saved to ``path`` in the Keras format and loaded again embeds ``x`` as before."""
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(loaded(x, training=False)),
+        keras.ops.convert_to_numpy(model(x, training=False)),
+        rtol=1e-5,
+        atol=1e-6,
+    )
+
+
 def test_models_round_trip_through_keras_format(tmp_path):
     for name in ("conv", "inception"):
         encoder = models.build_encoder(name, (29, 12))
         model = models.embedding_model(encoder, dim=8)
         x = np.random.default_rng(2).normal(size=(4, 29, 12)).astype(np.float32)
-        path = tmp_path / f"{name}.keras"
-        model.save(path)
-        loaded = keras.models.load_model(path)
-        np.testing.assert_allclose(
-            keras.ops.convert_to_numpy(loaded(x, training=False)),
-            keras.ops.convert_to_numpy(model(x, training=False)),
-            rtol=1e-5,
-            atol=1e-6,
-        )
+        _assert_round_trips(model, x, tmp_path / f"{name}.keras")
 
 
 def test_per_series_standardization_appends_each_channel_standardised_within_its_series():
@@ -139,15 +143,7 @@ def test_an_encoder_behind_per_series_channels_takes_the_series_channels_and_rou
     assert encoder.input_shape == (None, 29, 3)
     model = models.embedding_model(encoder, dim=8)
     x = np.random.default_rng(4).normal(size=(5, 29, 3)).astype(np.float32)
-    path = tmp_path / "per_series.keras"
-    model.save(path)
-    loaded = keras.models.load_model(path)
-    np.testing.assert_allclose(
-        keras.ops.convert_to_numpy(loaded(x, training=False)),
-        keras.ops.convert_to_numpy(model(x, training=False)),
-        rtol=1e-5,
-        atol=1e-6,
-    )
+    _assert_round_trips(model, x, tmp_path / "per_series.keras")
     clf = models.classifier_model(encoder, 3)
     assert clf(x).shape == (5, 3) and clf.get_layer(encoder.name) is encoder
     with pytest.raises(ValueError, match="even channel count"):
